@@ -1,0 +1,31 @@
+import {Command, Flags} from '@oclif/core'
+import {availableParallelism} from 'node:os'
+import {benchOverhead, defaultOverheadOptions, formatOverhead} from '../../src/bench/overhead.js'
+
+export default class BenchOverhead extends Command {
+  static override summary = 'Per-task overhead of no-op fn and cmd tasks, beside the floors'
+  static override description = `Runs no-op fn tasks all at once (tasks/s), one at a time in a chain (latency p50, p99), and \`true\` commands (tasks/s), each beside the floor measured in the same run: a raw fork IPC round trip and a bare spawn loop at the same concurrency. The figures are end to end: a run of N tasks minus the run of a 1-task graph.`
+
+  static override examples = [
+    '<%= config.bin %> bench overhead',
+    {description: 'Smaller and as JSON', command: '<%= config.bin %> bench overhead --fn-tasks 10000 --cmd-tasks 500 --json'},
+  ]
+
+  static override flags = {
+    'fn-tasks': Flags.integer({description: 'no-op fn tasks submitted at once', default: defaultOverheadOptions.fnTasks}),
+    'chain-tasks': Flags.integer({description: 'no-op fn tasks one at a time', default: defaultOverheadOptions.chainTasks}),
+    'cmd-tasks': Flags.integer({description: '`true` commands', default: defaultOverheadOptions.cmdTasks}),
+    'num-cpus': Flags.integer({description: 'CPU slots', default: availableParallelism()}),
+    json: Flags.boolean({description: 'the report as one JSON object on stdout'}),
+  }
+
+  async run(): Promise<void> {
+    const {flags} = await this.parse(BenchOverhead)
+    const progress = flags.json ? undefined : (line: string) => process.stderr.write(`… ${line}\n`)
+    const report = await benchOverhead(
+      {fnTasks: flags['fn-tasks'], chainTasks: flags['chain-tasks'], cmdTasks: flags['cmd-tasks'], numCpus: flags['num-cpus']},
+      progress,
+    )
+    process.stdout.write(flags.json ? `${JSON.stringify(report)}\n` : `${formatOverhead(report)}\n`)
+  }
+}

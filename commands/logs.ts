@@ -1,0 +1,79 @@
+import {Args, Command, Flags} from '@oclif/core'
+import {getRun, handleError, openForRun, parseRef, readLogs, resolveRef, UsageError} from '../src/store/index.js'
+import {changeKey, sleep} from '../src/store/wait.js'
+import {reconcileRuns} from '../src/store/reconcile.js'
+
+export default class Logs extends Command {
+  static override summary = 'What the tasks of a run printed'
+  static override description = 'Every line a task wrote to stdout or stderr, prefixed by its instance and attempt (`id1#1 | text`), in the order they arrived. REF limits it to one task or instance. --follow keeps printing until the run ends.'
+
+  static override examples = [
+    {description: 'All logs of the newest run', command: '<%= config.bin %> logs last'},
+    {description: 'One instance, as it runs', command: '<%= config.bin %> logs last add[2] --follow'},
+  ]
+
+  static override args = {
+    run: Args.string({description: 'run id or last', required: true}),
+    ref: Args.string({description: 'a task ID or instance ID[i]', required: false}),
+  }
+
+  static override flags = {
+    follow: Flags.boolean({char: 'f', description: 'keep printing until the run ends'}),
+    json: Flags.boolean({description: 'one JSON object per line: {instance, attempt, stream, text}'}),
+  }
+
+  async run(): Promise<void> {
+    const {args, flags} = await this.parse(Logs)
+    let opened: ReturnType<typeof openForRun>
+    try {
+      opened = openForRun(args.run)
+    } catch (error) {
+      handleError(this, error)
+    }
+    const {store, runId} = opened
+    try {
+      let names: readonly string[] | undefined
+      if (args.ref) {
+        const run = getRun(store, runId)!
+        const r = resolveRef(store, run, parseRef(args.ref))
+        if (r === null) throw new UsageError(`run ${runId} has not made ${args.ref} yet`)
+        names = r.names
+      }
+      let after = 0
+      const print = (): void => {
+        for (const l of readLogs(store, runId, {names, afterId: after})) {
+          after = l.id
+          if (flags.json) {
+            this.log(JSON.stringify({instance: l.name, attempt: l.attempt, stream: l.stream, text: l.text}))
+            continue
+          }
+          const text = l.text.endsWith('\n') ? l.text.slice(0, -1) : l.text
+          for (const line of text.split('\n')) this.log(`${l.name}#${l.attempt} | ${line}`)
+        }
+      }
+      print()
+      if (!flags.follow) return
+      let key = changeKey(store)
+      let lastReconcile = Date.now()
+      for (;;) {
+        const run = getRun(store, runId)!
+        if (run.state !== 'running' && run.state !== 'submitted') break
+        await sleep(50)
+        if (Date.now() - lastReconcile > 1000) {
+          lastReconcile = Date.now()
+          reconcileRuns(store, runId)
+        }
+        const k = changeKey(store)
+        if (k !== key) {
+          key = k
+          print()
+        }
+      }
+      print()
+    } catch (error) {
+      handleError(this, error)
+    } finally {
+      store.close()
+    }
+  }
+}

@@ -1,0 +1,68 @@
+import {Args, Command, Flags} from '@oclif/core'
+import {parseDurationFlag, parsePositive, parseResources, UsageError} from '../src/runtime/flags.js'
+import {runSession} from '../src/runtime/session.js'
+
+export default class Run extends Command {
+  static override summary = 'Run a graph: stream the output tasks\' results as they finish'
+  static override description = `Compiles GRAPH, runs its tasks on a pool of worker processes (fn tasks) and process groups (cmd tasks), and prints the results of its output tasks on stdout as they finish. Progress goes to stderr: a live view on a terminal, plain lines otherwise. Every run is recorded in $RAYTS_HOME (default ~/.rayts).
+
+Exit codes: 0 success, 1 a task failed, 2 usage or graph error, 130 interrupted.`
+
+  static override examples = [
+    {description: 'Run the lesson\'s first example (about 4 s, not 6)', command: '<%= config.bin %> run graphs/arrays.yaml'},
+    {description: 'Print results in batches, a batch when 2 are ready', command: '<%= config.bin %> run graphs/arrays-wait.yaml --num-returns 2'},
+    {description: 'A batch every 2.5 s, whatever is ready', command: '<%= config.bin %> run graphs/arrays-wait.yaml --timeout 2.5'},
+    {description: 'Override an option and keep a trace', command: '<%= config.bin %> run graphs/arrays.yaml --set defaults.max_retries=0 --timeline trace.json'},
+    {description: 'One JSON object per result on stdout', command: '<%= config.bin %> run graphs/slow-square.yaml --json'},
+    {description: 'Continue the newest run, reusing its results', command: '<%= config.bin %> run --resume last'},
+  ]
+
+  static override args = {
+    graph: Args.string({description: 'graph file (YAML)', required: false}),
+  }
+
+  static override flags = {
+    'num-cpus': Flags.string({description: 'CPU slots (fractions allowed); default: the machine\'s cores'}),
+    resources: Flags.string({description: 'other slots, name=N,...', helpValue: 'gpu=1,mem=4'}),
+    set: Flags.string({description: 'override a graph value, PATH=VALUE (repeatable)', multiple: true, helpValue: 'tasks.id3.timeout=5s'}),
+    timeline: Flags.string({description: 'write a Chrome trace of the run to FILE (.html: a Gantt chart)', helpValue: 'FILE'}),
+    'fail-fast': Flags.boolean({description: 'cancel the rest when a task fails for good'}),
+    'num-returns': Flags.integer({description: 'print results in batches of N (the ray.wait loop)'}),
+    timeout: Flags.string({description: 'with batches: print what is ready after D since the last batch', helpValue: 'D'}),
+    json: Flags.boolean({description: 'one JSON object per result (or batch) on stdout, nothing else there'}),
+    color: Flags.boolean({description: 'colour (off for NO_COLOR, TERM=dumb)', allowNo: true, default: true}),
+    resume: Flags.string({description: 'continue a lost, failed or cancelled run (id or last)', helpValue: 'RUN'}),
+    'run-id': Flags.string({hidden: true}),
+    quiet: Flags.boolean({hidden: true, description: 'no output at all (the detached process of submit)'}),
+  }
+
+  async run(): Promise<void> {
+    const {args, flags} = await this.parse(Run)
+    let code: number
+    try {
+      const numCpus = flags['num-cpus'] === undefined ? undefined : parsePositive('num-cpus', Number(flags['num-cpus']))
+      code = await runSession({
+        graphFile: args.graph,
+        set: flags.set ?? [],
+        numCpus,
+        resources: parseResources(flags.resources),
+        failFast: flags['fail-fast'],
+        timeline: flags.timeline,
+        numReturns: parsePositive('num-returns', flags['num-returns']),
+        timeoutSeconds: parseDurationFlag('timeout', flags.timeout),
+        json: flags.json,
+        color: flags.color,
+        resume: flags.resume,
+        runId: flags['run-id'],
+        quiet: flags.quiet,
+        stdout: process.stdout,
+        stderr: process.stderr,
+        env: process.env,
+      })
+    } catch (error) {
+      if (error instanceof UsageError) this.error(error.message, {exit: 2})
+      throw error
+    }
+    if (code !== 0) this.exit(code)
+  }
+}

@@ -1,0 +1,77 @@
+import {Args, Command, Flags} from '@oclif/core'
+import {nowMicros} from '../src/runtime/clock.js'
+import {countStates, getRun, handleError, listInstances, openForRun} from '../src/store/index.js'
+import {countsText, localTime, runDurationMs, shortDuration, table} from '../src/store/print.js'
+
+export default class Status extends Command {
+  static override summary = 'State of a run and of each of its tasks'
+  static override description = `The run's state (submitted, running, succeeded, failed, cancelled, or lost when its process died without ending it) and a table like \`ray list tasks\`: instance, attempt, state, worker pid, duration, error; then the counts by state.`
+
+  static override examples = [
+    {description: 'The newest run', command: '<%= config.bin %> status last'},
+    {description: 'As JSON', command: '<%= config.bin %> status 0mwwr8k2abcd --json'},
+  ]
+
+  static override args = {
+    run: Args.string({description: 'run id or last', default: 'last'}),
+  }
+
+  static override flags = {
+    json: Flags.boolean({description: 'print the run, its counts and its instances as JSON'}),
+  }
+
+  async run(): Promise<void> {
+    const {args, flags} = await this.parse(Status)
+    let opened: ReturnType<typeof openForRun>
+    try {
+      opened = openForRun(args.run)
+    } catch (error) {
+      handleError(this, error)
+    }
+    const {store, runId} = opened
+    try {
+      const run = getRun(store, runId)!
+      const counts = countStates(store, runId)
+      const now = nowMicros()
+      const instances = listInstances(store, runId).map((i) => ({
+        instance: i.name,
+        attempt: i.attempt,
+        state: i.state,
+        pid: i.pid,
+        durationMs:
+          i.startedT === null ? null : i.endedT !== null ? (i.endedT - i.startedT) / 1000 : i.state === 'running' ? (now - i.startedT) / 1000 : null,
+        error: i.error ? {kind: i.error.kind, name: i.error.name, message: i.error.message} : null,
+      }))
+      if (flags.json) {
+        const {meta, ...rest} = run
+        this.log(JSON.stringify({run: {...rest, meta, durationMs: runDurationMs(run)}, counts, instances}))
+        return
+      }
+      this.log(`run ${run.id}  ${run.graph ?? run.file ?? ''}  ${run.state}`)
+      this.log(
+        `started ${localTime(run.startedMs ?? run.createdMs)}  duration ${shortDuration(runDurationMs(run))}  pid ${run.pid ?? '-'}` +
+          (run.session > 1 ? `  resumed ${run.session - 1}x` : ''),
+      )
+      this.log('')
+      this.log(
+        table(
+          ['INSTANCE', 'ATTEMPT', 'STATE', 'PID', 'DURATION', 'ERROR'],
+          instances.map((i) => [
+            i.instance,
+            String(i.attempt),
+            i.state,
+            i.pid === null ? '-' : String(i.pid),
+            shortDuration(i.durationMs),
+            i.error ? `${i.error.kind}: ${i.error.name}` : '',
+          ]),
+        ),
+      )
+      this.log('')
+      this.log(countsText(counts))
+    } catch (error) {
+      handleError(this, error)
+    } finally {
+      store.close()
+    }
+  }
+}

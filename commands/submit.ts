@@ -1,0 +1,56 @@
+import {Args, Command, Flags} from '@oclif/core'
+import {parsePositive, parseResources} from '../src/runtime/flags.js'
+import {cliLauncher, handleError, openStore, submitRun} from '../src/store/index.js'
+
+export default class Submit extends Command {
+  static override summary = 'Start a run in the background; print its run id'
+  static override description = `Checks that GRAPH compiles, records the run as submitted in $RAYTS_HOME and starts \`rayts run\` in a detached process of its own: the run survives the terminal. Prints the run id alone on stdout and exits at once. Follow it with wait, get, status, logs; stop it with cancel.
+
+Exit codes: 0 submitted, 2 usage or graph error.`
+
+  static override examples = [
+    {description: 'Submit, then wait for two results', command: 'ID=$(<%= config.bin %> submit graphs/arrays-wait.yaml) && <%= config.bin %> wait $ID --num-returns 2'},
+    {description: 'With options, like run', command: '<%= config.bin %> submit graphs/arrays.yaml --num-cpus 2 --set defaults.max_retries=0'},
+    {description: 'Continue a lost or failed run in the background', command: '<%= config.bin %> submit --resume last'},
+  ]
+
+  static override args = {
+    graph: Args.string({description: 'graph file (YAML); optional with --resume', required: false}),
+  }
+
+  static override flags = {
+    'num-cpus': Flags.string({description: 'CPU slots (fractions allowed); default: the machine\'s cores'}),
+    resources: Flags.string({description: 'other slots, name=N,...', helpValue: 'gpu=1,mem=4'}),
+    set: Flags.string({description: 'override a graph value, PATH=VALUE (repeatable)', multiple: true, helpValue: 'tasks.id3.timeout=5s'}),
+    timeline: Flags.string({description: 'write a Chrome trace of the run to FILE when it ends', helpValue: 'FILE'}),
+    'fail-fast': Flags.boolean({description: 'cancel the rest when a task fails for good'}),
+    resume: Flags.string({description: 'continue a lost, failed or cancelled run (id or last)', helpValue: 'RUN'}),
+  }
+
+  async run(): Promise<void> {
+    const {args, flags} = await this.parse(Submit)
+    const store = openStore()
+    try {
+      if (flags['num-cpus'] !== undefined) parsePositive('num-cpus', Number(flags['num-cpus']))
+      parseResources(flags.resources)
+      const {runId} = submitRun(
+        store,
+        {
+          graphFile: args.graph,
+          set: flags.set ?? [],
+          numCpus: flags['num-cpus'],
+          resources: flags.resources,
+          failFast: flags['fail-fast'],
+          timeline: flags.timeline,
+          resume: flags.resume,
+        },
+        cliLauncher(this.config.root),
+      )
+      this.log(runId)
+    } catch (error) {
+      handleError(this, error)
+    } finally {
+      store.close()
+    }
+  }
+}

@@ -1,0 +1,62 @@
+// Running a generated graph in-process and measuring it: the same compile and runtime as
+// `rayts run`, without the store and reporters (those are measured apart).
+import {compileGraphFile, formatProblem} from '../graph/index.js'
+import type {RunEvent} from '../runtime/events.js'
+import {nowMicros} from '../runtime/clock.js'
+import {createRun} from '../runtime/run.js'
+
+export interface RunMeasure {
+  readonly instances: number
+  readonly compileMs: number
+  /** from start() to done, workers' start-up included */
+  readonly wallMs: number
+  /** CPU time of this (the scheduling) process during the run, per task */
+  readonly parentCpuMicrosPerTask: number
+  readonly peakRssMb: number
+  readonly state: string
+  /** end times of succeeded attempts, in order */
+  readonly ends: number[]
+}
+
+export interface MeasureOptions {
+  readonly numCpus?: number
+  readonly onEvent?: (e: RunEvent) => void
+  readonly keepEnds?: boolean
+}
+
+export async function measureRun(file: string, options: MeasureOptions = {}): Promise<RunMeasure> {
+  const c0 = performance.now()
+  const compiled = compileGraphFile(file)
+  if (!compiled.ok) throw new Error(compiled.problems.map(formatProblem).join('\n'))
+  const compileMs = performance.now() - c0
+  const handle = createRun(compiled.graph, {runId: `bench-${Date.now().toString(36)}`, numCpus: options.numCpus})
+  const ends: number[] = []
+  let failed = 0
+  handle.events.subscribe((e) => {
+    if (e.type === 'succeeded' && options.keepEnds) ends.push(e.t)
+    else if (e.type === 'failed') failed++
+    options.onEvent?.(e)
+  })
+  const cpu0 = process.cpuUsage()
+  const t0 = nowMicros()
+  handle.start()
+  const summary = await handle.done
+  const wallMs = (nowMicros() - t0) / 1000
+  const cpu = process.cpuUsage(cpu0)
+  const instances = compiled.graph.instances.length
+  if (failed > 0) throw new Error(`bench graph ${file}: ${failed} tasks failed (${summary.firstError?.error.message ?? ''})`)
+  return {
+    instances,
+    compileMs,
+    wallMs,
+    parentCpuMicrosPerTask: (cpu.user + cpu.system) / instances,
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
+    state: summary.state,
+    ends,
+  }
+}
+
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return NaN
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]
+}

@@ -1,0 +1,85 @@
+// `rayts bench overhead`: per-task cost of fn and cmd tasks, beside the floors measured in
+// the same run (a raw fork IPC round trip, a bare spawn loop at the same concurrency).
+import {availableParallelism} from 'node:os'
+import {measureIpcRoundTrip, measureSpawnLoop} from '../executor/floor.js'
+import {benchDir, commandsGraph, deepGraph, wideGraph} from './graphs.js'
+import {measureRun, percentile} from './measure.js'
+
+export interface OverheadOptions {
+  /** no-op fn tasks submitted at once */
+  readonly fnTasks: number
+  /** no-op fn tasks one at a time (a chain) */
+  readonly chainTasks: number
+  /** `true` commands */
+  readonly cmdTasks: number
+  readonly numCpus: number
+}
+
+export interface OverheadReport {
+  readonly machine: {readonly cores: number; readonly node: string}
+  readonly numCpus: number
+  readonly fn: {readonly tasks: number; readonly seconds: number; readonly tasksPerSecond: number; readonly parentCpuMicrosPerTask: number}
+  readonly fnSync: {readonly tasks: number; readonly p50Micros: number; readonly p99Micros: number}
+  readonly cmd: {readonly tasks: number; readonly seconds: number; readonly tasksPerSecond: number}
+  readonly floor: {
+    readonly ipcRoundTrip: {readonly p50Micros: number; readonly p99Micros: number}
+    readonly spawnLoop: {readonly concurrency: number; readonly perSecond: number}
+  }
+}
+
+export const defaultOverheadOptions: OverheadOptions = {
+  fnTasks: 100_000,
+  chainTasks: 5_000,
+  cmdTasks: 2_000,
+  numCpus: availableParallelism(),
+}
+
+export async function benchOverhead(o: OverheadOptions, progress: (line: string) => void = () => {}): Promise<OverheadReport> {
+  const dir = benchDir()
+  try {
+    const one = dir.write('one.yaml', wideGraph(1))
+    const wide = dir.write('wide.yaml', wideGraph(o.fnTasks))
+    const chain = dir.write('chain.yaml', deepGraph(o.chainTasks))
+    const cmdOne = dir.write('cmd-one.yaml', commandsGraph(1))
+    const cmds = dir.write('cmds.yaml', commandsGraph(o.cmdTasks))
+
+    progress(`fn: ${o.fnTasks} no-op tasks at once`)
+    const base = await measureRun(one, {numCpus: o.numCpus})
+    const fnRun = await measureRun(wide, {numCpus: o.numCpus})
+    const fnSeconds = Math.max(1e-6, (fnRun.wallMs - base.wallMs) / 1000)
+
+    progress(`fn: ${o.chainTasks} no-op tasks one at a time`)
+    const chainRun = await measureRun(chain, {numCpus: o.numCpus, keepEnds: true})
+    const gaps = chainRun.ends.slice(1).map((t, i) => t - chainRun.ends[i]).sort((a, b) => a - b)
+
+    progress(`cmd: ${o.cmdTasks} \`true\` commands`)
+    const cmdBase = await measureRun(cmdOne, {numCpus: o.numCpus})
+    const cmdRun = await measureRun(cmds, {numCpus: o.numCpus})
+    const cmdSeconds = Math.max(1e-6, (cmdRun.wallMs - cmdBase.wallMs) / 1000)
+
+    progress('floors: raw IPC round trip, bare spawn loop')
+    const ipc = await measureIpcRoundTrip(5_000)
+    const spawn = await measureSpawnLoop(Math.min(o.cmdTasks, 1_000), o.numCpus)
+    return {
+      machine: {cores: availableParallelism(), node: process.version},
+      numCpus: o.numCpus,
+      fn: {tasks: o.fnTasks, seconds: fnSeconds, tasksPerSecond: o.fnTasks / fnSeconds, parentCpuMicrosPerTask: fnRun.parentCpuMicrosPerTask},
+      fnSync: {tasks: o.chainTasks, p50Micros: percentile(gaps, 50), p99Micros: percentile(gaps, 99)},
+      cmd: {tasks: o.cmdTasks, seconds: cmdSeconds, tasksPerSecond: o.cmdTasks / cmdSeconds},
+      floor: {ipcRoundTrip: ipc, spawnLoop: {concurrency: o.numCpus, perSecond: spawn.perSecond}},
+    }
+  } finally {
+    dir.remove()
+  }
+}
+
+export function formatOverhead(r: OverheadReport): string {
+  const n = (x: number, d = 0) => x.toLocaleString('en-US', {maximumFractionDigits: d, minimumFractionDigits: d})
+  return [
+    `machine: ${r.machine.cores} cores, Node ${r.machine.node}; --num-cpus ${r.numCpus}`,
+    '',
+    `fn tasks, all at once   ${n(r.fn.tasksPerSecond)} tasks/s  (${n(r.fn.tasks)} in ${n(r.fn.seconds, 3)} s; scheduler process CPU ${n(r.fn.parentCpuMicrosPerTask, 2)} µs/task)`,
+    `fn tasks, one at a time p50 ${n(r.fnSync.p50Micros, 1)} µs, p99 ${n(r.fnSync.p99Micros, 1)} µs  (floor: raw IPC round trip p50 ${n(r.floor.ipcRoundTrip.p50Micros, 1)} µs, p99 ${n(r.floor.ipcRoundTrip.p99Micros, 1)} µs)`,
+    `cmd \`true\` tasks        ${n(r.cmd.tasksPerSecond)} tasks/s  (floor: bare spawn loop at concurrency ${r.floor.spawnLoop.concurrency}: ${n(r.floor.spawnLoop.perSecond)}/s)`,
+  ].join('\n')
+}

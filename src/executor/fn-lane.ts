@@ -1,0 +1,206 @@
+// A batch of fn jobs: one lane, jobs in order on one worker at a time. The batch moves to
+// another worker when max_calls retires its worker, or when its worker dies (the job that
+// was running fails, the ones that had not started run on the next worker).
+import {nowMicros} from '../runtime/clock.js'
+import type {TaskError} from '../runtime/events.js'
+import {CANCELLED, type Cancellable, type ExecutorContext, failJob} from './context.js'
+import type {WorkerProc, WorkerUser} from './pool/worker-proc.js'
+import type {FromWorker, OutItem, WireFn} from './protocol.js'
+import type {FnJob} from './types.js'
+
+export class FnLane implements WorkerUser, Cancellable {
+  /** jobs not yet handed to a worker, from `head` on */
+  private queue: FnJob[]
+  private head = 0
+  private worker: WorkerProc | null = null
+  /** the jobs handed to `worker`; results arrive in order, `next` is the first without one */
+  private chunk: FnJob[] = []
+  private next = 0
+  private cancelled: Set<number> | null = null
+  private timer: NodeJS.Timeout | undefined
+  private begunAt = 0
+
+  constructor(
+    private readonly ctx: ExecutorContext,
+    jobs: readonly FnJob[],
+  ) {
+    this.queue = [...jobs]
+    for (const job of jobs) ctx.holders.set(job.inst, this)
+  }
+
+  dispatch(): void {
+    if (this.ctx.closed || this.head >= this.queue.length) return
+    const worker = this.ctx.pool.acquire()
+    worker.mode = 'fn'
+    worker.fnUser = this
+    this.worker = worker
+    this.chunk = this.takeChunk(worker)
+    this.next = 0
+    this.cancelled = null
+    const wire = this.chunk.map(toWire)
+    try {
+      worker.send({t: 'fn', jobs: wire})
+    } catch (error) {
+      // arguments that do not clone (they come from results, so this is rare)
+      const message = error instanceof Error ? error.message : String(error)
+      const now = nowMicros()
+      for (const job of this.chunk) failJob(this.ctx, job, {kind: 'error', name: 'TypeError', message: `arguments of ${job.name} cannot be sent: ${message}`}, null, now, now)
+      this.releaseWorker()
+      this.dispatch()
+      return
+    }
+    if (this.chunk.length === 1) {
+      const job = this.chunk[0]!
+      this.ctx.sink.started(job.inst, job.attempt, worker.pid, nowMicros())
+    }
+  }
+
+  /** as many queued jobs as the worker may still run (max_calls), at least one */
+  private takeChunk(worker: WorkerProc): FnJob[] {
+    const start = this.head
+    let end = start
+    while (end < this.queue.length) {
+      const job = this.queue[end++]!
+      if (job.maxCalls > 0) {
+        const key = job.module + '#' + job.export
+        const calls = (worker.callsOf.get(key) ?? 0) + 1
+        worker.callsOf.set(key, calls)
+        if (calls >= job.maxCalls) {
+          // its last allowed call: start the replacement now, so no job waits for a cold start
+          worker.retiring = true
+          this.ctx.pool.prespawn()
+          break
+        }
+      }
+    }
+    worker.calls += end - start
+    const chunk = this.queue.slice(start, end)
+    this.head = end
+    if (this.head === this.queue.length) {
+      this.queue = []
+      this.head = 0
+    }
+    return chunk
+  }
+
+  onMessage(message: FromWorker): void {
+    if (message.t === 'out') {
+      const chunk = this.chunk
+      const pid = this.worker!.pid
+      // free the worker before reporting, so that work submitted from done() can use it
+      if (message.end) this.releaseWorker()
+      for (const item of message.items) this.item(item, chunk, pid)
+      if (message.end) this.dispatch()
+    } else if (message.t === 'begin') {
+      const job = this.chunk[message.i]
+      if (job?.timeout != null) {
+        this.begunAt = message.at
+        this.timer = setTimeout(() => this.timedOut(job), job.timeout * 1000)
+      }
+    }
+  }
+
+  private item(item: OutItem, chunk: readonly FnJob[], pid: number): void {
+    const job = chunk[item.i]!
+    if (item.k === 'log') {
+      if (!this.cancelled?.has(item.i)) this.ctx.sink.log(job.inst, job.attempt, item.fd, item.text)
+      return
+    }
+    this.next = item.i + 1
+    if (item.k === 'skip' || this.cancelled?.has(item.i)) return
+    if (this.timer) {
+      clearTimeout(this.timer)
+      this.timer = undefined
+    }
+    this.ctx.holders.delete(job.inst)
+    if (this.ctx.closed) return
+    if (chunk.length > 1) this.ctx.sink.started(job.inst, job.attempt, pid, item.s)
+    if (item.k === 'ok') this.ctx.sink.done({inst: job.inst, attempt: job.attempt, pid, startedAt: item.s, endedAt: item.e, ok: true, value: item.v})
+    else this.ctx.sink.done({inst: job.inst, attempt: job.attempt, pid, startedAt: item.s, endedAt: item.e, ok: false, error: item.err})
+  }
+
+  private releaseWorker(): void {
+    const worker = this.worker!
+    worker.fnUser = null
+    this.worker = null
+    this.chunk = []
+    if (worker.retiring) worker.retire('max_calls')
+    else this.ctx.pool.release(worker)
+  }
+
+  private timedOut(job: FnJob): void {
+    this.timer = undefined
+    if (!this.worker) return
+    this.cancelledAt(this.next)
+    failJob(this.ctx, job, {kind: 'timeout', name: 'TimeoutError', message: `timed out after ${job.timeout} s`}, this.worker.pid, this.begunAt, nowMicros())
+    this.worker.kill('timeout')
+  }
+
+  cancel(inst: number): void {
+    const now = nowMicros()
+    const queued = this.queue.findIndex((job, i) => i >= this.head && job.inst === inst)
+    if (queued >= 0) {
+      const [job] = this.queue.splice(queued, 1)
+      failJob(this.ctx, job!, CANCELLED, null, now, now)
+      return
+    }
+    const i = this.chunk.findIndex((job) => job.inst === inst)
+    if (i < this.next || !this.worker) return
+    const job = this.chunk[i]!
+    this.cancelledAt(i)
+    failJob(this.ctx, job, CANCELLED, this.worker.pid, now, now)
+    if (i === this.next) {
+      // it is running (or about to): only killing its worker stops it
+      if (this.timer) clearTimeout(this.timer)
+      this.worker.kill('cancel')
+    } else this.worker.send({t: 'skip', i})
+  }
+
+  private cancelledAt(i: number): void {
+    ;(this.cancelled ??= new Set()).add(i)
+  }
+
+  onExit(worker: WorkerProc, code: number | null, signal: NodeJS.Signals | null): void {
+    if (this.timer) clearTimeout(this.timer)
+    this.timer = undefined
+    this.worker = null
+    const chunk = this.chunk
+    this.chunk = []
+    if (this.next < chunk.length) {
+      const running = chunk[this.next]!
+      if (!this.cancelled?.has(this.next)) {
+        const how = signal ? `was killed by ${signal}` : `exited with code ${code}`
+        const last = worker.lastStderr()
+        const error: TaskError = {
+          kind: 'crash',
+          name: 'CrashError',
+          message: `worker ${worker.pid} ${how} while running ${running.name}${last ? `: ${last}` : ''}`,
+          ...(signal ? {signal} : {}),
+        }
+        failJob(this.ctx, running, error, worker.pid, nowMicros(), nowMicros())
+      }
+      // the jobs that had not started were not attempts yet: run them on another worker
+      const rest = chunk.slice(this.next + 1).filter((_, k) => !this.cancelled?.has(this.next + 1 + k))
+      this.queue.splice(this.head, 0, ...rest)
+    }
+    this.dispatch()
+  }
+}
+
+function toWire(job: FnJob): WireFn {
+  let env: Readonly<Record<string, string>> | null = null
+  for (const _ in job.env) {
+    env = job.env
+    break
+  }
+  return {
+    name: job.name,
+    module: job.module,
+    export: job.export,
+    args: job.args,
+    numReturns: job.numReturns,
+    env,
+    cwd: job.cwd,
+    timed: job.timeout !== null,
+  }
+}

@@ -1,0 +1,80 @@
+// The warm pool: workers started lazily, idle ones reused, replacements started ahead.
+import {nowMicros} from '../../runtime/clock.js'
+import type {ExecutorSink} from '../types.js'
+import {type WorkerExit, WorkerProc} from './worker-proc.js'
+
+export class WorkerPool {
+  private idle: WorkerProc[] = []
+  readonly all = new Set<WorkerProc>()
+  /** workers hosting commands that have a free slot */
+  private cmdHosts = new Set<WorkerProc>()
+
+  constructor(
+    private readonly sink: ExecutorSink,
+    /** commands one worker runs at a time */
+    private readonly cmdSlots: number,
+    /** workers to spread commands over before they share one */
+    private readonly spread: number,
+  ) {}
+
+  /** an idle worker, or a new one (messages wait until it is ready) */
+  acquire(): WorkerProc {
+    const worker = this.idle.pop() ?? this.spawn()
+    worker.setRef(true)
+    return worker
+  }
+
+  release(worker: WorkerProc): void {
+    worker.mode = 'idle'
+    if (!worker.alive) return
+    worker.setRef(false)
+    this.idle.push(worker)
+  }
+
+  /** start a worker now so that it is warm when needed */
+  prespawn(): void {
+    this.release(this.spawn())
+  }
+
+  /**
+   * A worker to run one more command. Spawning blocks a worker's event loop while the
+   * kernel forks, so commands spread over one worker per core first, then share workers
+   * (least busy first, up to cmdSlots each) rather than start a process per command.
+   */
+  acquireCmd(): WorkerProc {
+    if (this.cmdHosts.size >= this.spread) {
+      let best: WorkerProc | null = null
+      for (const worker of this.cmdHosts) {
+        if (worker.cmdUsers.size < this.cmdSlots && (!best || worker.cmdUsers.size < best.cmdUsers.size)) best = worker
+      }
+      if (best) return best
+    }
+    const worker = this.acquire()
+    worker.mode = 'cmd'
+    this.cmdHosts.add(worker)
+    return worker
+  }
+
+  releaseCmd(worker: WorkerProc, id: number): void {
+    worker.cmdUsers.delete(id)
+    if (worker.cmdUsers.size === 0) {
+      this.cmdHosts.delete(worker)
+      this.release(worker)
+    }
+  }
+
+  private spawn(): WorkerProc {
+    const worker = new WorkerProc((exit) => this.exited(exit))
+    this.all.add(worker)
+    this.sink.event({type: 'worker-start', t: nowMicros(), pid: worker.pid})
+    return worker
+  }
+
+  private exited({worker, reason}: WorkerExit): void {
+    this.all.delete(worker)
+    this.cmdHosts.delete(worker)
+    const i = this.idle.indexOf(worker)
+    if (i >= 0) this.idle.splice(i, 1)
+    this.sink.event({type: 'worker-exit', t: nowMicros(), pid: worker.pid, reason, calls: worker.calls})
+  }
+}

@@ -1,0 +1,58 @@
+// The IPC messages between the executor (parent) and its worker processes.
+// Sent with `serialization: 'advanced'` (structured clone), so values keep their types.
+import type {OutputMode} from '../graph/model.js'
+import type {TaskError} from '../runtime/events.js'
+
+/** one fn job as the worker needs it */
+export interface WireFn {
+  readonly name: string
+  readonly module: string
+  readonly export: string
+  readonly args: readonly unknown[]
+  readonly numReturns: number
+  readonly env: Readonly<Record<string, string>> | null
+  readonly cwd: string
+  /** the job has a timeout: announce its real start with a `begin` message */
+  readonly timed: boolean
+}
+
+export interface WireCmd {
+  readonly name: string
+  readonly command: {readonly argv: readonly string[]} | {readonly shell: string}
+  readonly stdin: string | Uint8Array | undefined
+  readonly output: OutputMode
+  readonly env: Readonly<Record<string, string>>
+  readonly cwd: string
+  readonly timeout: number | null
+}
+
+export type ToWorker =
+  | {readonly t: 'fn'; readonly jobs: readonly WireFn[]}
+  /** do not run job i of the current fn batch (it was cancelled) */
+  | {readonly t: 'skip'; readonly i: number}
+  | {readonly t: 'cmd'; readonly id: number; readonly job: WireCmd}
+  | {readonly t: 'cancel-cmd'; readonly id: number}
+  | {readonly t: 'ping'; readonly n: number}
+
+/** what a fn batch sends back, in job order */
+export type OutItem =
+  | {readonly k: 'ok'; readonly i: number; readonly v: unknown; readonly s: number; readonly e: number}
+  | {readonly k: 'err'; readonly i: number; readonly err: TaskError; readonly s: number; readonly e: number}
+  /** job i was skipped (cancelled before its turn) */
+  | {readonly k: 'skip'; readonly i: number}
+  | {readonly k: 'log'; readonly i: number; readonly fd: 'stdout' | 'stderr'; readonly text: string}
+
+export type CmdResult =
+  | {readonly ok: true; readonly value: unknown; readonly s: number; readonly e: number; readonly pid: number | null}
+  | {readonly ok: false; readonly error: TaskError; readonly s: number; readonly e: number; readonly pid: number | null}
+
+export type FromWorker =
+  | {readonly t: 'ready'}
+  /** results and logs of the current fn batch; `end` when the batch is finished */
+  | {readonly t: 'out'; readonly items: readonly OutItem[]; readonly end: boolean}
+  /** job i (which has a timeout) begins running now */
+  | {readonly t: 'begin'; readonly i: number; readonly at: number}
+  | {readonly t: 'spawned'; readonly id: number; readonly pid: number; readonly at: number}
+  | {readonly t: 'cmd-log'; readonly id: number; readonly text: string}
+  | {readonly t: 'cmd-done'; readonly id: number; readonly result: CmdResult}
+  | {readonly t: 'pong'; readonly n: number}

@@ -1,0 +1,83 @@
+// What the scheduler asks of an executor. The local pool implements it now; a cluster
+// executor (BullMQ) will implement the same interface later.
+import type {OutputMode} from '../graph/model.js'
+import type {RunEvent, TaskError} from '../runtime/events.js'
+
+interface JobBase {
+  /** instance index in the run (see events.ts) */
+  readonly inst: number
+  /** 1-based attempt number */
+  readonly attempt: number
+  /** instance name (`ID` or `ID[i]`), for messages */
+  readonly name: string
+  /** seconds, or null for none; the clock starts when the job begins running */
+  readonly timeout: number | null
+  /** environment additions, already resolved to strings */
+  readonly env: Readonly<Record<string, string>>
+  /** absolute working directory */
+  readonly cwd: string
+}
+
+export interface FnJob extends JobBase {
+  readonly kind: 'fn'
+  /** absolute path of a .js/.mjs/.cjs/.ts/.mts module */
+  readonly module: string
+  readonly export: string
+  /** resolved arguments; must survive structured clone */
+  readonly args: readonly unknown[]
+  /** 1: the value as returned; n > 1: the value must be an array of n elements */
+  readonly numReturns: number
+  /** a worker exits after running this function that many times; 0 = unlimited */
+  readonly maxCalls: number
+}
+
+export interface CmdJob extends JobBase {
+  readonly kind: 'cmd'
+  readonly command: {readonly argv: readonly string[]} | {readonly shell: string}
+  readonly stdin: string | Uint8Array | undefined
+  readonly output: OutputMode
+}
+
+export type Job = FnJob | CmdJob
+
+interface OutcomeBase {
+  readonly inst: number
+  readonly attempt: number
+  /** the worker or command process, when there was one */
+  readonly pid: number | null
+  /** monotonic microseconds (runtime/clock.ts) when the job began and ended running */
+  readonly startedAt: number
+  readonly endedAt: number
+}
+
+export type JobOutcome =
+  | (OutcomeBase & {readonly ok: true; readonly value: unknown})
+  | (OutcomeBase & {readonly ok: false; readonly error: TaskError})
+
+/** Executor-side events that belong on the run's stream. */
+export type ExecutorEvent = Extract<RunEvent, {type: 'worker-start' | 'worker-exit' | 'process-group'}>
+
+export interface ExecutorSink {
+  /** a job began running (for a batch, when its own turn came) */
+  started(inst: number, attempt: number, pid: number | null, at: number): void
+  /** a job ended; called exactly once per submitted job, unless the executor was closed */
+  done(outcome: JobOutcome): void
+  /** what a job printed */
+  log(inst: number, attempt: number, stream: 'stdout' | 'stderr', text: string): void
+  event(event: ExecutorEvent): void
+}
+
+export interface Executor {
+  /**
+   * Run a batch: its jobs run one after another in one lane (one worker process for fn
+   * jobs), in the order given, holding the resources the scheduler reserved for the batch.
+   * The scheduler batches only short fn jobs of one function without a timeout; a job
+   * with a timeout always comes alone. A batch interrupted by a worker's death, a timeout
+   * or a cancel reports the running job and reruns the jobs that had not started.
+   */
+  submit(batch: readonly Job[]): void
+  /** cancel the job of this instance: drop it if not started, else kill its process (tree) */
+  cancel(inst: number): void
+  /** kill every process; resolves when all are gone. Idempotent. */
+  close(): Promise<void>
+}

@@ -1,0 +1,64 @@
+// The worker process: runs fn batches and command jobs for the executor, talking over IPC.
+// It exits when the parent's channel closes (parent gone or done with it), killing the
+// process groups of its commands first.
+import {runCmd, type RunningCmd} from './cmd/run-cmd.js'
+import type {FromWorker, ToWorker} from './protocol.js'
+import {GroupRegistry} from './terminate/group-registry.js'
+import {captureStdio} from './worker/capture.js'
+import {FnBatchRunner} from './worker/fn-batch.js'
+
+// what commands inherit: the environment as the worker got it, before task code runs
+const baseEnv = {...process.env}
+const groups = new GroupRegistry()
+const cmds = new Map<number, RunningCmd>()
+
+const send = (message: FromWorker): void => {
+  process.send!(message)
+}
+const fn = new FnBatchRunner(send)
+captureStdio((fd, text) => fn.log(fd, text))
+
+process.on('disconnect', () => {
+  groups.killAll()
+  process.exit(0)
+})
+
+process.on('message', (message: ToWorker) => {
+  switch (message.t) {
+    case 'fn':
+      void fn.run(message.jobs)
+      break
+    case 'skip':
+      fn.skip(message.i)
+      break
+    case 'cmd':
+      startCmd(message.id, message.job)
+      break
+    case 'cancel-cmd':
+      cmds.get(message.id)?.cancel()
+      break
+    case 'ping':
+      send({t: 'pong', n: message.n})
+      break
+  }
+})
+
+function startCmd(id: number, job: Extract<ToWorker, {t: 'cmd'}>['job']): void {
+  const running = runCmd(job, baseEnv, {
+    spawned(pid, at) {
+      groups.add(pid)
+      send({t: 'spawned', id, pid, at})
+    },
+    stderr(text) {
+      send({t: 'cmd-log', id, text})
+    },
+  })
+  cmds.set(id, running)
+  void running.result.then((result) => {
+    cmds.delete(id)
+    if (result.pid !== null) groups.delete(result.pid)
+    send({t: 'cmd-done', id, result})
+  })
+}
+
+send({t: 'ready'})

@@ -1,0 +1,154 @@
+// Runs one fn batch in the worker: jobs in order, results and logs sent back in few
+// messages (flushed when ~2 ms passed since the last flush, and at the end of the batch).
+import {nowMicros} from '../../runtime/clock.js'
+import type {TaskError} from '../../runtime/events.js'
+import type {FromWorker, OutItem, WireFn} from '../protocol.js'
+import {uncloneable} from './clone-check.js'
+import {toTaskError} from './errors.js'
+import {cachedFunction, loadFunction} from './load-module.js'
+
+const FLUSH_MICROS = 2000
+
+type Done = Extract<OutItem, {k: 'ok' | 'err'}>
+
+export type Send = (message: FromWorker) => void
+
+export class FnBatchRunner {
+  private pending: OutItem[] = []
+  private lastFlush = 0
+  private timer: NodeJS.Timeout | undefined
+  private readonly skipped = new Set<number>()
+  /** the job whose output is being captured, or -1 */
+  current = -1
+  private cwd = process.cwd()
+  private jobs: readonly WireFn[] = []
+
+  constructor(private readonly send: Send) {}
+
+  skip(i: number): void {
+    this.skipped.add(i)
+  }
+
+  log(fd: 'stdout' | 'stderr', text: string): void {
+    if (this.current < 0) return
+    this.pending.push({k: 'log', i: this.current, fd, text})
+    this.arm()
+  }
+
+  async run(jobs: readonly WireFn[]): Promise<void> {
+    this.skipped.clear()
+    this.jobs = jobs
+    this.lastFlush = nowMicros()
+    for (let i = 0; i < jobs.length; i++) {
+      if (this.skipped.has(i)) {
+        this.pending.push({k: 'skip', i})
+        continue
+      }
+      this.current = i
+      let item = this.runOne(i, jobs[i]!)
+      if (item instanceof Promise) item = await item
+      this.pending.push(item)
+      this.current = -1
+      if (i === jobs.length - 1) break // its result goes with the end of the batch
+      if (item.e - this.lastFlush > FLUSH_MICROS) this.flush(false)
+      else this.arm()
+    }
+    this.flush(true)
+  }
+
+  /** a job's outcome; a promise only when the function returns one (or must be loaded) */
+  private runOne(i: number, job: WireFn): Done | Promise<Done> {
+    const fn = cachedFunction(job.module + '#' + job.export)
+    if (fn === undefined) return this.loadThenRun(i, job)
+    if (job.cwd !== this.cwd) {
+      process.chdir(job.cwd)
+      this.cwd = job.cwd
+    }
+    const restoreEnv = job.env ? applyEnv(job.env) : null
+    const s = nowMicros()
+    try {
+      if (job.timed) this.send({t: 'begin', i, at: s})
+      const v = fn(...job.args)
+      if (v !== null && typeof v === 'object' && typeof (v as {then?: unknown}).then === 'function') {
+        return settle(i, job, s, v as PromiseLike<unknown>, restoreEnv)
+      }
+      restoreEnv?.()
+      return finished(i, job, s, v)
+    } catch (error) {
+      restoreEnv?.()
+      return {k: 'err', i, err: toTaskError(error), s, e: nowMicros()}
+    }
+  }
+
+  private async loadThenRun(i: number, job: WireFn): Promise<Done> {
+    const s = nowMicros()
+    try {
+      await loadFunction(job.module + '#' + job.export, job.module, job.export)
+    } catch (error) {
+      return {k: 'err', i, err: toTaskError(error), s, e: nowMicros()}
+    }
+    return this.runOne(i, job)
+  }
+
+  private arm(): void {
+    if (this.timer === undefined) this.timer = setTimeout(() => this.flush(false), FLUSH_MICROS / 1000)
+  }
+
+  /** Send what is pending. A result that does not clone becomes an error naming its type. */
+  flush(end: boolean): void {
+    if (this.timer !== undefined) {
+      clearTimeout(this.timer)
+      this.timer = undefined
+    }
+    if (this.pending.length === 0 && !end) return
+    const items = this.pending
+    this.pending = []
+    this.lastFlush = nowMicros()
+    try {
+      this.send({t: 'out', items, end})
+    } catch {
+      this.send({t: 'out', items: items.map((item) => checked(item, this.jobs[item.i]?.name ?? `job ${item.i}`)), end})
+    }
+  }
+}
+
+function checked(item: OutItem, name: string): OutItem {
+  if (item.k !== 'ok') return item
+  const why = uncloneable(item.v)
+  if (why === null) return item
+  const error: TaskError = {kind: 'error', name: 'TypeError', message: `result of ${name} cannot be sent: ${why}`}
+  return {k: 'err', i: item.i, err: error, s: item.s, e: item.e}
+}
+
+async function settle(i: number, job: WireFn, s: number, pending: PromiseLike<unknown>, restoreEnv: (() => void) | null): Promise<Done> {
+  try {
+    return finished(i, job, s, await pending)
+  } catch (error) {
+    return {k: 'err', i, err: toTaskError(error), s, e: nowMicros()}
+  } finally {
+    restoreEnv?.()
+  }
+}
+
+function finished(i: number, job: WireFn, s: number, v: unknown): Done {
+  if (job.numReturns > 1 && (!Array.isArray(v) || v.length !== job.numReturns)) {
+    const got = Array.isArray(v) ? `an array of ${v.length}` : typeof v
+    const error: TaskError = {kind: 'error', name: 'TypeError', message: `${job.name} must return an array of ${job.numReturns} values (num_returns), got ${got}`}
+    return {k: 'err', i, err: error, s, e: nowMicros()}
+  }
+  return {k: 'ok', i, v, s, e: nowMicros()}
+}
+
+function applyEnv(env: Readonly<Record<string, string>>): () => void {
+  const saved: [string, string | undefined][] = []
+  for (const [k, v] of Object.entries(env)) {
+    saved.push([k, process.env[k]])
+    process.env[k] = v
+  }
+  return () => {
+    for (const [k, v] of saved) {
+      if (v === undefined) delete process.env[k]
+      else process.env[k] = v
+    }
+  }
+}

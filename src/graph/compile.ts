@@ -1,0 +1,55 @@
+import {dirname, resolve} from 'node:path'
+import type {CompiledGraph, PathPart} from './model.js'
+import {Compiler} from './compiler.js'
+import {parseGraphText} from './parse.js'
+import {sortProblems, type Problem} from './problems.js'
+import {readGraphText} from './read.js'
+import {checkSchema, jsonView} from './schema.js'
+import {applySets} from './set.js'
+import {Tagged} from './tags.js'
+
+export type CompileResult = {ok: true; graph: CompiledGraph} | {ok: false; problems: Problem[]}
+
+export interface CompileOptions {
+  /** `--set PATH=VALUE` flags, applied in order */
+  readonly set?: readonly string[]
+}
+
+/**
+ * Read, parse, validate and compile a graph file. Reads files and nothing else: it never
+ * runs a module. Every problem is reported, sorted by position; it never throws.
+ */
+export function compileGraphFile(path: string, opts: CompileOptions = {}): CompileResult {
+  const file = path
+  const abs = resolve(path)
+  const problems: Problem[] = []
+  try {
+    const read = readGraphText(abs)
+    if (!read.ok) return {ok: false, problems: [{file, line: 0, col: 0, message: read.message}]}
+    const parsed = parseGraphText(read.text, file)
+    if (!parsed.ok) return {ok: false, problems: sortProblems(parsed.problems)}
+    const {value, locate} = parsed.parsed
+    const {applied, errors} = applySets(value, opts.set ?? [])
+    for (const message of errors) problems.push({file, line: 0, col: 0, message})
+    const setFlagAt = (path: readonly PathPart[]) =>
+      applied.findLast((s) => s.path.length <= path.length && s.path.every((p, i) => String(p) === String(path[i])))?.flag
+    for (const issue of checkSchema(jsonView(value, (v) => v instanceof Tagged))) {
+      const flag = setFlagAt(issue.path)
+      if (flag !== undefined) problems.push({file, line: 0, col: 0, message: `--set ${flag}: ${issue.message}`})
+      else problems.push(locate.problem(issue.path, issue.message, issue.atKey))
+    }
+    const schemaProblems = problems.length
+    let graph: CompiledGraph | undefined
+    try {
+      graph = new Compiler(value, locate, abs, dirname(abs), problems).compile()
+    } catch (error) {
+      // data the schema already rejected can trip the semantic pass; its problems suffice
+      if (schemaProblems === 0) throw error
+    }
+    if (problems.length > 0 || !graph) return {ok: false, problems: sortProblems(problems)}
+    return {ok: true, graph}
+  } catch (error) {
+    const message = error instanceof RangeError ? 'the file is too deeply nested or too large to compile' : `internal error: ${error instanceof Error ? error.message : String(error)}`
+    return {ok: false, problems: sortProblems([...problems, {file, line: 0, col: 0, message}])}
+  }
+}

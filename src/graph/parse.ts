@@ -1,0 +1,168 @@
+import {Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode} from 'yaml'
+import type {PathPart, SourcePos} from './model.js'
+import type {Problem} from './problems.js'
+import {customTags, TAG_NAMES, Tagged, type TagName} from './tags.js'
+
+/** Deeper than this is no graph file: reported, never recursed into. */
+export const MAX_DEPTH = 64
+/** Nodes that aliases may expand to, in total (an alias bomb is cut off here). */
+export const MAX_ALIAS_NODES = 10_000
+
+export interface ParsedGraph {
+  /** plain data, with `Tagged` where the file has `!ref`, `!item`, `!index`, `!sub` */
+  readonly value: unknown
+  readonly locate: Locator
+}
+
+export type ParseResult = {ok: true; parsed: ParsedGraph} | {ok: false; problems: Problem[]}
+
+export function parseGraphText(text: string, file: string): ParseResult {
+  const lineCounter = new LineCounter()
+  const doc = parseDocument(text, {lineCounter, customTags, uniqueKeys: true, prettyErrors: true})
+  const problems: Problem[] = []
+  let exhausted = false
+  for (const e of doc.errors) {
+    if (e.code === 'RESOURCE_EXHAUSTION') {
+      if (exhausted) continue
+      exhausted = true
+    }
+    const at = e.linePos?.[0] ?? {line: 1, col: 1}
+    const message = e.code === 'RESOURCE_EXHAUSTION' ? `nesting too deep (more than ${MAX_DEPTH} levels)` : yamlMessage(e.message)
+    problems.push({file, line: at.line, col: at.col, message})
+  }
+  if (problems.length > 0) return {ok: false, problems}
+  const locate = new Locator(doc, lineCounter, text, file)
+  const walker = new Walker(doc, locate, problems)
+  const value = walker.walk(doc.contents, [], 0)
+  if (problems.length > 0) return {ok: false, problems}
+  return {ok: true, parsed: {value, locate}}
+}
+
+/** yaml's message without its " at line L, column C:" tail and code excerpt. */
+function yamlMessage(message: string): string {
+  const first = message.split('\n')[0] ?? message
+  return first.replace(/ at line \d+, column \d+:?$/, '')
+}
+
+class Walker {
+  private aliasNodes = 0
+  private aliasReported = false
+  constructor(
+    private readonly doc: Document,
+    private readonly locate: Locator,
+    private readonly problems: Problem[],
+  ) {}
+
+  walk(node: unknown, path: PathPart[], depth: number, inAlias = false): unknown {
+    if (node === null || node === undefined) return null
+    if (inAlias && ++this.aliasNodes > MAX_ALIAS_NODES) {
+      if (!this.aliasReported) {
+        this.aliasReported = true
+        this.problems.push(this.locate.problem(path, `aliases expand to more than ${MAX_ALIAS_NODES} nodes (an alias bomb?)`))
+      }
+      return null
+    }
+    if (depth > MAX_DEPTH) {
+      this.problems.push(this.locate.problem(path, `nesting too deep (more than ${MAX_DEPTH} levels)`))
+      return null
+    }
+    if (isAlias(node)) {
+      const target = node.resolve(this.doc)
+      if (!target) return null
+      return this.walk(target, path, depth + 1, true)
+    }
+    const tag = (node as YamlNode).tag
+    const custom = tag !== undefined && tag.startsWith('!') && !tag.startsWith('!!') ? tag.slice(1) : undefined
+    if (custom !== undefined && !(TAG_NAMES as readonly string[]).includes(custom)) {
+      this.problems.push({...this.locate.nodePos(node as YamlNode), message: `unknown tag !${custom} (the tags are !ref, !item, !index, !sub)`})
+      return null
+    }
+    if (isScalar(node)) {
+      if (custom !== undefined) {
+        const text = node.value === null || node.value === undefined ? '' : String(node.value)
+        return new Tagged(custom as TagName, text.trim(), this.locate.nodePos(node))
+      }
+      return node.value
+    }
+    if (custom !== undefined) {
+      this.problems.push({...this.locate.nodePos(node as YamlNode), message: `!${custom} takes a scalar (like !${custom} ${custom === 'sub' ? '"text ${ID}"' : 'ID'}), not a collection`})
+      return null
+    }
+    if (isSeq(node)) {
+      const out: unknown[] = []
+      node.items.forEach((item, i) => out.push(this.walk(item, [...path, i], depth + 1, inAlias)))
+      return out
+    }
+    if (isMap(node)) {
+      const out: Record<string, unknown> = {}
+      for (const pair of node.items) {
+        if (!isPair(pair)) continue
+        let key: string
+        if (isScalar(pair.key)) key = pair.key.value === null ? '' : String(pair.key.value)
+        else if (pair.key === null) key = ''
+        else {
+          this.problems.push({...this.locate.nodePos(pair.key as YamlNode), message: 'a key must be a plain scalar'})
+          continue
+        }
+        if (key === '<<') {
+          this.problems.push({...this.locate.nodePos(pair.key as YamlNode), message: 'merge keys (<<) are not supported'})
+          continue
+        }
+        Object.defineProperty(out, key, {value: this.walk(pair.value, [...path, key], depth + 1, inAlias), enumerable: true, writable: true, configurable: true})
+      }
+      return out
+    }
+    return null
+  }
+}
+
+/** Maps data paths back to places in the file. */
+export class Locator {
+  constructor(
+    private readonly doc: Document,
+    private readonly lines: LineCounter,
+    private readonly text: string,
+    readonly file: string,
+  ) {}
+
+  /** Position of the node at `path` (its key, when `key` and the last step is a map key). */
+  at(path: readonly PathPart[], key = false): SourcePos {
+    let cur: unknown = this.doc.contents
+    let last: unknown = cur
+    let keyNode: unknown
+    for (const [i, seg] of path.entries()) {
+      if (isAlias(cur)) cur = cur.resolve(this.doc)
+      let next: unknown
+      keyNode = undefined
+      if (isMap(cur)) {
+        const pair = cur.items.find((p) => isScalar(p.key) && String(p.key.value) === String(seg))
+        if (pair) {
+          next = pair.value ?? pair.key
+          keyNode = pair.key
+          if (pair.value === null && i === path.length - 1) next = pair.key
+        }
+      } else if (isSeq(cur) && typeof seg === 'number') next = cur.items[seg]
+      if (next === undefined || next === null) break
+      last = next
+      cur = next
+      if (i === path.length - 1 && key && keyNode) last = keyNode
+    }
+    return this.nodePos(last as YamlNode | null)
+  }
+
+  problem(path: readonly PathPart[], message: string, key = false): Problem {
+    return {...this.at(path, key), message}
+  }
+
+  /** Where a node starts, including its tag (`!ref x` starts at the `!`). */
+  nodePos(node: YamlNode | null | undefined): SourcePos {
+    let offset = node?.range?.[0] ?? 0
+    const tag = node?.tag
+    if (tag?.startsWith('!') && !tag.startsWith('!!')) {
+      const i = this.text.lastIndexOf(tag, offset)
+      if (i >= 0 && /^\s*$/.test(this.text.slice(i + tag.length, offset))) offset = i
+    }
+    const {line, col} = this.lines.linePos(offset)
+    return {file: this.file, line: Math.max(line, 1), col: Math.max(col, 1)}
+  }
+}

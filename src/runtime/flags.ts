@@ -1,0 +1,31 @@
+// Parsing of run flag values shared by `run`, `submit` and the bench commands.
+import {parseDuration} from '../graph/duration.js'
+
+export class UsageError extends Error {
+  override name = 'UsageError'
+}
+
+/** `gpu=1,mem=4` → {gpu: 1, mem: 4} */
+export function parseResources(text: string | undefined): Record<string, number> {
+  const out: Record<string, number> = {}
+  if (!text) return out
+  for (const part of text.split(',')) {
+    const m = /^\s*([A-Za-z_][\w-]*)\s*=\s*(\d+(?:\.\d+)?)\s*$/.exec(part)
+    if (!m) throw new UsageError(`--resources: expected name=N[,name=N...], got "${part}"`)
+    out[m[1]] = Number(m[2])
+  }
+  return out
+}
+
+export function parseDurationFlag(flag: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined
+  const seconds = parseDuration(text)
+  if (seconds === undefined) throw new UsageError(`--${flag}: expected a duration (seconds, or 500ms, 2.5s, 1m), got "${text}"`)
+  return seconds
+}
+
+export function parsePositive(flag: string, value: number | undefined): number | undefined {
+  if (value === undefined) return undefined
+  if (!(value > 0)) throw new UsageError(`--${flag} must be greater than 0, got ${value}`)
+  return value
+}

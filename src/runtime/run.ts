@@ -1,0 +1,63 @@
+// createRun: a compiled graph, a local executor and a scheduler, wired to one event stream.
+import {availableParallelism} from 'node:os'
+import type {CompiledGraph} from '../graph/model.js'
+import {createLocalExecutor} from '../executor/index.js'
+import type {Executor, ExecutorSink} from '../executor/types.js'
+import {Scheduler} from '../scheduler/scheduler.js'
+import {EventStream} from './events.js'
+import type {RunHandle, RunOptions, RunSummary} from './types.js'
+
+export class RunSetupError extends Error {
+  override name = 'RunSetupError'
+  constructor(readonly problems: readonly string[]) {
+    super(problems.join('\n'))
+  }
+}
+
+export interface CreateRunDeps {
+  /** another executor (the cluster's); default: the local worker pool */
+  readonly makeExecutor?: (sink: ExecutorSink) => Executor
+}
+
+export function capacityOf(options: Pick<RunOptions, 'numCpus' | 'resources'>): Record<string, number> {
+  return {cpu: options.numCpus ?? availableParallelism(), ...options.resources}
+}
+
+/** Throws RunSetupError when a task could never fit the capacity. */
+export function createRun(graph: CompiledGraph, options: RunOptions, deps: CreateRunDeps = {}): RunHandle {
+  const capacity = capacityOf(options)
+  const problems = Scheduler.capacityProblems(graph, capacity)
+  if (problems.length > 0) throw new RunSetupError(problems)
+
+  const events = new EventStream()
+  let executor: Executor | undefined
+  const makeExecutor = (sink: ExecutorSink): Executor => {
+    const made = (deps.makeExecutor ?? createLocalExecutor)(sink)
+    executor = made
+    return made
+  }
+  const scheduler = new Scheduler(graph, events, makeExecutor, {
+    runId: options.runId,
+    capacity,
+    failFast: options.failFast ?? false,
+    reuse: options.reuse,
+  })
+  const done: Promise<RunSummary> = scheduler.ended.then((state) => ({
+    runId: options.runId,
+    state,
+    counts: scheduler.counts(),
+    elapsedMicros: scheduler.elapsedMicros,
+    firstError: scheduler.failure,
+  }))
+  return {
+    runId: options.runId,
+    events,
+    start: () => scheduler.start(),
+    cancel: () => scheduler.cancel(),
+    forceKill: () => {
+      scheduler.cancel()
+      void executor?.close()
+    },
+    done,
+  }
+}

@@ -1,0 +1,132 @@
+// Everything behind `rayts run` (and the detached process of `rayts submit`): compile,
+// record in the store, report, handle signals, write the timeline, pick the exit code.
+import {resolve as resolvePath} from 'node:path'
+import {compileGraphFile, formatProblem} from '../graph/index.js'
+import type {RunEvent} from './events.js'
+import {createRun, RunSetupError} from './run.js'
+import type {RunHandle, RunSummary} from './types.js'
+import {ExitCode} from './exit-codes.js'
+
+export interface RunSessionOptions {
+  /** the graph file; with `resume` it may be omitted (the stored one is used) */
+  readonly graphFile: string | undefined
+  readonly set: readonly string[]
+  readonly numCpus: number | undefined
+  readonly resources: Readonly<Record<string, number>>
+  readonly failFast: boolean
+  readonly timeline: string | undefined
+  readonly numReturns: number | undefined
+  readonly timeoutSeconds: number | undefined
+  readonly json: boolean
+  /** --color / --no-color; NO_COLOR, TERM=dumb and non-terminals are applied on top */
+  readonly color: boolean
+  /** a run id or `last` to continue */
+  readonly resume: string | undefined
+  /** a run id made beforehand (by `submit`) */
+  readonly runId: string | undefined
+  /** no reporter at all (the detached process of `submit`: everything goes to the store) */
+  readonly quiet: boolean
+  readonly stdout: NodeJS.WriteStream
+  readonly stderr: NodeJS.WriteStream
+  readonly env: NodeJS.ProcessEnv
+}
+
+export async function runSession(o: RunSessionOptions): Promise<number> {
+  const {openStore, newRunId, recordRun, prepareResume} = await import('../store/index.js')
+  const store = openStore()
+  try {
+    let graphFile = o.graphFile
+    let set = o.set
+    let numCpus = o.numCpus
+    let resources = o.resources
+    let failFast = o.failFast
+    let runId = o.runId
+    let reuse: ReadonlyMap<string, unknown> | undefined
+    if (o.resume) {
+      const prepared = prepareResume(store, o.resume)
+      runId = prepared.runId
+      graphFile ??= prepared.meta.graphFile
+      if (set.length === 0) set = prepared.meta.set
+      numCpus ??= prepared.meta.numCpus ?? undefined
+      if (Object.keys(resources).length === 0) resources = prepared.meta.resources
+      failFast ||= prepared.meta.failFast
+      reuse = prepared.results
+    }
+    if (!graphFile) {
+      o.stderr.write('rayts run: a GRAPH file (or --resume RUN) is required\n')
+      return ExitCode.Usage
+    }
+    const compiled = compileGraphFile(graphFile, {set})
+    if (!compiled.ok) {
+      for (const p of compiled.problems) o.stderr.write(`${formatProblem(p)}\n`)
+      return ExitCode.Usage
+    }
+    runId ??= newRunId()
+    let handle: RunHandle
+    try {
+      handle = createRun(compiled.graph, {runId, numCpus, resources, failFast, reuse})
+    } catch (error) {
+      if (!(error instanceof RunSetupError)) throw error
+      for (const p of error.problems) o.stderr.write(`${graphFile}: ${p}\n`)
+      return ExitCode.Usage
+    }
+
+    const recorder = recordRun(store, handle.events, {
+      runId,
+      graphFile: resolvePath(graphFile),
+      set: [...set],
+      numCpus: numCpus ?? null,
+      resources: {...resources},
+      failFast,
+      pid: process.pid,
+    })
+    const collected: RunEvent[] = []
+    if (o.timeline) handle.events.subscribe((e) => collected.push(e))
+    const reporter = o.quiet ? undefined : await attach(o, handle.events)
+
+    let interrupted = false
+    const onSignal = (signal: NodeJS.Signals): void => {
+      if (interrupted) {
+        handle.forceKill()
+        process.exit(ExitCode.Interrupted)
+      }
+      interrupted = true
+      reporter?.cancelling()
+      handle.cancel()
+      void signal
+    }
+    const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP']
+    for (const s of signals) process.on(s, onSignal)
+    let summary: RunSummary
+    try {
+      handle.start()
+      summary = await handle.done
+    } finally {
+      for (const s of signals) process.off(s, onSignal)
+    }
+    await reporter?.close()
+    recorder.close()
+    if (o.timeline) {
+      const {writeTimeline} = await import('../trace/index.js')
+      writeTimeline(o.timeline, collected)
+      if (!o.json && !o.quiet) o.stderr.write(`timeline written to ${o.timeline}\n`)
+    }
+    if (interrupted || summary.state === 'cancelled') return ExitCode.Interrupted
+    return summary.state === 'failed' ? ExitCode.TaskFailed : ExitCode.Ok
+  } finally {
+    store.close()
+  }
+}
+
+async function attach(o: RunSessionOptions, events: import('./events.js').EventStream) {
+  const {chooseRenderer, attachReporter, wantColor} = await import('../ui/index.js')
+  const renderer = chooseRenderer({json: o.json, stderr: o.stderr, env: o.env})
+  return attachReporter(events, {
+    renderer,
+    color: wantColor({flag: o.color, stream: o.stderr, env: o.env}),
+    numReturns: o.numReturns,
+    timeoutSeconds: o.timeoutSeconds,
+    stdout: o.stdout,
+    stderr: o.stderr,
+  })
+}

@@ -1,0 +1,87 @@
+// Turning value templates into concrete values once their dependencies have finished.
+import {IndexExpr, ItemExpr, RefExpr, SubExpr, type PathPart, type Template} from '../graph/model.js'
+
+export interface ResolveContext {
+  /** the value of a ref's target (whole task, or one instance), before its path */
+  refValue(ref: RefExpr): unknown
+  /** the instance's foreach item template (already concrete, or a RefExpr for zip) */
+  readonly item: Template
+  readonly index: number | null
+}
+
+export class ResolveError extends Error {
+  override name = 'ResolveError'
+}
+
+const exprCache = new WeakMap<object, boolean>()
+
+/** whether a template holds any expression (cached per object, so per task, not per instance) */
+export function hasExpr(t: Template): boolean {
+  if (t === null || typeof t !== 'object') return false
+  if (t instanceof RefExpr || t instanceof ItemExpr || t instanceof IndexExpr || t instanceof SubExpr) return true
+  const cached = exprCache.get(t)
+  if (cached !== undefined) return cached
+  let found = false
+  if (Array.isArray(t)) found = t.some(hasExpr)
+  else if (isPlainObject(t)) found = Object.values(t).some(hasExpr)
+  exprCache.set(t, found)
+  return found
+}
+
+export function resolve(t: Template, ctx: ResolveContext): unknown {
+  if (!hasExpr(t)) return t
+  if (t instanceof RefExpr) return followPath(ctx.refValue(t), t.path, describeRef(t))
+  if (t instanceof ItemExpr) {
+    const item = resolve(ctx.item, ctx)
+    return followPath(item, t.path, 'the foreach item')
+  }
+  if (t instanceof IndexExpr) return ctx.index
+  if (t instanceof SubExpr) {
+    return t.parts.map((p) => (typeof p === 'string' ? p : toText(resolve(p, ctx)))).join('')
+  }
+  if (Array.isArray(t)) return t.map((x) => resolve(x, ctx))
+  const out: Record<string, unknown> = {}
+  for (const [k, v] of Object.entries(t as Record<string, unknown>)) out[k] = resolve(v, ctx)
+  return out
+}
+
+/** how a value stands in text: strings as they are, everything else JSON-encoded */
+export function toText(value: unknown): string {
+  if (typeof value === 'string') return value
+  return JSON.stringify(value, jsonReplacer) ?? String(value)
+}
+
+export function jsonReplacer(_key: string, value: unknown): unknown {
+  if (typeof value === 'bigint') return value.toString()
+  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) return Array.from(value as unknown as ArrayLike<number>)
+  if (value instanceof Map) return Object.fromEntries(value)
+  if (value instanceof Set) return [...value]
+  return value
+}
+
+export function followPath(value: unknown, path: readonly PathPart[], what: string): unknown {
+  let v = value
+  for (const part of path) {
+    if (v instanceof Map) v = v.get(part)
+    else if (v !== null && typeof v === 'object' && part in (v as object)) v = (v as Record<string, unknown>)[part as string]
+    else if (typeof v === 'string' && typeof part === 'number' && part < v.length) v = v[part]
+    else throw new ResolveError(`${what}: no "${String(part)}" in ${describe(v)}`)
+  }
+  return v
+}
+
+function describeRef(r: RefExpr): string {
+  return `!ref ${r.task}${r.instance === null ? '' : `[${r.instance}]`}${r.path.map((p) => `.${p}`).join('')}`
+}
+
+function describe(v: unknown): string {
+  if (v === null) return 'null'
+  if (Array.isArray(v)) return `an array of ${v.length}`
+  if (ArrayBuffer.isView(v)) return `a ${v.constructor.name} of ${(v as unknown as ArrayLike<number>).length}`
+  return typeof v === 'object' ? `a ${(v as object).constructor?.name ?? 'object'}` : `a ${typeof v}`
+}
+
+function isPlainObject(v: object): boolean {
+  const proto = Object.getPrototypeOf(v)
+  return proto === Object.prototype || proto === null
+}

@@ -1,0 +1,25 @@
+// The run store: every run, its instances, attempts, results, logs and events, in one
+// SQLite database under $RAYTS_HOME (see docs/runs.md).
+export {openStore, DB_FILE, type Store} from './db.js'
+export {raytsHome} from './home.js'
+export {newRunId, checkRunRef, UsageError} from './ids.js'
+export type {RunMeta} from './meta.js'
+export {recordRun, type Recorder, type RecordOptions} from './recorder.js'
+export {
+  getRun,
+  listRuns,
+  resolveRunId,
+  countStates,
+  listInstances,
+  getInstance,
+  type RunRecord,
+  type StoredRunState,
+  type InstanceRecord,
+} from './runs.js'
+export {readEvents, loadResults, loadValue, readLogs, type LogLine, type ReadEventsOptions} from './results.js'
+export {reconcileRuns, markEnded, killLeftovers} from './reconcile.js'
+export {prepareResume, loadRunMeta, type PreparedResume} from './resume.js'
+export {waitForRefs, checkWaitArgs, type WaitOptions, type WaitResult} from './wait.js'
+export {parseRef, resolveRef, refValue, outputRefs, type ResolvedRef, type RefOutcome} from './refs.js'
+export {submitRun, cliLauncher, graphProblems, GraphError, type SubmitRequest, type Launcher} from './submit.js'
+export {openForRun, userError, looksLikeGraphFile, waitResolved, failWith, handleError} from './cli.js'

@@ -1,0 +1,29 @@
+// What a run needs to be run again (`rayts run --resume`), stored with the run.
+export interface RunMeta {
+  /** absolute path of the graph file */
+  readonly graphFile: string
+  /** `--set PATH=VALUE` values, in the order given */
+  readonly set: readonly string[]
+  readonly numCpus: number | null
+  readonly resources: Readonly<Record<string, number>>
+  readonly failFast: boolean
+  readonly timeline?: string | null
+  /** the run process (default: the recording process) */
+  readonly pid?: number
+  readonly runId?: string
+}
+
+export function parseMeta(json: string | null): RunMeta | null {
+  if (!json) return null
+  const m = JSON.parse(json) as Partial<RunMeta>
+  return {
+    graphFile: m.graphFile ?? '',
+    set: m.set ?? [],
+    numCpus: m.numCpus ?? null,
+    resources: m.resources ?? {},
+    failFast: m.failFast ?? false,
+    timeline: m.timeline ?? null,
+    ...(m.pid === undefined ? {} : {pid: m.pid}),
+    ...(m.runId === undefined ? {} : {runId: m.runId}),
+  }
+}

@@ -1,0 +1,72 @@
+// How run commands print values, errors, durations and tables.
+import type {TaskError} from '../runtime/events.js'
+import type {RunRecord} from './runs.js'
+import {formatValue} from '../ui/format-value.js'
+import {toJson, type Json} from '../ui/json-encode.js'
+
+export {formatValue, toJson, type Json}
+
+/** `name: message` and the worker's stack, for stderr. */
+export function formatTaskError(ref: string, instance: string, e: TaskError): string {
+  const where = ref === instance ? ref : `${ref} (${instance})`
+  const head = `${where} failed: ${e.name}: ${e.message}`
+  const extra = [e.exitCode === undefined ? '' : `exit code ${e.exitCode}`, e.signal ? `signal ${e.signal}` : '']
+    .filter(Boolean)
+    .join(', ')
+  const stack = e.stack && e.stack.trim() !== `${e.name}: ${e.message}` ? `\n${indent(e.stack)}` : ''
+  return `${head}${extra ? ` (${extra})` : ''}${stack}`
+}
+
+export function errorJson(instance: string, e: TaskError): Json {
+  return {instance, kind: e.kind, name: e.name, message: e.message, ...(e.stack ? {stack: e.stack} : {}), ...(e.exitCode === undefined ? {} : {exitCode: e.exitCode})}
+}
+
+function indent(s: string): string {
+  return s
+    .split('\n')
+    .map((l) => `    ${l}`)
+    .join('\n')
+}
+
+export function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(3)} s`
+}
+
+export function shortDuration(ms: number | null): string {
+  if (ms === null || ms < 0) return '-'
+  if (ms < 1000) return `${Math.round(ms)}ms`
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`
+  const m = Math.floor(ms / 60_000)
+  return m < 60 ? `${m}m${Math.round((ms % 60_000) / 1000)}s` : `${Math.floor(m / 60)}h${m % 60}m`
+}
+
+export function localTime(ms: number | null): string {
+  if (ms === null) return '-'
+  const d = new Date(ms)
+  const p = (n: number) => String(n).padStart(2, '0')
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`
+}
+
+/** Left-aligned columns, two spaces apart. */
+export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)))
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd()
+  return [line(header), ...rows.map(line)].join('\n')
+}
+
+export function countsText(counts: Readonly<Record<string, number>>): string {
+  const order = ['succeeded', 'failed', 'skipped', 'cancelled', 'lost', 'running', 'retrying', 'ready', 'pending']
+  const keys = Object.keys(counts).sort((a, b) => order.indexOf(a) - order.indexOf(b))
+  return keys.map((k) => `${counts[k]} ${k}`).join(', ') || 'no tasks yet'
+}
+
+/** From the first start to the end (or now, or the last heartbeat of a lost run). */
+export function runDurationMs(r: RunRecord): number | null {
+  const start = r.startedMs ?? r.createdMs
+  const end = r.endedMs ?? (r.state === 'running' || r.state === 'submitted' ? Date.now() : r.heartbeatMs)
+  return end === null ? null : end - start
+}

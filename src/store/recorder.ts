@@ -1,0 +1,297 @@
+// The store's subscription to a run's event stream. Events are buffered and written in one
+// transaction every FLUSH_MS (or at FLUSH_MAX events, and at once at run-start and
+// run-end), so a huge run is not slowed by a transaction per event while readers still
+// see each result within a few tens of milliseconds.
+import {hostname} from 'node:os'
+import type {EventStream, InstanceInfo, RunEvent, TaskError} from '../runtime/events.js'
+import type {Store} from './db.js'
+import type {RunMeta} from './meta.js'
+import {processStartTime} from './processes.js'
+import {encodeValue, fileStemFor, runBlobDir, writeValueFile, type EncodedValue} from './values.js'
+
+export const FLUSH_MS = 20
+export const FLUSH_MAX = 1000
+export const HEARTBEAT_MS = 1000
+
+export interface Recorder {
+  /** the run id, once run-start has been seen */
+  readonly runId: string | null
+  /** write everything buffered now */
+  flush(): void
+  /** flush, stop the heartbeat and unsubscribe (done by itself after run-end) */
+  close(): void
+}
+
+export interface RecordOptions {
+  /** the run process (default: this one) */
+  readonly pid?: number
+}
+
+interface Pending {
+  readonly event: RunEvent
+  readonly encoded: EncodedValue | null
+  readonly valueError: string | null
+  /** a new process's start time, read when its event arrives (against pid reuse) */
+  readonly procStart: string | null
+}
+
+type Row = Record<string, unknown>
+
+export function recordRun(store: Store, events: EventStream, meta: RunMeta, options: RecordOptions = {}): Recorder {
+  const {db} = store
+  const pid = options.pid ?? meta.pid ?? process.pid
+  const host = hostname()
+  let runId: string | null = null
+  let session = 0
+  let seq = 0
+  let ord = 0
+  const names = new Map<number, string>()
+  let buffer: Pending[] = []
+  let timer: NodeJS.Timeout | null = null
+  let heartbeat: NodeJS.Timeout | null = null
+  let closed = false
+  let warned = false
+
+  const q = {
+    runGet: db.prepare('SELECT session, started_ms FROM runs WHERE id = ?'),
+    runInsert: db.prepare(`INSERT INTO runs (id, graph, file, state, pid, pid_start, host, session, created_ms,
+        started_ms, heartbeat_ms, wall_ms, t0, capacity, outputs, meta)
+      VALUES (@id, @graph, @file, 'running', @pid, @pidStart, @host, 1, @wall, @wall, @now, @wall, @t0, @capacity, @outputs, @meta)`),
+    runRestart: db.prepare(`UPDATE runs SET graph = @graph, file = @file, state = 'running', pid = @pid,
+        pid_start = @pidStart, host = @host, session = @session, started_ms = COALESCE(started_ms, @wall),
+        resumed_ms = CASE WHEN started_ms IS NULL THEN NULL ELSE @wall END, ended_ms = NULL,
+        heartbeat_ms = @now, wall_ms = @wall, t0 = @t0, capacity = @capacity, outputs = @outputs, meta = @meta
+      WHERE id = @id`),
+    runEnd: db.prepare('UPDATE runs SET state = ?, ended_ms = ?, heartbeat_ms = ? WHERE id = ?'),
+    heartbeat: db.prepare("UPDATE runs SET heartbeat_ms = ? WHERE id = ? AND state = 'running'"),
+    maxSeq: db.prepare('SELECT COALESCE(MAX(seq), 0) AS s FROM events WHERE run_id = ?'),
+    countInst: db.prepare('SELECT COUNT(*) AS n FROM instances WHERE run_id = ?'),
+    instUpsert: db.prepare(`INSERT INTO instances (run_id, name, idx, task, findex, ord, state, session)
+      VALUES (@run, @name, @idx, @task, @findex, @ord, 'pending', @session)
+      ON CONFLICT (run_id, name) DO UPDATE SET idx = excluded.idx, task = excluded.task, findex = excluded.findex,
+        session = excluded.session,
+        state = CASE WHEN state = 'succeeded' THEN state ELSE 'pending' END,
+        error = CASE WHEN state = 'succeeded' THEN error ELSE NULL END,
+        attempt = CASE WHEN state = 'succeeded' THEN attempt ELSE 0 END,
+        pid = CASE WHEN state = 'succeeded' THEN pid ELSE NULL END`),
+    instState: db.prepare('UPDATE instances SET state = ? WHERE run_id = ? AND name = ?'),
+    instStart: db.prepare(`UPDATE instances SET state = 'running', attempt = ?, pid = ?, started_t = ?, ended_t = NULL,
+        session = ? WHERE run_id = ? AND name = ?`),
+    instSucceeded: db.prepare(`UPDATE instances SET state = 'succeeded', attempt = @attempt, pid = @pid,
+        started_t = @began, ended_t = @t, error = @error, value = @value, value_file = @file, has_value = @has
+      WHERE run_id = @run AND name = @name`),
+    instAttemptFailed: db.prepare(`UPDATE instances SET state = ?, error = ?, ended_t = ? WHERE run_id = ? AND name = ?`),
+    instFinal: db.prepare('UPDATE instances SET state = ?, error = COALESCE(?, error), ended_t = ? WHERE run_id = ? AND name = ?'),
+    attemptStart: db.prepare(`INSERT OR REPLACE INTO attempts (run_id, session, name, attempt, pid, start_t, state)
+      VALUES (?, ?, ?, ?, ?, ?, 'running')`),
+    attemptEnd: db.prepare(`UPDATE attempts SET state = ?, pid = COALESCE(?, pid), began_t = ?, end_t = ?, error = ?
+      WHERE run_id = ? AND session = ? AND name = ? AND attempt = ?`),
+    event: db.prepare('INSERT INTO events (run_id, seq, session, json) VALUES (?, ?, ?, ?)'),
+    log: db.prepare('INSERT INTO logs (run_id, session, name, attempt, stream, t, text) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+    pgroup: db.prepare(`INSERT INTO pgroups (run_id, pgid, pid_start, name, attempt, alive) VALUES (?, ?, ?, ?, ?, ?)
+      ON CONFLICT (run_id, pgid) DO UPDATE SET name = excluded.name, attempt = excluded.attempt, alive = excluded.alive,
+        pid_start = COALESCE(excluded.pid_start, pid_start)`),
+    worker: db.prepare(`INSERT INTO workers (run_id, pid, pid_start, alive) VALUES (?, ?, ?, ?)
+      ON CONFLICT (run_id, pid) DO UPDATE SET alive = excluded.alive, pid_start = COALESCE(excluded.pid_start, pid_start)`),
+  }
+
+  const nameOf = (inst: number): string => names.get(inst) ?? `#${inst}`
+  const errJson = (e: TaskError | null): string | null => (e ? JSON.stringify(e) : null)
+
+  function addInstances(list: readonly InstanceInfo[]): void {
+    for (const i of list) {
+      names.set(i.idx, i.name)
+      q.instUpsert.run({run: runId, name: i.name, idx: i.idx, task: i.task, findex: i.index, ord: ord++, session})
+    }
+  }
+
+  function apply(p: Pending): void {
+    const e = p.event
+    if (e.type === 'run-start') {
+      runId = e.runId
+      const existing = q.runGet.get(runId) as Row | undefined
+      session = existing ? Number(existing.session) + 1 : 1
+      seq = Number((q.maxSeq.get(runId) as Row).s)
+      ord = Number((q.countInst.get(runId) as Row).n)
+      const row = {
+        id: runId,
+        graph: e.graph,
+        file: e.file,
+        pid,
+        pidStart: processStartTime(pid),
+        host,
+        session,
+        wall: e.wallMs,
+        now: Date.now(),
+        t0: e.t,
+        capacity: JSON.stringify(e.capacity),
+        outputs: JSON.stringify(e.outputs),
+        meta: JSON.stringify(meta),
+      }
+      if (existing) q.runRestart.run(row)
+      else q.runInsert.run(row)
+      addInstances(e.instances)
+    }
+    if (runId === null) return // events before run-start have no run to belong to
+    const id = runId
+    switch (e.type) {
+      case 'expanded':
+        addInstances(e.instances)
+        break
+      case 'ready':
+        q.instState.run('ready', id, nameOf(e.inst))
+        break
+      case 'start':
+        q.instStart.run(e.attempt, e.pid, e.t, session, id, nameOf(e.inst))
+        q.attemptStart.run(id, session, nameOf(e.inst), e.attempt, e.pid, e.t)
+        break
+      case 'succeeded': {
+        const enc = p.encoded
+        if (enc?.fileBytes && enc.file) writeValueFile(runBlobDir(store.blobDir, id), enc.file, enc.fileBytes)
+        const error = p.valueError ? {kind: 'error', name: 'StoreError', message: p.valueError} : null
+        q.instSucceeded.run({
+          run: id,
+          name: nameOf(e.inst),
+          attempt: e.attempt,
+          pid: e.pid,
+          began: e.startedAt,
+          t: e.t,
+          error: error ? JSON.stringify(error) : null,
+          value: enc?.inline ?? null,
+          file: enc?.file ?? null,
+          has: enc ? 1 : 0,
+        })
+        q.attemptEnd.run('succeeded', e.pid, e.startedAt, e.t, null, id, session, nameOf(e.inst), e.attempt)
+        break
+      }
+      case 'attempt-failed':
+        q.attemptEnd.run('failed', e.pid, e.startedAt, e.t, errJson(e.error), id, session, nameOf(e.inst), e.attempt)
+        q.instAttemptFailed.run(e.retryAt === null ? 'running' : 'retrying', errJson(e.error), e.t, id, nameOf(e.inst))
+        break
+      case 'failed':
+        q.instFinal.run('failed', errJson(e.error), e.t, id, nameOf(e.inst))
+        break
+      case 'skipped': {
+        const because = nameOf(e.because)
+        const error: TaskError = {kind: 'cancelled', name: 'SkippedError', message: `skipped because ${because} failed`}
+        q.instFinal.run('skipped', errJson(error), e.t, id, nameOf(e.inst))
+        break
+      }
+      case 'cancelled':
+        q.instFinal.run('cancelled', null, e.t, id, nameOf(e.inst))
+        break
+      case 'log':
+        q.log.run(id, session, nameOf(e.inst), e.attempt, e.stream, e.t, e.text)
+        break
+      case 'process-group':
+        q.pgroup.run(id, e.pgid, p.procStart, nameOf(e.inst), e.attempt, e.alive ? 1 : 0)
+        break
+      case 'worker-start':
+        q.worker.run(id, e.pid, p.procStart, 1)
+        break
+      case 'worker-exit':
+        q.worker.run(id, e.pid, null, 0)
+        break
+      case 'run-end':
+        q.runEnd.run(e.state, Date.now(), Date.now(), id)
+        break
+      default:
+        break
+    }
+    q.event.run(id, ++seq, session, eventJson(e))
+  }
+
+  const writeBatch = db.transaction((batch: Pending[]) => {
+    for (const p of batch) apply(p)
+  })
+
+  function flush(): void {
+    if (timer) {
+      clearTimeout(timer)
+      timer = null
+    }
+    if (buffer.length === 0 || !db.open) return
+    const batch = buffer
+    buffer = []
+    try {
+      writeBatch.immediate(batch)
+    } catch (error) {
+      // Keep the events: the transaction rolled back, the next flush tries again.
+      buffer = batch.concat(buffer)
+      if (!warned) {
+        warned = true
+        process.stderr.write(`rayts: could not write the run store: ${(error as Error).message}\n`)
+      }
+      schedule()
+    }
+  }
+
+  function schedule(): void {
+    if (!timer && !closed) {
+      timer = setTimeout(flush, FLUSH_MS)
+      timer.unref()
+    }
+  }
+
+  function beat(): void {
+    if (runId === null || !db.open) return
+    try {
+      q.heartbeat.run(Date.now(), runId)
+    } catch {
+      // busy for longer than the timeout: the next beat tries again
+    }
+  }
+
+  const unsubscribe = events.subscribe((event) => {
+    if (closed) return
+    let encoded: EncodedValue | null = null
+    let valueError: string | null = null
+    if (event.type === 'succeeded') {
+      try {
+        encoded = encodeValue(event.value, fileStemFor(names.get(event.inst) ?? `#${event.inst}`, session || 1))
+      } catch (error) {
+        valueError = `the result could not be stored: ${(error as Error).message}`
+      }
+    }
+    let procStart: string | null = null
+    if (event.type === 'worker-start') procStart = processStartTime(event.pid)
+    else if (event.type === 'process-group' && event.alive) procStart = processStartTime(event.pgid)
+    buffer.push({event, encoded, valueError, procStart})
+    if (event.type === 'run-start') {
+      flush()
+      heartbeat = setInterval(beat, HEARTBEAT_MS)
+      heartbeat.unref()
+    } else if (event.type === 'run-end') {
+      close()
+    } else if (buffer.length >= FLUSH_MAX) flush()
+    else schedule()
+  })
+
+  function close(): void {
+    if (closed) return
+    flush()
+    closed = true
+    unsubscribe()
+    if (heartbeat) clearInterval(heartbeat)
+    if (timer) clearTimeout(timer)
+    heartbeat = null
+    timer = null
+  }
+
+  return {
+    get runId() {
+      return runId
+    },
+    flush,
+    close,
+  }
+}
+
+/** The event as stored: JSON, without a result value. */
+function eventJson(e: RunEvent): string {
+  if (e.type === 'succeeded') {
+    const {value: _value, ...rest} = e
+    return JSON.stringify(rest)
+  }
+  return JSON.stringify(e)
+}

@@ -1,0 +1,94 @@
+// The store's tables. Instances are keyed by name (`ID`, `ID[2]`), not by the runtime's
+// index, so a resumed run (whose dynamic instances may be numbered differently) lines up.
+// `session` counts run-starts of one run: 1, then 2 after the first resume, and so on.
+export const SCHEMA_VERSION = 1
+
+export const SCHEMA = `
+CREATE TABLE IF NOT EXISTS runs (
+  id           TEXT PRIMARY KEY,
+  graph        TEXT,
+  file         TEXT,
+  state        TEXT NOT NULL,      -- submitted | running | succeeded | failed | cancelled | lost
+  pid          INTEGER,
+  pid_start    TEXT,               -- the process's start time (/proc), against pid reuse
+  host         TEXT NOT NULL,
+  session      INTEGER NOT NULL DEFAULT 0,
+  created_ms   INTEGER NOT NULL,
+  started_ms   INTEGER,            -- first run-start
+  resumed_ms   INTEGER,            -- latest run-start, when it was a resume
+  ended_ms     INTEGER,
+  heartbeat_ms INTEGER,
+  wall_ms      INTEGER,            -- wall clock at t0 of the latest session
+  t0           INTEGER,            -- monotonic micros of the latest run-start
+  capacity     TEXT,               -- JSON
+  outputs      TEXT,               -- JSON list of task ids
+  meta         TEXT                -- JSON RunMeta: how to run it again
+);
+CREATE TABLE IF NOT EXISTS instances (
+  run_id     TEXT NOT NULL,
+  name       TEXT NOT NULL,
+  idx        INTEGER NOT NULL,     -- the runtime's index in the latest session
+  task       TEXT NOT NULL,
+  findex     INTEGER,              -- foreach index
+  ord        INTEGER NOT NULL,     -- order of first appearance
+  state      TEXT NOT NULL,
+  attempt    INTEGER NOT NULL DEFAULT 0,
+  pid        INTEGER,
+  session    INTEGER NOT NULL,
+  started_t  INTEGER,
+  ended_t    INTEGER,
+  error      TEXT,                 -- JSON TaskError
+  value      BLOB,                 -- v8.serialize, when small
+  value_file TEXT,                 -- file name under blobs/RUN/, when large
+  has_value  INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (run_id, name)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS instances_task ON instances (run_id, task);
+CREATE TABLE IF NOT EXISTS attempts (
+  run_id     TEXT NOT NULL,
+  session    INTEGER NOT NULL,
+  name       TEXT NOT NULL,
+  attempt    INTEGER NOT NULL,
+  pid        INTEGER,
+  start_t    INTEGER NOT NULL,
+  began_t    INTEGER,
+  end_t      INTEGER,
+  state      TEXT NOT NULL,        -- running | succeeded | failed
+  error      TEXT,
+  PRIMARY KEY (run_id, session, name, attempt)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS events (
+  run_id  TEXT NOT NULL,
+  seq     INTEGER NOT NULL,
+  session INTEGER NOT NULL,
+  json    TEXT NOT NULL,
+  PRIMARY KEY (run_id, seq)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS logs (
+  id      INTEGER PRIMARY KEY,
+  run_id  TEXT NOT NULL,
+  session INTEGER NOT NULL,
+  name    TEXT NOT NULL,
+  attempt INTEGER NOT NULL,
+  stream  TEXT NOT NULL,
+  t       INTEGER NOT NULL,
+  text    TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS logs_run ON logs (run_id, name, id);
+CREATE TABLE IF NOT EXISTS workers (
+  run_id    TEXT NOT NULL,
+  pid       INTEGER NOT NULL,
+  pid_start TEXT,
+  alive     INTEGER NOT NULL,
+  PRIMARY KEY (run_id, pid)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS pgroups (
+  run_id  TEXT NOT NULL,
+  pgid    INTEGER NOT NULL,
+  pid_start TEXT,                  -- the leader's start time
+  name    TEXT NOT NULL,
+  attempt INTEGER NOT NULL,
+  alive   INTEGER NOT NULL,
+  PRIMARY KEY (run_id, pgid)
+) WITHOUT ROWID;
+`

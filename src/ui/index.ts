@@ -1,0 +1,117 @@
+// rayts' output of a run: results on stdout, progress on stderr. The lead's `rayts run`:
+//
+//   const renderer = chooseRenderer({json, stderr: process.stderr, env: process.env})
+//   const color = wantColor({flag: flags.color, stream: process.stderr, env: process.env})
+//   const reporter = await attachReporter(handle.events, {renderer, color, numReturns, timeoutSeconds,
+//                                                        stdout: process.stdout, stderr: process.stderr})
+//   handle.start(); process.on('SIGINT', () => { reporter.cancelling(); handle.cancel() })
+//   await handle.done; await reporter.close()
+//
+// Exports:
+//   chooseRenderer(...)  'ink' | 'plain' | 'json', chosen once (Ink: stderr a TTY, CI unset, TERM not dumb, not json)
+//   wantColor(...)       colour on/off from --no-color, NO_COLOR, TERM=dumb, FORCE_COLOR, isTTY
+//   attachReporter(events, opts) -> Reporter {cancelling(), close()}; subscribe before handle.start()
+//   formatValue(v)       a value on one line, numpy style (typed arrays cut with `…`, lengths given)
+//   formatBatch(b)       `Returned N completed tasks (elapsed X s)` + `  name = value` lines (`rayts wait --follow`)
+//   formatResult(r)      `id3 (4.012 s): Float64Array(20) [...]`
+//   toJson(v)            a result value as plain JSON (the --json encoding of docs/ui.md)
+//   resultJson / batchJson  the `--json` line objects
+// Ink and React are imported only when the Ink renderer is used.
+import type {EventStream, RunEvent} from '../runtime/events.js'
+import {nowMicros} from '../runtime/clock.js'
+import {Batcher} from './batcher.js'
+import {makeChalk, type Renderer} from './choose.js'
+import {JsonSink} from './json-reporter.js'
+import {PlainSink} from './plain-reporter.js'
+import {RunModel} from './run-model.js'
+import type {ResultItem} from './results-format.js'
+import type {Sink} from './sink.js'
+import {summaryData} from './summary.js'
+
+export {chooseRenderer, wantColor, isCi, type Renderer} from './choose.js'
+export {formatValue, formatNumber, type FormatOptions} from './format-value.js'
+export {formatBatch, formatResult, formatError, resultJson, batchJson, seconds, type Batch, type ResultItem} from './results-format.js'
+export {toJson, type Json} from './json-encode.js'
+
+/** what the runtime writes to; process.stdout / process.stderr in the CLI */
+export type OutStream = NodeJS.WritableStream & {readonly isTTY?: boolean; readonly rows?: number; readonly columns?: number}
+
+export interface ReporterOptions {
+  readonly renderer: Renderer
+  readonly color: boolean
+  /** batch mode (the ray.wait loop): a batch when N results are ready ... */
+  readonly numReturns?: number
+  /** ... or D seconds have passed since the last batch, whichever first */
+  readonly timeoutSeconds?: number
+  readonly stdout: OutStream
+  readonly stderr: OutStream
+  /** monotonic microseconds (tests); default: runtime/clock nowMicros */
+  readonly clock?: () => number
+}
+
+export interface Reporter {
+  /** show `cancelling…` at once (first Ctrl-C) */
+  cancelling(): void
+  /** flush what is left (last batch, summary), unmount Ink; idempotent */
+  close(): Promise<void>
+}
+
+export async function attachReporter(events: EventStream, opts: ReporterOptions): Promise<Reporter> {
+  const clock = opts.clock ?? nowMicros
+  const model = new RunModel()
+  const chalk = makeChalk(opts.color)
+  const sink = await makeSink(model, opts, chalk, clock)
+  const batching = opts.numReturns !== undefined || opts.timeoutSeconds !== undefined
+  const batcher = batching
+    ? new Batcher({
+        numReturns: opts.numReturns,
+        timeoutSeconds: opts.timeoutSeconds,
+        now: () => model.elapsed(clock()) / 1e6,
+        onBatch: (b) => sink.batch(b),
+      })
+    : null
+
+  const onEvent = (e: RunEvent): void => {
+    model.apply(e)
+    if (e.type === 'succeeded' && model.isOutput(e.inst)) {
+      const info = model.instances[e.inst]!
+      const r: ResultItem = {name: info.name, task: info.task, index: info.index, elapsed: model.elapsed(e.t) / 1e6, value: e.value}
+      if (batcher) batcher.add(r)
+      else sink.result(r)
+    } else if (e.type === 'run-start') batcher?.start()
+    else if (e.type === 'run-end') batcher?.close()
+    sink.event(e, model)
+  }
+  const unsubscribe = events.subscribe(onEvent)
+
+  let closing: Promise<void> | null = null
+  return {
+    cancelling() {
+      if (model.cancelling || closing) return
+      model.cancelling = true
+      model.version++
+      sink.cancelling()
+    },
+    close() {
+      closing ??= (async () => {
+        unsubscribe()
+        batcher?.close()
+        await sink.close(summaryData(model, clock()))
+      })()
+      return closing
+    },
+  }
+}
+
+async function makeSink(model: RunModel, opts: ReporterOptions, chalk: ReturnType<typeof makeChalk>, clock: () => number): Promise<Sink> {
+  switch (opts.renderer) {
+    case 'json':
+      return new JsonSink(opts.stdout, opts.stderr, chalk)
+    case 'plain':
+      return new PlainSink(opts.stdout, opts.stderr, chalk)
+    case 'ink': {
+      const {InkSink} = await import('./ink/ink-sink.js')
+      return new InkSink(model, {stdout: opts.stdout, stderr: opts.stderr as NodeJS.WriteStream, color: opts.color, clock})
+    }
+  }
+}

@@ -1,0 +1,109 @@
+// The live UI's parts. Pure: props in, boxes out; no state, no timers (the InkSink renders
+// a fresh View at most ~30 times a second). `color` false means no colour props at all.
+import {Box, Static, Text} from 'ink'
+import type {View, RunningRow, WorkerRow, CapacityUse} from './view.js'
+import type {Counts} from '../run-model.js'
+import type {SummaryData} from '../summary.js'
+import {hints, rate, summaryLine} from '../summary.js'
+import {seconds} from '../results-format.js'
+
+type Color = string | undefined
+const paint = (on: boolean, c: string): Color => (on ? c : undefined)
+
+function num(x: number): string {
+  return Number.isInteger(x) ? String(x) : x.toFixed(2).replace(/0+$/, '')
+}
+
+export function Header(p: {readonly graph: string; readonly runId: string; readonly elapsed: number; readonly capacity: readonly CapacityUse[]; readonly color: boolean}) {
+  const cap = p.capacity.map((c) => `${c.name} ${num(c.used)}/${num(c.total)}`).join('  ')
+  return (
+    <Text wrap="truncate-end">
+      <Text bold color={paint(p.color, 'cyan')}>rayts</Text> {p.graph}  <Text dimColor={p.color}>run {p.runId}</Text>  {p.elapsed.toFixed(1)} s{cap ? `  ${cap}` : ''}
+    </Text>
+  )
+}
+
+export function ProgressBar(p: {readonly finished: number; readonly total: number; readonly counts: Counts; readonly tasksPerSecond: number; readonly columns: number; readonly color: boolean}) {
+  const width = Math.max(10, Math.min(40, p.columns - 30))
+  const frac = p.total > 0 ? Math.min(1, p.finished / p.total) : 0
+  const full = Math.round(frac * width)
+  const c = p.counts
+  const failedColor = c.failed > 0 ? paint(p.color, 'red') : undefined
+  return (
+    <Box flexDirection="column">
+      <Text wrap="truncate-end">
+        <Text color={paint(p.color, 'green')}>{'█'.repeat(full)}</Text>
+        <Text dimColor={p.color}>{'░'.repeat(width - full)}</Text> {p.finished}/{p.total} {Math.floor(frac * 100)}%  {rate(p.tasksPerSecond)} tasks/s
+      </Text>
+      <Text wrap="truncate-end">
+        pending {c.pending} · running {c.running} · <Text color={paint(p.color, 'green')}>succeeded {c.succeeded}</Text> ·{' '}
+        <Text color={failedColor}>failed {c.failed}</Text> · retrying {c.retrying} · skipped {c.skipped}
+        {c.cancelled ? ` · cancelled ${c.cancelled}` : ''}
+      </Text>
+    </Box>
+  )
+}
+
+export function RunningRows(p: {readonly rows: readonly RunningRow[]; readonly more: number; readonly spinner: string; readonly color: boolean}) {
+  return (
+    <Box flexDirection="column">
+      {p.rows.map((r) => (
+        <Text key={r.name} wrap="truncate-end">
+          <Text color={paint(p.color, 'yellow')}>{p.spinner}</Text> {r.name}  <Text dimColor={p.color}>attempt {r.attempt}{r.maxAttempts === null ? '' : `/${r.maxAttempts}`}  pid {r.pid ?? '-'}  {r.elapsed.toFixed(1)} s</Text>
+        </Text>
+      ))}
+      {p.more > 0 ? <Text dimColor={p.color}>+{p.more} more running</Text> : null}
+    </Box>
+  )
+}
+
+export function Workers(p: {readonly workers: readonly WorkerRow[]; readonly recycled: number; readonly color: boolean}) {
+  const list = p.workers.map((w) => `${w.pid} ${w.calls}${w.maxCalls === null ? '' : `/${w.maxCalls}`}`).join(' · ')
+  return (
+    <Text wrap="truncate-end" dimColor={p.color}>
+      workers {p.workers.length}{p.recycled ? ` (${p.recycled} recycled)` : ''}{list ? `: ${list}` : ''}
+    </Text>
+  )
+}
+
+export function Summary(p: {readonly summary: SummaryData; readonly color: boolean}) {
+  const s = p.summary
+  const color = s.state === 'succeeded' ? 'green' : s.state === 'failed' ? 'red' : 'yellow'
+  return (
+    <Box flexDirection="column">
+      <Text color={paint(p.color, color)}>{summaryLine(s)}</Text>
+      {s.slowest.length ? <Text>slowest: {s.slowest.map((t) => `${t.name} ${seconds(t.micros / 1e6)}`).join(', ')}</Text> : null}
+      {hints(s.runId).map((h) => (
+        <Text key={h} dimColor={p.color}>{h}</Text>
+      ))}
+    </Box>
+  )
+}
+
+/** finished results and failures, printed once above the live region; text pre-rendered */
+export interface StaticChunk {
+  readonly key: number
+  readonly text: string
+}
+
+export function Finished(p: {readonly chunks: StaticChunk[]}) {
+  return <Static items={p.chunks}>{(c) => <Text key={c.key}>{c.text}</Text>}</Static>
+}
+
+export function App(p: {readonly view: View; readonly chunks: StaticChunk[]; readonly color: boolean}) {
+  const v = p.view
+  if (!v.started) return <Text dimColor={p.color}>rayts: starting…</Text>
+  return (
+    <>
+      <Finished chunks={p.chunks} />
+      <Box flexDirection="column">
+        <Header graph={v.graph} runId={v.runId} elapsed={v.elapsed} capacity={v.capacity} color={p.color} />
+        <ProgressBar finished={v.finished} total={v.total} counts={v.counts} tasksPerSecond={v.tasksPerSecond} columns={v.columns} color={p.color} />
+        {v.summary ? null : <RunningRows rows={v.running} more={v.moreRunning} spinner={v.spinner} color={p.color} />}
+        <Workers workers={v.workers} recycled={v.recycled} color={p.color} />
+        {v.cancelling && !v.summary ? <Text color={paint(p.color, 'yellow')}>cancelling…</Text> : null}
+        {v.summary ? <Summary summary={v.summary} color={p.color} /> : null}
+      </Box>
+    </>
+  )
+}

@@ -1,0 +1,102 @@
+// The live Ink UI on stderr. Events are folded into the RunModel by attachReporter; this
+// sink only renders: one interval (~30/s) builds a View and re-renders when something shown
+// changed. No React state, no update per event.
+//
+// Results: when stdout is a terminal too, they appear only in the <Static> list above the
+// live region (writing them to stdout would garble it); when stdout is redirected, they are
+// also written there as plain lines, exactly as the plain reporter writes them.
+import {render, type Instance} from 'ink'
+import type {ChalkInstance} from 'chalk'
+import type {RunEvent} from '../../runtime/events.js'
+import type {RunModel} from '../run-model.js'
+import {makeChalk} from '../choose.js'
+import {LineWriter} from '../line-writer.js'
+import {formatBatch, formatResult, type Batch, type ResultItem} from '../results-format.js'
+import {failureLines, type Sink} from '../sink.js'
+import type {SummaryData} from '../summary.js'
+import {App, type StaticChunk} from './components.js'
+import {buildView} from './view.js'
+
+const FRAME_MS = 34
+
+export interface InkSinkOptions {
+  readonly stdout: NodeJS.WritableStream & {readonly isTTY?: boolean}
+  readonly stderr: NodeJS.WriteStream
+  readonly color: boolean
+  readonly clock: () => number
+}
+
+export class InkSink implements Sink {
+  private readonly ink: Instance
+  private readonly timer: NodeJS.Timeout
+  private readonly c: ChalkInstance
+  private readonly out: LineWriter | null
+  private chunks: StaticChunk[] = []
+  private pending: string[] = []
+  private nextKey = 0
+  private lastKey = ''
+  private closed = false
+
+  constructor(private readonly model: RunModel, private readonly opts: InkSinkOptions) {
+    this.c = makeChalk(opts.color)
+    this.out = opts.stdout.isTTY ? null : new LineWriter(opts.stdout)
+    this.ink = render(this.tree(null), {stdout: opts.stderr, stderr: opts.stderr, exitOnCtrlC: false, patchConsole: false})
+    this.timer = setInterval(() => this.frame(false), FRAME_MS)
+    this.timer.unref()
+  }
+
+  event(e: RunEvent, m: RunModel): void {
+    if (e.type === 'failed') this.pending.push(failureLines(m.failure(e.inst, e.error, e.t), this.c).join('\n'))
+  }
+
+  result(r: ResultItem): void {
+    const line = formatResult(r)
+    if (!process.env.NOSTATIC) this.pending.push(`${this.c.green('✓')} ${line}`)
+    this.out?.line(line)
+  }
+
+  batch(b: Batch): void {
+    const text = formatBatch(b)
+    this.pending.push(text)
+    this.out?.line(text)
+  }
+
+  cancelling(): void {
+    this.frame(true)
+  }
+
+  async close(s: SummaryData): Promise<void> {
+    if (this.closed) return
+    this.closed = true
+    clearInterval(this.timer)
+    this.takePending()
+    this.ink.rerender(this.tree(s))
+    this.ink.unmount()
+    await this.ink.waitUntilExit()
+    await this.out?.drain()
+  }
+
+  private takePending(): void {
+    if (this.pending.length === 0) return
+    this.chunks = this.chunks.concat({key: this.nextKey++, text: this.pending.join('\n')})
+    this.pending = []
+  }
+
+  /** render when something shown changed (or when forced) */
+  private frame(force: boolean): void {
+    if (this.closed) return
+    const now = this.opts.clock()
+    const key = `${this.model.version}:${Math.floor(now / 80_000)}:${this.pending.length}`
+    if (!force && key === this.lastKey) return
+    this.lastKey = key
+    this.takePending()
+    this.ink.rerender(this.tree(null, now))
+  }
+
+  private tree(summary: SummaryData | null, now = this.opts.clock()) {
+    const rows = this.opts.stderr.rows || 24
+    const columns = this.opts.stderr.columns || 80
+    const view = buildView(this.model, {now, rows, columns, summary})
+    return <App view={view} chunks={this.chunks} color={this.opts.color} />
+  }
+}

@@ -1,0 +1,62 @@
+// Plain lines: results on stdout, one progress line per finished task and a summary on
+// stderr. Chosen when stderr is not a terminal, in CI, or with TERM=dumb.
+import type {ChalkInstance} from 'chalk'
+import type {RunEvent} from '../runtime/events.js'
+import type {RunModel} from './run-model.js'
+import {LineWriter} from './line-writer.js'
+import {formatBatch, formatResult, seconds, type Batch, type ResultItem} from './results-format.js'
+import {failureLines, type Sink} from './sink.js'
+import {summaryLines, type SummaryData} from './summary.js'
+
+export class PlainSink implements Sink {
+  private readonly out: LineWriter
+  private readonly err: LineWriter
+
+  constructor(stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream, private readonly c: ChalkInstance) {
+    this.out = new LineWriter(stdout)
+    this.err = new LineWriter(stderr)
+  }
+
+  event(e: RunEvent, m: RunModel): void {
+    const c = this.c
+    switch (e.type) {
+      case 'succeeded':
+        this.err.line(`${c.green('✓')} ${m.name(e.inst)} ${c.dim(seconds((e.t - e.startedAt) / 1e6))}`)
+        return
+      case 'attempt-failed': {
+        if (e.retryAt === null) return
+        const max = m.instances[e.inst]?.maxRetries
+        const of = max === undefined ? '' : max < 0 ? '/∞' : `/${max + 1}`
+        const why = e.error.kind === 'error' ? `${e.error.name}: ${e.error.message}` : e.error.kind
+        this.err.line(`${c.yellow('↻')} ${m.name(e.inst)} retry ${e.attempt + 1}${of} after ${why}`)
+        return
+      }
+      case 'failed':
+        for (const l of failureLines(m.failure(e.inst, e.error, e.t), c)) this.err.line(l)
+        return
+      case 'skipped':
+        this.err.line(`${c.dim('-')} ${m.name(e.inst)} ${c.dim(`skipped (${m.name(e.because)} failed)`)}`)
+        return
+      default:
+        return
+    }
+  }
+
+  result(r: ResultItem): void {
+    this.out.line(formatResult(r))
+  }
+
+  batch(b: Batch): void {
+    this.out.line(formatBatch(b))
+  }
+
+  cancelling(): void {
+    this.err.line(this.c.yellow('cancelling…'))
+    this.err.flush()
+  }
+
+  async close(s: SummaryData): Promise<void> {
+    for (const l of summaryLines(s, this.c)) this.err.line(l)
+    await Promise.all([this.out.drain(), this.err.drain()])
+  }
+}

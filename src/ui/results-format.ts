@@ -1,0 +1,79 @@
+// How results, batches and failures read as text and as JSON lines. Pure functions: the
+// reporters, `rayts wait --follow` and `rayts get` share them.
+import type {TaskError} from '../runtime/events.js'
+import {formatValue} from './format-value.js'
+import {toJson, type Json} from './json-encode.js'
+
+export interface ResultItem {
+  /** `ID` or `ID[i]` */
+  readonly name: string
+  readonly task: string
+  readonly index: number | null
+  /** seconds since the run started */
+  readonly elapsed: number
+  readonly value: unknown
+}
+
+export interface Batch {
+  /** seconds since the run started, when the batch was returned */
+  readonly elapsed: number
+  readonly results: readonly ResultItem[]
+}
+
+/** `1.234 s` */
+export function seconds(s: number): string {
+  return `${s.toFixed(3)} s`
+}
+
+/** `id3 (4.012 s): Float64Array(20) [0.53, -1.2, 0.07, …, 1.9]` */
+export function formatResult(r: ResultItem): string {
+  return `${r.name} (${seconds(r.elapsed)}): ${formatValue(r.value)}`
+}
+
+/**
+ * The `ray.wait` loop's report of one batch, without a trailing newline:
+ *   Returned 2 completed tasks (elapsed 2.011 s)
+ *     add[0] = Float64Array(0) []
+ */
+export function formatBatch(b: {readonly elapsed: number; readonly results: readonly {readonly name: string; readonly value: unknown}[]}): string {
+  const n = b.results.length
+  const head = `Returned ${n} completed task${n === 1 ? '' : 's'} (elapsed ${seconds(b.elapsed)})`
+  return [head, ...b.results.map((r) => `  ${r.name} = ${formatValue(r.value)}`)].join('\n')
+}
+
+/** `ValueError: bad input` then the stack (without its first line when it repeats it), indented */
+export function formatError(e: TaskError, indent = '  '): string[] {
+  const out: string[] = []
+  if (e.stack) {
+    const lines = e.stack.split('\n')
+    if (lines[0]?.startsWith(e.name) || (e.message && lines[0]?.includes(e.message))) lines.shift()
+    for (const l of lines) if (l.trim()) out.push(indent + l.trim())
+  }
+  if (e.exitCode !== undefined) out.push(`${indent}exit code ${e.exitCode}`)
+  if (e.signal) out.push(`${indent}signal ${e.signal}`)
+  return out
+}
+
+function round3(s: number): number {
+  return Math.round(s * 1000) / 1000
+}
+
+export function resultJson(r: ResultItem): Json {
+  return {type: 'result', instance: r.name, task: r.task, index: r.index, elapsed: round3(r.elapsed), value: toJson(r.value)}
+}
+
+export function batchJson(b: Batch): Json {
+  return {
+    type: 'batch',
+    elapsed: round3(b.elapsed),
+    results: b.results.map((r) => ({instance: r.name, task: r.task, index: r.index, elapsed: round3(r.elapsed), value: toJson(r.value)})),
+  }
+}
+
+export function errorJson(e: TaskError): Json {
+  const o: {[k: string]: Json} = {kind: e.kind, name: e.name, message: e.message}
+  if (e.stack !== undefined) o.stack = e.stack
+  if (e.exitCode !== undefined) o.exitCode = e.exitCode
+  if (e.signal !== undefined) o.signal = e.signal
+  return o
+}

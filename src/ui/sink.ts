@@ -1,0 +1,29 @@
+// What each renderer implements. attachReporter folds every event into the RunModel, turns
+// output results into single results or batches, and hands both to the one chosen sink.
+import type {ChalkInstance} from 'chalk'
+import type {RunEvent} from '../runtime/events.js'
+import type {Failure, RunModel} from './run-model.js'
+import type {Batch, ResultItem} from './results-format.js'
+import {formatError} from './results-format.js'
+import type {SummaryData} from './summary.js'
+
+export interface Sink {
+  /** called after the model has folded `e` */
+  event(e: RunEvent, model: RunModel): void
+  result(r: ResultItem): void
+  batch(b: Batch): void
+  cancelling(): void
+  /** print the summary, flush, release the terminal */
+  close(summary: SummaryData): Promise<void>
+}
+
+/** `✗ id3 ValueError: bad`, the stack, then the last log lines */
+export function failureLines(f: Failure, c: ChalkInstance): string[] {
+  const lines = [`${c.red('✗')} ${f.name} ${c.red(`${f.error.name}: ${f.error.message}`)}`]
+  lines.push(...formatError(f.error, '    ').map((l) => c.dim(l)))
+  if (f.logTail.length) {
+    lines.push(c.dim(`  last ${f.logTail.length} log line${f.logTail.length === 1 ? '' : 's'}:`))
+    for (const l of f.logTail) lines.push(c.dim(`  │ ${l}`))
+  }
+  return lines
+}

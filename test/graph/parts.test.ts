@@ -1,0 +1,43 @@
+import test from 'ava'
+import {parseDuration, parsePath, parseRefText} from '../../src/graph/index.js'
+import {parseSubText} from '../../src/graph/refs.js'
+import {closest, editDistance} from '../../src/graph/suggest.js'
+
+test('durations become seconds', (t) => {
+  t.is(parseDuration(3), 3)
+  t.is(parseDuration(0.5), 0.5)
+  t.is(parseDuration('500ms'), 0.5)
+  t.is(parseDuration('2.5s'), 2.5)
+  t.is(parseDuration('1m'), 60)
+  t.is(parseDuration('1h'), 3600)
+  t.is(parseDuration(' 10 s '), 10)
+  t.is(parseDuration('7'), 7)
+  for (const bad of ['5 seconds', '1d', '-1s', '', 's', '1.2.3s', null, -1, Number.NaN, Infinity, true]) t.is(parseDuration(bad), undefined, String(bad))
+})
+
+test('ref texts: ids, instances, paths', (t) => {
+  t.deepEqual(parseRefText('id1'), {task: 'id1', path: []})
+  t.deepEqual(parseRefText('make.2'), {task: 'make', path: [2]})
+  t.deepEqual(parseRefText('make[2]'), {task: 'make', path: [2]})
+  t.deepEqual(parseRefText('make[2].field.0'), {task: 'make', path: [2, 'field', 0]})
+  t.deepEqual(parseRefText('my-task_2.x'), {task: 'my-task_2', path: ['x']})
+  t.is(parseRefText(''), 'needs a task id (!ref ID)')
+  t.is(parseRefText('2abc'), '"2abc" does not start with a task id')
+  t.is(parseRefText('a..b'), 'cannot read "..b" as a path (use .name, .0 or [0])')
+  t.is(parseRefText('a[x]'), 'cannot read "[x]" as a path (use .name, .0 or [0])')
+  t.deepEqual(parsePath('a.0', false), ['a', 0])
+  t.deepEqual(parsePath('[1].b', false), [1, 'b'])
+})
+
+test('!sub texts: refs, literals, $${', (t) => {
+  t.deepEqual(parseSubText('n=${id1} and ${a.2.x}!'), [{lit: 'n='}, {ref: 'id1'}, {lit: ' and '}, {ref: 'a.2.x'}, {lit: '!'}])
+  t.deepEqual(parseSubText('$${HOME} ${b}'), [{lit: '${HOME} '}, {ref: 'b'}])
+  t.is(typeof parseSubText('${a'), 'string')
+})
+
+test('did you mean: close names only, swaps count once', (t) => {
+  t.is(editDistance('frist', 'first'), 1)
+  t.is(editDistance('kitten', 'sitting'), 3)
+  t.is(closest('max_retry', ['max_retries', 'max_calls']), 'max_retries')
+  t.is(closest('zz', ['id1', 'id2']), undefined)
+})

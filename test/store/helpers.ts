@@ -1,0 +1,65 @@
+// Test helpers: a fresh $RAYTS_HOME, and a synthetic run that emits events like the runtime.
+import {mkdtempSync, rmSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {EventStream, type InstanceInfo, type RunEvent, type TaskError} from '../../src/runtime/events.js'
+import {nowMicros} from '../../src/runtime/clock.js'
+import type {RunMeta} from '../../src/store/index.js'
+
+export function tempHome(): {home: string; cleanup: () => void} {
+  const base = mkdtempSync(join(tmpdir(), 'rayts-store-'))
+  const home = join(base, 'home')
+  return {home, cleanup: () => rmSync(base, {recursive: true, force: true})}
+}
+
+export const META: RunMeta = {graphFile: '/tmp/g.yaml', set: ['defaults.max_retries=0'], numCpus: 2, resources: {gpu: 1}, failFast: false}
+
+/** Instances: `spec` maps task → null (one instance) or n (fanned out, n instances). */
+export function instancesOf(spec: Record<string, number | null>): InstanceInfo[] {
+  const out: InstanceInfo[] = []
+  for (const [task, n] of Object.entries(spec)) {
+    if (n === null) out.push({idx: out.length, name: task, task, index: null})
+    else for (let i = 0; i < n; i++) out.push({idx: out.length, name: `${task}[${i}]`, task, index: i})
+  }
+  return out
+}
+
+export class SyntheticRun {
+  readonly events = new EventStream()
+  readonly byName = new Map<string, number>()
+  constructor(
+    readonly runId: string,
+    readonly instances: InstanceInfo[],
+    readonly outputs: string[],
+  ) {
+    for (const i of instances) this.byName.set(i.name, i.idx)
+  }
+  idx(name: string): number {
+    const i = this.byName.get(name)
+    if (i === undefined) throw new Error(`no instance ${name}`)
+    return i
+  }
+  emit(e: RunEvent): void {
+    this.events.emit(e)
+  }
+  start(): void {
+    this.emit({type: 'run-start', t: nowMicros(), wallMs: Date.now(), runId: this.runId, graph: 'g', file: '/tmp/g.yaml', capacity: {cpu: 2}, instances: this.instances, outputs: this.outputs})
+  }
+  succeed(name: string, value: unknown, attempt = 1, pid: number | null = 4242): void {
+    const inst = this.idx(name)
+    const t = nowMicros()
+    this.emit({type: 'ready', t, inst})
+    this.emit({type: 'start', t, inst, attempt, pid})
+    this.emit({type: 'succeeded', t: nowMicros(), inst, attempt, pid, startedAt: t, value})
+  }
+  fail(name: string, error: TaskError, attempt = 1): void {
+    const inst = this.idx(name)
+    const t = nowMicros()
+    this.emit({type: 'start', t, inst, attempt, pid: 4242})
+    this.emit({type: 'attempt-failed', t, inst, attempt, pid: 4242, startedAt: t, error, retryAt: null})
+    this.emit({type: 'failed', t, inst, error})
+  }
+  end(state: 'succeeded' | 'failed' | 'cancelled' = 'succeeded'): void {
+    this.emit({type: 'run-end', t: nowMicros(), state})
+  }
+}
