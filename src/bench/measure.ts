@@ -3,7 +3,7 @@
 import {compileGraphFile, formatProblem} from '../graph/index.js'
 import type {RunEvent} from '../runtime/events.js'
 import {nowMicros} from '../runtime/clock.js'
-import {createRun} from '../runtime/run.js'
+import {type CreateRunDeps, createRun} from '../runtime/run.js'
 
 export interface RunMeasure {
   readonly instances: number
@@ -22,6 +22,8 @@ export interface MeasureOptions {
   readonly numCpus?: number
   readonly onEvent?: (e: RunEvent) => void
   readonly keepEnds?: boolean
+  /** e.g. an executor kept warm across runs (bench granularity) */
+  readonly deps?: CreateRunDeps
 }
 
 export async function measureRun(file: string, options: MeasureOptions = {}): Promise<RunMeasure> {
@@ -29,7 +31,7 @@ export async function measureRun(file: string, options: MeasureOptions = {}): Pr
   const compiled = compileGraphFile(file)
   if (!compiled.ok) throw new Error(compiled.problems.map(formatProblem).join('\n'))
   const compileMs = performance.now() - c0
-  const handle = createRun(compiled.graph, {runId: `bench-${Date.now().toString(36)}`, numCpus: options.numCpus})
+  const handle = createRun(compiled.graph, {runId: `bench-${Date.now().toString(36)}`, numCpus: options.numCpus}, options.deps)
   const ends: number[] = []
   let failed = 0
   handle.events.subscribe((e) => {

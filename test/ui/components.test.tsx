@@ -1,11 +1,9 @@
 import test from 'ava'
 import {render} from 'ink-testing-library'
-import {App, Finished, Header, ProgressBar, RunningRows, Summary, Workers, type StaticChunk} from '../../src/ui/ink/components.js'
+import {App, Header, ProgressBar, RunningRows, Summary, Workers} from '../../src/ui/ink/components.js'
 import {buildView} from '../../src/ui/ink/view.js'
 import {RunModel} from '../../src/ui/run-model.js'
-import {failureLines} from '../../src/ui/sink.js'
 import {summaryData} from '../../src/ui/summary.js'
-import {makeChalk} from '../../src/ui/choose.js'
 import {Script, instances, valueError} from './helpers.js'
 
 /** a model fed by a synthetic run */
@@ -53,7 +51,7 @@ test('RunningRows: one row per attempt, never more than fit; the rest as +N more
   t.regex(lines[0]!, /^. sleep\[0\]  attempt 1\/3  pid 1000  1\.5 s$/)
   t.is(lines.at(-1), `+${50 - (lines.length - 1)} more running`)
   // the whole live region fits the terminal too
-  const app = render(<App view={v} chunks={[]} color={false} />)
+  const app = render(<App view={v} color={false} />)
   t.true(app.lastFrame()!.split('\n').length < rows)
 })
 
@@ -68,24 +66,6 @@ test('Workers: pid, calls done, max_calls; recycling counted', (t) => {
   const v = buildView(m, {now: 0, rows: 30, columns: 100})
   const {lastFrame} = render(<Workers workers={v.workers} recycled={v.recycled} color={false} />)
   t.is(lastFrame(), 'workers 2 (1 recycled): 12 1/2 · 13 0')
-})
-
-test('Finished: results and a failure with its error and last log lines', (t) => {
-  const {m, s} = modelOf((s) => {
-    s.start(instances(['a', 'b']), ['a', 'b']).run(1).at(3)
-    for (let i = 1; i <= 12; i++) s.log(1, `line ${i}`)
-  })
-  const c = makeChalk(false)
-  const chunks: StaticChunk[] = [{key: 0, text: '✓ a (1.000 s): 42'}]
-  const app = render(<Finished chunks={chunks} />)
-  t.is(app.lastFrame()!.trimEnd(), '✓ a (1.000 s): 42')
-  const more = chunks.concat({key: 1, text: failureLines(m.failure(1, valueError, s.now), c).join('\n')})
-  app.rerender(<Finished chunks={more} />)
-  const all = app.lastFrame()! // debug mode (ink-testing-library): the full static output, then the live region
-  t.regex(all, /✗ b ValueError: bad input\n {4}at f \(\/m\.mjs:3:9\)\n {2}last 10 log lines:\n {2}│ line 3\n/)
-  t.regex(all, /│ line 12/)
-  t.notRegex(all, /│ line 2\n/)
-  t.true(all.startsWith('✓ a (1.000 s): 42\n✗ b'))
 })
 
 test('Summary: counts, total time, the 5 slowest, retries, run id and hints', (t) => {
@@ -112,11 +92,11 @@ test('App: cancelling… shows, and the final frame drops the running rows for t
     s.start(instances(['a', 'b']), ['b']).run(0).run(1).at(1)
   })
   m.cancelling = true
-  const app = render(<App view={buildView(m, {now: s.now, rows: 30, columns: 100})} chunks={[]} color={false} />)
+  const app = render(<App view={buildView(m, {now: s.now, rows: 30, columns: 100})} color={false} />)
   t.regex(app.lastFrame()!, /a {2}attempt 1/)
   t.regex(app.lastFrame()!, /cancelling…/)
   s.emit({type: 'cancelled', t: s.now, inst: 0}).emit({type: 'cancelled', t: s.now, inst: 1}).end('cancelled')
-  app.rerender(<App view={buildView(m, {now: s.now, rows: 30, columns: 100, summary: summaryData(m, s.now)})} chunks={[]} color={false} />)
+  app.rerender(<App view={buildView(m, {now: s.now, rows: 30, columns: 100, summary: summaryData(m, s.now)})} color={false} />)
   const last = app.lastFrame()!
   t.notRegex(last, /attempt 1/)
   t.notRegex(last, /cancelling…/)

@@ -2,8 +2,11 @@
 // sink only renders: one interval (~30/s) builds a View and re-renders when something shown
 // changed. No React state, no update per event.
 //
-// Results: when stdout is a terminal too, they appear only in the <Static> list above the
-// live region (writing them to stdout would garble it); when stdout is redirected, they are
+// Finished results and failures are written above the live region through Ink's
+// `useStdout().write` (see AboveWriter), once per frame: Ink clears the live region, writes
+// them, and redraws it, so they scroll up like <Static> items.
+// Results: when stdout is a terminal too, they appear only there, above the live region
+// (writing them to stdout directly would garble it); when stdout is redirected, they are
 // also written there as plain lines, exactly as the plain reporter writes them.
 import {render, type Instance} from 'ink'
 import type {ChalkInstance} from 'chalk'
@@ -14,7 +17,7 @@ import {LineWriter} from '../line-writer.js'
 import {formatBatch, formatResult, type Batch, type ResultItem} from '../results-format.js'
 import {failureLines, type Sink} from '../sink.js'
 import type {SummaryData} from '../summary.js'
-import {App, type StaticChunk} from './components.js'
+import {App} from './components.js'
 import {buildView} from './view.js'
 
 const FRAME_MS = 34
@@ -31,9 +34,11 @@ export class InkSink implements Sink {
   private readonly timer: NodeJS.Timeout
   private readonly c: ChalkInstance
   private readonly out: LineWriter | null
-  private chunks: StaticChunk[] = []
   private pending: string[] = []
-  private nextKey = 0
+  private writeAbove: ((data: string) => void) | null = null
+  private readonly onWrite = (w: (data: string) => void): void => {
+    this.writeAbove = w
+  }
   private lastKey = ''
   private closed = false
 
@@ -51,7 +56,7 @@ export class InkSink implements Sink {
 
   result(r: ResultItem): void {
     const line = formatResult(r)
-    if (!process.env.NOSTATIC) this.pending.push(`${this.c.green('✓')} ${line}`)
+    this.pending.push(`${this.c.green('✓')} ${line}`)
     this.out?.line(line)
   }
 
@@ -76,10 +81,12 @@ export class InkSink implements Sink {
     await this.out?.drain()
   }
 
+  /** write the finished lines of this frame above the live region, in one write */
   private takePending(): void {
-    if (this.pending.length === 0) return
-    this.chunks = this.chunks.concat({key: this.nextKey++, text: this.pending.join('\n')})
+    if (this.pending.length === 0 || !this.writeAbove) return
+    const text = this.pending.join('\n') + '\n'
     this.pending = []
+    this.writeAbove(text)
   }
 
   /** render when something shown changed (or when forced) */
@@ -97,6 +104,6 @@ export class InkSink implements Sink {
     const rows = this.opts.stderr.rows || 24
     const columns = this.opts.stderr.columns || 80
     const view = buildView(this.model, {now, rows, columns, summary})
-    return <App view={view} chunks={this.chunks} color={this.opts.color} />
+    return <App view={view} color={this.opts.color} onWrite={this.onWrite} />
   }
 }

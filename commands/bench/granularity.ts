@@ -1,0 +1,44 @@
+import {Command, Flags} from '@oclif/core'
+import {availableParallelism} from 'node:os'
+import {benchGranularity, defaultGranularityOptions} from '../../src/bench/granularity.js'
+import {formatGranularity, granularityChart, machineLine} from '../../src/bench/granularity-format.js'
+import {parseSizes} from '../../src/bench/granularity-work.js'
+import {plotFormatOf, renderTextPlot, writePlot} from '../../src/bench/plot/index.js'
+
+export default class BenchGranularity extends Command {
+  static override summary = "Task granularity: make_array(n) run locally vs. as rayts tasks (Ray's lesson)"
+  static override description = `Times --trials calls of make_array(n) (n standard-normal numbers as a Float64Array) in a loop in this process ("local"), and as --trials rayts tasks on a warm worker pool whose results come back to this process ("remote"), for each n. Prints the table, the n from which the tasks are faster, and a log-log chart; --plot writes the chart as SVG or HTML.`
+
+  static override examples = [
+    '<%= config.bin %> bench granularity',
+    {description: 'Two sizes, a few trials, as JSON', command: '<%= config.bin %> bench granularity --trials 10 --sizes 100,10000 --json'},
+    {description: 'Save the chart', command: '<%= config.bin %> bench granularity --plot granularity.html'},
+  ]
+
+  static override flags = {
+    trials: Flags.integer({description: 'calls of make_array(n) per size', default: defaultGranularityOptions.trials, min: 1}),
+    sizes: Flags.string({description: 'comma-separated n values (default: 100,200,300,500,800,1000,…,80000)'}),
+    'num-cpus': Flags.integer({description: 'CPU slots (workers)', default: availableParallelism(), min: 1}),
+    plot: Flags.string({description: 'also write the chart to this .svg or .html file'}),
+    json: Flags.boolean({description: 'the report as one JSON object on stdout'}),
+  }
+
+  async run(): Promise<void> {
+    const {flags} = await this.parse(BenchGranularity)
+    if (flags.plot && !plotFormatOf(flags.plot)) this.error(`--plot ${flags.plot}: the file must end in .svg or .html`, {exit: 2})
+    let sizes = defaultGranularityOptions.sizes
+    if (flags.sizes !== undefined) {
+      try {
+        sizes = parseSizes(flags.sizes)
+      } catch (error) {
+        this.error(`--sizes: ${(error as Error).message}`, {exit: 2})
+      }
+    }
+    const progress = flags.json ? undefined : (line: string) => process.stderr.write(`… ${line}\n`)
+    const report = await benchGranularity({trials: flags.trials, sizes, numCpus: flags['num-cpus']}, progress)
+    const chart = granularityChart(report)
+    if (flags.plot) writePlot(flags.plot, chart, [report.crossing.message, machineLine(report), `remote = ${report.remoteMeasures}`])
+    process.stdout.write(flags.json ? `${JSON.stringify(report)}\n` : `${formatGranularity(report, renderTextPlot(chart))}\n`)
+    if (flags.plot && !flags.json) process.stderr.write(`chart written to ${flags.plot}\n`)
+  }
+}
