@@ -5,7 +5,7 @@ import {nowMicros} from '../runtime/clock.js'
 import type {TaskError} from '../runtime/events.js'
 import {CANCELLED, type Cancellable, type ExecutorContext, failJob} from './context.js'
 import type {WorkerProc, WorkerUser} from './pool/worker-proc.js'
-import type {FromWorker, OutItem, WireFn} from './protocol.js'
+import type {FromWorker, OutItem, WireFn, WireTarget} from './protocol.js'
 import type {FnJob} from './types.js'
 
 export class FnLane implements WorkerUser, Cancellable {
@@ -37,7 +37,7 @@ export class FnLane implements WorkerUser, Cancellable {
     this.chunk = this.takeChunk(worker)
     this.next = 0
     this.cancelled = null
-    const wire = this.chunk.map(toWire)
+    const wire = this.chunk.map(toWire, [] as WireTarget[])
     try {
       worker.send({t: 'fn', jobs: wire})
     } catch (error) {
@@ -187,20 +187,16 @@ export class FnLane implements WorkerUser, Cancellable {
   }
 }
 
-function toWire(job: FnJob): WireFn {
+function toWire(this: WireTarget[], job: FnJob): WireFn {
   let env: Readonly<Record<string, string>> | null = null
   for (const _ in job.env) {
     env = job.env
     break
   }
-  return {
-    name: job.name,
-    module: job.module,
-    export: job.export,
-    args: job.args,
-    numReturns: job.numReturns,
-    env,
-    cwd: job.cwd,
-    timed: job.timeout !== null,
+  let fn = this.find((t) => t.module === job.module && t.export === job.export && t.cwd === job.cwd && t.env === env && t.numReturns === job.numReturns)
+  if (fn === undefined) {
+    fn = {module: job.module, export: job.export, numReturns: job.numReturns, env, cwd: job.cwd}
+    this.push(fn)
   }
+  return {name: job.name, fn, args: job.args, timed: job.timeout !== null}
 }

@@ -3,15 +3,23 @@
 import type {OutputMode} from '../graph/model.js'
 import type {TaskError} from '../runtime/events.js'
 
-/** one fn job as the worker needs it */
-export interface WireFn {
-  readonly name: string
+/**
+ * What a fn job calls and how. Jobs of one batch share one object, which structured clone
+ * sends once and then by back-reference: the strings are not repeated per job.
+ */
+export interface WireTarget {
   readonly module: string
   readonly export: string
-  readonly args: readonly unknown[]
   readonly numReturns: number
   readonly env: Readonly<Record<string, string>> | null
   readonly cwd: string
+}
+
+/** one fn job as the worker needs it */
+export interface WireFn {
+  readonly name: string
+  readonly fn: WireTarget
+  readonly args: readonly unknown[]
   /** the job has a timeout: announce its real start with a `begin` message */
   readonly timed: boolean
 }

@@ -58,13 +58,14 @@ export class FnBatchRunner {
 
   /** a job's outcome; a promise only when the function returns one (or must be loaded) */
   private runOne(i: number, job: WireFn): Done | Promise<Done> {
-    const fn = cachedFunction(job.module + '#' + job.export)
+    const target = job.fn
+    const fn = cachedFunction(target.module + '#' + target.export)
     if (fn === undefined) return this.loadThenRun(i, job)
-    if (job.cwd !== this.cwd) {
-      process.chdir(job.cwd)
-      this.cwd = job.cwd
+    if (target.cwd !== this.cwd) {
+      process.chdir(target.cwd)
+      this.cwd = target.cwd
     }
-    const restoreEnv = job.env ? applyEnv(job.env) : null
+    const restoreEnv = target.env ? applyEnv(target.env) : null
     const s = nowMicros()
     try {
       if (job.timed) this.send({t: 'begin', i, at: s})
@@ -83,7 +84,7 @@ export class FnBatchRunner {
   private async loadThenRun(i: number, job: WireFn): Promise<Done> {
     const s = nowMicros()
     try {
-      await loadFunction(job.module + '#' + job.export, job.module, job.export)
+      await loadFunction(job.fn.module + '#' + job.fn.export, job.fn.module, job.fn.export)
     } catch (error) {
       return {k: 'err', i, err: toTaskError(error), s, e: nowMicros()}
     }
@@ -131,9 +132,10 @@ async function settle(i: number, job: WireFn, s: number, pending: PromiseLike<un
 }
 
 function finished(i: number, job: WireFn, s: number, v: unknown): Done {
-  if (job.numReturns > 1 && (!Array.isArray(v) || v.length !== job.numReturns)) {
+  const numReturns = job.fn.numReturns
+  if (numReturns > 1 && (!Array.isArray(v) || v.length !== numReturns)) {
     const got = Array.isArray(v) ? `an array of ${v.length}` : typeof v
-    const error: TaskError = {kind: 'error', name: 'TypeError', message: `${job.name} must return an array of ${job.numReturns} values (num_returns), got ${got}`}
+    const error: TaskError = {kind: 'error', name: 'TypeError', message: `${job.name} must return an array of ${numReturns} values (num_returns), got ${got}`}
     return {k: 'err', i, err: error, s, e: nowMicros()}
   }
   return {k: 'ok', i, v, s, e: nowMicros()}
