@@ -1,3 +1,4 @@
+import {readFileSync} from 'node:fs'
 import {compileGraphFile, formatProblem} from '../../src/graph/index.js'
 import type {RunEvent} from '../../src/runtime/events.js'
 import {createRun} from '../../src/runtime/run.js'
@@ -14,7 +15,13 @@ export interface Ran {
   readonly seconds: number
 }
 
-export async function runGraph(file: string, options: Partial<RunOptions> & {set?: string[]; cancelAfterMs?: number} = {}): Promise<Ran> {
+export interface RunGraphOptions extends Partial<RunOptions> {
+  readonly set?: string[]
+  /** cancel the run once this holds of the events so far */
+  readonly cancelWhen?: (events: readonly RunEvent[]) => boolean
+}
+
+export async function runGraph(file: string, options: RunGraphOptions = {}): Promise<Ran> {
   const compiled = compileGraphFile(file, {set: options.set})
   if (!compiled.ok) throw new Error(compiled.problems.map(formatProblem).join('\n'))
   const handle = createRun(compiled.graph, {runId: 'test', ...options})
@@ -22,8 +29,13 @@ export async function runGraph(file: string, options: Partial<RunOptions> & {set
   const names: string[] = []
   const values = new Map<string, unknown>()
   const outcome = new Map<string, string>()
+  let cancelled = false
   handle.events.subscribe((e) => {
     events.push(e)
+    if (!cancelled && options.cancelWhen?.(events)) {
+      cancelled = true
+      setImmediate(() => handle.cancel())
+    }
     if (e.type === 'run-start') for (const i of e.instances) names[i.idx] = i.name
     if (e.type === 'expanded') for (const i of e.instances) names[i.idx] = i.name
     if (e.type === 'succeeded') values.set(names[e.inst], e.value)
@@ -31,17 +43,15 @@ export async function runGraph(file: string, options: Partial<RunOptions> & {set
   })
   const t0 = performance.now()
   handle.start()
-  if (options.cancelAfterMs !== undefined) setTimeout(() => handle.cancel(), options.cancelAfterMs)
   const summary = await handle.done
   return {summary, events, values, outcome, names, seconds: (performance.now() - t0) / 1000}
 }
 
-/** pids that are still alive */
+/** pids that are still alive (a zombie is not: this machine's init does not reap orphans) */
 export function alive(pids: Iterable<number>): number[] {
   return [...pids].filter((pid) => {
     try {
-      process.kill(pid, 0)
-      return true
+      return !/^\d+ \(.*\) Z/s.test(readFileSync(`/proc/${pid}/stat`, 'utf8'))
     } catch {
       return false
     }
@@ -52,4 +62,18 @@ export function workerPids(events: readonly RunEvent[]): Set<number> {
   const pids = new Set<number>()
   for (const e of events) if (e.type === 'worker-start') pids.add(e.pid)
   return pids
+}
+
+/** microseconds from the first attempt's real start to the last attempt's end: the run's
+ * work, without worker cold starts (which depend on the machine's load, not on rayts) */
+export function busySeconds(events: readonly RunEvent[]): number {
+  let first = Infinity
+  let last = -Infinity
+  for (const e of events) {
+    if (e.type === 'succeeded' || e.type === 'attempt-failed') {
+      first = Math.min(first, e.startedAt)
+      last = Math.max(last, e.t)
+    }
+  }
+  return (last - first) / 1e6
 }

@@ -48,7 +48,8 @@ test.serial('SIGINT to rayts run with busy workers and commands: exit 130 within
   // three sleeping fn workers, two commands with a grandchild each, one that ignores SIGTERM
   const started = await until(() => descendants(child.pid!).filter((p) => readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('sleep')).length >= 5, 60_000)
   t.true(started, 'the commands never started')
-  const tree = descendants(child.pid!)
+  // the workers and command processes; not tsx's esbuild service, which belongs to the dev entry
+  const tree = descendants(child.pid!).filter((p) => !readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('esbuild'))
   const sent = Date.now()
   child.kill('SIGINT')
   const gone = await until(() => alive(tree).length === 0, 4000)
