@@ -32,6 +32,7 @@ Exit codes: 0 success, 1 a task failed, 2 usage or graph error, 130 interrupted.
     json: Flags.boolean({description: 'one JSON object per result (or batch) on stdout, nothing else there'}),
     color: Flags.boolean({description: 'colour (off for NO_COLOR, TERM=dumb)', allowNo: true, default: true}),
     resume: Flags.string({description: 'continue a lost, failed or cancelled run (id or last)', helpValue: 'RUN'}),
+    cluster: Flags.string({description: 'run the tasks on the workers of this Redis (default: $RAYTS_CLUSTER)', helpValue: 'URL'}),
     'run-id': Flags.string({hidden: true}),
     quiet: Flags.boolean({hidden: true, description: 'no output at all (the detached process of submit)'}),
   }
@@ -58,6 +59,7 @@ Exit codes: 0 success, 1 a task failed, 2 usage or graph error, 130 interrupted.
         stdout: process.stdout,
         stderr: process.stderr,
         env: process.env,
+        cluster: flags.cluster,
       })
     } catch (error) {
       if (error instanceof UsageError) this.error(error.message, {exit: 2})

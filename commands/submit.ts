@@ -25,6 +25,7 @@ Exit codes: 0 submitted, 2 usage or graph error.`
     timeline: Flags.string({description: 'write a Chrome trace of the run to FILE when it ends', helpValue: 'FILE'}),
     'fail-fast': Flags.boolean({description: 'cancel the rest when a task fails for good'}),
     resume: Flags.string({description: 'continue a lost, failed or cancelled run (id or last)', helpValue: 'RUN'}),
+    cluster: Flags.string({description: 'run the tasks on the workers of this Redis (default: $RAYTS_CLUSTER)', helpValue: 'URL'}),
   }
 
   async run(): Promise<void> {
@@ -33,6 +34,8 @@ Exit codes: 0 submitted, 2 usage or graph error.`
     try {
       if (flags['num-cpus'] !== undefined) parsePositive('num-cpus', Number(flags['num-cpus']))
       parseResources(flags.resources)
+      // the detached run reads it from its environment (kept out of its argv: it may hold a password)
+      if (flags.cluster !== undefined) process.env.RAYTS_CLUSTER = flags.cluster
       const {runId} = submitRun(
         store,
         {

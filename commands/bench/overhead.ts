@@ -17,11 +17,18 @@ export default class BenchOverhead extends Command {
     'cmd-tasks': Flags.integer({description: '`true` commands', default: defaultOverheadOptions.cmdTasks}),
     'num-cpus': Flags.integer({description: 'CPU slots', default: availableParallelism()}),
     json: Flags.boolean({description: 'the report as one JSON object on stdout'}),
+    cluster: Flags.string({description: 'measure --fn-tasks no-op tasks through this cluster (Redis URL) instead', helpValue: 'URL'}),
   }
 
   async run(): Promise<void> {
     const {flags} = await this.parse(BenchOverhead)
     const progress = flags.json ? undefined : (line: string) => process.stderr.write(`… ${line}\n`)
+    if (flags.cluster) {
+      const {benchClusterOverhead, formatClusterOverhead} = await import('../../src/cluster/bench.js')
+      const r = await benchClusterOverhead(flags.cluster, flags['fn-tasks'], progress)
+      process.stdout.write(flags.json ? `${JSON.stringify(r)}\n` : `${formatClusterOverhead(r)}\n`)
+      return
+    }
     const report = await benchOverhead(
       {fnTasks: flags['fn-tasks'], chainTasks: flags['chain-tasks'], cmdTasks: flags['cmd-tasks'], numCpus: flags['num-cpus']},
       progress,

@@ -1,6 +1,7 @@
 import {dirname, resolve} from 'node:path'
 import type {CompiledGraph, PathPart} from './model.js'
 import {Compiler} from './compiler.js'
+import {forgetModules} from './modules.js'
 import {parseGraphText} from './parse.js'
 import {sortProblems, type Problem} from './problems.js'
 import {readGraphText} from './read.js'
@@ -23,6 +24,7 @@ export function compileGraphFile(path: string, opts: CompileOptions = {}): Compi
   const file = path
   const abs = resolve(path)
   const problems: Problem[] = []
+  forgetModules()
   try {
     const read = readGraphText(abs)
     if (!read.ok) return {ok: false, problems: [{file, line: 0, col: 0, message: read.message}]}

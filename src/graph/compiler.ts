@@ -459,7 +459,9 @@ export class Compiler {
       next += n
     }
     const specs = new Map<string, TaskSpec>()
-    const fileIds = [...this.drafts.keys()]
+    const fileOrder = new Map<string, number>()
+    for (const id of this.drafts.keys()) fileOrder.set(id, fileOrder.size)
+    const inFileOrder = (ids: Set<string>): string[] => [...ids].sort((a, b) => fileOrder.get(a)! - fileOrder.get(b)!)
     for (const d of this.drafts.values()) {
       const kind = d.kind ?? 'fn'
       const base: PathPart[] = ['tasks', d.id]
@@ -504,7 +506,7 @@ export class Compiler {
           options: this.options(d, kind),
           fanout,
           after: Array.isArray(d.raw.after) ? d.raw.after.filter((a): a is string => typeof a === 'string' && this.drafts.has(a)) : EMPTY,
-          deps: fileIds.filter((id) => d.deps.has(id)),
+          deps: inFileOrder(d.deps),
           instances: d.idxs,
         }),
       )

@@ -8,12 +8,28 @@ export function moduleProblem(absPath: string, asWritten: string): string | unde
   if (!MODULE_EXTENSIONS.includes(extname(absPath))) {
     return `module ${asWritten} must be a ${MODULE_EXTENSIONS.join(', ')} file`
   }
-  try {
-    if (!statSync(absPath).isFile()) return `module ${asWritten} is not a file`
-  } catch {
-    return `module ${asWritten} does not exist (looked for ${absPath})`
+  let kind = kinds.get(absPath)
+  if (kind === undefined) {
+    try {
+      kind = statSync(absPath).isFile() ? 'file' : 'other'
+    } catch {
+      kind = 'missing'
+    }
+    kinds.set(absPath, kind)
   }
+  if (kind === 'other') return `module ${asWritten} is not a file`
+  if (kind === 'missing') return `module ${asWritten} does not exist (looked for ${absPath})`
   return undefined
+}
+
+/** stat results for one compile's worth of look-ups (cleared by forgetModules) */
+const kinds = new Map<string, 'file' | 'other' | 'missing'>()
+
+/** Forget what was read of module files: a new compile sees edits made since. */
+export function forgetModules(): void {
+  kinds.clear()
+  texts.clear()
+  exportChecks.clear()
 }
 
 const texts = new Map<string, string | null>()
@@ -37,6 +53,16 @@ function moduleText(absPath: string): string | null {
  * (and the file has no `export *`), which catches typos without false alarms.
  */
 export function mayExport(absPath: string, name: string): boolean {
+  // asked once per task: a generated graph may name the same export 100,000 times
+  const key = `${absPath}\0${name}`
+  let known = exportChecks.get(key)
+  if (known === undefined) exportChecks.set(key, (known = searchExport(absPath, name)))
+  return known
+}
+
+const exportChecks = new Map<string, boolean>()
+
+function searchExport(absPath: string, name: string): boolean {
   const text = moduleText(absPath)
   if (text === null) return true
   if (/export\s*\*/.test(text)) return true

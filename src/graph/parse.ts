@@ -1,4 +1,4 @@
-import {Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode} from 'yaml'
+import {Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode, type Pair, type YAMLMap} from 'yaml'
 import type {PathPart, SourcePos} from './model.js'
 import type {Problem} from './problems.js'
 import {customTags, TAG_NAMES, Tagged, type TagName} from './tags.js'
@@ -18,7 +18,9 @@ export type ParseResult = {ok: true; parsed: ParsedGraph} | {ok: false; problems
 
 export function parseGraphText(text: string, file: string): ParseResult {
   const lineCounter = new LineCounter()
-  const doc = parseDocument(text, {lineCounter, customTags, uniqueKeys: true, prettyErrors: true})
+  // Duplicate keys are checked by the Walker with a Set: yaml's own check is quadratic in
+  // the size of a map, and a generated graph may have 100,000 tasks.
+  const doc = parseDocument(text, {lineCounter, customTags, uniqueKeys: false, prettyErrors: true})
   const problems: Problem[] = []
   let exhausted = false
   for (const e of doc.errors) {
@@ -95,6 +97,7 @@ class Walker {
     }
     if (isMap(node)) {
       const out: Record<string, unknown> = {}
+      const seen = new Set<string>()
       for (const pair of node.items) {
         if (!isPair(pair)) continue
         let key: string
@@ -104,6 +107,11 @@ class Walker {
           this.problems.push({...this.locate.nodePos(pair.key as YamlNode), message: 'a key must be a plain scalar'})
           continue
         }
+        if (seen.has(key)) {
+          this.problems.push({...this.locate.nodePos(pair.key as YamlNode), message: 'Map keys must be unique'})
+          continue
+        }
+        seen.add(key)
         if (key === '<<') {
           this.problems.push({...this.locate.nodePos(pair.key as YamlNode), message: 'merge keys (<<) are not supported'})
           continue
@@ -118,6 +126,9 @@ class Walker {
 
 /** Maps data paths back to places in the file. */
 export class Locator {
+  /** key → pair, per map node, made on first look-up: a graph may have 100,000 tasks */
+  private readonly keyIndex = new WeakMap<object, Map<string, Pair>>()
+
   constructor(
     private readonly doc: Document,
     private readonly lines: LineCounter,
@@ -135,7 +146,7 @@ export class Locator {
       let next: unknown
       keyNode = undefined
       if (isMap(cur)) {
-        const pair = cur.items.find((p) => isScalar(p.key) && String(p.key.value) === String(seg))
+        const pair = this.pairOf(cur, String(seg))
         if (pair) {
           next = pair.value ?? pair.key
           keyNode = pair.key
@@ -148,6 +159,21 @@ export class Locator {
       if (i === path.length - 1 && key && keyNode) last = keyNode
     }
     return this.nodePos(last as YamlNode | null)
+  }
+
+  private pairOf(map: YAMLMap, key: string): Pair | undefined {
+    let index = this.keyIndex.get(map)
+    if (!index) {
+      index = new Map()
+      for (const p of map.items) {
+        if (isScalar(p.key)) {
+          const k = String(p.key.value)
+          if (!index.has(k)) index.set(k, p as Pair)
+        }
+      }
+      this.keyIndex.set(map, index)
+    }
+    return index.get(key)
   }
 
   problem(path: readonly PathPart[], message: string, key = false): Problem {

@@ -3,7 +3,7 @@
 import {resolve as resolvePath} from 'node:path'
 import {compileGraphFile, formatProblem} from '../graph/index.js'
 import type {RunEvent} from './events.js'
-import {createRun, RunSetupError} from './run.js'
+import {type CreateRunDeps, createRun, RunSetupError} from './run.js'
 import type {RunHandle, RunSummary} from './types.js'
 import {ExitCode} from './exit-codes.js'
 
@@ -29,6 +29,8 @@ export interface RunSessionOptions {
   readonly stdout: NodeJS.WriteStream
   readonly stderr: NodeJS.WriteStream
   readonly env: NodeJS.ProcessEnv
+  /** a Redis URL: run the tasks on that cluster's workers (default: $RAYTS_CLUSTER) */
+  readonly cluster?: string
 }
 
 export async function runSession(o: RunSessionOptions): Promise<number> {
@@ -63,8 +65,17 @@ export async function runSession(o: RunSessionOptions): Promise<number> {
     }
     runId ??= newRunId()
     let handle: RunHandle
+    let run = {numCpus, resources}
+    let deps: CreateRunDeps = {}
+    const cluster = o.cluster ?? (o.env.RAYTS_CLUSTER || undefined)
+    if (cluster) {
+      const {prepareCluster} = await import('../cluster/index.js')
+      const prepared = await prepareCluster(cluster, compiled.graph, runId, {numCpus, resources})
+      run = {numCpus: prepared.numCpus, resources: prepared.resources}
+      deps = {makeExecutor: prepared.makeExecutor}
+    }
     try {
-      handle = createRun(compiled.graph, {runId, numCpus, resources, failFast, reuse})
+      handle = createRun(compiled.graph, {runId, ...run, failFast, reuse}, deps)
     } catch (error) {
       if (!(error instanceof RunSetupError)) throw error
       for (const p of error.problems) o.stderr.write(`${graphFile}: ${p}\n`)

@@ -110,8 +110,23 @@ async function makeSink(model: RunModel, opts: ReporterOptions, chalk: ReturnTyp
     case 'plain':
       return new PlainSink(opts.stdout, opts.stderr, chalk)
     case 'ink': {
-      const {InkSink} = await import('./ink/ink-sink.js')
+      const {InkSink} = await importInk()
       return new InkSink(model, {stdout: opts.stdout, stderr: opts.stderr as NodeJS.WriteStream, color: opts.color, clock})
     }
+  }
+}
+
+/**
+ * Ink and React, imported on first use (~0.4 s). React's development build (the default when
+ * NODE_ENV is unset) renders several times slower; ask for the production build while the
+ * modules load, and put NODE_ENV back so that no task sees the change.
+ */
+async function importInk(): Promise<typeof import('./ink/ink-sink.js')> {
+  const had = Object.hasOwn(process.env, 'NODE_ENV')
+  if (!had) process.env.NODE_ENV = 'production'
+  try {
+    return await import('./ink/ink-sink.js')
+  } finally {
+    if (!had) delete process.env.NODE_ENV
   }
 }

@@ -1,6 +1,7 @@
 // The live Ink UI on stderr. Events are folded into the RunModel by attachReporter; this
-// sink only renders: one interval (~30/s) builds a View and re-renders when something shown
+// sink only renders: one interval (10/s) builds a View and re-renders when something shown
 // changed. No React state, no update per event.
+// Ink's own throttle (maxFps 30) stays as the upper bound; this interval sets the pace.
 //
 // Finished results and failures are written above the live region through Ink's
 // `useStdout().write` (see AboveWriter), once per frame: Ink clears the live region, writes
@@ -20,7 +21,8 @@ import type {SummaryData} from '../summary.js'
 import {App} from './components.js'
 import {buildView} from './view.js'
 
-const FRAME_MS = 34
+/** 10 frames a second: smooth enough for a spinner, and cheap beside the tasks */
+const FRAME_MS = 100
 
 export interface InkSinkOptions {
   readonly stdout: NodeJS.WritableStream & {readonly isTTY?: boolean}
@@ -93,7 +95,7 @@ export class InkSink implements Sink {
   private frame(force: boolean): void {
     if (this.closed) return
     const now = this.opts.clock()
-    const key = `${this.model.version}:${Math.floor(now / 80_000)}:${this.pending.length}`
+    const key = `${this.model.version}:${Math.floor(now / (FRAME_MS * 1000))}:${this.pending.length}`
     if (!force && key === this.lastKey) return
     this.lastKey = key
     this.takePending()

@@ -4,7 +4,7 @@ import type {Counts, RunModel} from '../run-model.js'
 import type {SummaryData} from '../summary.js'
 
 export const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏']
-const SPINNER_MS = 80
+const SPINNER_MS = 100
 
 export interface CapacityUse {
   readonly name: string
@@ -52,13 +52,18 @@ export interface View {
 
 /** lines of the live region besides the running rows: header, bar, counts, workers */
 export const FIXED_LINES = 4
+/**
+ * Running rows shown at most, however tall the terminal: Ink spends ~10 µs per character
+ * of every frame, and rows are most of the characters; past a dozen they are unreadable.
+ */
+export const MAX_ROWS = 12
 
 export function buildView(m: RunModel, o: {readonly now: number; readonly rows: number; readonly columns: number; readonly summary?: SummaryData | null}): View {
   const end = m.endState ? m.endT : o.now
   const elapsed = m.elapsed(end) / 1e6
   const summary = o.summary ?? null
   // Ink redraws the whole screen when its output reaches the terminal's height: stay below.
-  const budget = summary ? 0 : Math.max(1, o.rows - FIXED_LINES - (m.cancelling ? 1 : 0) - 2)
+  const budget = summary ? 0 : Math.min(MAX_ROWS, Math.max(1, o.rows - FIXED_LINES - (m.cancelling ? 1 : 0) - 2))
   const running: RunningRow[] = []
   const n = m.running.size
   const show = n <= budget ? n : budget - 1

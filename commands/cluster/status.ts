@@ -1,0 +1,39 @@
+import {Command, Flags} from '@oclif/core'
+import {UsageError} from '../../src/runtime/flags.js'
+
+export default class ClusterStatusCommand extends Command {
+  static override summary = 'Show a cluster\'s workers, capacity in use, queue depth and tasks/s'
+  static override examples = [
+    '<%= config.bin %> cluster status --redis redis://:secret@127.0.0.1:6379',
+    {description: 'As one JSON object', command: '<%= config.bin %> cluster status --redis redis://:secret@127.0.0.1:6379 --json'},
+  ]
+
+  static override flags = {
+    redis: Flags.string({description: 'Redis URL: redis://[:PASSWORD@]HOST[:PORT], rediss:// for TLS', required: true, env: 'RAYTS_CLUSTER'}),
+    json: Flags.boolean({description: 'one JSON object on stdout'}),
+  }
+
+  async run(): Promise<void> {
+    const {flags} = await this.parse(ClusterStatusCommand)
+    const {clusterStatus, formatClusterStatus, connectChecked, parseClusterUrl, redact, ClusterConnectError} = await import('../../src/cluster/index.js')
+    try {
+      const url = parseClusterUrl(flags.redis)
+      const redis = await connectChecked(url.url, redact(url.url))
+      try {
+        const status = await clusterStatus(redis)
+        process.stdout.write(flags.json ? `${JSON.stringify(status)}\n` : `${formatClusterStatus(status)}\n`)
+      } finally {
+        redis.disconnect()
+      }
+    } catch (error) {
+      if (error instanceof UsageError || error instanceof ClusterConnectError) this.fail(error.message)
+      throw error
+    }
+  }
+
+  /** a user error: the message alone on stderr (oclif's this.error adds a stack in dev mode), exit 2 */
+  private fail(message: string): never {
+    process.stderr.write(`Error: ${message}\n`)
+    return this.exit(2)
+  }
+}

@@ -1,0 +1,58 @@
+import {Command, Flags} from '@oclif/core'
+import {availableParallelism} from 'node:os'
+import {parsePositive, parseResources, UsageError} from '../src/runtime/flags.js'
+
+export default class WorkerCommand extends Command {
+  static override summary = 'Join a cluster: run tasks from a Redis queue on this machine'
+  static override description = `Connects to the Redis at --redis, publishes a heartbeat with its capacity (CPU slots and named resources), and runs the tasks that cluster runs (\`rayts run GRAPH --cluster URL\`) queue, on its own pool of worker processes. The run's code folder is fetched from Redis once per run into $RAYTS_HOME/cluster-cache.
+
+A worker executes whatever the queue hands it: it refuses a Redis without a password unless it is on loopback or --insecure is given. Stop it with Ctrl-C: the tasks it was running are rerun elsewhere.`
+
+  static override examples = [
+    {description: 'Join a local Redis with a password', command: '<%= config.bin %> worker --redis redis://:secret@127.0.0.1:6379'},
+    {description: 'A GPU host over TLS', command: '<%= config.bin %> worker --redis rediss://:secret@redis.lan:6380 --num-cpus 8 --resources gpu=2 --name gpu1'},
+  ]
+
+  static override flags = {
+    redis: Flags.string({description: 'Redis URL: redis://[:PASSWORD@]HOST[:PORT], rediss:// for TLS', required: true, env: 'RAYTS_CLUSTER'}),
+    'num-cpus': Flags.string({description: 'CPU slots this worker offers (fractions allowed); default: the machine\'s cores'}),
+    resources: Flags.string({description: 'other slots, name=N,...', helpValue: 'gpu=1,mem=4'}),
+    name: Flags.string({description: 'a name for status output (default HOST-PID)'}),
+    insecure: Flags.boolean({description: 'allow a Redis without a password on a non-loopback address'}),
+  }
+
+  async run(): Promise<void> {
+    const {flags} = await this.parse(WorkerCommand)
+    const {ClusterWorker, checkWorkerSecurity, connectChecked, parseClusterUrl, redact, ClusterConnectError} = await import('../src/cluster/index.js')
+    let worker: InstanceType<typeof ClusterWorker>
+    try {
+      const url = parseClusterUrl(flags.redis)
+      checkWorkerSecurity(url, flags.insecure)
+      const numCpus = flags['num-cpus'] === undefined ? availableParallelism() : parsePositive('num-cpus', Number(flags['num-cpus']))!
+      const resources = parseResources(flags.resources)
+      const probe = await connectChecked(url.url, redact(url.url))
+      probe.disconnect()
+      worker = new ClusterWorker({url: url.url, numCpus, resources, name: flags.name})
+      await worker.start()
+      const caps = Object.entries({cpu: numCpus, ...resources}).map(([k, v]) => `${k}=${v}`).join(',')
+      process.stderr.write(`rayts worker ${worker.name} joined ${redact(url.url)} (${caps}); Ctrl-C to leave\n`)
+    } catch (error) {
+      if (error instanceof UsageError || error instanceof ClusterConnectError) this.fail(error.message)
+      throw error
+    }
+    await new Promise<void>((resolve) => {
+      const leave = (): void => {
+        process.stderr.write(`rayts worker ${worker.name} leaving\n`)
+        void worker.stop().then(resolve)
+      }
+      process.once('SIGINT', leave)
+      process.once('SIGTERM', leave)
+    })
+  }
+
+  /** a user error: the message alone on stderr (oclif's this.error adds a stack in dev mode), exit 2 */
+  private fail(message: string): never {
+    process.stderr.write(`Error: ${message}\n`)
+    return this.exit(2)
+  }
+}

@@ -1,0 +1,39 @@
+// The dag report for people: one line per graph, beside the targets of SPEC §3 / issue 7.
+import type {DagReport, DagRow} from './dag.js'
+
+/** the targets (benchmarks, never tests): wall time by shape at 100k tasks, RSS, scheduler CPU */
+export const DAG_TARGETS = {wallMsAt100k: {wide: 2000, 'fan-in': 2000, deep: 4000}, peakRssMb: 400, schedulerMicrosPerTask: 5} as const
+
+export function missedTargets(row: DagRow): string[] {
+  const missed: string[] = []
+  if (row.size >= 100_000 && row.wallMs > DAG_TARGETS.wallMsAt100k[row.shape]) missed.push(`wall > ${DAG_TARGETS.wallMsAt100k[row.shape] / 1000} s`)
+  if (row.peakRssMb > DAG_TARGETS.peakRssMb) missed.push(`RSS > ${DAG_TARGETS.peakRssMb} MB`)
+  if (row.schedulerMicrosPerTask > DAG_TARGETS.schedulerMicrosPerTask) missed.push(`scheduler > ${DAG_TARGETS.schedulerMicrosPerTask} µs/task`)
+  return missed
+}
+
+export function formatDag(r: DagReport): string {
+  const n = (x: number, d = 0): string => x.toLocaleString('en-US', {maximumFractionDigits: d, minimumFractionDigits: d})
+  const head = ['shape', 'tasks', 'compile ms', 'wall ms', 'tasks/s', 'sched µs/task', 'peak RSS MB', 'targets missed']
+  const body = r.rows.map((row) => [
+    row.shape,
+    n(row.tasks),
+    n(row.compileMs, 1),
+    n(row.wallMs, 1),
+    n(row.tasks / (row.wallMs / 1000)),
+    n(row.schedulerMicrosPerTask, 2),
+    n(row.peakRssMb, 1),
+    missedTargets(row).join(', ') || '-',
+  ])
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)))
+  const line = (cells: readonly string[]): string => cells.map((c, i) => (i === 0 || i === cells.length - 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd()
+  const m = r.machine
+  return [
+    `machine: ${m.cores} cores (${m.cpuModel}), Node ${m.node}, ${m.platform}-${m.arch}; --num-cpus ${r.numCpus}`,
+    'each graph compiled and run in a fresh process; wall = start() to done (worker start-up included, compile not);',
+    'sched µs/task = CPU time of the rayts process during the run / tasks; peak RSS = the rayts process (not its workers)',
+    '',
+    line(head),
+    ...body.map(line),
+  ].join('\n')
+}

@@ -1,0 +1,317 @@
+// The ClusterExecutor: the run process's side of cluster mode. Batches from rayts's own
+// scheduler become BullMQ jobs (one job per batch: a batch of 64 no-op tasks costs one
+// queue round trip); outcomes come back on the session's Redis stream, first writer wins.
+// A BullMQ job whose worker died is failed by BullMQ's stall check (maxStalledCount 0,
+// attempts 1): its running task is reported as a crash (rayts's max_retries decides), the
+// tasks that had not started are queued again.
+import {randomBytes} from 'node:crypto'
+import {Queue} from 'bullmq'
+import type {CompiledGraph} from '../graph/model.js'
+import type {Executor, ExecutorSink, Job} from '../executor/types.js'
+import {nowMicros} from '../runtime/clock.js'
+import type {TaskError} from '../runtime/events.js'
+import {claimDone} from './deliver.js'
+import {aliveKey, bullJobKey, CANCEL_CHANNEL, doneKey, QUEUE, RUN_TTL, SESSION_TTL, streamKey} from './keys.js'
+import {needsOf, taskOfName} from './needs.js'
+import {connect, type RedisClient} from './redis.js'
+import {toWire} from './to-wire.js'
+import {decode, decodeValue, encode, type EncodedValue, type WireBatch, type WireMessage} from './wire.js'
+
+export interface ClusterExecutorOptions {
+  readonly url: string
+  readonly graph: CompiledGraph
+  readonly runId: string
+  /** the packed code folder (already in Redis) */
+  readonly code: {readonly sha: string; readonly root: string}
+}
+
+interface InFlight {
+  readonly job: Job
+  batch: string
+  readonly submittedAt: number
+  startedAt?: number
+  worker?: string
+}
+
+interface BatchRecord {
+  readonly id: string
+  readonly insts: number[]
+  added: boolean
+  goneSince?: number
+}
+
+const RECONCILE_MS = 1000
+/** a finished BullMQ job whose outcomes have not all arrived is given up after this */
+const GONE_GRACE_MS = 3000
+
+const CANCELLED: TaskError = {kind: 'cancelled', name: 'CancelledError', message: 'cancelled'}
+
+export function createClusterExecutor(sink: ExecutorSink, options: ClusterExecutorOptions): Executor {
+  return new ClusterExecutor(sink, options)
+}
+
+class ClusterExecutor implements Executor {
+  readonly sid: string
+  private readonly redis: RedisClient
+  private readonly reader: RedisClient
+  private readonly queue: Queue
+  private readonly inflight = new Map<number, InFlight>()
+  private readonly batches = new Map<string, BatchRecord>()
+  private toAdd: {rec: BatchRecord; data: {b: string}}[] = []
+  private stores: NonNullable<EncodedValue['store']>[] = []
+  private flushing: Promise<void> = Promise.resolve()
+  private flushQueued = false
+  private seq = 0
+  private closed = false
+  private closing: Promise<void> | null = null
+  private readonly timers: NodeJS.Timeout[] = []
+  private readonly reading: Promise<void>
+
+  constructor(
+    private readonly sink: ExecutorSink,
+    private readonly o: ClusterExecutorOptions,
+  ) {
+    this.sid = `${o.runId}-${randomBytes(4).toString('hex')}`
+    this.redis = connect(o.url, {name: `rayts-run-${this.sid}`})
+    this.reader = connect(o.url, {name: `rayts-run-${this.sid}-reader`})
+    this.queue = new Queue(QUEUE, {connection: this.redis})
+    this.queue.on('error', () => {})
+    const beat = (): void => void this.redis.set(aliveKey(this.sid), '1', 'EX', SESSION_TTL).catch(() => {})
+    beat()
+    this.timers.push(setInterval(beat, (SESSION_TTL * 1000) / 3))
+    this.timers.push(setInterval(() => void this.reconcile(), RECONCILE_MS))
+    this.reading = this.readLoop()
+  }
+
+  submit(batch: readonly Job[]): void {
+    if (this.closed || batch.length === 0) return
+    const now = nowMicros()
+    const rec = this.newRecord()
+    for (const job of batch) {
+      this.inflight.set(job.inst, {job, batch: rec.id, submittedAt: now})
+      rec.insts.push(job.inst)
+    }
+    this.enqueue(rec, batch)
+  }
+
+  cancel(inst: number): void {
+    const f = this.inflight.get(inst)
+    if (!f || this.closed) return
+    void (async () => {
+      const first = await claimDone(this.redis, doneKey(this.sid, inst, f.job.attempt)).catch(() => false)
+      if (first && this.inflight.get(inst) === f) {
+        this.inflight.delete(inst)
+        const t = nowMicros()
+        if (!this.closed) this.sink.done({inst, attempt: f.job.attempt, pid: null, startedAt: f.startedAt ?? t, endedAt: t, ok: false, error: CANCELLED})
+      }
+      await this.redis.publish(CANCEL_CHANNEL, JSON.stringify({sid: this.sid, inst, attempt: f.job.attempt})).catch(() => 0)
+    })()
+  }
+
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      this.closed = true
+      for (const t of this.timers) clearInterval(t)
+      await this.flushing.catch(() => {})
+      try {
+        await this.redis.publish(CANCEL_CHANNEL, JSON.stringify({sid: this.sid}))
+        await this.redis.del(aliveKey(this.sid))
+        // jobs still waiting in the queue: drop them (running ones are locked: the workers stop them)
+        await Promise.all([...this.batches.keys()].map((id) => this.queue.remove(id).catch(() => 0)))
+      } catch {
+        // Redis gone: the workers drop this session's jobs when its alive key expires
+      }
+      this.reader.disconnect()
+      await this.reading.catch(() => {})
+      await this.queue.close().catch(() => {})
+      this.redis.disconnect()
+    })()
+    return this.closing
+  }
+
+  private newRecord(): BatchRecord {
+    const rec: BatchRecord = {id: `${this.sid}-${++this.seq}`, insts: [], added: false}
+    this.batches.set(rec.id, rec)
+    return rec
+  }
+
+  private enqueue(rec: BatchRecord, jobs: readonly Job[]): void {
+    const task = taskOfName(this.o.graph, jobs[0]!.name)
+    const needs = task ? needsOf(task) : {numCpus: 1, resources: {}}
+    const wire: WireBatch = {
+      sid: this.sid,
+      code: this.o.code.sha,
+      numCpus: needs.numCpus,
+      resources: needs.resources,
+      jobs: jobs.map((j) => toWire(this.o.code.root, j, this.stores)),
+    }
+    this.toAdd.push({rec, data: {b: encode(wire).toString('base64')}})
+    if (!this.flushQueued) {
+      this.flushQueued = true
+      // the scheduler submits many batches in one turn: one addBulk for all of them
+      setImmediate(() => {
+        this.flushQueued = false
+        this.flushing = this.flushing.then(() => this.flush())
+      })
+    }
+  }
+
+  private async flush(): Promise<void> {
+    const items = this.toAdd
+    const stores = this.stores
+    this.toAdd = []
+    this.stores = []
+    if (items.length === 0 || this.closed) return
+    try {
+      if (stores.length > 0) {
+        const p = this.redis.pipeline()
+        for (const s of stores) p.set(s.key, s.bytes, 'EX', RUN_TTL)
+        await p.exec()
+      }
+      await this.queue.addBulk(
+        items.map(({rec, data}) => ({
+          name: 'batch',
+          data,
+          opts: {jobId: rec.id, attempts: 1, removeOnComplete: true, removeOnFail: {age: 3600}},
+        })),
+      )
+      for (const {rec} of items) rec.added = true
+    } catch (error) {
+      const message = `could not queue tasks on the cluster: ${(error as Error).message}`
+      for (const {rec} of items) void this.giveUp(rec, {kind: 'crash', name: 'ClusterError', message})
+    }
+  }
+
+  private async readLoop(): Promise<void> {
+    const key = streamKey(this.sid)
+    let last = '0'
+    while (!this.closed) {
+      let res: [Buffer, [Buffer, Buffer[]][]][] | null
+      try {
+        res = (await this.reader.xreadBuffer('COUNT', 2000, 'BLOCK', 1000, 'STREAMS', key, last)) as [Buffer, [Buffer, Buffer[]][]][] | null
+      } catch {
+        if (this.closed) return
+        await new Promise((r) => setTimeout(r, 200))
+        continue
+      }
+      if (!res) continue
+      for (const [, entries] of res) {
+        for (const [id, fields] of entries) {
+          last = id.toString()
+          const list = fields[1]
+          const kept = fields[3]?.toString() ?? ''
+          if (!list) continue
+          const messages = decode<WireMessage[]>(list)
+          for (let i = 0; i < messages.length; i++) if (kept[i] === '1') await this.onMessage(messages[i]!)
+        }
+      }
+    }
+  }
+
+  private async onMessage(m: WireMessage): Promise<void> {
+    const f = this.inflight.get(m.inst)
+    if (!f || f.job.attempt !== m.attempt || this.closed) return
+    if (m.k === 's') {
+      if (f.startedAt !== undefined) return
+      f.startedAt = nowMicros()
+      f.worker = m.worker
+      this.sink.started(m.inst, m.attempt, m.pid, f.startedAt)
+    } else if (m.k === 'l') {
+      this.sink.log(m.inst, m.attempt, m.stream, m.text)
+    } else {
+      const endedAt = nowMicros()
+      const startedAt = Math.max(f.startedAt ?? f.submittedAt, endedAt - m.micros)
+      let outcome: {ok: true; value: unknown} | {ok: false; error: TaskError}
+      if (m.error) outcome = {ok: false, error: m.error}
+      else {
+        try {
+          outcome = {ok: true, value: m.value ? await decodeValue(this.redis, m.value) : undefined}
+        } catch (error) {
+          outcome = {ok: false, error: {kind: 'crash', name: 'ClusterError', message: (error as Error).message}}
+        }
+      }
+      if (this.inflight.get(m.inst) !== f || this.closed) return
+      this.finish(f)
+      if (f.startedAt === undefined) this.sink.started(m.inst, m.attempt, m.pid, startedAt)
+      this.sink.done({inst: m.inst, attempt: m.attempt, pid: m.pid, startedAt, endedAt, ...outcome})
+    }
+  }
+
+  private finish(f: InFlight): void {
+    this.inflight.delete(f.job.inst)
+    const rec = this.batches.get(f.batch)
+    if (!rec) return
+    const i = rec.insts.indexOf(f.job.inst)
+    if (i >= 0) rec.insts.splice(i, 1)
+    if (rec.insts.length === 0) this.batches.delete(rec.id)
+  }
+
+  /** BullMQ's view of the jobs: a stalled (worker lost) or vanished job is acted on */
+  private reconciling = false
+  private async reconcile(): Promise<void> {
+    if (this.reconciling || this.closed) return
+    this.reconciling = true
+    try {
+      const recs = [...this.batches.values()].filter((r) => r.added)
+      if (recs.length === 0) return
+      const p = this.redis.pipeline()
+      for (const r of recs) p.hmget(bullJobKey(r.id), 'failedReason', 'finishedOn', 'timestamp')
+      const rows = (await p.exec()) ?? []
+      const now = Date.now()
+      for (let i = 0; i < recs.length; i++) {
+        const rec = recs[i]!
+        const [failedReason, finishedOn, timestamp] = (rows[i]?.[1] ?? [null, null, null]) as (string | null)[]
+        if (failedReason) await this.lost(rec, failedReason)
+        else if (finishedOn !== null || timestamp === null) {
+          rec.goneSince ??= now
+          if (now - rec.goneSince > GONE_GRACE_MS) await this.lost(rec, 'its BullMQ job ended without reporting every task')
+        }
+      }
+    } catch {
+      // Redis unreachable for now: try again on the next tick
+    } finally {
+      this.reconciling = false
+    }
+  }
+
+  private async lost(rec: BatchRecord, reason: string): Promise<void> {
+    this.batches.delete(rec.id)
+    const stalled = /stall/i.test(reason)
+    const rerun: Job[] = []
+    for (const inst of [...rec.insts]) {
+      const f = this.inflight.get(inst)
+      if (!f || f.batch !== rec.id) continue
+      if (stalled && f.startedAt === undefined) rerun.push(f.job)
+      else {
+        const who = f.worker ? `worker ${f.worker}` : 'a worker'
+        const message = stalled ? `${who} was lost while running it (no BullMQ lock renewal; host died or hung)` : `${who} failed the batch: ${reason}`
+        await this.claimAndFail(f, {kind: 'crash', name: 'CrashError', message})
+      }
+    }
+    if (rerun.length > 0 && !this.closed) {
+      const again = this.newRecord()
+      for (const job of rerun) {
+        this.inflight.get(job.inst)!.batch = again.id
+        again.insts.push(job.inst)
+      }
+      this.enqueue(again, rerun)
+    }
+  }
+
+  private async giveUp(rec: BatchRecord, error: TaskError): Promise<void> {
+    this.batches.delete(rec.id)
+    for (const inst of [...rec.insts]) {
+      const f = this.inflight.get(inst)
+      if (f && f.batch === rec.id) await this.claimAndFail(f, error)
+    }
+  }
+
+  /** report a failure the coordinator decided on, unless an outcome got there first */
+  private async claimAndFail(f: InFlight, error: TaskError): Promise<void> {
+    const first = await claimDone(this.redis, doneKey(this.sid, f.job.inst, f.job.attempt)).catch(() => true)
+    if (!first || this.inflight.get(f.job.inst) !== f || this.closed) return
+    this.finish(f)
+    const t = nowMicros()
+    this.sink.done({inst: f.job.inst, attempt: f.job.attempt, pid: null, startedAt: f.startedAt ?? t, endedAt: t, ok: false, error})
+  }
+}

@@ -1,0 +1,32 @@
+// Names and limits shared by the coordinator, the workers and `cluster status`.
+
+/** the BullMQ queue every run's batches go through */
+export const QUEUE = 'rayts-tasks'
+/** BullMQ's key prefix (its default) */
+export const BULL_PREFIX = 'bull'
+/** values up to this size travel inside the job; larger ones once under a content key */
+export const INLINE_LIMIT = 64 * 1024
+/** how long a run's keys (values, results, streams) live in Redis, seconds */
+export const RUN_TTL = 24 * 3600
+/** a worker's heartbeat key expires after this, seconds */
+export const HEARTBEAT_TTL = 5
+export const HEARTBEAT_EVERY_MS = 1000
+/** a coordinator's liveness key expires after this, seconds; workers drop its jobs after */
+export const SESSION_TTL = 15
+/** BullMQ lock settings: a dead worker's job is noticed within ~lock + interval */
+export const LOCK_DURATION_MS = 4000
+export const STALLED_INTERVAL_MS = 2000
+/** the code of a run's graph folder, packed, at most this many bytes before packing */
+export const CODE_CAP = 50 * 1024 * 1024
+
+export const WORKERS_SET = 'rayts:workers'
+export const CANCEL_CHANNEL = 'rayts:cancel'
+export const workerKey = (id: string): string => `rayts:w:${id}`
+export const codeKey = (sha: string): string => `rayts:code:${sha}`
+export const valueKey = (sha: string): string => `rayts:v:${sha}`
+/** one coordinator session (a run, or a resumed run, in one process) */
+export const aliveKey = (sid: string): string => `rayts:s:${sid}:alive`
+export const streamKey = (sid: string): string => `rayts:s:${sid}:out`
+/** set once, by the first outcome of an attempt (worker) or by the coordinator's verdict */
+export const doneKey = (sid: string, inst: number, attempt: number): string => `rayts:s:${sid}:d:${inst}:${attempt}`
+export const bullJobKey = (id: string): string => `${BULL_PREFIX}:${QUEUE}:${id}`

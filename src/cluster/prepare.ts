@@ -1,0 +1,79 @@
+// Before a cluster run starts: reach Redis, find the live workers, check that every task
+// fits at least one of them, and put the run's code folder into Redis once.
+import {dirname} from 'node:path'
+import type {CompiledGraph} from '../graph/model.js'
+import type {Executor, ExecutorSink} from '../executor/types.js'
+import {UsageError} from '../runtime/flags.js'
+import {CodePackError, commonFolder, packFolder} from './code-pack.js'
+import {createClusterExecutor} from './coordinator.js'
+import {codeKey, RUN_TTL} from './keys.js'
+import {clusterCapacity, clusterFitProblems} from './needs.js'
+import {ClusterConnectError, connectChecked} from './redis.js'
+import {liveWorkers, type WorkerInfo} from './registry.js'
+import {parseClusterUrl, redact} from './url.js'
+
+export interface PreparedCluster {
+  readonly workers: readonly WorkerInfo[]
+  /** CPU slots for the scheduler: --num-cpus, else IN_FLIGHT × the sum over live workers */
+  readonly numCpus: number
+  readonly resources: Readonly<Record<string, number>>
+  readonly code: {readonly sha: string; readonly root: string; readonly files: number; readonly bytes: number}
+  readonly makeExecutor: (sink: ExecutorSink) => Executor
+}
+
+/** tasks in flight per CPU slot of the cluster (queued in Redis beyond the slots) */
+export const IN_FLIGHT = 2
+
+/** the folder packed for the workers: the graph's, widened to hold every fn module */
+export function codeRootOf(graph: CompiledGraph): string {
+  const dirs = [graph.dir]
+  for (const t of graph.tasks) if (t.fn) dirs.push(dirname(t.fn.module))
+  return commonFolder(dirs)
+}
+
+/** Throws UsageError with a message for the user when the cluster cannot take the run. */
+export async function prepareCluster(
+  url: string,
+  graph: CompiledGraph,
+  runId: string,
+  asked: {readonly numCpus: number | undefined; readonly resources: Readonly<Record<string, number>>},
+): Promise<PreparedCluster> {
+  const parsed = parseClusterUrl(url, 'cluster')
+  let redis
+  try {
+    redis = await connectChecked(url, redact(url))
+  } catch (error) {
+    if (error instanceof ClusterConnectError) throw new UsageError(error.message)
+    throw error
+  }
+  try {
+    const workers = await liveWorkers(redis)
+    if (workers.length === 0) {
+      throw new UsageError(`no live workers in the cluster at ${redact(parsed.url)}: start one with \`rayts worker --redis URL\``)
+    }
+    const problems = clusterFitProblems(graph, workers)
+    if (problems.length > 0) throw new UsageError(problems.join('\n'))
+    const root = codeRootOf(graph)
+    let pack
+    try {
+      pack = packFolder(root)
+    } catch (error) {
+      if (error instanceof CodePackError) throw new UsageError(error.message)
+      throw error
+    }
+    await redis.set(codeKey(pack.sha), pack.bytes, 'EX', RUN_TTL)
+    const total = clusterCapacity(workers)
+    const code = {sha: pack.sha, root, files: pack.files, bytes: pack.bytes.length}
+    return {
+      workers,
+      // twice the slots: a batch waits in the queue while another crosses the network, so
+      // workers do not idle for the round trip; each worker still runs only what fits it
+      numCpus: asked.numCpus ?? IN_FLIGHT * total.cpu!,
+      resources: {...Object.fromEntries(Object.entries(total).filter(([k]) => k !== 'cpu')), ...asked.resources},
+      code,
+      makeExecutor: (sink) => createClusterExecutor(sink, {url, graph, runId, code}),
+    }
+  } finally {
+    redis.disconnect()
+  }
+}

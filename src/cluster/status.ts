@@ -1,0 +1,59 @@
+// `rayts cluster status`: live workers, capacity in use, queue depth, tasks/s per worker.
+import {Queue} from 'bullmq'
+import {QUEUE} from './keys.js'
+import type {RedisClient} from './redis.js'
+import {liveWorkers, type WorkerInfo} from './registry.js'
+
+export interface ClusterStatus {
+  readonly workers: readonly WorkerInfo[]
+  readonly queue: {readonly waiting: number; readonly active: number; readonly delayed: number; readonly failed: number}
+  readonly capacity: Readonly<Record<string, number>>
+  readonly used: Readonly<Record<string, number>>
+  readonly tasksPerSecond: number
+}
+
+export async function clusterStatus(redis: RedisClient): Promise<ClusterStatus> {
+  const workers = await liveWorkers(redis)
+  const queue = new Queue(QUEUE, {connection: redis})
+  queue.on('error', () => {})
+  try {
+    const c = await queue.getJobCounts('wait', 'prioritized', 'active', 'delayed', 'failed')
+    const capacity: Record<string, number> = {}
+    const used: Record<string, number> = {}
+    for (const w of workers) {
+      for (const [k, v] of Object.entries(w.capacity)) capacity[k] = (capacity[k] ?? 0) + v
+      for (const [k, v] of Object.entries(w.used)) used[k] = (used[k] ?? 0) + v
+    }
+    return {
+      workers,
+      queue: {waiting: (c.wait ?? 0) + (c.prioritized ?? 0), active: c.active ?? 0, delayed: c.delayed ?? 0, failed: c.failed ?? 0},
+      capacity,
+      used,
+      tasksPerSecond: workers.reduce((s, w) => s + w.rate, 0),
+    }
+  } finally {
+    await queue.close().catch(() => {})
+  }
+}
+
+const slots = (cap: Readonly<Record<string, number>>, used: Readonly<Record<string, number>>): string =>
+  Object.entries(cap)
+    .map(([k, v]) => `${k} ${+(used[k] ?? 0).toFixed(2)}/${v}`)
+    .join(', ')
+
+export function formatClusterStatus(s: ClusterStatus, now: number = Date.now()): string {
+  const lines = [
+    `workers: ${s.workers.length}   in use: ${slots(s.capacity, s.used) || '-'}   tasks/s: ${Math.round(s.tasksPerSecond)}`,
+    `queue (batches): ${s.queue.waiting} waiting, ${s.queue.active} running, ${s.queue.delayed} delayed, ${s.queue.failed} failed (kept 1 h)`,
+  ]
+  if (s.workers.length > 0) {
+    lines.push('')
+    const rows = [['WORKER', 'HOST', 'PID', 'IN USE', 'RUNNING', 'DONE', 'TASKS/S', 'UP']]
+    for (const w of s.workers) {
+      rows.push([w.name, w.host, String(w.pid), slots(w.capacity, w.used), String(w.running), String(w.completed), String(Math.round(w.rate)), `${Math.round((now - w.startedMs) / 1000)}s`])
+    }
+    const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)))
+    for (const r of rows) lines.push(r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd())
+  }
+  return lines.join('\n')
+}

@@ -1,0 +1,57 @@
+// Redis URLs for the cluster: parse, check the security rules, print without the password.
+import {isIP} from 'node:net'
+import {UsageError} from '../runtime/flags.js'
+
+export interface ClusterUrl {
+  /** the URL as given (passed to ioredis as is) */
+  readonly url: string
+  readonly tls: boolean
+  readonly host: string
+  readonly port: number
+  readonly hasPassword: boolean
+}
+
+export function parseClusterUrl(text: string, flag = 'redis'): ClusterUrl {
+  let u: URL
+  try {
+    u = new URL(text)
+  } catch {
+    throw new UsageError(`--${flag}: expected a Redis URL (redis://[:PASSWORD@]HOST[:PORT] or rediss:// for TLS), got "${text}"`)
+  }
+  if (u.protocol !== 'redis:' && u.protocol !== 'rediss:') {
+    throw new UsageError(`--${flag}: the URL must start with redis:// or rediss:// (TLS), got "${redact(text)}"`)
+  }
+  const host = u.hostname.replace(/^\[|\]$/g, '')
+  if (!host) throw new UsageError(`--${flag}: the URL has no host: "${redact(text)}"`)
+  return {
+    url: text,
+    tls: u.protocol === 'rediss:',
+    host,
+    port: u.port ? Number(u.port) : 6379,
+    hasPassword: u.password !== '',
+  }
+}
+
+export function isLoopback(host: string): boolean {
+  if (host === 'localhost') return true
+  if (isIP(host) === 4) return host.startsWith('127.')
+  return host === '::1'
+}
+
+/**
+ * A worker executes whatever the queue hands it: it refuses a Redis anyone could write to,
+ * i.e. one without a password, unless it is on loopback or --insecure is given.
+ */
+export function checkWorkerSecurity(u: ClusterUrl, insecure: boolean): void {
+  if (u.hasPassword || insecure || isLoopback(u.host)) return
+  throw new UsageError(
+    `refusing to join ${redact(u.url)}: a worker runs any code the queue hands it, and this Redis has no password ` +
+      '(anyone who can reach it could run commands here). Use redis://:PASSWORD@HOST:PORT (rediss:// for TLS), ' +
+      'or pass --insecure if the network is trusted.',
+  )
+}
+
+/** the URL with its password replaced by *** */
+export function redact(text: string): string {
+  return text.replace(/^(rediss?:\/\/[^:@/]*:)[^@]*@/, '$1***@')
+}
