@@ -461,7 +461,7 @@ export class Compiler {
     const specs = new Map<string, TaskSpec>()
     const fileOrder = new Map<string, number>()
     for (const id of this.drafts.keys()) fileOrder.set(id, fileOrder.size)
-    const inFileOrder = (ids: Set<string>): string[] => [...ids].sort((a, b) => fileOrder.get(a)! - fileOrder.get(b)!)
+    const inFileOrder = (ids: ReadonlyMap<string, unknown>): string[] => [...ids.keys()].sort((a, b) => fileOrder.get(a)! - fileOrder.get(b)!)
     for (const d of this.drafts.values()) {
       const kind = d.kind ?? 'fn'
       const base: PathPart[] = ['tasks', d.id]
