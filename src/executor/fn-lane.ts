@@ -5,7 +5,7 @@ import {nowMicros} from '../runtime/clock.js'
 import type {TaskError} from '../runtime/events.js'
 import {CANCELLED, type Cancellable, type ExecutorContext, failJob} from './context.js'
 import type {WorkerProc, WorkerUser} from './pool/worker-proc.js'
-import type {FromWorker, OutItem, WireFn, WireTarget} from './protocol.js'
+import type {FromWorker, OutItem, WireFnBatch, WireTarget} from './protocol.js'
 import type {FnJob} from './types.js'
 
 export class FnLane implements WorkerUser, Cancellable {
@@ -37,9 +37,8 @@ export class FnLane implements WorkerUser, Cancellable {
     this.chunk = this.takeChunk(worker)
     this.next = 0
     this.cancelled = null
-    const wire = this.chunk.map(toWire, [] as WireTarget[])
     try {
-      worker.send({t: 'fn', jobs: wire})
+      worker.send({t: 'fn', batch: packFnBatch(this.chunk)})
     } catch (error) {
       // arguments that do not clone (they come from results, so this is rare)
       const message = error instanceof Error ? error.message : String(error)
@@ -187,16 +186,25 @@ export class FnLane implements WorkerUser, Cancellable {
   }
 }
 
-function toWire(this: WireTarget[], job: FnJob): WireFn {
-  let env: Readonly<Record<string, string>> | null = null
-  for (const _ in job.env) {
-    env = job.env
-    break
+function packFnBatch(jobs: readonly FnJob[]): WireFnBatch {
+  const targets: WireTarget[] = []
+  const target: number[] = new Array(jobs.length)
+  const names: string[] = new Array(jobs.length)
+  const args: (readonly unknown[])[] = new Array(jobs.length)
+  const timed: number[] = []
+  for (let i = 0; i < jobs.length; i++) {
+    const job = jobs[i]!
+    let env: Readonly<Record<string, string>> | null = null
+    for (const _ in job.env) {
+      env = job.env
+      break
+    }
+    let t = targets.findIndex((x) => x.module === job.module && x.export === job.export && x.cwd === job.cwd && x.env === env && x.numReturns === job.numReturns)
+    if (t < 0) t = targets.push({module: job.module, export: job.export, numReturns: job.numReturns, env, cwd: job.cwd}) - 1
+    target[i] = t
+    names[i] = job.name
+    args[i] = job.args
+    if (job.timeout !== null) timed.push(i)
   }
-  let fn = this.find((t) => t.module === job.module && t.export === job.export && t.cwd === job.cwd && t.env === env && t.numReturns === job.numReturns)
-  if (fn === undefined) {
-    fn = {module: job.module, export: job.export, numReturns: job.numReturns, env, cwd: job.cwd}
-    this.push(fn)
-  }
-  return {name: job.name, fn, args: job.args, timed: job.timeout !== null}
+  return {targets, target, names, args, timed}
 }

@@ -15,7 +15,21 @@ export interface WireTarget {
   readonly cwd: string
 }
 
-/** one fn job as the worker needs it */
+/**
+ * A fn batch as it crosses: columns rather than one object per job, which structured
+ * clone writes about 2.5 times faster (measured: 64-job batches, 1 µs a job as objects).
+ * `target[i]` indexes `targets`.
+ */
+export interface WireFnBatch {
+  readonly targets: readonly WireTarget[]
+  readonly target: readonly number[]
+  readonly names: readonly string[]
+  readonly args: readonly (readonly unknown[])[]
+  /** indexes of the jobs with a timeout: announce their real start with a `begin` message */
+  readonly timed: readonly number[]
+}
+
+/** one fn job as the worker runs it */
 export interface WireFn {
   readonly name: string
   readonly fn: WireTarget
@@ -35,7 +49,7 @@ export interface WireCmd {
 }
 
 export type ToWorker =
-  | {readonly t: 'fn'; readonly jobs: readonly WireFn[]}
+  | {readonly t: 'fn'; readonly batch: WireFnBatch}
   /** do not run job i of the current fn batch (it was cancelled) */
   | {readonly t: 'skip'; readonly i: number}
   | {readonly t: 'cmd'; readonly id: number; readonly job: WireCmd}
@@ -64,3 +78,10 @@ export type FromWorker =
   | {readonly t: 'cmd-log'; readonly id: number; readonly text: string}
   | {readonly t: 'cmd-done'; readonly id: number; readonly result: CmdResult}
   | {readonly t: 'pong'; readonly n: number}
+
+/** the worker's view of a batch: one object per job */
+export function unpackFnBatch(b: WireFnBatch): WireFn[] {
+  const jobs: WireFn[] = new Array(b.names.length)
+  for (let i = 0; i < jobs.length; i++) jobs[i] = {name: b.names[i]!, fn: b.targets[b.target[i]!]!, args: b.args[i]!, timed: b.timed.includes(i)}
+  return jobs
+}

@@ -2,7 +2,7 @@
 // It exits when the parent's channel closes (parent gone or done with it), killing the
 // process groups of its commands first.
 import {runCmd, type RunningCmd} from './cmd/run-cmd.js'
-import type {FromWorker, ToWorker} from './protocol.js'
+import {unpackFnBatch, type FromWorker, type ToWorker} from './protocol.js'
 import {GroupRegistry} from './terminate/group-registry.js'
 import {captureStdio} from './worker/capture.js'
 import {FnBatchRunner} from './worker/fn-batch.js'
@@ -26,7 +26,7 @@ process.on('disconnect', () => {
 process.on('message', (message: ToWorker) => {
   switch (message.t) {
     case 'fn':
-      void fn.run(message.jobs)
+      void fn.run(unpackFnBatch(message.batch))
       break
     case 'skip':
       fn.skip(message.i)
