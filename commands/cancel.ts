@@ -1,5 +1,5 @@
 import {Args, Command} from '@oclif/core'
-import {getRun, handleError, killLeftovers, markEnded, openForRun} from '../src/store/index.js'
+import {getRun, handleError, killLeftovers, markEnded, openForCommand} from '../src/store/index.js'
 import {sameProcessAlive} from '../src/store/processes.js'
 import {sleep} from '../src/store/wait.js'
 
@@ -19,13 +19,7 @@ export default class Cancel extends Command {
 
   async run(): Promise<void> {
     const {args} = await this.parse(Cancel)
-    let opened: ReturnType<typeof openForRun>
-    try {
-      opened = openForRun(args.run)
-    } catch (error) {
-      handleError(this, error)
-    }
-    const {store, runId} = opened
+    const {store, runId} = openForCommand(this, args.run)
     try {
       const run = getRun(store, runId)!
       if (run.state !== 'running' && run.state !== 'submitted') {

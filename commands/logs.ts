@@ -1,5 +1,5 @@
 import {Args, Command, Flags} from '@oclif/core'
-import {getRun, handleError, openForRun, parseRef, readLogs, resolveRef, UsageError} from '../src/store/index.js'
+import {getRun, handleError, openForCommand, parseRef, readLogs, resolveRef, UsageError} from '../src/store/index.js'
 import {changeKey, sleep} from '../src/store/wait.js'
 import {reconcileRuns} from '../src/store/reconcile.js'
 
@@ -24,13 +24,7 @@ export default class Logs extends Command {
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Logs)
-    let opened: ReturnType<typeof openForRun>
-    try {
-      opened = openForRun(args.run)
-    } catch (error) {
-      handleError(this, error)
-    }
-    const {store, runId} = opened
+    const {store, runId} = openForCommand(this, args.run)
     try {
       let names: readonly string[] | undefined
       if (args.ref) {

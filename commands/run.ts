@@ -1,5 +1,6 @@
 import {Args, Command, Flags} from '@oclif/core'
-import {parseDurationFlag, parsePositive, parseResources, UsageError} from '../src/runtime/flags.js'
+import {parseDurationFlag, parsePositive, parseResources} from '../src/runtime/flags.js'
+import {handleError} from '../src/store/cli.js'
 import {runSession} from '../src/runtime/session.js'
 
 export default class Run extends Command {
@@ -62,8 +63,7 @@ Exit codes: 0 success, 1 a task failed, 2 usage or graph error, 130 interrupted.
         cluster: flags.cluster,
       })
     } catch (error) {
-      if (error instanceof UsageError) this.error(error.message, {exit: 2})
-      throw error
+      handleError(this, error)
     }
     if (code !== 0) this.exit(code)
   }

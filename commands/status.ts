@@ -1,6 +1,6 @@
 import {Args, Command, Flags} from '@oclif/core'
 import {nowMicros} from '../src/runtime/clock.js'
-import {countStates, getRun, handleError, listInstances, openForRun} from '../src/store/index.js'
+import {countStates, getRun, handleError, listInstances, openForCommand} from '../src/store/index.js'
 import {countsText, localTime, runDurationMs, shortDuration, table} from '../src/store/print.js'
 
 export default class Status extends Command {
@@ -22,13 +22,7 @@ export default class Status extends Command {
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Status)
-    let opened: ReturnType<typeof openForRun>
-    try {
-      opened = openForRun(args.run)
-    } catch (error) {
-      handleError(this, error)
-    }
-    const {store, runId} = opened
+    const {store, runId} = openForCommand(this, args.run)
     try {
       const run = getRun(store, runId)!
       const counts = countStates(store, runId)

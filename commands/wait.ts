@@ -1,7 +1,7 @@
 import {Args, Command, Flags} from '@oclif/core'
 import {parseDurationFlag} from '../src/runtime/flags.js'
 import {
-  checkWaitArgs, cliLauncher, failWith, getRun, handleError, looksLikeGraphFile, openForRun, openStore,
+  checkWaitArgs, cliLauncher, failWith, getRun, handleError, looksLikeGraphFile, openForCommand, openStore,
   refValue, submitRun, waitForRefs, waitResolved, UsageError,
 } from '../src/store/index.js'
 import {errorJson, formatTaskError, formatValue, seconds, toJson, type Json} from '../src/store/print.js'
@@ -61,13 +61,7 @@ Exit codes: 0 (also when the timeout passes), 1 a task failed (--follow), 2 usag
     } catch (error) {
       handleError(this, error)
     }
-    let opened: ReturnType<typeof openForRun>
-    try {
-      opened = openForRun(runRef)
-    } catch (error) {
-      handleError(this, error)
-    }
-    const {store, runId} = opened
+    const {store, runId} = openForCommand(this, runRef)
     try {
       if (!flags.follow) {
         const res = await waitForRefs(store, runId, refs, {numReturns: n, timeoutMs})

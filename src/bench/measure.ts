@@ -1,7 +1,7 @@
 // Running a generated graph in-process and measuring it: the same compile and runtime as
 // `rayts run`, without the store and reporters (those are measured apart).
 import {compileGraphFile, formatProblem} from '../graph/index.js'
-import type {RunEvent} from '../runtime/events.js'
+import type {EventStream, RunEvent} from '../runtime/events.js'
 import {nowMicros} from '../runtime/clock.js'
 import {type CreateRunDeps, createRun} from '../runtime/run.js'
 
@@ -24,6 +24,8 @@ export interface MeasureOptions {
   readonly keepEnds?: boolean
   /** e.g. an executor kept warm across runs (bench granularity) */
   readonly deps?: CreateRunDeps
+  /** a reporter to run with (bench overhead's UI-on measurement); closed before the end is taken */
+  readonly attach?: (events: EventStream) => Promise<{close(): Promise<void>}>
 }
 
 export async function measureRun(file: string, options: MeasureOptions = {}): Promise<RunMeasure> {
@@ -39,10 +41,12 @@ export async function measureRun(file: string, options: MeasureOptions = {}): Pr
     else if (e.type === 'failed') failed++
     options.onEvent?.(e)
   })
+  const reporter = await options.attach?.(handle.events)
   const cpu0 = process.cpuUsage()
   const t0 = nowMicros()
   handle.start()
   const summary = await handle.done
+  await reporter?.close()
   const wallMs = (nowMicros() - t0) / 1000
   const cpu = process.cpuUsage(cpu0)
   const instances = compiled.graph.instances.length

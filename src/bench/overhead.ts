@@ -3,6 +3,8 @@
 import {availableParallelism} from 'node:os'
 import {measureIpcRoundTrip, measureSpawnLoop} from '../executor/floor.js'
 import {benchDir, commandsGraph, deepGraph, wideGraph} from './graphs.js'
+import type {EventStream} from '../runtime/events.js'
+import {FakeTerminal} from './fake-terminal.js'
 import {measureRun, percentile} from './measure.js'
 
 export interface OverheadOptions {
@@ -12,6 +14,8 @@ export interface OverheadOptions {
   readonly chainTasks: number
   /** `true` commands */
   readonly cmdTasks: number
+  /** no-op fn tasks run with and without the live UI */
+  readonly uiTasks: number
   readonly numCpus: number
 }
 
@@ -21,6 +25,8 @@ export interface OverheadReport {
   readonly fn: {readonly tasks: number; readonly seconds: number; readonly tasksPerSecond: number; readonly parentCpuMicrosPerTask: number}
   readonly fnSync: {readonly tasks: number; readonly p50Micros: number; readonly p99Micros: number}
   readonly cmd: {readonly tasks: number; readonly seconds: number; readonly tasksPerSecond: number}
+  /** the live UI's cost: tasks/s of the same no-op run with the Ink UI on a terminal and with no reporter (medians of 3) */
+  readonly ui: {readonly tasks: number; readonly withUi: number; readonly withoutUi: number; readonly ratio: number}
   readonly floor: {
     readonly ipcRoundTrip: {readonly p50Micros: number; readonly p99Micros: number}
     readonly spawnLoop: {readonly concurrency: number; readonly perSecond: number}
@@ -31,6 +37,7 @@ export const defaultOverheadOptions: OverheadOptions = {
   fnTasks: 100_000,
   chainTasks: 5_000,
   cmdTasks: 2_000,
+  uiTasks: 10_000,
   numCpus: availableParallelism(),
 }
 
@@ -57,6 +64,9 @@ export async function benchOverhead(o: OverheadOptions, progress: (line: string)
     const cmdRun = await measureRun(cmds, {numCpus: o.numCpus})
     const cmdSeconds = Math.max(1e-6, (cmdRun.wallMs - cmdBase.wallMs) / 1000)
 
+    progress(`ui: ${o.uiTasks} no-op tasks with the live UI and without, 3 times each`)
+    const ui = await measureUi(dir.write('ui.yaml', wideGraph(o.uiTasks)), o)
+
     progress('floors: raw IPC round trip, bare spawn loop')
     const ipc = await measureIpcRoundTrip(5_000)
     const spawn = await measureSpawnLoop(Math.min(o.cmdTasks, 1_000), o.numCpus)
@@ -66,11 +76,26 @@ export async function benchOverhead(o: OverheadOptions, progress: (line: string)
       fn: {tasks: o.fnTasks, seconds: fnSeconds, tasksPerSecond: o.fnTasks / fnSeconds, parentCpuMicrosPerTask: fnRun.parentCpuMicrosPerTask},
       fnSync: {tasks: o.chainTasks, p50Micros: percentile(gaps, 50), p99Micros: percentile(gaps, 99)},
       cmd: {tasks: o.cmdTasks, seconds: cmdSeconds, tasksPerSecond: o.cmdTasks / cmdSeconds},
+      ui,
       floor: {ipcRoundTrip: ipc, spawnLoop: {concurrency: o.numCpus, perSecond: spawn.perSecond}},
     }
   } finally {
     dir.remove()
   }
+}
+
+async function measureUi(file: string, o: OverheadOptions): Promise<OverheadReport['ui']> {
+  const {attachReporter} = await import('../ui/index.js')
+  const withUi: number[] = []
+  const withoutUi: number[] = []
+  const attach = (events: EventStream) =>
+    attachReporter(events, {renderer: 'ink', color: true, stdout: new FakeTerminal(), stderr: new FakeTerminal()})
+  for (let i = 0; i < 3; i++) {
+    withoutUi.push(o.uiTasks / ((await measureRun(file, {numCpus: o.numCpus})).wallMs / 1000))
+    withUi.push(o.uiTasks / ((await measureRun(file, {numCpus: o.numCpus, attach})).wallMs / 1000))
+  }
+  const median = (xs: number[]) => percentile([...xs].sort((a, b) => a - b), 50)
+  return {tasks: o.uiTasks, withUi: median(withUi), withoutUi: median(withoutUi), ratio: median(withUi) / median(withoutUi)}
 }
 
 export function formatOverhead(r: OverheadReport): string {
@@ -81,5 +106,6 @@ export function formatOverhead(r: OverheadReport): string {
     `fn tasks, all at once   ${n(r.fn.tasksPerSecond)} tasks/s  (${n(r.fn.tasks)} in ${n(r.fn.seconds, 3)} s; scheduler process CPU ${n(r.fn.parentCpuMicrosPerTask, 2)} µs/task)`,
     `fn tasks, one at a time p50 ${n(r.fnSync.p50Micros, 1)} µs, p99 ${n(r.fnSync.p99Micros, 1)} µs  (floor: raw IPC round trip p50 ${n(r.floor.ipcRoundTrip.p50Micros, 1)} µs, p99 ${n(r.floor.ipcRoundTrip.p99Micros, 1)} µs)`,
     `cmd \`true\` tasks        ${n(r.cmd.tasksPerSecond)} tasks/s  (floor: bare spawn loop at concurrency ${r.floor.spawnLoop.concurrency}: ${n(r.floor.spawnLoop.perSecond)}/s)`,
+    `live UI                 ${n(r.ui.ratio * 100)}% of the tasks/s without it  (${n(r.ui.tasks)} no-op tasks: ${n(r.ui.withUi)} vs ${n(r.ui.withoutUi)} tasks/s, medians of 3)`,
   ].join('\n')
 }

@@ -55,7 +55,7 @@ export async function runSession(o: RunSessionOptions): Promise<number> {
       reuse = prepared.results
     }
     if (!graphFile) {
-      o.stderr.write('rayts run: a GRAPH file (or --resume RUN) is required\n')
+      o.stderr.write('Error: a GRAPH file (or --resume RUN) is required\n')
       return ExitCode.Usage
     }
     const compiled = compileGraphFile(graphFile, {set})

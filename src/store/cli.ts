@@ -22,6 +22,15 @@ export function openForRun(runRef: string): {store: Store; runId: string} {
   }
 }
 
+/** openForRun for a command: a user error is reported and the command exits. */
+export function openForCommand(cmd: {exit(code?: number): never}, runRef: string): {store: Store; runId: string} {
+  try {
+    return openForRun(runRef)
+  } catch (error) {
+    return handleError(cmd, error)
+  }
+}
+
 /** The exit code and message for an error a command should report without a stack. */
 export function userError(error: unknown): {message: string; exit: number} | null {
   if (error instanceof UsageError) return {message: error.message, exit: 2}

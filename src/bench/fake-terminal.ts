@@ -1,0 +1,12 @@
+// A terminal that draws nowhere: lets the Ink renderer run at full cost in a benchmark.
+import {Writable} from 'node:stream'
+
+export class FakeTerminal extends Writable {
+  readonly isTTY = true
+  readonly rows = 30
+  readonly columns = 120
+
+  override _write(_chunk: Buffer, _encoding: BufferEncoding, callback: () => void): void {
+    callback()
+  }
+}

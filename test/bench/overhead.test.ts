@@ -1,0 +1,38 @@
+// `rayts bench overhead` end to end with tiny sizes: every figure present and sane.
+import test from 'ava'
+import {mkdtempSync, rmSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import type {OverheadReport} from '../../src/bench/overhead.js'
+import {rayts} from './cli.js'
+
+const tmp = mkdtempSync(join(tmpdir(), 'rayts-bench-overhead-'))
+const home = join(tmp, 'home')
+test.after.always(() => rmSync(tmp, {recursive: true, force: true}))
+
+test.serial('--json: fn, sync latency, cmd, UI ratio and floors', async (t) => {
+  const r = await rayts(home, ['bench', 'overhead', '--fn-tasks', '500', '--chain-tasks', '50', '--cmd-tasks', '20', '--ui-tasks', '200', '--num-cpus', '2', '--json'])
+  t.is(r.code, 0, r.stderr)
+  const report = JSON.parse(r.stdout) as OverheadReport
+  t.deepEqual(Object.keys(report).sort(), ['cmd', 'floor', 'fn', 'fnSync', 'machine', 'numCpus', 'ui'])
+  t.is(report.fn.tasks, 500)
+  t.true(report.fn.tasksPerSecond > 0 && report.fn.parentCpuMicrosPerTask > 0)
+  t.is(report.fnSync.tasks, 50)
+  t.true(report.fnSync.p50Micros > 0 && report.fnSync.p99Micros >= report.fnSync.p50Micros)
+  t.is(report.cmd.tasks, 20)
+  t.true(report.cmd.tasksPerSecond > 0)
+  t.is(report.ui.tasks, 200)
+  t.true(report.ui.withUi > 0 && report.ui.withoutUi > 0)
+  t.true(Math.abs(report.ui.ratio - report.ui.withUi / report.ui.withoutUi) < 1e-9)
+  t.true(report.floor.ipcRoundTrip.p50Micros > 0)
+  t.true(report.floor.spawnLoop.perSecond > 0)
+  t.is(report.floor.spawnLoop.concurrency, 2)
+})
+
+test.serial('text report names every line', async (t) => {
+  const r = await rayts(home, ['bench', 'overhead', '--fn-tasks', '200', '--chain-tasks', '20', '--cmd-tasks', '10', '--ui-tasks', '100'])
+  t.is(r.code, 0, r.stderr)
+  for (const line of [/^fn tasks, all at once\s+[\d,]+ tasks\/s/m, /^fn tasks, one at a time p50 [\d,.]+ µs/m, /^cmd `true` tasks\s+[\d,]+ tasks\/s/m, /^live UI\s+[\d,]+% of the tasks\/s/m]) {
+    t.regex(r.stdout, line)
+  }
+})
