@@ -20,13 +20,15 @@ import {
   HEARTBEAT_EVERY_MS,
   LOCK_DURATION_MS,
   QUEUE,
+  SHORT_PREFETCH,
+  SHORT_QUEUE,
   STALLED_INTERVAL_MS,
 } from './keys.js'
 import {demandOfNeeds} from './needs.js'
 import {Outbox} from './outbox.js'
 import {connect, type RedisClient} from './redis.js'
 import {publishHeartbeat, removeWorker, type WorkerInfo} from './registry.js'
-import {decode, decodeValue, encodeValue, type WireBatch, type WireJob, type WirePath, type WireMessage} from './wire.js'
+import {decode, decodeLocalValue, decodeValue, isLocalValue, type WireBatch, type WireJob, type WirePath, type WireMessage} from './wire.js'
 
 export interface ClusterWorkerOptions {
   readonly url: string
@@ -59,6 +61,7 @@ export class ClusterWorker {
   private readonly running = new Map<number, Running>()
   private readonly deadSessions = new Set<string>()
   private bull: Worker | undefined
+  private bullShort: Worker | undefined
   private nextLocal = 1
   private completed = 0
   private lastCompleted = 0
@@ -87,14 +90,13 @@ export class ClusterWorker {
     this.sub.on('message', (_channel: string, text: string) => this.onCancel(text))
     await this.beat()
     this.timer = setInterval(() => void this.beat(), HEARTBEAT_EVERY_MS)
-    this.bull = new Worker(QUEUE, (job, token) => this.process(job, token), {
-      connection: this.redis,
-      concurrency: Math.max(1, Math.floor(this.o.numCpus)),
-      lockDuration: LOCK_DURATION_MS,
-      stalledInterval: STALLED_INTERVAL_MS,
-      maxStalledCount: 0,
-    })
+    const slots = Math.max(1, Math.floor(this.o.numCpus))
+    const options = {connection: this.redis, lockDuration: LOCK_DURATION_MS, stalledInterval: STALLED_INTERVAL_MS, maxStalledCount: 0}
+    this.bull = new Worker(QUEUE, (job, token) => this.process(job, token), {...options, concurrency: slots})
     this.bull.on('error', () => {})
+    // batches of short jobs: taken ahead (decoded and checked while another runs)
+    this.bullShort = new Worker(SHORT_QUEUE, (job, token) => this.process(job, token), {...options, concurrency: slots * SHORT_PREFETCH})
+    this.bullShort.on('error', () => {})
   }
 
   /** stop taking jobs; running ones are abandoned (BullMQ's stall check reruns them elsewhere) */
@@ -102,7 +104,7 @@ export class ClusterWorker {
     if (this.stopping) return
     this.stopping = true
     if (this.timer) clearInterval(this.timer)
-    await this.bull?.close(true).catch(() => {})
+    await Promise.all([this.bull?.close(true).catch(() => {}), this.bullShort?.close(true).catch(() => {})])
     await this.local.close()
     await removeWorker(this.redis, this.id).catch(() => {})
     this.sub.disconnect()
@@ -120,24 +122,27 @@ export class ClusterWorker {
     const todo = await this.stillWanted(batch)
     if (todo.length === 0) return
     const dir = await this.codeDir(batch.code)
-    const jobs = await Promise.all(todo.map((w) => this.toLocal(w, dir)))
+    const jobs: {wire: WireJob; job: Job}[] = []
+    for (const w of todo) {
+      const local = this.toLocal(w, dir)
+      jobs.push('then' in local ? await local : local)
+    }
     await this.gate.acquire(demand)
     try {
       await this.runLocal(batch.sid, jobs)
-      await this.outbox.flush()
     } finally {
       this.gate.release(demand)
     }
+    // the BullMQ job completes once its outcomes are in Redis
+    await this.outbox.flush()
   }
 
   /** the jobs whose session is alive and whose attempt has no outcome yet */
   private async stillWanted(batch: WireBatch): Promise<WireJob[]> {
     if (this.deadSessions.has(batch.sid)) return []
-    const p = this.redis.pipeline().exists(aliveKey(batch.sid))
-    for (const j of batch.jobs) p.exists(doneKey(batch.sid, j.inst, j.attempt))
-    const rows = (await p.exec()) ?? []
-    if (rows[0]?.[1] !== 1) return []
-    return batch.jobs.filter((_, i) => rows[i + 1]?.[1] === 0)
+    const got = await this.redis.mget(aliveKey(batch.sid), ...batch.jobs.map((j) => doneKey(batch.sid, j.inst, j.attempt)))
+    if (got[0] === null) return []
+    return batch.jobs.filter((_, i) => got[i + 1] === null)
   }
 
   private codeDir(sha: string): Promise<string> {
@@ -156,16 +161,29 @@ export class ClusterWorker {
     return p
   }
 
-  private async toLocal(w: WireJob, dir: string): Promise<{wire: WireJob; job: Job}> {
-    const at = (p: WirePath): string => ('rel' in p ? join(dir, p.rel) : p.abs)
-    const inst = this.nextLocal++
-    const base = {inst, attempt: w.attempt, name: w.name, timeout: w.timeout, env: w.env, cwd: at(w.cwd)}
-    if (w.kind === 'cmd') return {wire: w, job: {...base, kind: 'cmd', command: w.command, stdin: w.stdin, output: w.output}}
-    const args = (await decodeValue(this.redis, w.args)) as unknown[]
-    return {
-      wire: w,
-      job: {...base, kind: 'fn', module: at(w.module), export: w.export, args, numReturns: w.numReturns, maxCalls: w.maxCalls},
+  private readonly joined = new Map<string, string>()
+
+  private at(dir: string, p: WirePath): string {
+    if (!('rel' in p)) return p.abs
+    const key = dir + '\0' + p.rel
+    let path = this.joined.get(key)
+    if (path === undefined) {
+      if (this.joined.size > 10_000) this.joined.clear()
+      this.joined.set(key, (path = join(dir, p.rel)))
     }
+    return path
+  }
+
+  /** synchronous unless an argument must be read from Redis */
+  private toLocal(w: WireJob, dir: string): {wire: WireJob; job: Job} | Promise<{wire: WireJob; job: Job}> {
+    const inst = this.nextLocal++
+    const base = {inst, attempt: w.attempt, name: w.name, timeout: w.timeout, env: w.env, cwd: this.at(dir, w.cwd)}
+    if (w.kind === 'cmd') return {wire: w, job: {...base, kind: 'cmd', command: w.command, stdin: w.stdin, output: w.output}}
+    const make = (args: unknown): {wire: WireJob; job: Job} => ({
+      wire: w,
+      job: {...base, kind: 'fn', module: this.at(dir, w.module), export: w.export, args: args as unknown[], numReturns: w.numReturns, maxCalls: w.maxCalls},
+    })
+    return isLocalValue(w.args) ? make(decodeLocalValue(w.args)) : decodeValue(this.redis, w.args).then(make)
   }
 
   private runLocal(sid: string, jobs: readonly {wire: WireJob; job: Job}[]): Promise<void> {
@@ -182,9 +200,9 @@ export class ClusterWorker {
   }
 
   private localSink(): ExecutorSink {
-    const send = (r: Running, m: WireMessage, once: boolean, before?: Promise<unknown>): void => {
+    const send = (r: Running, m: WireMessage, once: boolean): void => {
       if (this.stopping) return
-      this.outbox.push(r.sid, {once: once ? doneKey(r.sid, r.inst, r.attempt) : '', message: m}, before)
+      this.outbox.push(r.sid, {once: once ? doneKey(r.sid, r.inst, r.attempt) : '', message: m})
     }
     return {
       started: (inst, _attempt, pid) => {
@@ -204,16 +222,9 @@ export class ClusterWorker {
         this.completed++
         const micros = Math.max(0, o.endedAt - o.startedAt)
         const head = {k: 'd' as const, inst: r.inst, attempt: r.attempt, pid: o.pid, micros}
+        // the value as itself: deliver() encodes the list once (big values on their own)
         if (!o.ok) send(r, {...head, error: o.error}, true)
-        else {
-          try {
-            const v = encodeValue(o.value)
-            const before = v.store ? this.redis.set(v.store.key, v.store.bytes, 'EX', 24 * 3600) : undefined
-            send(r, {...head, value: v.wire}, true, before)
-          } catch (error) {
-            send(r, {...head, error: {kind: 'error', name: 'DataCloneError', message: `the result cannot be sent: ${(error as Error).message}`}}, true)
-          }
-        }
+        else send(r, {...head, value: {raw: o.value}}, true)
         r.done(o)
       },
       event: () => {},

@@ -11,11 +11,11 @@ import type {Executor, ExecutorSink, Job} from '../executor/types.js'
 import {nowMicros} from '../runtime/clock.js'
 import type {TaskError} from '../runtime/events.js'
 import {claimDone} from './deliver.js'
-import {aliveKey, bullJobKey, CANCEL_CHANNEL, doneKey, QUEUE, RUN_TTL, SESSION_TTL, streamKey} from './keys.js'
+import {aliveKey, bullJobKey, CANCEL_CHANNEL, doneKey, INLINE_LIMIT, QUEUE, RUN_TTL, SESSION_TTL, SHORT_QUEUE, streamKey} from './keys.js'
 import {needsOf, taskOfName} from './needs.js'
 import {connect, type RedisClient} from './redis.js'
-import {toWire} from './to-wire.js'
-import {decode, decodeValue, encode, type EncodedValue, type WireBatch, type WireMessage} from './wire.js'
+import {toWire, WirePaths} from './to-wire.js'
+import {decode, decodeLocalValue, decodeValue, encode, isLocalValue, type EncodedValue, type WireBatch, type WireMessage} from './wire.js'
 
 export interface ClusterExecutorOptions {
   readonly url: string
@@ -35,6 +35,8 @@ interface InFlight {
 
 interface BatchRecord {
   readonly id: string
+  /** the BullMQ queue it went to */
+  queue: string
   readonly insts: number[]
   added: boolean
   goneSince?: number
@@ -55,6 +57,8 @@ class ClusterExecutor implements Executor {
   private readonly redis: RedisClient
   private readonly reader: RedisClient
   private readonly queue: Queue
+  private readonly shortQueue: Queue
+  private readonly paths: WirePaths
   private readonly inflight = new Map<number, InFlight>()
   private readonly batches = new Map<string, BatchRecord>()
   private toAdd: {rec: BatchRecord; data: {b: string}}[] = []
@@ -76,6 +80,9 @@ class ClusterExecutor implements Executor {
     this.reader = connect(o.url, {name: `rayts-run-${this.sid}-reader`})
     this.queue = new Queue(QUEUE, {connection: this.redis})
     this.queue.on('error', () => {})
+    this.shortQueue = new Queue(SHORT_QUEUE, {connection: this.redis})
+    this.shortQueue.on('error', () => {})
+    this.paths = new WirePaths(o.code.root)
     const beat = (): void => void this.redis.set(aliveKey(this.sid), '1', 'EX', SESSION_TTL).catch(() => {})
     beat()
     this.timers.push(setInterval(beat, (SESSION_TTL * 1000) / 3))
@@ -117,20 +124,21 @@ class ClusterExecutor implements Executor {
         await this.redis.publish(CANCEL_CHANNEL, JSON.stringify({sid: this.sid}))
         await this.redis.del(aliveKey(this.sid))
         // jobs still waiting in the queue: drop them (running ones are locked: the workers stop them)
-        await Promise.all([...this.batches.keys()].map((id) => this.queue.remove(id).catch(() => 0)))
+        await Promise.all([...this.batches.values()].map((r) => (r.queue === SHORT_QUEUE ? this.shortQueue : this.queue).remove(r.id).catch(() => 0)))
       } catch {
         // Redis gone: the workers drop this session's jobs when its alive key expires
       }
       this.reader.disconnect()
       await this.reading.catch(() => {})
       await this.queue.close().catch(() => {})
+      await this.shortQueue.close().catch(() => {})
       this.redis.disconnect()
     })()
     return this.closing
   }
 
   private newRecord(): BatchRecord {
-    const rec: BatchRecord = {id: `${this.sid}-${++this.seq}`, insts: [], added: false}
+    const rec: BatchRecord = {id: `${this.sid}-${++this.seq}`, queue: QUEUE, insts: [], added: false}
     this.batches.set(rec.id, rec)
     return rec
   }
@@ -138,14 +146,20 @@ class ClusterExecutor implements Executor {
   private enqueue(rec: BatchRecord, jobs: readonly Job[]): void {
     const task = taskOfName(this.o.graph, jobs[0]!.name)
     const needs = task ? needsOf(task) : {numCpus: 1, resources: {}}
-    const wire: WireBatch = {
-      sid: this.sid,
-      code: this.o.code.sha,
-      numCpus: needs.numCpus,
-      resources: needs.resources,
-      jobs: jobs.map((j) => toWire(this.o.code.root, j, this.stores)),
+    const head = {sid: this.sid, code: this.o.code.sha, numCpus: needs.numCpus, resources: needs.resources}
+    // arguments as themselves in one serialization of the batch; if that is too big (or
+    // fails), each argument on its own, the big ones stored once under their hash
+    let bytes: Buffer | undefined
+    try {
+      bytes = encode({...head, jobs: jobs.map((j) => toWire(this.paths, j, null))} satisfies WireBatch)
+      if (bytes.length > INLINE_LIMIT) bytes = undefined
+    } catch {
+      bytes = undefined
     }
-    this.toAdd.push({rec, data: {b: encode(wire).toString('base64')}})
+    bytes ??= encode({...head, jobs: jobs.map((j) => toWire(this.paths, j, this.stores))} satisfies WireBatch)
+    // several jobs in a batch: the scheduler measured them short (see SHORT_QUEUE)
+    rec.queue = jobs.length > 1 ? SHORT_QUEUE : QUEUE
+    this.toAdd.push({rec, data: {b: bytes.toString('base64')}})
     if (!this.flushQueued) {
       this.flushQueued = true
       // the scheduler submits many batches in one turn: one addBulk for all of them
@@ -168,13 +182,13 @@ class ClusterExecutor implements Executor {
         for (const s of stores) p.set(s.key, s.bytes, 'EX', RUN_TTL)
         await p.exec()
       }
-      await this.queue.addBulk(
-        items.map(({rec, data}) => ({
-          name: 'batch',
-          data,
-          opts: {jobId: rec.id, attempts: 1, removeOnComplete: true, removeOnFail: {age: 3600}},
-        })),
-      )
+      const bulk = (queue: string) =>
+        items
+          .filter(({rec}) => rec.queue === queue)
+          .map(({rec, data}) => ({name: 'batch', data, opts: {jobId: rec.id, attempts: 1, removeOnComplete: true, removeOnFail: {age: 3600}}}))
+      const long = bulk(QUEUE)
+      const short = bulk(SHORT_QUEUE)
+      await Promise.all([long.length > 0 ? this.queue.addBulk(long) : undefined, short.length > 0 ? this.shortQueue.addBulk(short) : undefined])
       for (const {rec} of items) rec.added = true
     } catch (error) {
       const message = `could not queue tasks on the cluster: ${(error as Error).message}`
@@ -202,13 +216,18 @@ class ClusterExecutor implements Executor {
           const kept = fields[3]?.toString() ?? ''
           if (!list) continue
           const messages = decode<WireMessage[]>(list)
-          for (let i = 0; i < messages.length; i++) if (kept[i] === '1') await this.onMessage(messages[i]!)
+          for (let i = 0; i < messages.length; i++) {
+            if (kept[i] !== '1') continue
+            const pending = this.onMessage(messages[i]!)
+            if (pending) await pending
+          }
         }
       }
     }
   }
 
-  private async onMessage(m: WireMessage): Promise<void> {
+  /** a promise only when a value must be read from Redis first */
+  private onMessage(m: WireMessage): Promise<void> | undefined {
     const f = this.inflight.get(m.inst)
     if (!f || f.job.attempt !== m.attempt || this.closed) return
     if (m.k === 's') {
@@ -219,22 +238,33 @@ class ClusterExecutor implements Executor {
     } else if (m.k === 'l') {
       this.sink.log(m.inst, m.attempt, m.stream, m.text)
     } else {
-      const endedAt = nowMicros()
-      const startedAt = Math.max(f.startedAt ?? f.submittedAt, endedAt - m.micros)
-      let outcome: {ok: true; value: unknown} | {ok: false; error: TaskError}
-      if (m.error) outcome = {ok: false, error: m.error}
-      else {
+      if (m.error) this.ended(f, m, {ok: false, error: m.error})
+      else if (!m.value || isLocalValue(m.value)) {
+        let value: unknown
         try {
-          outcome = {ok: true, value: m.value ? await decodeValue(this.redis, m.value) : undefined}
+          value = m.value ? decodeLocalValue(m.value) : undefined
         } catch (error) {
-          outcome = {ok: false, error: {kind: 'crash', name: 'ClusterError', message: (error as Error).message}}
+          this.ended(f, m, {ok: false, error: {kind: 'crash', name: 'ClusterError', message: (error as Error).message}})
+          return
         }
+        this.ended(f, m, {ok: true, value})
+      } else {
+        return decodeValue(this.redis, m.value).then(
+          (value) => this.ended(f, m, {ok: true, value}),
+          (error: Error) => this.ended(f, m, {ok: false, error: {kind: 'crash', name: 'ClusterError', message: error.message}}),
+        )
       }
-      if (this.inflight.get(m.inst) !== f || this.closed) return
-      this.finish(f)
-      if (f.startedAt === undefined) this.sink.started(m.inst, m.attempt, m.pid, startedAt)
-      this.sink.done({inst: m.inst, attempt: m.attempt, pid: m.pid, startedAt, endedAt, ...outcome})
     }
+    return undefined
+  }
+
+  private ended(f: InFlight, m: Extract<WireMessage, {k: 'd'}>, outcome: {ok: true; value: unknown} | {ok: false; error: TaskError}): void {
+    if (this.inflight.get(m.inst) !== f || this.closed) return
+    const endedAt = nowMicros()
+    const startedAt = Math.max(f.startedAt ?? f.submittedAt, endedAt - m.micros)
+    this.finish(f)
+    if (f.startedAt === undefined) this.sink.started(m.inst, m.attempt, m.pid, startedAt)
+    this.sink.done({inst: m.inst, attempt: m.attempt, pid: m.pid, startedAt, endedAt, ...outcome})
   }
 
   private finish(f: InFlight): void {
@@ -255,7 +285,7 @@ class ClusterExecutor implements Executor {
       const recs = [...this.batches.values()].filter((r) => r.added)
       if (recs.length === 0) return
       const p = this.redis.pipeline()
-      for (const r of recs) p.hmget(bullJobKey(r.id), 'failedReason', 'finishedOn', 'timestamp')
+      for (const r of recs) p.hmget(bullJobKey(r.id, r.queue), 'failedReason', 'finishedOn', 'timestamp')
       const rows = (await p.exec()) ?? []
       const now = Date.now()
       for (let i = 0; i < recs.length; i++) {

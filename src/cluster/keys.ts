@@ -2,6 +2,13 @@
 
 /** the BullMQ queue every run's batches go through */
 export const QUEUE = 'rayts-tasks'
+/**
+ * batches of several short fn jobs (the scheduler packs only jobs it measured short): a
+ * worker takes SHORT_PREFETCH times its CPU slots of these at once, so the next batches are
+ * fetched and decoded while one runs; its resource gate still bounds what runs
+ */
+export const SHORT_QUEUE = 'rayts-short'
+export const SHORT_PREFETCH = 4
 /** BullMQ's key prefix (its default) */
 export const BULL_PREFIX = 'bull'
 /** values up to this size travel inside the job; larger ones once under a content key */
@@ -29,4 +36,4 @@ export const aliveKey = (sid: string): string => `rayts:s:${sid}:alive`
 export const streamKey = (sid: string): string => `rayts:s:${sid}:out`
 /** set once, by the first outcome of an attempt (worker) or by the coordinator's verdict */
 export const doneKey = (sid: string, inst: number, attempt: number): string => `rayts:s:${sid}:d:${inst}:${attempt}`
-export const bullJobKey = (id: string): string => `${BULL_PREFIX}:${QUEUE}:${id}`
+export const bullJobKey = (id: string, queue: string = QUEUE): string => `${BULL_PREFIX}:${queue}:${id}`

@@ -11,29 +11,23 @@ export class Outbox {
 
   constructor(private readonly redis: RedisClient) {}
 
-  push(sid: string, item: Delivery, before?: Promise<unknown>): void {
+  push(sid: string, item: Delivery): void {
     let list = this.pending.get(sid)
     if (!list) this.pending.set(sid, (list = []))
     list.push(item)
-    if (before) this.before.push(before)
     if (!this.queued) {
       this.queued = true
       setImmediate(() => void this.flush())
     }
   }
 
-  private before: Promise<unknown>[] = []
-
   /** resolves when everything pushed so far is in Redis */
   flush(): Promise<void> {
     this.queued = false
     const batch = this.pending
-    const before = this.before
     this.pending = new Map()
-    this.before = []
     if (batch.size > 0) {
       this.sending = this.sending.then(async () => {
-        await Promise.all(before).catch(() => {})
         await Promise.all([...batch].map(([sid, items]) => deliver(this.redis, streamKey(sid), items))).catch(() => {})
       })
     }

@@ -2,7 +2,7 @@
 // resolves them in its unpacked copy), arguments as v8 bytes.
 import {isAbsolute, relative} from 'node:path'
 import type {Job} from '../executor/types.js'
-import {encodeValue, type EncodedValue, type WireJob, type WirePath} from './wire.js'
+import {encodeValue, type EncodedValue, type WireJob, type WirePath, type WireValue} from './wire.js'
 
 export function wirePath(root: string, path: string): WirePath {
   const rel = relative(root, path)
@@ -11,17 +11,37 @@ export function wirePath(root: string, path: string): WirePath {
   return {rel}
 }
 
-export function toWire(root: string, job: Job, stores: NonNullable<EncodedValue['store']>[]): WireJob {
-  const base = {inst: job.inst, attempt: job.attempt, name: job.name, timeout: job.timeout, env: job.env, cwd: wirePath(root, job.cwd)}
+/** wirePath, remembered (a batch's jobs share their module and cwd) */
+export class WirePaths {
+  private readonly cache = new Map<string, WirePath>()
+  constructor(private readonly root: string) {}
+  of(path: string): WirePath {
+    let p = this.cache.get(path)
+    if (!p) this.cache.set(path, (p = wirePath(this.root, path)))
+    return p
+  }
+}
+
+/**
+ * A job as it travels. `stores` null: arguments as themselves (the caller serializes the
+ * whole batch and checks its size); else as their own v8 bytes, big ones pushed to stores.
+ */
+export function toWire(paths: WirePaths, job: Job, stores: NonNullable<EncodedValue['store']>[] | null): WireJob {
+  const base = {inst: job.inst, attempt: job.attempt, name: job.name, timeout: job.timeout, env: job.env, cwd: paths.of(job.cwd)}
   if (job.kind === 'cmd') return {...base, kind: 'cmd', command: job.command, stdin: job.stdin, output: job.output}
-  const args = encodeValue(job.args)
-  if (args.store) stores.push(args.store)
+  let args: WireValue
+  if (stores === null) args = {raw: job.args}
+  else {
+    const e = encodeValue(job.args)
+    if (e.store) stores.push(e.store)
+    args = e.wire
+  }
   return {
     ...base,
     kind: 'fn',
-    module: wirePath(root, job.module),
+    module: paths.of(job.module),
     export: job.export,
-    args: args.wire,
+    args,
     numReturns: job.numReturns,
     maxCalls: job.maxCalls,
   }

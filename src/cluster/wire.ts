@@ -8,8 +8,11 @@ import type {TaskError} from '../runtime/events.js'
 import {INLINE_LIMIT, RUN_TTL, valueKey} from './keys.js'
 import type {RedisClient} from './redis.js'
 
-/** a value as v8 bytes, inline or by the sha256 of its bytes */
-export type WireValue = {readonly inline: Uint8Array} | {readonly ref: string}
+/**
+ * a value: as itself (`raw`: inside a batch or message list that is serialized as a whole
+ * and is at most INLINE_LIMIT bytes), as its own v8 bytes, or by the sha256 of its bytes
+ */
+export type WireValue = {readonly raw: unknown} | {readonly inline: Uint8Array} | {readonly ref: string}
 
 /** a path inside the packed code folder, or an absolute path used as is */
 export type WirePath = {readonly rel: string} | {readonly abs: string}
@@ -86,8 +89,15 @@ export function storeValue(redis: RedisClient, store: EncodedValue['store']): Pr
   return redis.set(store.key, store.bytes, 'EX', RUN_TTL)
 }
 
+/** a value that needs no Redis read (raw, inline) */
+export const isLocalValue = (wire: WireValue): wire is {readonly raw: unknown} | {readonly inline: Uint8Array} => !('ref' in wire)
+
+export function decodeLocalValue(wire: {readonly raw: unknown} | {readonly inline: Uint8Array}): unknown {
+  return 'raw' in wire ? wire.raw : deserialize(wire.inline)
+}
+
 export async function decodeValue(redis: RedisClient, wire: WireValue): Promise<unknown> {
-  if ('inline' in wire) return deserialize(wire.inline)
+  if (isLocalValue(wire)) return decodeLocalValue(wire)
   const bytes = await redis.getBuffer(valueKey(wire.ref))
   if (bytes === null) throw new Error(`value ${wire.ref.slice(0, 12)} is gone from Redis (expired or evicted)`)
   return deserialize(bytes)

@@ -69,6 +69,8 @@ export class InkSink implements Sink {
   }
 
   cancelling(): void {
+    // a line above the live region appears at once; Ink throttles the live region's frames
+    this.pending.push(this.c.yellow('cancelling…'))
     this.frame(true)
   }
 
