@@ -2,9 +2,13 @@
 import {Writable} from 'node:stream'
 
 export class FakeTerminal extends Writable {
-  readonly isTTY = true
   readonly rows = 30
   readonly columns = 120
+
+  /** isTTY false: a pipe or file, where rayts writes plain lines */
+  constructor(readonly isTTY = true) {
+    super()
+  }
 
   override _write(_chunk: Buffer, _encoding: BufferEncoding, callback: () => void): void {
     callback()

@@ -22,7 +22,7 @@ export interface PreparedCluster {
 }
 
 /** tasks in flight per CPU slot of the cluster (queued in Redis beyond the slots) */
-export const IN_FLIGHT = 2
+export const IN_FLIGHT = 4
 
 /** the folder packed for the workers: the graph's, widened to hold every fn module */
 export function codeRootOf(graph: CompiledGraph): string {
