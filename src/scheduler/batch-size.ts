@@ -6,8 +6,12 @@ const TARGET_MICROS = 2000
 const MAX_BATCH = 64
 const WEIGHT = 0.2
 
+/** Estimates outlive a run: the next run of the same function in this process (a warm pool,
+ * a benchmark, a resumed run) batches from its first dispatch instead of ramping up again. */
+const sharedAverages = new Map<string, number>()
+
 export class BatchSizer {
-  private readonly avg = new Map<string, number>()
+  constructor(private readonly avg: Map<string, number> = sharedAverages) {}
 
   observe(fnKey: string, micros: number): void {
     const prev = this.avg.get(fnKey)
