@@ -1,6 +1,6 @@
 // `rayts cluster status`: live workers, capacity in use, queue depth, tasks/s per worker.
 import {Queue} from 'bullmq'
-import {QUEUE} from './keys.js'
+import {QUEUE, SHORT_QUEUE} from './keys.js'
 import type {RedisClient} from './redis.js'
 import {liveWorkers, type WorkerInfo} from './registry.js'
 
@@ -14,10 +14,14 @@ export interface ClusterStatus {
 
 export async function clusterStatus(redis: RedisClient): Promise<ClusterStatus> {
   const workers = await liveWorkers(redis)
-  const queue = new Queue(QUEUE, {connection: redis})
-  queue.on('error', () => {})
+  // single tasks wait in QUEUE, packed batches of short tasks in SHORT_QUEUE: count both
+  const queues = [QUEUE, SHORT_QUEUE].map((name) => new Queue(name, {connection: redis}))
+  for (const q of queues) q.on('error', () => {})
   try {
-    const c = await queue.getJobCounts('wait', 'prioritized', 'active', 'delayed', 'failed')
+    const c: Record<string, number> = {}
+    for (const q of queues) {
+      for (const [k, v] of Object.entries(await q.getJobCounts('wait', 'prioritized', 'active', 'delayed', 'failed'))) c[k] = (c[k] ?? 0) + v
+    }
     const capacity: Record<string, number> = {}
     const used: Record<string, number> = {}
     for (const w of workers) {
@@ -32,7 +36,7 @@ export async function clusterStatus(redis: RedisClient): Promise<ClusterStatus> 
       tasksPerSecond: workers.reduce((s, w) => s + w.rate, 0),
     }
   } finally {
-    await queue.close().catch(() => {})
+    await Promise.all(queues.map((q) => q.close().catch(() => {})))
   }
 }
 
