@@ -30,13 +30,7 @@ export function createRun(graph: CompiledGraph, options: RunOptions, deps: Creat
   if (problems.length > 0) throw new RunSetupError(problems)
 
   const events = new EventStream()
-  let executor: Executor | undefined
-  const makeExecutor = (sink: ExecutorSink): Executor => {
-    const made = (deps.makeExecutor ?? createLocalExecutor)(sink)
-    executor = made
-    return made
-  }
-  const scheduler = new Scheduler(graph, events, makeExecutor, {
+  const scheduler = new Scheduler(graph, events, deps.makeExecutor ?? createLocalExecutor, {
     runId: options.runId,
     capacity,
     failFast: options.failFast ?? false,
@@ -54,10 +48,9 @@ export function createRun(graph: CompiledGraph, options: RunOptions, deps: Creat
     events,
     start: () => scheduler.start(),
     cancel: () => scheduler.cancel(),
-    forceKill: () => {
-      scheduler.cancel()
-      void executor?.close()
-    },
+    // cancel already closes the executor, which kills at once (SIGKILL, no grace); its
+    // exit hook covers a process.exit that follows before close() settles
+    forceKill: () => scheduler.cancel(),
     done,
   }
 }

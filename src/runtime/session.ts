@@ -96,7 +96,7 @@ export async function runSession(o: RunSessionOptions): Promise<number> {
     const reporter = o.quiet ? undefined : await attach(o, handle.events)
 
     let interrupted = false
-    const onSignal = (signal: NodeJS.Signals): void => {
+    const onSignal = (): void => {
       if (interrupted) {
         handle.forceKill()
         process.exit(ExitCode.Interrupted)
@@ -104,7 +104,6 @@ export async function runSession(o: RunSessionOptions): Promise<number> {
       interrupted = true
       reporter?.cancelling()
       handle.cancel()
-      void signal
     }
     const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP']
     for (const s of signals) process.on(s, onSignal)

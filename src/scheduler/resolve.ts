@@ -51,7 +51,7 @@ export function toText(value: unknown): string {
   return JSON.stringify(value, jsonReplacer) ?? String(value)
 }
 
-export function jsonReplacer(_key: string, value: unknown): unknown {
+function jsonReplacer(_key: string, value: unknown): unknown {
   if (typeof value === 'bigint') return value.toString()
   if (ArrayBuffer.isView(value) && !(value instanceof DataView)) return Array.from(value as unknown as ArrayLike<number>)
   if (value instanceof Map) return Object.fromEntries(value)
@@ -59,7 +59,7 @@ export function jsonReplacer(_key: string, value: unknown): unknown {
   return value
 }
 
-export function followPath(value: unknown, path: readonly PathPart[], what: string): unknown {
+function followPath(value: unknown, path: readonly PathPart[], what: string): unknown {
   let v = value
   for (const part of path) {
     if (v instanceof Map) v = v.get(part)

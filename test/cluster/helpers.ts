@@ -44,6 +44,20 @@ export function tempDir(t: ExecutionContext, prefix: string): string {
   return dir
 }
 
+/** whether a Redis at url answers PING (one short-lived connection, no retries) */
+export async function redisAnswers(url: string): Promise<boolean> {
+  const c = new Redis(url, {lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0})
+  c.on('error', () => {})
+  try {
+    await c.connect()
+    return (await c.ping()) === 'PONG'
+  } catch {
+    return false
+  } finally {
+    c.disconnect()
+  }
+}
+
 export interface TestRedis {
   readonly url: string
   readonly port: number
@@ -67,18 +81,7 @@ export async function startRedis(t: ExecutionContext): Promise<TestRedis> {
   t.teardown(() => {
     for (const c of clients) c.disconnect()
   })
-  await until('redis-server', async () => {
-    const c = new Redis(url, {lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0})
-    c.on('error', () => {})
-    try {
-      await c.connect()
-      return (await c.ping()) === 'PONG'
-    } catch {
-      return false
-    } finally {
-      c.disconnect()
-    }
-  }, 10_000)
+  await until('redis-server', () => redisAnswers(url), 10_000)
   return {
     url,
     port,

@@ -9,7 +9,7 @@ import {createServer} from 'node:net'
 import type {ExecutionContext} from 'ava'
 import {Redis} from 'ioredis'
 import {readDeliveries} from '../../src/cluster/deliver.js'
-import {HAVE_REDIS, NO_REDIS, ROOT, DEV, tempDir, until} from './helpers.js'
+import {HAVE_REDIS, NO_REDIS, ROOT, DEV, redisAnswers, tempDir, until} from './helpers.js'
 
 function ip(...args: string[]): {ok: boolean; out: string; err: string} {
   const r = spawnSync('ip', args, {encoding: 'utf8', timeout: 20_000})
@@ -197,18 +197,7 @@ export async function startRedisOn(t: ExecutionContext, address: string): Promis
   t.teardown(stop)
   process.once('exit', stop)
   const url = `redis://:${password}@${address}:${port}`
-  await until('redis-server on the bridge', async () => {
-    const c = new Redis(url, {lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0})
-    c.on('error', () => {})
-    try {
-      await c.connect()
-      return (await c.ping()) === 'PONG'
-    } catch {
-      return false
-    } finally {
-      c.disconnect()
-    }
-  }, 10_000)
+  await until('redis-server on the bridge', () => redisAnswers(url), 10_000)
   const client = new Redis(url, {maxRetriesPerRequest: null})
   client.on('error', () => {})
   t.teardown(() => client.disconnect())
