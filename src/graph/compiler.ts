@@ -18,11 +18,10 @@ import {
 } from './model.js'
 import {orderTasks} from './cycles.js'
 import {exportedNames, mayExport, moduleProblem} from './modules.js'
-import {lastSet, mergedEnv, resolveCwd, resolveOptions, type OptionLayer} from './options.js'
+import {lastSet, mergedEnv, optionsKey, resolveCwd, resolveOptions, setsOptions, type OptionLayer} from './options.js'
 import type {Locator} from './parse.js'
 import type {Problem} from './problems.js'
 import {parsePath, parseRefText, parseSubText, type RawRef} from './refs.js'
-import {OPTION_KEYS} from './set.js'
 import {didYouMean} from './suggest.js'
 import {Tagged} from './tags.js'
 import {mapTags} from './templates.js'
@@ -434,15 +433,16 @@ export class Compiler {
     }
   }
 
+  /** options by optionsKey: tasks that share every layer that sets options share one object */
   private optionCache = new Map<string, TaskOptions>()
 
   private options(d: Draft, kind: 'fn' | 'cmd'): TaskOptions {
-    const own = OPTION_KEYS.some((k) => Object.hasOwn(d.raw, k))
-    const key = own ? undefined : `${kind}:${d.layers.length > 2 ? String(d.raw.fn) : ''}`
-    const cached = key === undefined ? undefined : this.optionCache.get(key)
-    if (cached) return cached
-    const o = resolveOptions(d.layers, kind)
-    if (key !== undefined) this.optionCache.set(key, o)
+    const taskLayer = d.layers[d.layers.length - 1]!
+    // a task's own options make its key unique: caching it would only grow the map
+    if (setsOptions(taskLayer)) return resolveOptions(d.layers, kind)
+    const key = optionsKey(d.layers, kind)
+    let o = this.optionCache.get(key)
+    if (o === undefined) this.optionCache.set(key, (o = resolveOptions(d.layers, kind)))
     return o
   }
 

@@ -1,6 +1,7 @@
 import {isAbsolute, resolve} from 'node:path'
 import type {RetryExceptions, TaskOptions} from './model.js'
 import {parseDuration} from './duration.js'
+import {OPTION_KEYS} from './set.js'
 
 export const DEFAULT_OPTIONS: TaskOptions = Object.freeze({
   maxRetries: 3,
@@ -20,6 +21,23 @@ type Obj = Readonly<Record<string, unknown>>
 export interface OptionLayer {
   readonly data: Obj
   readonly path: readonly (string | number)[]
+}
+
+/** The option keys that resolveOptions reads: a layer that sets none of them changes nothing. */
+const RESOLVED_KEYS = OPTION_KEYS.filter((k) => k !== 'env' && k !== 'cwd')
+
+/** Whether this layer sets any option that resolveOptions reads. */
+export function setsOptions(layer: OptionLayer): boolean {
+  return RESOLVED_KEYS.some((k) => Object.hasOwn(layer.data, k))
+}
+
+/**
+ * A key that names everything resolveOptions(layers, kind) depends on: the kind and the
+ * identity (data path) of every layer that sets an option. Two tasks with the same key get
+ * equal options; a layer path is unique in a graph, so layers never collide.
+ */
+export function optionsKey(layers: readonly OptionLayer[], kind: 'fn' | 'cmd'): string {
+  return JSON.stringify([kind, ...layers.filter(setsOptions).map((l) => l.path)])
 }
 
 /** The last layer that sets `key`, and its value. */
