@@ -1,9 +1,11 @@
-import {Args, Command, Flags} from '@oclif/core'
-import {parseDurationFlag} from '../src/runtime/flags.js'
-import {failWith, getRun, handleError, openForRun, refValue, waitForRefs, waitResolved} from '../src/store/index.js'
-import {errorJson, formatTaskError, formatValue, toJson, type Json} from '../src/store/print.js'
+import {Args} from '@oclif/core'
+import {BaseCommand} from '../src/cli/base-command.js'
+import {jsonFlag, runArg, timeoutFlag} from '../src/cli/flags.js'
+import {openForRun, waitResolved} from '../src/cli/open-run.js'
+import {getRun, refValue, waitForRefs} from '../src/store/index.js'
+import {errorJson, formatTaskError, formatValue, labelValue, toJson, type Json} from '../src/store/print.js'
 
-export default class Get extends Command {
+export default class Get extends BaseCommand {
   static override summary = 'Print results of a run, waiting for them'
   static override description = `Like ray.get: waits until every REF is ready, then prints their values in the order given. One REF: its value alone (a string as is); several: one \`REF = value\` line each. No REF: the run's output instances. A task that failed prints its error (name, message, worker stack) on stderr.
 
@@ -21,27 +23,20 @@ Exit codes: 0 ok, 1 a task failed (or the run was lost before it finished), 2 us
   static override strict = false
 
   static override args = {
-    run: Args.string({description: 'run id or last', required: true}),
+    run: runArg(),
     refs: Args.string({description: 'refs to get (default: the run\'s outputs)', required: false}),
   }
 
   static override flags = {
-    timeout: Flags.string({description: 'wait at most D (seconds, or 500ms, 2.5s, 1m); then exit 3', helpValue: 'D'}),
-    json: Flags.boolean({description: 'print {ref: value, ...} as JSON (typed arrays as arrays)'}),
+    timeout: timeoutFlag('wait at most D (seconds, or 500ms, 2.5s, 1m); then exit 3'),
+    json: jsonFlag('print {ref: value, ...} as JSON (typed arrays as arrays)'),
   }
 
   async run(): Promise<void> {
     const {args, argv, flags} = await this.parse(Get)
     const refs = (argv as string[]).slice(1)
-    let opened: ReturnType<typeof openForRun>
-    let timeoutSec: number | undefined
-    try {
-      timeoutSec = parseDurationFlag('timeout', flags.timeout)
-      opened = openForRun(args.run)
-    } catch (error) {
-      handleError(this, error)
-    }
-    const {store, runId} = opened
+    const timeoutSec = flags.timeout
+    const {store, runId} = openForRun(args.run)
     const deadline = timeoutSec === undefined ? Number.POSITIVE_INFINITY : Date.now() + timeoutSec * 1000
     let code = 0
     try {
@@ -57,7 +52,7 @@ Exit codes: 0 ok, 1 a task failed (or the run was lost before it finished), 2 us
                 timeoutMs: deadline === Number.POSITIVE_INFINITY ? null : Math.max(0, deadline - Date.now()),
               })
       if (res.remaining.length > 0) {
-        failWith(this, `timed out waiting for ${res.remaining.join(', ') || 'the run to start'} (run ${runId} goes on)`, 3)
+        this.fail(`timed out waiting for ${res.remaining.join(', ') || 'the run to start'} (run ${runId} goes on)`, 3)
       }
       const run = getRun(store, runId)!
       const values: Record<string, Json> = {}
@@ -67,11 +62,7 @@ Exit codes: 0 ok, 1 a task failed (or the run was lost before it finished), 2 us
         if (out.ok) {
           values[r.text] = toJson(out.value)
           lines.push(
-            resolved!.length === 1
-              ? typeof out.value === 'string'
-                ? out.value
-                : formatValue(out.value)
-              : `${r.text} = ${formatValue(out.value)}`,
+            resolved!.length === 1 ? formatValue(out.value) : labelValue(`${r.text} =`, out.value),
           )
         } else {
           code = 1
@@ -81,8 +72,6 @@ Exit codes: 0 ok, 1 a task failed (or the run was lost before it finished), 2 us
       }
       if (flags.json) this.log(JSON.stringify(values))
       else for (const l of lines) this.log(l)
-    } catch (error) {
-      handleError(this, error)
     } finally {
       store.close()
     }

@@ -1,12 +1,12 @@
-import {Args, Command, Flags} from '@oclif/core'
-import {parseDurationFlag} from '../src/runtime/flags.js'
-import {
-  checkWaitArgs, cliLauncher, failWith, getRun, handleError, looksLikeGraphFile, openForCommand, openStore,
-  refValue, submitRun, waitForRefs, waitResolved, UsageError,
-} from '../src/store/index.js'
-import {errorJson, formatTaskError, formatValue, seconds, toJson, type Json} from '../src/store/print.js'
+import {Args} from '@oclif/core'
+import {BaseCommand} from '../src/cli/base-command.js'
+import {followFlag, jsonFlag, numReturnsFlag, timeoutFlag} from '../src/cli/flags.js'
+import {looksLikeGraphFile, openForRun, waitResolved} from '../src/cli/open-run.js'
+import {cliLauncher, submitRun} from '../src/cli/submit.js'
+import {checkWaitArgs, getRun, openStore, refValue, waitForRefs, UsageError} from '../src/store/index.js'
+import {batchHead, errorJson, formatTaskError, labelValue, toJson, type Json} from '../src/store/print.js'
 
-export default class Wait extends Command {
+export default class Wait extends BaseCommand {
   static override summary = 'ray.wait on a run: which refs are ready, which remain'
   static override description = `Waits until --num-returns of the refs are ready or --timeout passes, then prints the ready refs and the remaining ones, both in the order given (ready capped at N). A failed, skipped or cancelled task counts as ready (its get fails), as in Ray. No REF: the run's output instances. RUN may be a graph file: it is submitted first and its run id printed on stderr.
 
@@ -29,39 +29,29 @@ Exit codes: 0 (also when the timeout passes), 1 a task failed (--follow), 2 usag
   }
 
   static override flags = {
-    'num-returns': Flags.integer({char: 'n', description: 'how many ready refs end the wait', default: 1}),
-    timeout: Flags.string({description: 'wait at most D (seconds, or 500ms, 2.5s, 1m); with --follow, per batch', helpValue: 'D'}),
-    follow: Flags.boolean({description: 'repeat until every ref is ready, printing each batch with its values'}),
-    json: Flags.boolean({description: 'print {ready, remaining} as JSON (--follow: one line per batch, with values)'}),
+    'num-returns': numReturnsFlag('how many ready refs end the wait (default 1)'),
+    timeout: timeoutFlag('wait at most D (seconds, or 500ms, 2.5s, 1m); with --follow, per batch'),
+    follow: followFlag('repeat until every ref is ready, printing each batch with its values'),
+    json: jsonFlag('print {ready, remaining} as JSON (--follow: one line per batch, with values)'),
   }
 
   async run(): Promise<void> {
     const {args, argv, flags} = await this.parse(Wait)
     const refs = (argv as string[]).slice(1)
-    let timeoutSec: number | undefined
-    try {
-      timeoutSec = parseDurationFlag('timeout', flags.timeout)
-    } catch (error) {
-      handleError(this, error)
-    }
-    const timeoutMs = timeoutSec === undefined ? null : timeoutSec * 1000
-    const n = flags['num-returns']
+    const timeoutMs = flags.timeout === undefined ? null : flags.timeout * 1000
+    const n = flags['num-returns'] ?? 1
     let runRef = args.run
-    try {
-      checkWaitArgs(refs, n, timeoutMs)
-      if (looksLikeGraphFile(runRef)) {
-        const store = openStore()
-        try {
-          runRef = submitRun(store, {graphFile: runRef, set: [], failFast: false}, cliLauncher(this.config.root)).runId
-        } finally {
-          store.close()
-        }
-        process.stderr.write(`${runRef}\n`)
+    checkWaitArgs(refs, n, timeoutMs)
+    if (looksLikeGraphFile(runRef)) {
+      const store = openStore()
+      try {
+        runRef = submitRun(store, {graphFile: runRef, set: [], failFast: false}, cliLauncher(this.config.root)).runId
+      } finally {
+        store.close()
       }
-    } catch (error) {
-      handleError(this, error)
+      process.stderr.write(`${runRef}\n`)
     }
-    const {store, runId} = openForCommand(this, runRef)
+    const {store, runId} = openForRun(runRef)
     try {
       if (!flags.follow) {
         const res = await waitForRefs(store, runId, refs, {numReturns: n, timeoutMs})
@@ -73,9 +63,7 @@ Exit codes: 0 (also when the timeout passes), 1 a task failed (--follow), 2 usag
         return
       }
       const failed = await this.follow(store, runId, refs, n, timeoutMs, flags.json)
-      if (failed) failWith(this, 'a task failed', 1)
-    } catch (error) {
-      handleError(this, error)
+      if (failed) this.fail('a task failed', 1)
     } finally {
       store.close()
     }
@@ -106,7 +94,7 @@ Exit codes: 0 (also when the timeout passes), 1 a task failed (--follow), 2 usag
         const out = refValue(store, run, byText.get(text)!)
         if (out.ok) {
           values[text] = toJson(out.value)
-          lines.push(`${text} = ${formatValue(out.value)}`)
+          lines.push(labelValue(`${text} =`, out.value))
         } else {
           failed = true
           errors[text] = errorJson(out.instance, out.error)
@@ -116,7 +104,7 @@ Exit codes: 0 (also when the timeout passes), 1 a task failed (--follow), 2 usag
       if (json) {
         this.log(JSON.stringify({elapsed: elapsed / 1000, ready: res.ready, remaining, values, errors}))
       } else {
-        this.log(`Returned ${res.ready.length} completed tasks (elapsed ${seconds(elapsed)})`)
+        this.log(batchHead(res.ready.length, elapsed / 1000))
         for (const l of lines) this.log(l)
       }
     }

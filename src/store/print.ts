@@ -1,10 +1,11 @@
 // How run commands print values, errors, durations and tables.
 import type {TaskError} from '../runtime/events.js'
 import type {RunRecord} from './runs.js'
-import {formatValue} from '../ui/format-value.js'
-import {toJson, type Json} from '../ui/json-encode.js'
+import {formatValue, labelValue} from '../format/value.js'
+import {batchHead} from '../format/batch.js'
+import {toJson, type Json} from '../format/json.js'
 
-export {formatValue, toJson, type Json}
+export {formatValue, labelValue, batchHead, toJson, type Json}
 
 /** `name: message` and the worker's stack, for stderr. */
 export function formatTaskError(ref: string, instance: string, e: TaskError): string {

@@ -11,9 +11,9 @@
 //   chooseRenderer(...)  'ink' | 'plain' | 'json', chosen once (Ink: stderr a TTY, CI unset, TERM not dumb, not json)
 //   wantColor(...)       colour on/off from --no-color, NO_COLOR, TERM=dumb, FORCE_COLOR, isTTY
 //   attachReporter(events, opts) -> Reporter {cancelling(), close()}; subscribe before handle.start()
-//   formatValue(v)       a value on one line, numpy style (typed arrays cut with `…`, lengths given)
+//   formatValue(v)       a value as text: a string whole, anything else a one-line util.inspect preview
 //   formatBatch(b)       `Returned N completed tasks (elapsed X s)` + `  name = value` lines (`rayts wait --follow`)
-//   formatResult(r)      `id3 (4.012 s): Float64Array(20) [...]`
+//   formatResult(r)      `id3 (4.012 s): Float64Array(20) [ ... ]`
 //   toJson(v)            a result value as plain JSON (the --json encoding of docs/ui.md)
 //   resultJson / batchJson  the `--json` line objects
 // Ink and React are imported only when the Ink renderer is used.
@@ -29,9 +29,9 @@ import type {Sink} from './sink.js'
 import {summaryData} from './summary.js'
 
 export {chooseRenderer, wantColor, isCi, type Renderer} from './choose.js'
-export {formatValue, formatNumber, type FormatOptions} from './format-value.js'
+export {formatValue, labelValue} from '../format/value.js'
 export {formatBatch, formatResult, formatError, resultJson, batchJson, seconds, type Batch, type ResultItem} from './results-format.js'
-export {toJson, type Json} from './json-encode.js'
+export {toJson, type Json} from '../format/json.js'
 
 /** what the runtime writes to; process.stdout / process.stderr in the CLI */
 export type OutStream = NodeJS.WritableStream & {readonly isTTY?: boolean; readonly rows?: number; readonly columns?: number}

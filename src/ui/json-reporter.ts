@@ -2,7 +2,7 @@
 // stderr holds only failures (as text) and one summary line. Encoding: docs/ui.md.
 import type {ChalkInstance} from 'chalk'
 import type {RunEvent} from '../runtime/events.js'
-import type {Json} from './json-encode.js'
+import type {Json} from '../format/json.js'
 import type {RunModel} from './run-model.js'
 import {LineWriter} from './line-writer.js'
 import {batchJson, errorJson, resultJson, type Batch, type ResultItem} from './results-format.js'

@@ -1,8 +1,12 @@
-// How results, batches and failures read as text and as JSON lines. Pure functions: the
-// reporters, `rayts wait --follow` and `rayts get` share them.
+// How results, batches and failures read as text and as JSON lines. Pure functions, shared
+// by the reporters; values themselves are formatted in src/format (shared with the commands).
 import type {TaskError} from '../runtime/events.js'
-import {formatValue} from './format-value.js'
-import {toJson, type Json} from './json-encode.js'
+import {seconds} from '../format/duration.js'
+import {toJson, type Json} from '../format/json.js'
+import {labelValue} from '../format/value.js'
+
+export {seconds}
+export {formatBatch} from '../format/batch.js'
 
 export interface ResultItem {
   /** `ID` or `ID[i]` */
@@ -20,25 +24,12 @@ export interface Batch {
   readonly results: readonly ResultItem[]
 }
 
-/** `1.234 s` */
-export function seconds(s: number): string {
-  return `${s.toFixed(3)} s`
-}
-
-/** `id3 (4.012 s): Float64Array(20) [0.53, -1.2, 0.07, …, 1.9]` */
-export function formatResult(r: ResultItem): string {
-  return `${r.name} (${seconds(r.elapsed)}): ${formatValue(r.value)}`
-}
-
 /**
- * The `ray.wait` loop's report of one batch, without a trailing newline:
- *   Returned 2 completed tasks (elapsed 2.011 s)
- *     add[0] = Float64Array(0) []
+ * `id3 (4.012 s): Float64Array(2) [ 0.53, -1.2 ]`; a string result whole and as is (on the
+ * lines below the name when it spans lines)
  */
-export function formatBatch(b: {readonly elapsed: number; readonly results: readonly {readonly name: string; readonly value: unknown}[]}): string {
-  const n = b.results.length
-  const head = `Returned ${n} completed task${n === 1 ? '' : 's'} (elapsed ${seconds(b.elapsed)})`
-  return [head, ...b.results.map((r) => `  ${r.name} = ${formatValue(r.value)}`)].join('\n')
+export function formatResult(r: ResultItem): string {
+  return labelValue(`${r.name} (${seconds(r.elapsed)}):`, r.value)
 }
 
 /** `ValueError: bad input` then the stack (without its first line when it repeats it), indented */

@@ -1,6 +1,6 @@
 // The end-of-run summary: data (for JSON) and text lines (for the plain reporter and Ink).
 import type {ChalkInstance} from 'chalk'
-import type {Json} from './json-encode.js'
+import type {Json} from '../format/json.js'
 import type {RunModel, SlowTask} from './run-model.js'
 import {seconds} from './results-format.js'
 

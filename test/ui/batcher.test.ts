@@ -59,7 +59,7 @@ test.serial('N or D, whichever first; a batch of N restarts the D clock', async 
 test('formatBatch reads like the ray.wait loop', (t) => {
   t.is(
     formatBatch({elapsed: 2.0114, results: [{name: 'add[0]', value: new Float64Array(0)}, {name: 'add[1]', value: [1, 2]}]}),
-    'Returned 2 completed tasks (elapsed 2.011 s)\n  add[0] = Float64Array(0) []\n  add[1] = [1, 2]',
+    'Returned 2 completed tasks (elapsed 2.011 s)\n  add[0] = Float64Array(0) []\n  add[1] = [ 1, 2 ]',
   )
   t.is(formatBatch({elapsed: 1, results: [{name: 'x', value: 1}]}).split('\n')[0], 'Returned 1 completed task (elapsed 1.000 s)')
 })

@@ -1,57 +1,62 @@
+// The one value formatter (src/format): strings whole, everything else util.inspect's preview.
 import test from 'ava'
-import {formatNumber, formatValue} from '../../src/ui/format-value.js'
+import {formatBatch, batchHead} from '../../src/format/batch.js'
+import {formatValue, labelValue} from '../../src/format/value.js'
+import {formatResult} from '../../src/ui/results-format.js'
 
-test('typed arrays are truncated with … and their length given', (t) => {
+test('strings are printed whole and as they are: no quotes, no cut, newlines kept', (t) => {
+  const seq = Array.from({length: 40}, (_, i) => String(i + 1)).join('\n')
+  t.is(formatValue(seq), seq)
+  const long = 'x'.repeat(50_000)
+  t.is(formatValue(long), long)
+  t.is(formatValue('hi "there"'), 'hi "there"')
+  t.is(formatValue(''), '')
+})
+
+test('a result line: one line for one-line text, the name alone above a multi-line string', (t) => {
+  const seq = Array.from({length: 40}, (_, i) => String(i + 1)).join('\n')
+  t.is(formatResult({name: 'c', task: 'c', index: null, elapsed: 1.468, value: seq}), `c (1.468 s):\n${seq}`)
+  t.is(formatResult({name: 'c', task: 'c', index: null, elapsed: 1.468, value: 'hello world'}), 'c (1.468 s): hello world')
+  t.is(formatResult({name: 'c', task: 'c', index: null, elapsed: 2, value: ''}), 'c (2.000 s):')
+  t.is(labelValue('a =', 42), 'a = 42')
+})
+
+test('arrays, typed arrays and objects: util.inspect on one line, whole up to 100 items', (t) => {
   const a = Float64Array.from({length: 20}, (_, i) => i + 0.5)
-  t.is(formatValue(a), 'Float64Array(20) [0.5, 1.5, 2.5, …, 17.5, 18.5, 19.5]')
-  t.is(formatValue(new Int32Array([1, 2, 3])), 'Int32Array(3) [1, 2, 3]')
+  t.is(formatValue(a), `Float64Array(20) [ ${[...a].join(', ')} ]`)
   t.is(formatValue(new Float64Array(0)), 'Float64Array(0) []')
-  t.is(formatValue(new BigInt64Array([1n, -2n])), 'BigInt64Array(2) [1n, -2n]')
-  t.is(formatValue(a, {maxItems: 4}), 'Float64Array(20) [0.5, 1.5, …, 18.5, 19.5]')
+  t.is(formatValue([1, 2, 3]), '[ 1, 2, 3 ]')
+  t.is(formatValue({a: 1, b: 'x', 'c-d': [true]}), "{ a: 1, b: 'x', 'c-d': [ true ] }")
+  t.is(formatValue(Array.from({length: 100}, (_, i) => i)), `[ ${Array.from({length: 100}, (_, i) => i).join(', ')} ]`)
+  t.false(formatValue({deep: Float64Array.from({length: 1000}, (_, i) => i)}).includes('\n'))
 })
 
-test('floats in arrays get 4 significant digits, exponents far from 1', (t) => {
-  t.is(formatValue(new Float64Array([0.123456, -1.2, 1234567.8, 0.00001234])), 'Float64Array(4) [0.1235, -1.2, 1.235e+6, 1.234e-5]')
-  t.is(formatNumber(3), '3')
-  t.is(formatNumber(Number.NaN), 'NaN')
+test('big arrays and long strings inside objects follow util.inspect thresholds', (t) => {
+  const big = Float64Array.from({length: 150}, (_, i) => i)
+  const s = formatValue(big)
+  t.true(s.startsWith('Float64Array(150) [ 0, 1, 2,'))
+  t.true(s.endsWith(', 99, ... 50 more items ]'))
+  const inner = formatValue({s: 'y'.repeat(10_005)})
+  t.true(inner.endsWith("... 5 more characters }"))
+  t.is(formatValue({a: {b: {c: {d: {e: {f: 1}}}}}}), '{ a: { b: { c: { d: { e: [Object] } } } } }')
 })
 
-test('Buffer shows hex bytes', (t) => {
-  t.is(formatValue(Buffer.from([0xde, 0xad, 0xbe, 0xef])), 'Buffer(4) <de ad be ef>')
-  t.is(formatValue(Buffer.alloc(100, 1)), 'Buffer(100) <01 01 01 … 01 01 01>')
-})
-
-test('Map, Set, Date, BigInt and scalars', (t) => {
-  t.is(formatValue(new Map<unknown, unknown>([['a', 1], [2, 'b']])), 'Map(2) {"a" => 1, 2 => "b"}')
-  t.is(formatValue(new Set([1, 2])), 'Set(2) {1, 2}')
+test('Map, Set, Buffer, Date, BigInt, scalars and cycles', (t) => {
+  t.is(formatValue(new Map<unknown, unknown>([['a', 1], [2, 'b']])), "Map(2) { 'a' => 1, 2 => 'b' }")
+  t.is(formatValue(new Set([1, 2])), 'Set(2) { 1, 2 }')
+  t.is(formatValue(Buffer.from([0xde, 0xad, 0xbe, 0xef])), '<Buffer de ad be ef>')
   t.is(formatValue(new Date('2024-01-02T03:04:05.000Z')), '2024-01-02T03:04:05.000Z')
   t.is(formatValue(12345678901234567890n), '12345678901234567890n')
   t.is(formatValue(null), 'null')
   t.is(formatValue(undefined), 'undefined')
-  t.is(formatValue(true), 'true')
   t.is(formatValue(3.14159), '3.14159')
-})
-
-test('short arrays and objects inline, long ones truncated, nesting bounded', (t) => {
-  t.is(formatValue([1, 2, 3]), '[1, 2, 3]')
-  t.is(formatValue({a: 1, b: 'x', 'c-d': [true]}), '{a: 1, b: "x", "c-d": [true]}')
-  t.is(formatValue(Array.from({length: 100}, (_, i) => i)), 'Array(100) [0, 1, 2, …, 97, 98, 99]')
-  const wide = Object.fromEntries(Array.from({length: 10}, (_, i) => [`k${i}`, i]))
-  t.is(formatValue(wide), '{k0: 0, k1: 1, k2: 2, k3: 3, k4: 4, k5: 5, …+4 keys}')
-  t.is(formatValue({a: {b: {c: {d: 1}}}}), '{a: {b: {c: {…}}}}')
-  t.is(formatValue([[[[1, 2]]]]), '[[[[Array(2)]]]]')
-  t.is(formatValue({x: new Float32Array([1.5, 2])}), '{x: Float32Array(2) [1.5, 2]}')
-})
-
-test('long strings are cut with their length given', (t) => {
-  t.is(formatValue('hi'), '"hi"')
-  const s = 'x'.repeat(500)
-  t.is(formatValue(s), `"${'x'.repeat(60)}…" (500 chars)`)
-  t.is(formatValue('a\nb'), '"a\\nb"')
-})
-
-test('cycles do not loop', (t) => {
   const o: Record<string, unknown> = {a: 1}
   o.self = o
-  t.is(formatValue(o), '{a: 1, self: [Circular]}')
+  t.is(formatValue(o), '<ref *1> { a: 1, self: [Circular *1] }')
+})
+
+test('batches: singular and plural, multi-line strings below their name', (t) => {
+  t.is(batchHead(1, 2.011), 'Returned 1 completed task (elapsed 2.011 s)')
+  t.is(batchHead(2, 2.011), 'Returned 2 completed tasks (elapsed 2.011 s)')
+  t.is(formatBatch({elapsed: 1, results: [{name: 'a', value: [1]}, {name: 'b', value: 'x\ny'}]}), 'Returned 2 completed tasks (elapsed 1.000 s)\n  a = [ 1 ]\n  b =\nx\ny')
 })

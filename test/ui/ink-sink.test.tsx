@@ -35,7 +35,7 @@ async function inkRun(stdoutIsTTY: boolean) {
 
 test.serial('Ink: results and failures (error, stack, last 10 log lines) written once above the live region', async (t) => {
   const {screen, out} = await inkRun(false)
-  t.is(screen.split('✓ id1 (1.000 s): Float64Array(2) [1, 2]').length - 1, 1)
+  t.is(screen.split('✓ id1 (1.000 s): Float64Array(2) [ 1, 2 ]').length - 1, 1)
   t.is(screen.split('✗ id2 ValueError: bad input').length - 1, 1)
   t.regex(screen, / {4}at f \(\/m\.mjs:3:9\)\n {2}last 10 log lines:\n {2}│ log 3\n/)
   t.regex(screen, /│ log 12\n/)
@@ -44,10 +44,10 @@ test.serial('Ink: results and failures (error, stack, last 10 log lines) written
   t.regex(screen, /run r1 cancelled: 1 succeeded, 1 failed, 1 cancelled in 2\.000 s/)
   t.regex(screen, /rayts timeline r1 -o trace\.json/)
   // stdout redirected: the results go there too, as plain lines
-  t.is(out, 'id1 (1.000 s): Float64Array(2) [1, 2]\n')
+  t.is(out, 'id1 (1.000 s): Float64Array(2) [ 1, 2 ]\n')
 })
 
 test.serial('Ink: with stdout on the same terminal, results are not written to it a second time', async (t) => {
   const {screen} = await inkRun(true)
-  t.is(screen.split('id1 (1.000 s): Float64Array(2) [1, 2]').length - 1, 1)
+  t.is(screen.split('id1 (1.000 s): Float64Array(2) [ 1, 2 ]').length - 1, 1)
 })

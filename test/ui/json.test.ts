@@ -1,5 +1,5 @@
 import test from 'ava'
-import {toJson} from '../../src/ui/json-encode.js'
+import {toJson} from '../../src/format/json.js'
 import {attachReporter} from '../../src/ui/index.js'
 import {Capture, Script, instances, valueError} from './helpers.js'
 
