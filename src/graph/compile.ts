@@ -1,6 +1,6 @@
 import {dirname, resolve} from 'node:path'
 import type {CompiledGraph, PathPart} from './model.js'
-import {Compiler} from './compiler.js'
+import {Compiler, TAGLESS_OPTIONS} from './compiler.js'
 import {forgetModules} from './modules.js'
 import {parseGraphText} from './parse.js'
 import {sortProblems, type Problem} from './problems.js'
@@ -8,6 +8,7 @@ import {readGraphText} from './read.js'
 import {checkSchema, jsonView} from './schema.js'
 import {applySets} from './set.js'
 import {Tagged} from './tags.js'
+import {containsTag} from './templates.js'
 
 export type CompileResult = {ok: true; graph: CompiledGraph} | {ok: false; problems: Problem[]}
 
@@ -36,6 +37,7 @@ export function compileGraphFile(path: string, opts: CompileOptions = {}): Compi
     const setFlagAt = (path: readonly PathPart[]) =>
       applied.findLast((s) => s.path.length <= path.length && s.path.every((p, i) => String(p) === String(path[i])))?.flag
     for (const issue of checkSchema(jsonView(value, (v) => v instanceof Tagged))) {
+      if (isTaggedOption(value, issue.path)) continue // the compiler names the misplaced tag
       const flag = setFlagAt(issue.path)
       if (flag !== undefined) problems.push({file, line: 0, col: 0, message: `--set ${flag}: ${issue.message}`})
       else problems.push(locate.problem(issue.path, issue.message, issue.atKey))
@@ -54,4 +56,16 @@ export function compileGraphFile(path: string, opts: CompileOptions = {}): Compi
     const message = error instanceof RangeError ? 'the file is too deeply nested or too large to compile' : `internal error: ${error instanceof Error ? error.message : String(error)}`
     return {ok: false, problems: sortProblems([...problems, {file, line: 0, col: 0, message}])}
   }
+}
+
+/** Whether path leads into an option's value (defaults.OPT…, functions.N.OPT…, tasks.ID.OPT…) that holds a tag. */
+function isTaggedOption(root: unknown, path: readonly PathPart[]): boolean {
+  const at = path[0] === 'defaults' ? 1 : path[0] === 'functions' || path[0] === 'tasks' ? 2 : -1
+  if (at < 0 || !TAGLESS_OPTIONS.includes(String(path[at]))) return false
+  let v = root
+  for (const p of path) {
+    if (v === null || typeof v !== 'object') return false
+    v = (v as Record<string, unknown>)[String(p)]
+  }
+  return containsTag(v)
 }

@@ -22,6 +22,7 @@ import {lastSet, mergedEnv, optionsKey, resolveCwd, resolveOptions, setsOptions,
 import type {Locator} from './parse.js'
 import type {Problem} from './problems.js'
 import {parsePath, parseRefText, parseSubText, type RawRef} from './refs.js'
+import {OPTION_KEYS} from './set.js'
 import {didYouMean} from './suggest.js'
 import {Tagged} from './tags.js'
 import {mapTags} from './templates.js'
@@ -54,6 +55,9 @@ interface Draft {
 
 const EMPTY: readonly never[] = Object.freeze([])
 
+/** options whose values may hold no tag (env may: its values are templates) */
+export const TAGLESS_OPTIONS: readonly string[] = OPTION_KEYS.filter((k) => k !== 'env')
+
 /** Semantic checks and compilation of a graph whose data passed (or mostly passed) the schema. */
 export class Compiler {
   private readonly drafts = new Map<string, Draft>()
@@ -83,6 +87,7 @@ export class Compiler {
 
   compile(): CompiledGraph | undefined {
     this.checkModules()
+    this.checkOptionTags()
     for (const [id, raw] of Object.entries(this.tasks)) if (isObj(raw)) this.draft(id, raw)
     const {order, cycles} = orderTasks([...this.drafts.keys()], (id) => this.drafts.get(id)?.deps.keys() ?? [])
     if (cycles.length > 0) {
@@ -156,6 +161,25 @@ export class Compiler {
       )
     }
     return {name, module: top, export: name}
+  }
+
+  // ---- options hold plain values ----
+
+  /** A tag in an option other than env (cwd: !ref x) would be ignored: refuse it where it stands. */
+  private checkOptionTags(): void {
+    const layers: [Obj, PathPart[]][] = []
+    if (isObj(this.root.defaults)) layers.push([this.root.defaults, ['defaults']])
+    for (const [name, f] of Object.entries(this.functions)) if (isObj(f)) layers.push([f, ['functions', name]])
+    for (const [id, t] of Object.entries(this.tasks)) if (isObj(t)) layers.push([t, ['tasks', id]])
+    for (const [data, path] of layers) {
+      for (const key of TAGLESS_OPTIONS) {
+        if (!Object.hasOwn(data, key)) continue
+        mapTags(data[key], [...path, key], (t) => {
+          this.reportAt(t.pos, `!${t.tag} is not allowed in ${key}: options are plain values (tags stand in args, a cmd list, stdin, env and foreach)`)
+          return null
+        })
+      }
+    }
   }
 
   // ---- pass A: one task's structure, refs and dependencies ----

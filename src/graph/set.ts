@@ -1,4 +1,4 @@
-import {parseDocument} from 'yaml'
+import {parseDocument, visit} from 'yaml'
 import type {PathPart} from './model.js'
 import {didYouMean} from './suggest.js'
 
@@ -19,7 +19,7 @@ export const OPTION_KEYS = [
 export type OptionKey = (typeof OPTION_KEYS)[number]
 
 export interface SetOverride {
-  /** the flag as given, for messages */
+  /** the flag as given, cut for messages (see echoed) */
   readonly flag: string
   readonly path: PathPart[]
 }
@@ -31,6 +31,15 @@ function put(obj: Obj, key: string, value: unknown): void {
   Object.defineProperty(obj, key, {value, enumerable: true, writable: true, configurable: true})
 }
 
+/** Longest text of a flag (or of a message quoting it) echoed back in a message. */
+export const ECHO_LIMIT = 60
+
+/** A flag as messages show it: cut to ECHO_LIMIT characters, with an ellipsis and its length. */
+export function echoed(text: string): string {
+  const chars = [...text]
+  return chars.length <= ECHO_LIMIT ? text : `${chars.slice(0, ECHO_LIMIT).join('')}… (${chars.length} chars)`
+}
+
 /**
  * Apply `--set PATH=VALUE` flags to the graph's data, in the layer PATH names:
  * `defaults.OPT`, `functions.NAME.OPT`, `tasks.ID.OPT` (and `…resources.NAME`, `…env.NAME`).
@@ -40,16 +49,23 @@ export function applySets(root: unknown, sets: readonly string[]): {applied: Set
   const applied: SetOverride[] = []
   const errors: string[] = []
   if (!isObj(root)) return {applied, errors}
-  for (const flag of sets) {
-    const eq = flag.indexOf('=')
+  for (const given of sets) {
+    const flag = echoed(given)
+    const eq = given.indexOf('=')
     if (eq <= 0) {
       errors.push(`--set ${flag}: expected PATH=VALUE, like defaults.max_retries=0`)
       continue
     }
-    const pathText = flag.slice(0, eq).trim()
-    const doc = parseDocument(flag.slice(eq + 1))
+    const pathText = given.slice(0, eq).trim()
+    const doc = parseDocument(given.slice(eq + 1))
     if (doc.errors.length > 0 || doc.warnings.length > 0) {
-      errors.push(`--set ${flag}: VALUE is not a YAML value (${(doc.errors[0] ?? doc.warnings[0])!.message.split('\n')[0]})`)
+      errors.push(`--set ${flag}: VALUE is not a YAML value (${echoed((doc.errors[0] ?? doc.warnings[0])!.message.split('\n')[0]!)})`)
+      continue
+    }
+    let alias = false
+    visit(doc, {Alias: () => void (alias = true)})
+    if (alias) {
+      errors.push(`--set ${flag}: VALUE may hold no alias (*name): write the value out`)
       continue
     }
     const value: unknown = doc.toJS({maxAliasCount: 0})
@@ -66,6 +82,7 @@ export function applySets(root: unknown, sets: readonly string[]): {applied: Set
 
 function resolveTarget(root: Obj, parts: string[]): {obj: Obj; key: string; path: PathPart[]} | string {
   const [layer, ...rest] = parts
+  const shown = echoed(parts.join('.'))
   let holder: Obj
   let prefix: PathPart[]
   let optParts: string[]
@@ -78,23 +95,23 @@ function resolveTarget(root: Obj, parts: string[]): {obj: Obj; key: string; path
     const name = rest[0]
     const table = root[layer]
     const names = isObj(table) ? Object.keys(table) : []
-    if (name === undefined || name === '') return `unknown path "${parts.join('.')}": name a ${layer === 'tasks' ? 'task' : 'function'} (${layer}.NAME.OPTION)`
+    if (name === undefined || name === '') return `unknown path "${shown}": name a ${layer === 'tasks' ? 'task' : 'function'} (${layer}.NAME.OPTION)`
     if (!isObj(table) || !isObj(table[name])) {
-      return `unknown path "${parts.join('.')}": no ${layer === 'tasks' ? 'task' : 'function'} "${name}"${didYouMean(name, names)}`
+      return `unknown path "${shown}": no ${layer === 'tasks' ? 'task' : 'function'} "${echoed(name)}"${didYouMean(name, names)}`
     }
     holder = table[name] as Obj
     prefix = [layer, name]
     optParts = rest.slice(1)
   } else {
-    return `unknown path "${parts.join('.')}": it must start with defaults., functions.NAME. or tasks.ID.`
+    return `unknown path "${shown}": it must start with defaults., functions.NAME. or tasks.ID.`
   }
   const [opt, sub, ...extra] = optParts
   if (opt === undefined || !(OPTION_KEYS as readonly string[]).includes(opt)) {
-    return `unknown path "${parts.join('.')}": ${opt === undefined ? 'name an option' : `unknown option "${opt}"${didYouMean(opt, OPTION_KEYS)}`}`
+    return `unknown path "${shown}": ${opt === undefined ? 'name an option' : `unknown option "${echoed(opt)}"${didYouMean(opt, OPTION_KEYS)}`}`
   }
   if (sub === undefined) return {obj: holder, key: opt, path: [...prefix, opt]}
   if ((opt !== 'env' && opt !== 'resources') || extra.length > 0 || sub === '') {
-    return `unknown path "${parts.join('.')}": only env.NAME and resources.NAME go deeper than an option`
+    return `unknown path "${shown}": only env.NAME and resources.NAME go deeper than an option`
   }
   if (!isObj(holder[opt])) put(holder, opt, {})
   return {obj: holder[opt] as Obj, key: sub, path: [...prefix, opt, sub]}

@@ -40,6 +40,13 @@ const expected: Record<string, string[]> = {
   'output-on-fn': ['4:18: output is for cmd tasks only'],
   'part-beyond-num-returns': ['7:24: !ref s.2: s has num_returns: 2, so the part after it must be 0..1'],
   'ref-empty': ['4:25: !ref needs a task id (!ref ID)'],
+  'ref-in-cwd': ['5:36: !ref is not allowed in cwd: options are plain values (tags stand in args, a cmd list, stdin, env and foreach)'],
+  'tag-in-options': [
+    '3:18: !sub is not allowed in cwd: options are plain values (tags stand in args, a cmd list, stdin, env and foreach)',
+    '5:29: !ref is not allowed in resources: options are plain values (tags stand in args, a cmd list, stdin, env and foreach)',
+    '7:38: !ref is not allowed in timeout: options are plain values (tags stand in args, a cmd list, stdin, env and foreach)',
+    '8:48: !item is not allowed in retry_exceptions: options are plain values (tags stand in args, a cmd list, stdin, env and foreach)',
+  ],
   'ref-on-map': ['4:25: !ref takes a scalar (like !ref ID), not a collection'],
   'resources-bad': ['4:35: gpu must be a number'],
   'self-cycle': ['4:26: cycle: a -> a'],

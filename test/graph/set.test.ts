@@ -54,3 +54,28 @@ test('a --set num_returns decides what ID.k means', (t) => {
   t.true(r.ok)
   if (r.ok) t.is(r.graph.taskById.get('numbers')!.options.numReturns, 3)
 })
+
+test('an alias in a --set value is a --set problem, not an internal error', (t) => {
+  t.deepEqual(problems(['defaults.env={a: &x 1, b: *x}']), [`${file}: --set defaults.env={a: &x 1, b: *x}: VALUE may hold no alias (*name): write the value out`])
+  // an anchor alone is harmless
+  t.deepEqual(options(['defaults.resources={gpu: &g 1}'])('odds').resources, {gpu: 1})
+})
+
+test('--set errors cut the flag they echo to 60 characters, with its length', (t) => {
+  const big = 'x'.repeat(120_000)
+  const cut = (s: string) => `${s.slice(0, 60)}… (${s.length} chars)`
+  const cases: [string, string][] = [
+    [`defaults.timeout=${big}`, `--set ${cut(`defaults.timeout=${big}`)}: timeout must be a duration`],
+    [`defaults.env={a: ${big}`, `--set ${cut(`defaults.env={a: ${big}`)}: VALUE is not a YAML value`],
+    [`tasks.${big}.timeout=1`, `--set ${cut(`tasks.${big}.timeout=1`)}: unknown path "${cut(`tasks.${big}.timeout`)}": no task "${cut(big)}"`],
+    [big, `--set ${cut(big)}: expected PATH=VALUE`],
+  ]
+  for (const [flag, start] of cases) {
+    const p = problems([flag])
+    t.is(p.length, 1)
+    t.true(p[0]!.startsWith(`${file}: ${start}`), p[0]!.slice(0, 300))
+    t.true(p[0]!.length < 400, `${p[0]!.length} characters`)
+  }
+  // short flags are shown whole
+  t.deepEqual(problems(['defaults.timeout=soon']), [`${file}: --set defaults.timeout=soon: timeout must be a duration: a number of seconds, or a string like 500ms, 2.5s, 1m, 1h (or null for none)`])
+})
