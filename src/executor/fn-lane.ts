@@ -180,7 +180,7 @@ export class FnLane implements WorkerUser, Cancellable {
       }
       // the jobs that had not started were not attempts yet: run them on another worker
       const rest = chunk.slice(this.next + 1).filter((_, k) => !this.cancelled?.has(this.next + 1 + k))
-      this.queue.splice(this.head, 0, ...rest)
+      this.queue = this.queue.slice(0, this.head).concat(rest, this.queue.slice(this.head)) // no splice(...rest): unbounded
     }
     this.dispatch()
   }

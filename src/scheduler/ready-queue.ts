@@ -74,7 +74,8 @@ export class ReadyQueue {
 
   drain(): number[] {
     const all: number[] = []
-    for (const q of this.byShape.values()) all.push(...q.drain())
+    // a loop, not push(...): a spread of ~120k+ items overflows the call stack
+    for (const q of this.byShape.values()) for (const inst of q.drain()) all.push(inst)
     this.size = 0
     return all.sort((a, b) => a - b)
   }

@@ -303,7 +303,7 @@ export class Scheduler implements ExecutorSink {
     this.waiting[marker] = idxs.length
     this.stream.emit({type: 'expanded', t: nowMicros(), task: spec.task.id, marker, instances: made.instances.map(infoOf)})
     if (idxs.length === 0) this.becameReady.push(marker)
-    else this.becameReady.push(...idxs)
+    else for (const i of idxs) this.becameReady.push(i) // no push(...): a fan-out may be huge
   }
 
   // ---- dispatch ----
