@@ -2,6 +2,7 @@
 // another worker when max_calls retires its worker, or when its worker dies (the job that
 // was running fails, the ones that had not started run on the next worker).
 import {nowMicros} from '../runtime/clock.js'
+import {startTimer, type Timer} from '../runtime/timer.js'
 import type {TaskError} from '../runtime/events.js'
 import {CANCELLED, type Cancellable, type ExecutorContext, failJob} from './context.js'
 import type {WorkerProc, WorkerUser} from './pool/worker-proc.js'
@@ -17,7 +18,7 @@ export class FnLane implements WorkerUser, Cancellable {
   private chunk: FnJob[] = []
   private next = 0
   private cancelled: Set<number> | null = null
-  private timer: NodeJS.Timeout | undefined
+  private timer: Timer | undefined
   private begunAt = 0
 
   constructor(
@@ -94,7 +95,7 @@ export class FnLane implements WorkerUser, Cancellable {
       const job = this.chunk[message.i]
       if (job?.timeout != null) {
         this.begunAt = message.at
-        this.timer = setTimeout(() => this.timedOut(job), job.timeout * 1000)
+        this.timer = startTimer(() => this.timedOut(job), job.timeout * 1000)
       }
     }
   }
@@ -108,7 +109,7 @@ export class FnLane implements WorkerUser, Cancellable {
     this.next = item.i + 1
     if (item.k === 'skip' || this.cancelled?.has(item.i)) return
     if (this.timer) {
-      clearTimeout(this.timer)
+      this.timer.clear()
       this.timer = undefined
     }
     this.ctx.holders.delete(job.inst)
@@ -150,7 +151,7 @@ export class FnLane implements WorkerUser, Cancellable {
     failJob(this.ctx, job, CANCELLED, this.worker.pid, now, now)
     if (i === this.next) {
       // it is running (or about to): only killing its worker stops it
-      if (this.timer) clearTimeout(this.timer)
+      this.timer?.clear()
       this.worker.kill('cancel')
     } else this.worker.send({t: 'skip', i})
   }
@@ -160,7 +161,7 @@ export class FnLane implements WorkerUser, Cancellable {
   }
 
   onExit(worker: WorkerProc, code: number | null, signal: NodeJS.Signals | null): void {
-    if (this.timer) clearTimeout(this.timer)
+    this.timer?.clear()
     this.timer = undefined
     this.worker = null
     const chunk = this.chunk

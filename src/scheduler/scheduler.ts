@@ -6,6 +6,7 @@ import {makeDynamicInstances} from '../graph/index.js'
 import type {Executor, ExecutorEvent, ExecutorSink, Job, JobOutcome} from '../executor/types.js'
 import type {EventStream, InstanceInfo, InstanceState, RunState, TaskError} from '../runtime/events.js'
 import {nowMicros} from '../runtime/clock.js'
+import {startTimer, type Timer} from '../runtime/timer.js'
 import {BatchSizer} from './batch-size.js'
 import {buildJob, fnKey} from './jobs.js'
 import {ReadyQueue} from './ready-queue.js'
@@ -40,7 +41,7 @@ export class Scheduler implements ExecutorSink {
   private readonly ready = new ReadyQueue()
   private readonly pool: ResourcePool
   private readonly sizer = new BatchSizer()
-  private readonly retryTimers = new Set<NodeJS.Timeout>()
+  private readonly retryTimers = new Set<Timer>()
   private readonly executor: Executor
   private terminal = 0
   /** instances whose dependencies are all done, not yet handled (a worklist, so that long
@@ -222,7 +223,7 @@ export class Scheduler implements ExecutorSink {
       this.becameReady.push(idx)
       return this.flushReady()
     }
-    const timer = setTimeout(() => {
+    const timer = startTimer(() => {
       this.retryTimers.delete(timer)
       if (this.state[idx] === 'retrying' && !this.stopping) {
         this.becameReady.push(idx)
@@ -399,7 +400,7 @@ export class Scheduler implements ExecutorSink {
 
   private stop(): void {
     this.stopping = true
-    for (const timer of this.retryTimers) clearTimeout(timer)
+    for (const timer of this.retryTimers) timer.clear()
     this.retryTimers.clear()
     for (const idx of this.ready.drain()) this.cancelOne(idx)
     for (let i = 0; i < this.state.length; i++) {

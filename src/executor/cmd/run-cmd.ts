@@ -5,6 +5,7 @@
 import {spawn} from 'node:child_process'
 import {nowMicros} from '../../runtime/clock.js'
 import type {TaskError} from '../../runtime/events.js'
+import {startTimer, type Timer} from '../../runtime/timer.js'
 import type {CmdResult, WireCmd} from '../protocol.js'
 import {groupAlive, killGroup} from '../terminate/kill-group.js'
 import {GRACE_MS, terminateGroup, type Termination} from '../terminate/terminate-group.js'
@@ -37,7 +38,7 @@ export function runCmd(job: WireCmd, baseEnv: NodeJS.ProcessEnv, hooks: CmdHooks
   })
   const pid = child.pid ?? null
   let stopping: {reason: 'timeout' | 'cancelled' | 'overflow'; term: Termination | null} | null = null
-  let timer: NodeJS.Timeout | undefined
+  let timer: Timer | undefined
   const chunks: Buffer[] = []
   let bytes = 0
   let stderrTail = ''
@@ -54,7 +55,7 @@ export function runCmd(job: WireCmd, baseEnv: NodeJS.ProcessEnv, hooks: CmdHooks
 
   const result = new Promise<CmdResult>((resolve) => {
     const finish = (outcome: {ok: true; value: unknown} | {ok: false; error: TaskError}): void => {
-      if (timer) clearTimeout(timer)
+      timer?.clear()
       resolve({...outcome, s, e: nowMicros(), pid})
     }
     child.once('error', (error: NodeJS.ErrnoException) => {
@@ -76,7 +77,7 @@ export function runCmd(job: WireCmd, baseEnv: NodeJS.ProcessEnv, hooks: CmdHooks
       stderrTail = (stderrTail + text).slice(-STDERR_TAIL)
       hooks.stderr(text)
     })
-    if (job.timeout !== null) timer = setTimeout(() => stop('timeout'), job.timeout * 1000)
+    if (job.timeout !== null) timer = startTimer(() => stop('timeout'), job.timeout * 1000)
 
     let exit: {code: number | null; signal: NodeJS.Signals | null} | null = null
     let closed = false
@@ -87,14 +88,14 @@ export function runCmd(job: WireCmd, baseEnv: NodeJS.ProcessEnv, hooks: CmdHooks
     }
     child.once('exit', (code, signal) => {
       exit = {code, signal}
-      if (timer) clearTimeout(timer)
+      timer?.clear()
       // Leave nothing of the group behind. While stopping, members get the rest of the grace.
       if (!stopping) killGroup(pid, 'SIGKILL')
       else if (stopping.term && groupAlive(pid)) {
         const wait = Math.max(0, stopping.term.killAt - Date.now())
         stopping.term.clear()
         holding = true
-        setTimeout(() => {
+        startTimer(() => {
           killGroup(pid, 'SIGKILL')
           holding = false
           settle()

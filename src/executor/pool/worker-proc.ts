@@ -1,6 +1,7 @@
 // One worker process as the parent sees it: fork, message routing, how it ends.
 import {type ChildProcess, fork} from 'node:child_process'
 import type {Socket} from 'node:net'
+import {startTimer} from '../../runtime/timer.js'
 import type {FromWorker, ToWorker} from '../protocol.js'
 
 export type ExitReason = 'max_calls' | 'crash' | 'timeout' | 'cancel' | 'shutdown'
@@ -95,7 +96,7 @@ export class WorkerProc {
     if (!this.alive) return
     this.setRef(true)
     if (this.child.connected) this.child.disconnect()
-    setTimeout(() => this.kill(reason), RETIRE_KILL_MS).unref()
+    startTimer(() => this.kill(reason), RETIRE_KILL_MS).unref()
   }
 
   /** an idle worker must not keep the parent alive */

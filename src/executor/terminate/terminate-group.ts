@@ -1,4 +1,5 @@
 // Stop a process group the polite way: SIGTERM now, SIGKILL after a grace period.
+import {startTimer, type Timer} from '../../runtime/timer.js'
 import {killGroup} from './kill-group.js'
 
 export const GRACE_MS = 2000
@@ -14,7 +15,7 @@ export interface Termination {
 
 export function terminateGroup(pgid: number, graceMs = GRACE_MS, onKilled?: () => void): Termination {
   killGroup(pgid, 'SIGTERM')
-  let timer: NodeJS.Timeout | undefined = setTimeout(kill, graceMs)
+  let timer: Timer | undefined = startTimer(kill, graceMs)
   function kill(): void {
     timer = undefined
     killGroup(pgid, 'SIGKILL')
@@ -23,11 +24,11 @@ export function terminateGroup(pgid: number, graceMs = GRACE_MS, onKilled?: () =
   return {
     killAt: Date.now() + graceMs,
     now() {
-      if (timer) clearTimeout(timer)
+      timer?.clear()
       kill()
     },
     clear() {
-      if (timer) clearTimeout(timer)
+      timer?.clear()
       timer = undefined
     },
   }
