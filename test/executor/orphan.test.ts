@@ -1,0 +1,30 @@
+// kill -9 of the runner while an fn task spins (issue 12 item 3): the worker, whose event
+// loop never sees the closed channel, must still die with its runner.
+import test from 'ava'
+import {spawn} from 'node:child_process'
+import {existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {alive, delay, fixture} from './helpers.js'
+
+test.serial('kill -9 of the runner while an fn task spins: no worker left after 2 s', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'rayts-orphan-'))
+  const mark = join(dir, 'spinning')
+  const child = spawn(process.execPath, ['--import', 'tsx', fixture('spin-parent.ts'), mark], {stdio: ['ignore', 'ignore', 'inherit']})
+  let worker = 0
+  try {
+    const deadline = Date.now() + 60_000
+    while (!existsSync(mark) && Date.now() < deadline && child.exitCode === null) await delay(50)
+    await delay(50) // the pid is written
+    worker = Number(readFileSync(mark, 'utf8'))
+    t.true(worker > 0, 'the task never started')
+    t.true(alive(worker), 'the worker runs the task')
+    child.kill('SIGKILL')
+    await delay(2000)
+    t.false(alive(worker), `worker ${worker} is still alive 2 s after its runner died`)
+  } finally {
+    child.kill('SIGKILL')
+    if (worker && alive(worker)) process.kill(worker, 'SIGKILL')
+    rmSync(dir, {recursive: true, force: true})
+  }
+})
