@@ -15,6 +15,7 @@ import {ResourceGate} from './gate.js'
 import {
   aliveKey,
   CANCEL_CHANNEL,
+  CLOSE_GRACE_MS,
   codeKey,
   doneKey,
   HEARTBEAT_EVERY_MS,
@@ -24,6 +25,7 @@ import {
   SHORT_QUEUE,
   STALLED_INTERVAL_MS,
 } from './keys.js'
+import {bounded, RedisLink} from './link.js'
 import {demandOfNeeds} from './needs.js'
 import {Outbox} from './outbox.js'
 import {connect, type RedisClient} from './redis.js'
@@ -37,6 +39,11 @@ export interface ClusterWorkerOptions {
   readonly name?: string
   /** where code is unpacked (default $RAYTS_HOME/cluster-cache) */
   readonly cacheDir?: string
+  /** lines for the user: Redis lost (the worker keeps retrying) and back */
+  readonly notice?: (line: string) => void
+  /** the URL as printed (no password) */
+  readonly printable?: string
+  readonly lostAfterMs?: number
 }
 
 interface Running {
@@ -71,6 +78,8 @@ export class ClusterWorker {
   private timer: NodeJS.Timeout | undefined
   private readonly startedMs = Date.now()
   private stopping = false
+  private readonly link: RedisLink
+  private beating = false
 
   constructor(private readonly o: ClusterWorkerOptions) {
     this.id = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`
@@ -82,6 +91,7 @@ export class ClusterWorker {
     this.gate = new ResourceGate({cpu: o.numCpus, ...o.resources})
     this.cacheDir = o.cacheDir ?? join(raytsHome(), 'cluster-cache')
     this.local = createLocalExecutor(this.localSink())
+    this.link = new RedisLink(o.lostAfterMs)
   }
 
   async start(): Promise<void> {
@@ -99,16 +109,18 @@ export class ClusterWorker {
     this.bullShort.on('error', () => {})
   }
 
-  /** stop taking jobs; running ones are abandoned (BullMQ's stall check reruns them elsewhere) */
+  /**
+   * Stop taking jobs; running ones are abandoned (BullMQ's stall check reruns them elsewhere).
+   * Waits on Redis at most ~2 × CLOSE_GRACE_MS; with Redis gone, BullMQ's connections may
+   * still be retrying afterwards: the caller exits the process.
+   */
   async stop(): Promise<void> {
     if (this.stopping) return
     this.stopping = true
     if (this.timer) clearInterval(this.timer)
-    // BullMQ's close waits for Redis: with Redis gone, leave after 3 s anyway
-    const closed = Promise.all([this.bull?.close(true).catch(() => {}), this.bullShort?.close(true).catch(() => {})])
-    await Promise.race([closed, new Promise((r) => setTimeout(r, 3000).unref())])
-    await this.local.close()
-    await removeWorker(this.redis, this.id).catch(() => {})
+    const closed = Promise.all([this.bull?.close(true), this.bullShort?.close(true)])
+    await Promise.all([bounded(closed, CLOSE_GRACE_MS).catch(() => {}), this.local.close()])
+    await bounded(removeWorker(this.redis, this.id), CLOSE_GRACE_MS).catch(() => {})
     this.sub.disconnect()
     this.redis.disconnect()
   }
@@ -251,6 +263,27 @@ export class ClusterWorker {
   }
 
   private async beat(): Promise<void> {
+    this.watchLink()
+    // a beat that waits on a lost Redis is not repeated (ioredis would queue them all)
+    if (this.beating) return
+    this.beating = true
+    try {
+      await this.beatOnce()
+    } finally {
+      this.beating = false
+    }
+  }
+
+  private watchLink(): void {
+    const where = this.o.printable ? ` at ${this.o.printable}` : ''
+    if (this.link.justLost()) {
+      this.o.notice?.(`rayts worker ${this.name}: lost the connection to Redis${where} (no answer for ${Math.round(this.link.silentForMs() / 1000)} s); still retrying, Ctrl-C to leave`)
+    } else if (this.link.justBack()) {
+      this.o.notice?.(`rayts worker ${this.name}: Redis${where} is back`)
+    }
+  }
+
+  private async beatOnce(): Promise<void> {
     const now = Date.now()
     this.rate = ((this.completed - this.lastCompleted) * 1000) / Math.max(1, now - this.lastBeat)
     this.lastCompleted = this.completed
@@ -268,7 +301,11 @@ export class ClusterWorker {
       startedMs: this.startedMs,
       beatMs: now,
     }
-    await publishHeartbeat(this.redis, info).catch(() => {})
+    await publishHeartbeat(this.redis, info).then(
+      () => this.link.heard(),
+      () => {},
+    )
+    this.watchLink()
     if (++this.beats % 5 === 0) await this.dropOrphans()
   }
 

@@ -3,7 +3,8 @@
 // queue round trip); outcomes come back on the session's Redis stream, first writer wins.
 // A BullMQ job whose worker died is failed by BullMQ's stall check (maxStalledCount 0,
 // attempts 1): its running task is reported as a crash (rayts's max_retries decides), the
-// tasks that had not started are queued again.
+// tasks that had not started are queued again. Redis silent for LOST_AFTER_MS: every task
+// in flight fails with ClusterLostError and onLost tells the run to stop.
 import {randomBytes} from 'node:crypto'
 import {Queue} from 'bullmq'
 import type {CompiledGraph} from '../graph/model.js'
@@ -11,7 +12,8 @@ import type {Executor, ExecutorSink, Job} from '../executor/types.js'
 import {nowMicros} from '../runtime/clock.js'
 import type {TaskError} from '../runtime/events.js'
 import {claimDone} from './deliver.js'
-import {aliveKey, bullJobKey, CANCEL_CHANNEL, doneKey, INLINE_LIMIT, QUEUE, RUN_TTL, SESSION_TTL, SHORT_QUEUE, streamKey} from './keys.js'
+import {aliveKey, bullJobKey, CANCEL_CHANNEL, CLOSE_GRACE_MS, doneKey, INLINE_LIMIT, LOST_AFTER_MS, QUEUE, RUN_TTL, SESSION_TTL, SHORT_QUEUE, streamKey} from './keys.js'
+import {bounded, RedisLink} from './link.js'
 import {needsOf, taskOfName} from './needs.js'
 import {connect, type RedisClient} from './redis.js'
 import {toWire, WirePaths} from './to-wire.js'
@@ -23,6 +25,11 @@ export interface ClusterExecutorOptions {
   readonly runId: string
   /** the packed code folder (already in Redis) */
   readonly code: {readonly sha: string; readonly root: string}
+  /** Redis did not answer for LOST_AFTER_MS: the tasks in flight have failed; stop the run */
+  readonly onLost?: (message: string) => void
+  /** the URL as printed (no password) */
+  readonly printable?: string
+  readonly lostAfterMs?: number
 }
 
 interface InFlight {
@@ -70,6 +77,9 @@ class ClusterExecutor implements Executor {
   private closing: Promise<void> | null = null
   private readonly timers: NodeJS.Timeout[] = []
   private readonly reading: Promise<void>
+  private readonly link: RedisLink
+  /** set once Redis was lost: every job still or later submitted fails with it */
+  private lostError: TaskError | undefined
 
   constructor(
     private readonly sink: ExecutorSink,
@@ -83,15 +93,29 @@ class ClusterExecutor implements Executor {
     this.shortQueue = new Queue(SHORT_QUEUE, {connection: this.redis})
     this.shortQueue.on('error', () => {})
     this.paths = new WirePaths(o.code.root)
-    const beat = (): void => void this.redis.set(aliveKey(this.sid), '1', 'EX', SESSION_TTL).catch(() => {})
+    this.link = new RedisLink(o.lostAfterMs ?? LOST_AFTER_MS)
+    const beat = (): void =>
+      void this.redis.set(aliveKey(this.sid), '1', 'EX', SESSION_TTL).then(
+        () => this.link.heard(),
+        () => {},
+      )
     beat()
     this.timers.push(setInterval(beat, (SESSION_TTL * 1000) / 3))
     this.timers.push(setInterval(() => void this.reconcile(), RECONCILE_MS))
+    this.timers.push(setInterval(() => this.watchLink(), 1000))
     this.reading = this.readLoop()
   }
 
   submit(batch: readonly Job[]): void {
     if (this.closed || batch.length === 0) return
+    if (this.lostError) {
+      const error = this.lostError
+      setImmediate(() => {
+        const t = nowMicros()
+        for (const job of batch) if (!this.closed) this.sink.done({inst: job.inst, attempt: job.attempt, pid: null, startedAt: t, endedAt: t, ok: false, error})
+      })
+      return
+    }
     const now = nowMicros()
     const rec = this.newRecord()
     for (const job of batch) {
@@ -103,7 +127,7 @@ class ClusterExecutor implements Executor {
 
   cancel(inst: number): void {
     const f = this.inflight.get(inst)
-    if (!f || this.closed) return
+    if (!f || this.closed || this.lostError) return
     void (async () => {
       const first = await claimDone(this.redis, doneKey(this.sid, inst, f.job.attempt)).catch(() => false)
       if (first && this.inflight.get(inst) === f) {
@@ -115,26 +139,40 @@ class ClusterExecutor implements Executor {
     })()
   }
 
+  /** tells the workers and drops queued jobs if Redis answers within CLOSE_GRACE_MS; never waits longer */
   close(): Promise<void> {
     this.closing ??= (async () => {
       this.closed = true
       for (const t of this.timers) clearInterval(t)
-      await this.flushing.catch(() => {})
-      try {
+      const polite = async (): Promise<void> => {
+        await this.flushing.catch(() => {})
         await this.redis.publish(CANCEL_CHANNEL, JSON.stringify({sid: this.sid}))
         await this.redis.del(aliveKey(this.sid))
         // jobs still waiting in the queue: drop them (running ones are locked: the workers stop them)
         await Promise.all([...this.batches.values()].map((r) => (r.queue === SHORT_QUEUE ? this.shortQueue : this.queue).remove(r.id).catch(() => 0)))
-      } catch {
-        // Redis gone: the workers drop this session's jobs when its alive key expires
       }
+      // Redis gone: the workers drop this session's jobs when its alive key expires
+      if (!this.lostError) await bounded(polite(), CLOSE_GRACE_MS).catch(() => {})
+      // disconnecting rejects whatever still waits on Redis (ioredis's offline queue)
       this.reader.disconnect()
-      await this.reading.catch(() => {})
-      await this.queue.close().catch(() => {})
-      await this.shortQueue.close().catch(() => {})
       this.redis.disconnect()
+      await bounded(Promise.all([this.reading, this.queue.close(), this.shortQueue.close()]), 200).catch(() => {})
     })()
     return this.closing
+  }
+
+  /** Redis silent past the bound: fail what is in flight (nothing can come back) and say so */
+  private watchLink(): void {
+    if (this.closed || this.lostError || !this.link.justLost()) return
+    const seconds = Math.round(this.link.silentForMs() / 1000)
+    const message = `lost the connection to Redis${this.o.printable ? ` at ${this.o.printable}` : ''}: no answer for ${seconds} s`
+    this.lostError = {kind: 'error', name: 'ClusterLostError', message}
+    const t = nowMicros()
+    for (const f of [...this.inflight.values()]) {
+      this.finish(f)
+      this.sink.done({inst: f.job.inst, attempt: f.job.attempt, pid: null, startedAt: f.startedAt ?? t, endedAt: t, ok: false, error: this.lostError})
+    }
+    this.o.onLost?.(message)
   }
 
   private newRecord(): BatchRecord {
@@ -203,6 +241,7 @@ class ClusterExecutor implements Executor {
       let res: [Buffer, [Buffer, Buffer[]][]][] | null
       try {
         res = (await this.reader.xreadBuffer('COUNT', 2000, 'BLOCK', 1000, 'STREAMS', key, last)) as [Buffer, [Buffer, Buffer[]][]][] | null
+        this.link.heard()
       } catch {
         if (this.closed) return
         await new Promise((r) => setTimeout(r, 200))

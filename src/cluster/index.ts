@@ -1,7 +1,7 @@
 export {ClusterWorker, type ClusterWorkerOptions} from './cluster-worker.js'
 export {createClusterExecutor, type ClusterExecutorOptions} from './coordinator.js'
 export {prepareCluster, codeRootOf, type PreparedCluster} from './prepare.js'
-export {clusterStatus, formatClusterStatus, type ClusterStatus} from './status.js'
+export {clusterStatus, clusterStatusWithin, formatClusterStatus, type ClusterStatus} from './status.js'
 export {connectChecked, ClusterConnectError} from './redis.js'
 export {parseClusterUrl, checkWorkerSecurity, redact, isLoopback, type ClusterUrl} from './url.js'
 export type {WorkerInfo} from './registry.js'

@@ -20,6 +20,13 @@ export const HEARTBEAT_TTL = 5
 export const HEARTBEAT_EVERY_MS = 1000
 /** a coordinator's liveness key expires after this, seconds; workers drop its jobs after */
 export const SESSION_TTL = 15
+/**
+ * Redis silent this long (no reply to anything): a run ends as failed (ClusterLostError), a
+ * worker says it lost Redis (and keeps retrying). ioredis reconnects meanwhile.
+ */
+export const LOST_AFTER_MS = 15_000
+/** what a closing side waits for Redis before it leaves anyway (one Ctrl-C ends a run within 2 s) */
+export const CLOSE_GRACE_MS = 1000
 /** BullMQ lock settings: a dead worker's job is noticed within ~lock + interval */
 export const LOCK_DURATION_MS = 4000
 export const STALLED_INTERVAL_MS = 2000

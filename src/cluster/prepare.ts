@@ -19,6 +19,11 @@ export interface PreparedCluster {
   readonly resources: Readonly<Record<string, number>>
   readonly code: {readonly sha: string; readonly root: string; readonly files: number; readonly bytes: number}
   readonly makeExecutor: (sink: ExecutorSink) => Executor
+  /**
+   * settles (with the message) if Redis stops answering mid-run for LOST_AFTER_MS: the tasks
+   * in flight have failed with ClusterLostError; the caller should cancel the rest
+   */
+  readonly lost: Promise<string>
 }
 
 /** tasks in flight per CPU slot of the cluster (queued in Redis beyond the slots) */
@@ -64,6 +69,8 @@ export async function prepareCluster(
     await redis.set(codeKey(pack.sha), pack.bytes, 'EX', RUN_TTL)
     const total = clusterCapacity(workers)
     const code = {sha: pack.sha, root, files: pack.files, bytes: pack.bytes.length}
+    let onLost!: (message: string) => void
+    const lost = new Promise<string>((r) => (onLost = r))
     return {
       workers,
       // twice the slots: a batch waits in the queue while another crosses the network, so
@@ -71,7 +78,8 @@ export async function prepareCluster(
       numCpus: asked.numCpus ?? IN_FLIGHT * total.cpu!,
       resources: {...Object.fromEntries(Object.entries(total).filter(([k]) => k !== 'cpu')), ...asked.resources},
       code,
-      makeExecutor: (sink) => createClusterExecutor(sink, {url, graph, runId, code}),
+      makeExecutor: (sink) => createClusterExecutor(sink, {url, graph, runId, code, onLost, printable: redact(url)}),
+      lost,
     }
   } finally {
     redis.disconnect()

@@ -1,5 +1,6 @@
 // ioredis connections for the cluster. BullMQ workers need maxRetriesPerRequest: null.
 import {Redis} from 'ioredis'
+import {bounded} from './link.js'
 
 export type RedisClient = Redis
 
@@ -15,16 +16,25 @@ export function connect(url: string, options: {blocking?: boolean; name?: string
   return client
 }
 
-/** connect and PING, with a clear error when Redis is unreachable or refuses the password */
+const COMMAND_TIMEOUT_MS = 60_000
+
+/**
+ * connect and PING, with a clear error when Redis is unreachable, does not answer within
+ * timeoutMs (a hung server accepts the TCP connection and says nothing) or refuses the password.
+ * Later commands on the client fail after COMMAND_TIMEOUT_MS (a code pack of 50 MB may take a while).
+ */
 export async function connectChecked(url: string, printable: string, timeoutMs = 5000): Promise<Redis> {
-  const client = new Redis(url, {maxRetriesPerRequest: 1, connectTimeout: timeoutMs, retryStrategy: () => null, lazyConnect: true})
+  const client = new Redis(url, {maxRetriesPerRequest: 1, connectTimeout: timeoutMs, commandTimeout: COMMAND_TIMEOUT_MS, retryStrategy: () => null, lazyConnect: true})
   let last: Error | undefined
   client.on('error', (e: Error) => {
     last = e
   })
   try {
-    await client.connect()
-    await client.ping()
+    const pong = await bounded(
+      client.connect().then(() => client.ping()),
+      timeoutMs,
+    )
+    if (pong === undefined) throw new Error(`no answer within ${timeoutMs / 1000} s`)
     return client
   } catch (error) {
     client.disconnect()

@@ -1,7 +1,8 @@
 // `rayts cluster status`: live workers, capacity in use, queue depth, tasks/s per worker.
 import {Queue} from 'bullmq'
 import {QUEUE, SHORT_QUEUE} from './keys.js'
-import type {RedisClient} from './redis.js'
+import {bounded} from './link.js'
+import {ClusterConnectError, type RedisClient} from './redis.js'
 import {liveWorkers, type WorkerInfo} from './registry.js'
 
 export interface ClusterStatus {
@@ -38,6 +39,20 @@ export async function clusterStatus(redis: RedisClient): Promise<ClusterStatus> 
   } finally {
     await Promise.all(queues.map((q) => q.close().catch(() => {})))
   }
+}
+
+export const STATUS_TIMEOUT_MS = 10_000
+
+/** clusterStatus, or a ClusterConnectError when Redis fails or says nothing for `ms` */
+export async function clusterStatusWithin(redis: RedisClient, printable: string, ms: number = STATUS_TIMEOUT_MS): Promise<ClusterStatus> {
+  let status: ClusterStatus | undefined
+  try {
+    status = await bounded(clusterStatus(redis), ms)
+  } catch (error) {
+    throw new ClusterConnectError(`Redis at ${printable} failed: ${(error as Error).message}`)
+  }
+  if (!status) throw new ClusterConnectError(`Redis at ${printable} did not answer within ${ms / 1000} s`)
+  return status
 }
 
 const slots = (cap: Readonly<Record<string, number>>, used: Readonly<Record<string, number>>): string =>

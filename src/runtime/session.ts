@@ -67,12 +67,14 @@ export async function runSession(o: RunSessionOptions): Promise<number> {
     let handle: RunHandle
     let run = {numCpus, resources}
     let deps: CreateRunDeps = {}
+    let clusterLost: Promise<string> | undefined
     const cluster = o.cluster ?? (o.env.RAYTS_CLUSTER || undefined)
     if (cluster) {
       const {prepareCluster} = await import('../cluster/index.js')
       const prepared = await prepareCluster(cluster, compiled.graph, runId, {numCpus, resources})
       run = {numCpus: prepared.numCpus, resources: prepared.resources}
       deps = {makeExecutor: prepared.makeExecutor}
+      clusterLost = prepared.lost
     }
     try {
       handle = createRun(compiled.graph, {runId, ...run, failFast, reuse}, deps)
@@ -105,6 +107,12 @@ export async function runSession(o: RunSessionOptions): Promise<number> {
       reporter?.cancelling()
       handle.cancel()
     }
+    // Redis lost mid-run: the tasks in flight failed (ClusterLostError); stop the rest
+    let lost: string | undefined
+    void clusterLost?.then((message) => {
+      lost = message
+      handle.cancel()
+    })
     const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP']
     for (const s of signals) process.on(s, onSignal)
     let summary: RunSummary
@@ -120,6 +128,10 @@ export async function runSession(o: RunSessionOptions): Promise<number> {
       const {writeTimeline} = await import('../trace/index.js')
       writeTimeline(o.timeline, collected)
       if (!o.json && !o.quiet) o.stderr.write(`timeline written to ${o.timeline}\n`)
+    }
+    if (lost !== undefined) {
+      if (!o.quiet) o.stderr.write(`Error: ${lost}. Once Redis is back: rayts run --resume ${runId} --cluster URL\n`)
+      return ExitCode.TaskFailed
     }
     if (interrupted || summary.state === 'cancelled') return ExitCode.Interrupted
     return summary.state === 'failed' ? ExitCode.TaskFailed : ExitCode.Ok

@@ -61,18 +61,28 @@ export async function redisAnswers(url: string): Promise<boolean> {
 export interface TestRedis {
   readonly url: string
   readonly port: number
+  readonly password: string
   client(): Redis
+  /** kill -9 the server (its data is gone: it keeps nothing on disk) */
+  kill9(): Promise<void>
+  /** start it again on the same port with the same password */
+  restart(): Promise<void>
+  /** SIGSTOP / SIGCONT: a hung server that still accepts connections */
+  pause(): void
+  unpause(): void
 }
 
 export async function startRedis(t: ExecutionContext): Promise<TestRedis> {
   const dir = tempDir(t, 'rayts-redis-')
   const port = await freePort()
   const password = `pw${Math.random().toString(36).slice(2)}`
-  const proc = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--requirepass', password, '--save', '', '--appendonly', 'no', '--maxmemory-policy', 'noeviction', '--dir', dir],
-    {stdio: 'ignore'},
-  )
+  const spawnServer = (): ChildProcess =>
+    spawn(
+      'redis-server',
+      ['--port', String(port), '--bind', '127.0.0.1', '--requirepass', password, '--save', '', '--appendonly', 'no', '--maxmemory-policy', 'noeviction', '--dir', dir],
+      {stdio: 'ignore'},
+    )
+  let proc = spawnServer()
   t.teardown(() => {
     proc.kill('SIGKILL')
   })
@@ -85,6 +95,22 @@ export async function startRedis(t: ExecutionContext): Promise<TestRedis> {
   return {
     url,
     port,
+    password,
+    async kill9() {
+      const gone = new Promise((r) => proc.once('exit', r))
+      proc.kill('SIGKILL')
+      await gone
+    },
+    async restart() {
+      proc = spawnServer()
+      await until('redis-server to restart', () => redisAnswers(url), 10_000)
+    },
+    pause() {
+      proc.kill('SIGSTOP')
+    },
+    unpause() {
+      proc.kill('SIGCONT')
+    },
     client() {
       const c = new Redis(url, {maxRetriesPerRequest: null})
       c.on('error', () => {})
