@@ -3,6 +3,7 @@
 import {nowMicros} from '../../runtime/clock.js'
 import type {TaskError} from '../../runtime/events.js'
 import type {FromWorker, OutItem, WireFn} from '../protocol.js'
+import {cwdProblem} from '../cwd.js'
 import {uncloneable} from './clone-check.js'
 import {toTaskError} from './errors.js'
 import {cachedFunction, loadFunction} from './load-module.js'
@@ -62,7 +63,13 @@ export class FnBatchRunner {
     const fn = cachedFunction(target.module + '#' + target.export)
     if (fn === undefined) return this.loadThenRun(i, job)
     if (target.cwd !== this.cwd) {
-      process.chdir(target.cwd)
+      const s = nowMicros()
+      try {
+        process.chdir(target.cwd)
+      } catch (error) {
+        const message = cwdProblem(target.cwd) ?? (error as Error).message
+        return {k: 'err', i, err: {kind: 'error', name: 'CwdError', message}, s, e: nowMicros()}
+      }
       this.cwd = target.cwd
     }
     const restoreEnv = target.env ? applyEnv(target.env) : null
