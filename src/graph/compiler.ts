@@ -17,7 +17,7 @@ import {
   type Template,
 } from './model.js'
 import {orderTasks} from './cycles.js'
-import {exportedNames, mayExport, moduleProblem} from './modules.js'
+import {exportedNames, mayExport, moduleError, moduleProblem} from './modules.js'
 import {lastSet, mergedEnv, optionsKey, resolveCwd, resolveOptions, setsOptions, type OptionLayer} from './options.js'
 import type {Locator} from './parse.js'
 import type {Problem} from './problems.js'
@@ -114,6 +114,7 @@ export class Compiler {
     if (top !== undefined) {
       const p = moduleProblem(top, String(this.root.module))
       if (p) this.report(['module'], p)
+      else this.checkModuleText(top)
     }
     for (const [name, f] of Object.entries(this.functions)) {
       if (!isObj(f)) continue
@@ -124,6 +125,7 @@ export class Compiler {
           this.report(['functions', name, 'module'], p)
           continue
         }
+        this.checkModuleText(own)
       }
       const mod = own ?? top
       const exp = typeof f.export === 'string' ? f.export : name
@@ -138,6 +140,16 @@ export class Compiler {
         )
       }
     }
+  }
+
+  private readonly checkedModules = new Set<string>()
+
+  /** A module that does not parse is reported at its own FILE:LINE:COL, once. */
+  private checkModuleText(abs: string): void {
+    if (this.checkedModules.has(abs)) return
+    this.checkedModules.add(abs)
+    const e = moduleError(abs)
+    if (e) this.problems.push({file: abs, line: e.line, col: e.col, message: e.message})
   }
 
   private fnCall(id: string, raw: Obj): FnCall | null {

@@ -1,5 +1,6 @@
-import {readFileSync, statSync} from 'node:fs'
+import {statSync} from 'node:fs'
 import {extname} from 'node:path'
+import {readExports, type ModuleError, type ModuleExports} from './module-exports.js'
 
 export const MODULE_EXTENSIONS = ['.js', '.mjs', '.cjs', '.ts', '.mts']
 
@@ -28,59 +29,36 @@ const kinds = new Map<string, 'file' | 'other' | 'missing'>()
 /** Forget what was read of module files: a new compile sees edits made since. */
 export function forgetModules(): void {
   kinds.clear()
-  texts.clear()
-  exportChecks.clear()
+  parsed.clear()
 }
 
-const texts = new Map<string, string | null>()
+/** each module parsed once per compile */
+const parsed = new Map<string, ModuleExports>()
 
-function moduleText(absPath: string): string | null {
-  if (!texts.has(absPath)) {
-    let text: string | null = null
-    try {
-      text = readFileSync(absPath, 'utf8')
-    } catch {
-      text = null
-    }
-    texts.set(absPath, text)
-  }
-  return texts.get(absPath)!
+function exportsOf(absPath: string): ModuleExports {
+  let e = parsed.get(absPath)
+  if (e === undefined) parsed.set(absPath, (e = readExports(absPath)))
+  return e
+}
+
+/** The module's own error (a syntax error, with its place in the module), if it has one. */
+export function moduleError(absPath: string): ModuleError | undefined {
+  const e = exportsOf(absPath)
+  return e.kind === 'error' ? e : undefined
 }
 
 /**
- * Whether the module's text plausibly has this export. The compiler never runs modules,
- * so this is a textual check: it only says no when the name appears nowhere in the file
- * (and the file has no `export *`), which catches typos without false alarms.
+ * Whether the module has this export, from its parsed exports. Says yes when that cannot be
+ * known without running it (CommonJS, `export *` from a package) or when the module does
+ * not parse (that is reported on its own).
  */
 export function mayExport(absPath: string, name: string): boolean {
-  // asked once per task: a generated graph may name the same export 100,000 times
-  const key = `${absPath}\0${name}`
-  let known = exportChecks.get(key)
-  if (known === undefined) exportChecks.set(key, (known = searchExport(absPath, name)))
-  return known
+  const e = exportsOf(absPath)
+  return e.kind !== 'names' || e.names.has(name)
 }
 
-const exportChecks = new Map<string, boolean>()
-
-function searchExport(absPath: string, name: string): boolean {
-  const text = moduleText(absPath)
-  if (text === null) return true
-  if (/export\s*\*/.test(text)) return true
-  if (name === 'default') return /export\s+default\b|export\s*\{[^}]*\bas\s+default\b|module\.exports\s*=/.test(text)
-  return new RegExp(`(^|[^A-Za-z0-9_$])${name.replace(/[$]/g, '\\$')}($|[^A-Za-z0-9_$])`).test(text)
-}
-
-/** Names the module seems to export, for "did you mean". */
+/** Names the module exports, for "did you mean". */
 export function exportedNames(absPath: string): string[] {
-  const text = moduleText(absPath) ?? ''
-  const names = new Set<string>()
-  for (const m of text.matchAll(/export\s+(?:async\s+)?(?:function\*?|const|let|var|class)\s+([A-Za-z_$][\w$]*)/g)) names.add(m[1]!)
-  for (const m of text.matchAll(/export\s*\{([^}]*)\}/g)) {
-    for (const part of m[1]!.split(',')) {
-      const name = part.trim().split(/\s+as\s+/).pop()?.trim()
-      if (name) names.add(name)
-    }
-  }
-  for (const m of text.matchAll(/exports\.([A-Za-z_$][\w$]*)\s*=/g)) names.add(m[1]!)
-  return [...names]
+  const e = exportsOf(absPath)
+  return e.kind === 'error' ? [] : [...e.names]
 }
