@@ -3,5 +3,6 @@ export {createClusterExecutor, type ClusterExecutorOptions} from './coordinator.
 export {prepareCluster, codeRootOf, type PreparedCluster} from './prepare.js'
 export {clusterStatus, clusterStatusWithin, formatClusterStatus, type ClusterStatus} from './status.js'
 export {connectChecked, ClusterConnectError} from './redis.js'
-export {parseClusterUrl, checkWorkerSecurity, redact, isLoopback, type ClusterUrl} from './url.js'
+export {parseClusterUrl, checkWorkerSecurity, redact, isLoopback, withPassword, PASSWORD_ENV, type ClusterUrl} from './url.js'
+export {checkServerSecurity, serverWantsPassword} from './auth-probe.js'
 export type {WorkerInfo} from './registry.js'

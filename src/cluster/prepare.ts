@@ -10,7 +10,7 @@ import {codeKey, RUN_TTL} from './keys.js'
 import {clusterCapacity, clusterFitProblems} from './needs.js'
 import {ClusterConnectError, connectChecked} from './redis.js'
 import {liveWorkers, type WorkerInfo} from './registry.js'
-import {parseClusterUrl, redact} from './url.js'
+import {parseClusterUrl, redact, withPassword} from './url.js'
 
 export interface PreparedCluster {
   readonly workers: readonly WorkerInfo[]
@@ -43,6 +43,8 @@ export async function prepareCluster(
   runId: string,
   asked: {readonly numCpus: number | undefined; readonly resources: Readonly<Record<string, number>>},
 ): Promise<PreparedCluster> {
+  // a password in $RAYTS_REDIS_PASSWORD, kept out of argv
+  url = withPassword(url, {env: process.env, flag: 'cluster'})
   const parsed = parseClusterUrl(url, 'cluster')
   let redis
   try {

@@ -1,4 +1,5 @@
 // Redis URLs for the cluster: parse, check the security rules, print without the password.
+import {readFileSync} from 'node:fs'
 import {isIP} from 'node:net'
 import {UsageError} from '../runtime/flags.js'
 
@@ -49,6 +50,41 @@ export function checkWorkerSecurity(u: ClusterUrl, insecure: boolean): void {
       '(anyone who can reach it could run commands here). Use redis://:PASSWORD@HOST:PORT (rediss:// for TLS), ' +
       'or pass --insecure if the network is trusted.',
   )
+}
+
+/** where a password can come from, kept out of argv (`ps` shows a command line to everyone) */
+export const PASSWORD_ENV = 'RAYTS_REDIS_PASSWORD'
+
+/**
+ * The URL to use: `text` as is when it holds a password, else with the password of
+ * `passwordFile` (its first line) or of $RAYTS_REDIS_PASSWORD put in.
+ */
+export function withPassword(text: string, options: {readonly env: NodeJS.ProcessEnv; readonly passwordFile?: string; readonly flag?: string}): string {
+  const flag = options.flag ?? 'redis'
+  let password: string | undefined
+  if (options.passwordFile !== undefined) {
+    try {
+      password = readFileSync(options.passwordFile, 'utf8').split('\n')[0]!.trimEnd()
+    } catch (error) {
+      throw new UsageError(`--password-file: cannot read ${options.passwordFile}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`)
+    }
+    if (password === '') throw new UsageError(`--password-file: ${options.passwordFile} is empty`)
+  } else {
+    password = options.env[PASSWORD_ENV] || undefined
+  }
+  if (password === undefined) return text
+  let u: URL
+  try {
+    u = new URL(text)
+  } catch {
+    return text // parseClusterUrl says what is wrong with it
+  }
+  if (u.password !== '') {
+    if (options.passwordFile !== undefined) throw new UsageError(`--${flag} holds a password and --password-file gives another: give one`)
+    return text
+  }
+  u.password = password
+  return u.toString().replace(/\/$/, '')
 }
 
 /** the URL with its password replaced by *** */

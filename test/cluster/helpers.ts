@@ -72,21 +72,23 @@ export interface TestRedis {
   unpause(): void
 }
 
-export async function startRedis(t: ExecutionContext): Promise<TestRedis> {
+/** `password: false`: a Redis that serves anyone (url and password then hold none) */
+export async function startRedis(t: ExecutionContext, options: {password?: boolean} = {}): Promise<TestRedis> {
   const dir = tempDir(t, 'rayts-redis-')
   const port = await freePort()
-  const password = `pw${Math.random().toString(36).slice(2)}`
+  const password = options.password === false ? '' : `pw${Math.random().toString(36).slice(2)}`
+  const auth = password ? ['--requirepass', password] : []
   const spawnServer = (): ChildProcess =>
     spawn(
       'redis-server',
-      ['--port', String(port), '--bind', '127.0.0.1', '--requirepass', password, '--save', '', '--appendonly', 'no', '--maxmemory-policy', 'noeviction', '--dir', dir],
+      ['--port', String(port), '--bind', '127.0.0.1', ...auth, '--save', '', '--appendonly', 'no', '--maxmemory-policy', 'noeviction', '--dir', dir],
       {stdio: 'ignore'},
     )
   let proc = spawnServer()
   t.teardown(() => {
     proc.kill('SIGKILL')
   })
-  const url = `redis://:${password}@127.0.0.1:${port}`
+  const url = password ? `redis://:${password}@127.0.0.1:${port}` : `redis://127.0.0.1:${port}`
   const clients: Redis[] = []
   t.teardown(() => {
     for (const c of clients) c.disconnect()

@@ -178,17 +178,24 @@ function freePortOn(host: string): Promise<number> {
 
 export interface BridgeRedis {
   readonly url: string
+  readonly address: string
+  readonly port: number
+  /** '' when started with `password: false` */
+  readonly password: string
   /** a client (closed in teardown) */
   readonly client: Redis
 }
 
-export async function startRedisOn(t: ExecutionContext, address: string): Promise<BridgeRedis> {
+/** `password: false`: a Redis that serves anyone on the bridge (the url then holds none) */
+export async function startRedisOn(t: ExecutionContext, address: string, options: {password?: boolean} = {}): Promise<BridgeRedis> {
   const dir = tempDir(t, 'rayts-redis-')
   const port = await freePortOn(address)
-  const password = `pw${randomBytes(9).toString('hex')}`
+  const password = options.password === false ? '' : `pw${randomBytes(9).toString('hex')}`
+  const auth = password ? ['--requirepass', password] : []
   const proc = spawn(
     'redis-server',
-    ['--port', String(port), '--bind', address, '--requirepass', password, '--save', '', '--appendonly', 'no', '--maxmemory-policy', 'noeviction', '--dir', dir],
+    // protected mode would refuse clients off loopback without a password: off, to test rayts's own check
+    ['--port', String(port), '--bind', address, ...auth, '--protected-mode', 'no', '--save', '', '--appendonly', 'no', '--maxmemory-policy', 'noeviction', '--dir', dir],
     {stdio: 'ignore'},
   )
   const stop = (): void => {
@@ -196,12 +203,12 @@ export async function startRedisOn(t: ExecutionContext, address: string): Promis
   }
   t.teardown(stop)
   process.once('exit', stop)
-  const url = `redis://:${password}@${address}:${port}`
+  const url = password ? `redis://:${password}@${address}:${port}` : `redis://${address}:${port}`
   await until('redis-server on the bridge', () => redisAnswers(url), 10_000)
   const client = new Redis(url, {maxRetriesPerRequest: null})
   client.on('error', () => {})
   t.teardown(() => client.disconnect())
-  return {url, client}
+  return {url, address, port, password, client}
 }
 
 // ---- workers inside the namespaces ----
@@ -213,9 +220,9 @@ export interface HostWorker {
 }
 
 /** `rayts worker` inside the host's namespace, with a RAYTS_HOME of its own; resolves once joined */
-export async function startHostWorker(t: ExecutionContext, host: TestHost, url: string, numCpus: number, env: Record<string, string> = {}): Promise<HostWorker> {
+export async function startHostWorker(t: ExecutionContext, host: TestHost, url: string, numCpus: number, env: Record<string, string> = {}, args: readonly string[] = []): Promise<HostWorker> {
   const home = tempDir(t, `rayts-${host.name}-`)
-  const proc = spawn('ip', ['netns', 'exec', host.ns, process.execPath, '--import', 'tsx', DEV, 'worker', '--redis', url, '--num-cpus', String(numCpus), '--name', host.name], {
+  const proc = spawn('ip', ['netns', 'exec', host.ns, process.execPath, '--import', 'tsx', DEV, 'worker', '--redis', url, '--num-cpus', String(numCpus), '--name', host.name, ...args], {
     cwd: ROOT,
     env: {...process.env, RAYTS_HOME: home, OCLIF_SKIP_NEW_VERSION_CHECK: 'true', NO_COLOR: '1', RAYTS_CLUSTER: '', RAYTS_TEST_HOST: host.name, ...env},
     stdio: ['ignore', 'ignore', 'pipe'],
