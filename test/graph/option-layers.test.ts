@@ -79,8 +79,8 @@ function layersOf(root: Obj, id: string): OptionLayer[] {
 }
 
 /** An independent oracle: the last layer that has the key, else the documented default. */
-function oracle(layers: OptionLayer[], key: string, fallback: unknown): unknown {
-  for (const l of [...layers].reverse()) if (Object.hasOwn(l.data, key)) return l.data[key]
+function oracle<T>(layers: OptionLayer[], key: string, fallback: T): T {
+  for (const l of [...layers].reverse()) if (Object.hasOwn(l.data, key)) return l.data[key] as T
   return fallback
 }
 
@@ -110,8 +110,8 @@ for (const withDefaults of [true, false]) {
         t.is(task.options.maxCalls, fn ? oracle(layers, 'max_calls', 0) : 0, `${task.id} max_calls`)
         t.is(task.options.numReturns, fn ? oracle(layers, 'num_returns', 1) : 1, `${task.id} num_returns`)
         t.is(task.options.numCpus, oracle(layers, 'num_cpus', 1), `${task.id} num_cpus`)
-        const timeout = oracle(layers, 'timeout', null)
-        t.is(task.options.timeout, timeout === '30s' ? 30 : timeout === '2s' ? 2 : timeout, `${task.id} timeout`)
+        const timeout = oracle<number | string | null>(layers, 'timeout', null)
+        t.is(task.options.timeout, timeout === '30s' ? 30 : timeout === '2s' ? 2 : (timeout as number | null), `${task.id} timeout`)
         const resources = Object.assign({}, ...layers.map((l) => l.data.resources ?? {}))
         t.deepEqual(task.options.resources, resources, `${task.id} resources`)
         // no two tasks with different layers share one options object
