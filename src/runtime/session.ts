@@ -6,6 +6,7 @@ import type {RunEvent} from './events.js'
 import {type CreateRunDeps, createRun, RunSetupError} from './run.js'
 import type {RunHandle, RunSummary} from './types.js'
 import {ExitCode} from './exit-codes.js'
+import {onBrokenOutput} from './broken-pipe.js'
 
 export interface RunSessionOptions {
   /** the graph file; with `resume` it may be omitted (the stored one is used) */
@@ -115,6 +116,10 @@ export async function runSession(o: RunSessionOptions): Promise<number> {
     })
     const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP']
     for (const s of signals) process.on(s, onSignal)
+    // a reader gone (EPIPE, SIGPIPE) cancels once; it may repeat at every later write
+    onBrokenOutput([o.stdout, o.stderr], () => {
+      if (!interrupted) onSignal()
+    })
     let summary: RunSummary
     try {
       handle.start()
