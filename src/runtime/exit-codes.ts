@@ -1,8 +1,10 @@
-// The exit codes of SPEC section 2.
+// The exit codes of `rayts run` (docs/limits.md lists them for users).
 export const ExitCode = {
   Ok: 0,
   TaskFailed: 1,
   Usage: 2,
   Timeout: 3,
+  /** the run ended but its results could not be written to the store (disk full) */
+  NotRecorded: 4,
   Interrupted: 130,
 } as const

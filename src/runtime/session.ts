@@ -93,7 +93,7 @@ export async function runSession(o: RunSessionOptions): Promise<number> {
       resources: {...resources},
       failFast,
       pid: process.pid,
-    })
+    }, {onWriteError: (message) => o.stderr.write(`rayts: could not write the run store: ${message}\n`)})
     const collected: RunEvent[] = []
     if (o.timeline) handle.events.subscribe((e) => collected.push(e))
     const reporter = o.quiet ? undefined : await attach(o, handle.events)
@@ -133,6 +133,10 @@ export async function runSession(o: RunSessionOptions): Promise<number> {
       const {writeTimeline} = await import('../trace/index.js')
       writeTimeline(o.timeline, collected)
       if (!o.json && !o.quiet) o.stderr.write(`timeline written to ${o.timeline}\n`)
+    }
+    if (recorder.writeError !== null) {
+      o.stderr.write(`Error: the results of run ${runId} could not be recorded in ${store.home}: ${recorder.writeError}. What was printed above stands; get, status and --resume will not have it.\n`)
+      if (!interrupted) return ExitCode.NotRecorded
     }
     if (lost !== undefined) {
       if (!o.quiet) o.stderr.write(`Error: ${lost}. Once Redis is back: rayts run --resume ${runId} --cluster URL\n`)

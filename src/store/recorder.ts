@@ -12,6 +12,8 @@ import {encodeValue, fileStemFor, runBlobDir, writeValueFile, type EncodedValue}
 export const FLUSH_MS = 20
 export const FLUSH_MAX = 1000
 export const HEARTBEAT_MS = 1000
+/** after a failed write (disk full), the next try waits this long */
+export const RETRY_MS = 500
 
 export interface Recorder {
   /** the run id, once run-start has been seen */
@@ -20,11 +22,18 @@ export interface Recorder {
   flush(): void
   /** flush, stop the heartbeat and unsubscribe (done by itself after run-end) */
   close(): void
+  /**
+   * Why events are still unwritten (`database or disk is full`), or null when everything so
+   * far is in the store. After close(), non-null means the run's record is incomplete.
+   */
+  readonly writeError: string | null
 }
 
 export interface RecordOptions {
   /** the run process (default: this one) */
   readonly pid?: number
+  /** told once, at the first failed write (the recorder keeps the events and retries) */
+  readonly onWriteError?: (message: string) => void
 }
 
 interface Pending {
@@ -51,6 +60,7 @@ export function recordRun(store: Store, events: EventStream, meta: RunMeta, opti
   let heartbeat: NodeJS.Timeout | null = null
   let closed = false
   let warned = false
+  let writeError: string | null = null
 
   const q = {
     runGet: db.prepare('SELECT session, started_ms FROM runs WHERE id = ?'),
@@ -215,20 +225,22 @@ export function recordRun(store: Store, events: EventStream, meta: RunMeta, opti
     buffer = []
     try {
       writeBatch.immediate(batch)
+      writeError = null
     } catch (error) {
-      // Keep the events: the transaction rolled back, the next flush tries again.
+      // Keep the events: the transaction rolled back, a later flush tries again.
       buffer = batch.concat(buffer)
+      writeError = (error as Error).message
       if (!warned) {
         warned = true
-        process.stderr.write(`rayts: could not write the run store: ${(error as Error).message}\n`)
+        options.onWriteError?.(writeError)
       }
-      schedule()
+      schedule(RETRY_MS)
     }
   }
 
-  function schedule(): void {
+  function schedule(ms = FLUSH_MS): void {
     if (!timer && !closed) {
-      timer = setTimeout(flush, FLUSH_MS)
+      timer = setTimeout(flush, ms)
       timer.unref()
     }
   }
@@ -263,7 +275,7 @@ export function recordRun(store: Store, events: EventStream, meta: RunMeta, opti
       heartbeat.unref()
     } else if (event.type === 'run-end') {
       close()
-    } else if (buffer.length >= FLUSH_MAX) flush()
+    } else if (buffer.length >= FLUSH_MAX && writeError === null) flush() // while failing, only the retry timer tries
     else schedule()
   })
 
@@ -281,6 +293,9 @@ export function recordRun(store: Store, events: EventStream, meta: RunMeta, opti
   return {
     get runId() {
       return runId
+    },
+    get writeError() {
+      return writeError
     },
     flush,
     close,
