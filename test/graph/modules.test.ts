@@ -96,3 +96,32 @@ test.serial('validate and run stop on a module syntax error: MODULE:LINE:COL, ex
     t.false(/\n\s+at /.test(r.stderr), `${cmd}: ${r.stderr}`)
   }
 })
+
+test.serial('task error stacks keep the user\'s frames and lose rayts\' and node\'s below them', async (t) => {
+  const g = setup(
+    {
+      'm.mjs': [
+        "import {readFileSync} from 'node:fs'",
+        'function inner(x) { throw new RangeError(`bad ${x}`) }',
+        'export function direct(x) { return inner(x) }',
+        'export async function later(x) { await new Promise((r) => setTimeout(r, 1)); return inner(x) }',
+        "export function viaNode() { return readFileSync('/nonexistent/rayts-file') }",
+      ].join('\n'),
+      'top.mjs': 'throw new Error("boom at load")\nexport function f() {}\n',
+    },
+    'm.mjs',
+    ['direct', 'later', 'viaNode'],
+  )
+  writeFileSync(g, (await import('node:fs')).readFileSync(g, 'utf8').replace('tasks:', 'defaults: {max_retries: 0}\nfunctions:\n  f: {module: ./top.mjs}\ntasks:\n  t3: { fn: f }'))
+  const env = {OCLIF_SKIP_NEW_VERSION_CHECK: 'true', NO_COLOR: '1', RAYTS_HOME: join(tmp, 'home')}
+  const r = await execa('./bin/dev.js', ['run', g], {reject: false, env, timeout: 60_000})
+  t.is(r.exitCode, 1)
+  const out = r.stdout + '\n' + r.stderr
+  const m = join(g, '..', 'm.mjs')
+  t.true(out.includes(`    at inner (file://${m}:2:27)\n    at direct (file://${m}:3:36)\n`), out)
+  t.true(out.includes(`    at later (file://${m}:4:`), out)
+  // node's frames above the user's stay: they say where in the user's call it failed
+  t.regex(out, /at readFileSync \(node:fs:\d+:\d+\)\n\s+at viaNode \(file:/)
+  t.true(out.includes(`boom at load\n    at file://${join(g, '..', 'top.mjs')}:1:7`), out)
+  t.false(/FnBatchRunner|fn-batch|load-module|node:internal|processTicksAndRejections/.test(out), out)
+})
