@@ -1,7 +1,10 @@
-// Opening the one database: WAL, a busy timeout, owner-only files.
+// Opening the one database: WAL, a busy timeout, owner-only files. A new database is
+// made whole under a temporary name and linked into place, so a 0-byte rayts.db is never
+// a store being created: it is a truncated one, and is reported as such.
 import Database from 'better-sqlite3'
-import {chmodSync, closeSync, existsSync, openSync} from 'node:fs'
+import {chmodSync, existsSync, linkSync, rmSync, statSync} from 'node:fs'
 import {join} from 'node:path'
+import {emptyStoreError, folderError, storeErrorFrom} from './errors.js'
 import {ensurePrivateDir, raytsHome} from './home.js'
 import {SCHEMA, SCHEMA_VERSION} from './schema.js'
 
@@ -15,21 +18,33 @@ export interface Store {
 
 export const DB_FILE = 'rayts.db'
 
+/** The database file of the store in `home`. */
+export function storeFile(home: string = raytsHome()): string {
+  return join(home, DB_FILE)
+}
+
+/** Throws a StoreError (naming the file and what to do) when the store cannot be used. */
 export function openStore(home: string = raytsHome()): Store {
-  ensurePrivateDir(home)
+  const file = storeFile(home)
   const blobDir = join(home, 'blobs')
-  ensurePrivateDir(blobDir)
-  const file = join(home, DB_FILE)
-  // Create the file 0600 ourselves: SQLite gives the -wal and -shm files the db's mode.
-  if (!existsSync(file)) closeSync(openSync(file, 'a', 0o600))
-  const db = new Database(file, {timeout: 10_000})
-  db.pragma('journal_mode = WAL')
-  db.pragma('synchronous = NORMAL')
-  if (db.pragma('user_version', {simple: true}) !== SCHEMA_VERSION) {
-    db.transaction(() => {
-      db.exec(SCHEMA)
-      db.pragma(`user_version = ${SCHEMA_VERSION}`)
-    }).immediate()
+  for (const dir of [home, blobDir]) {
+    try {
+      ensurePrivateDir(dir)
+    } catch (error) {
+      throw folderError(dir, error)
+    }
+  }
+  let db: Database.Database | undefined
+  try {
+    if (!existsSync(file)) createDatabase(file)
+    else if (statSync(file).size === 0 && !hasWal(file)) throw emptyStoreError(file)
+    db = new Database(file, {timeout: 10_000})
+    db.pragma('journal_mode = WAL')
+    db.pragma('synchronous = NORMAL')
+    if (db.pragma('user_version', {simple: true}) !== SCHEMA_VERSION) initSchema(db)
+  } catch (error) {
+    db?.close()
+    throw storeErrorFrom(error, home, file) ?? error
   }
   for (const f of [file, `${file}-wal`, `${file}-shm`]) {
     try {
@@ -38,12 +53,55 @@ export function openStore(home: string = raytsHome()): Store {
       // not there (yet)
     }
   }
+  const opened = db
   return {
     home,
-    db,
+    db: opened,
     blobDir,
     close: () => {
-      if (db.open) db.close()
+      if (opened.open) opened.close()
     },
+  }
+}
+
+function initSchema(db: Database.Database): void {
+  db.transaction(() => {
+    db.exec(SCHEMA)
+    db.pragma(`user_version = ${SCHEMA_VERSION}`)
+  }).immediate()
+}
+
+function hasWal(file: string): boolean {
+  try {
+    return statSync(`${file}-wal`).size > 0
+  } catch {
+    return false
+  }
+}
+
+/**
+ * Build the database under a private name (0600, schema in place, WAL mode, free pages
+ * handed back on `PRAGMA incremental_vacuum`), then link it to `file`. When another
+ * process linked its own first, that one is used.
+ */
+function createDatabase(file: string): void {
+  const temp = `${file}.new-${process.pid}`
+  try {
+    const db = new Database(temp)
+    try {
+      chmodSync(temp, 0o600)
+      db.pragma('auto_vacuum = INCREMENTAL')
+      db.pragma('journal_mode = WAL')
+      initSchema(db)
+    } finally {
+      db.close()
+    }
+    try {
+      linkSync(temp, file)
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+    }
+  } finally {
+    for (const f of [temp, `${temp}-wal`, `${temp}-shm`]) rmSync(f, {force: true})
   }
 }
