@@ -1,18 +1,18 @@
-// The code of a run reaches workers like Ray's runtime_env working_dir: one folder, packed
-// once per run into Redis (v8-serialized file list, gzipped, keyed by its sha256) and
-// unpacked into a cache folder on each worker.
+// The code of a run reaches workers like Ray's runtime_env working_dir: the files chosen
+// (code-files.ts) under one root folder, packed once per run into Redis (v8-serialized
+// list, gzipped, keyed by its sha256) and unpacked into a cache folder on each worker.
 import {createHash, randomBytes} from 'node:crypto'
-import {existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import {dirname, isAbsolute, join, normalize, sep} from 'node:path'
 import {deserialize, serialize} from 'node:v8'
 import {gunzipSync, gzipSync} from 'node:zlib'
 import {CODE_CAP} from './keys.js'
-import {isIgnored, readIgnoreFile, type IgnoreRule} from './ignore.js'
 
+/** a file, or (without data) a folder to create */
 interface PackedFile {
   readonly path: string
   readonly mode: number
-  readonly data: Uint8Array
+  readonly data?: Uint8Array
 }
 
 export interface CodePack {
@@ -26,32 +26,23 @@ export class CodePackError extends Error {
   override name = 'CodePackError'
 }
 
-export function packFolder(root: string, cap: number = CODE_CAP): CodePack {
-  const files: PackedFile[] = []
+/** `files` and `dirs`: '/'-separated paths under root */
+export function packFiles(root: string, files: readonly string[], dirs: readonly string[] = [], cap: number = CODE_CAP): CodePack {
+  const entries: PackedFile[] = dirs.map((path) => ({path, mode: 0o755}))
   let total = 0
-  const walk = (dir: string, rel: string, inherited: readonly IgnoreRule[]): void => {
-    const rules = [...inherited, ...readIgnoreFile(dir, rel)]
-    for (const name of readdirSync(dir).sort()) {
-      const childRel = rel === '' ? name : `${rel}/${name}`
-      const full = join(dir, name)
-      const st = lstatSync(full)
-      if (st.isSymbolicLink()) continue
-      if (isIgnored(rules, childRel, st.isDirectory())) continue
-      if (st.isDirectory()) walk(full, childRel, rules)
-      else if (st.isFile()) {
-        total += st.size
-        if (total > cap) {
-          throw new CodePackError(
-            `the code folder ${root} is over ${Math.round(cap / 1024 / 1024)} MB (node_modules, .git and .gitignore'd files are skipped): ` +
-              'move the graph and its modules into a smaller folder, or list big files in .gitignore',
-          )
-        }
-        files.push({path: childRel, mode: st.mode & 0o777, data: readFileSync(full)})
-      }
+  for (const path of files) {
+    const full = join(root, path)
+    const st = statSync(full)
+    total += st.size
+    if (total > cap) {
+      throw new CodePackError(
+        `the run's code for the workers is over ${Math.round(cap / 1024 / 1024)} MB (at ${path}): ` +
+          "the fn modules and what they import, and the graph's include globs, less .gitignore'd files; narrow include",
+      )
     }
+    entries.push({path, mode: st.mode & 0o777, data: readFileSync(full)})
   }
-  walk(root, '', [])
-  const bytes = gzipSync(serialize(files))
+  const bytes = gzipSync(serialize(entries))
   return {sha: createHash('sha256').update(bytes).digest('hex'), bytes, files: files.length, rawBytes: total}
 }
 
@@ -78,6 +69,10 @@ export function unpackInto(cacheRoot: string, sha: string, bytes: Buffer): strin
     const rel = normalize(f.path)
     if (isAbsolute(rel) || rel.startsWith('..')) throw new CodePackError(`refusing to unpack ${f.path}: outside the folder`)
     const out = join(tmp, rel)
+    if (f.data === undefined) {
+      mkdirSync(out, {recursive: true})
+      continue
+    }
     mkdirSync(dirname(out), {recursive: true})
     writeFileSync(out, f.data, {mode: f.mode})
   }

@@ -1,59 +1,69 @@
-// The simple part of .gitignore: one pattern a line, `*`/`?`/`**` globs, a trailing `/`
-// for folders, a leading `/` (or a `/` inside) to anchor at the file's folder. `!` lines
-// are not supported (ignored). node_modules and .git are always skipped.
+// .gitignore files as git reads them (the `ignore` package: globs, `!` negation, folder
+// patterns), from the top of the repository (the nearest folder above with a .git; else
+// the folder walked) down to each file's folder; a deeper file's verdict wins.
+// node_modules and .git are always skipped.
 import {existsSync, readFileSync} from 'node:fs'
-import {join} from 'node:path'
+import {basename, dirname, join, relative, sep} from 'node:path'
+import ignore, {type Ignore} from 'ignore'
 
-export interface IgnoreRule {
-  /** folder (relative to the packed root, '' for the root) the .gitignore lives in */
+export const ALWAYS_SKIPPED: ReadonlySet<string> = new Set(['node_modules', '.git'])
+
+interface Layer {
+  /** the folder of the .gitignore */
   readonly base: string
-  readonly re: RegExp
-  readonly dirOnly: boolean
-  readonly anchored: boolean
+  readonly rules: Ignore
 }
 
-export const ALWAYS_SKIPPED = new Set(['node_modules', '.git'])
-
-function globToRegExp(glob: string): RegExp {
-  let out = ''
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i]!
-    if (c === '*' && glob[i + 1] === '*') {
-      out += '.*'
-      i++
-      if (glob[i + 1] === '/') i++
-    } else if (c === '*') out += '[^/]*'
-    else if (c === '?') out += '[^/]'
-    else out += c.replace(/[.+^${}()|[\]\\]/g, '\\$&')
+/** the top of the git repository holding `dir`, or null */
+export function repositoryTop(dir: string): string | null {
+  for (let d = dir; ; d = dirname(d)) {
+    if (existsSync(join(d, '.git'))) return d
+    if (dirname(d) === d) return null
   }
-  return new RegExp(`^${out}$`)
 }
 
-export function readIgnoreFile(dir: string, base: string): IgnoreRule[] {
-  const file = join(dir, '.gitignore')
-  if (!existsSync(file)) return []
-  const rules: IgnoreRule[] = []
-  for (const raw of readFileSync(file, 'utf8').split('\n')) {
-    let line = raw.trim()
-    if (line === '' || line.startsWith('#') || line.startsWith('!')) continue
-    const dirOnly = line.endsWith('/')
-    if (dirOnly) line = line.slice(0, -1)
-    const anchored = line.includes('/')
-    if (line.startsWith('/')) line = line.slice(1)
-    rules.push({base, re: globToRegExp(line), dirOnly, anchored})
-  }
-  return rules
-}
+export class GitIgnores {
+  private readonly own = new Map<string, Layer | null>()
 
-/** `rel`: the path relative to the packed root, '/'-separated */
-export function isIgnored(rules: readonly IgnoreRule[], rel: string, isDir: boolean): boolean {
-  const name = rel.slice(rel.lastIndexOf('/') + 1)
-  if (ALWAYS_SKIPPED.has(name)) return true
-  for (const r of rules) {
-    if (r.dirOnly && !isDir) continue
-    if (r.base !== '' && !rel.startsWith(`${r.base}/`)) continue
-    const local = r.base === '' ? rel : rel.slice(r.base.length + 1)
-    if (r.anchored ? r.re.test(local) : r.re.test(name)) return true
+  /** `from`: the highest folder whose .gitignore counts */
+  constructor(private readonly from: string) {}
+
+  /** whether a file (or, with isDir, a folder) is ignored */
+  ignored(path: string, isDir: boolean): boolean {
+    if (ALWAYS_SKIPPED.has(basename(path))) return true
+    let verdict = false
+    for (const layer of this.layersOver(dirname(path))) {
+      const rel = relative(layer.base, path).split(sep).join('/')
+      const r = layer.rules.test(isDir ? `${rel}/` : rel)
+      if (r.ignored) verdict = true
+      else if (r.unignored) verdict = false
+    }
+    return verdict
   }
-  return false
+
+  /** the .gitignore layers from `from` down to dir (dir must be inside `from`) */
+  private layersOver(dir: string): Layer[] {
+    const dirs: string[] = []
+    for (let d = dir; ; d = dirname(d)) {
+      dirs.push(d)
+      if (d === this.from || dirname(d) === d) break
+    }
+    if (dirs.at(-1) !== this.from) return [] // outside: no rules of ours
+    const layers: Layer[] = []
+    for (let i = dirs.length - 1; i >= 0; i--) {
+      const layer = this.layerOf(dirs[i]!)
+      if (layer) layers.push(layer)
+    }
+    return layers
+  }
+
+  private layerOf(dir: string): Layer | null {
+    let layer = this.own.get(dir)
+    if (layer === undefined) {
+      const file = join(dir, '.gitignore')
+      layer = existsSync(file) ? {base: dir, rules: ignore().add(readFileSync(file, 'utf8'))} : null
+      this.own.set(dir, layer)
+    }
+    return layer
+  }
 }

@@ -1,6 +1,7 @@
 export {ClusterWorker, type ClusterWorkerOptions} from './cluster-worker.js'
 export {createClusterExecutor, type ClusterExecutorOptions} from './coordinator.js'
-export {prepareCluster, codeRootOf, type PreparedCluster} from './prepare.js'
+export {prepareCluster, type PreparedCluster} from './prepare.js'
+export {describeCode, type PackedCode} from './code-report.js'
 export {clusterStatus, clusterStatusWithin, formatClusterStatus, type ClusterStatus} from './status.js'
 export {connectChecked, ClusterConnectError} from './redis.js'
 export {parseClusterUrl, checkWorkerSecurity, redact, isLoopback, withPassword, PASSWORD_ENV, type ClusterUrl} from './url.js'

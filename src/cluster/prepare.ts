@@ -1,10 +1,12 @@
 // Before a cluster run starts: reach Redis, find the live workers, check that every task
-// fits at least one of them, and put the run's code folder into Redis once.
-import {dirname} from 'node:path'
+// fits at least one of them, and put the run's code (code-files.ts) into Redis once.
 import type {CompiledGraph} from '../graph/model.js'
 import type {Executor, ExecutorSink} from '../executor/types.js'
 import {UsageError} from '../runtime/flags.js'
-import {CodePackError, commonFolder, packFolder} from './code-pack.js'
+import {IncludeError, selectCode} from './code-files.js'
+import {CodePackError, packFiles} from './code-pack.js'
+import type {PackedCode} from './code-report.js'
+import {ImportError} from './imports.js'
 import {createClusterExecutor} from './coordinator.js'
 import {codeKey, RUN_TTL} from './keys.js'
 import {clusterCapacity, clusterFitProblems} from './needs.js'
@@ -17,7 +19,8 @@ export interface PreparedCluster {
   /** CPU slots for the scheduler: --num-cpus, else IN_FLIGHT × the sum over live workers */
   readonly numCpus: number
   readonly resources: Readonly<Record<string, number>>
-  readonly code: {readonly sha: string; readonly root: string; readonly files: number; readonly bytes: number}
+  /** what was packed for the workers (describeCode says it for the user) */
+  readonly code: PackedCode
   readonly makeExecutor: (sink: ExecutorSink) => Executor
   /**
    * settles (with the message) if Redis stops answering mid-run for LOST_AFTER_MS: the tasks
@@ -28,13 +31,6 @@ export interface PreparedCluster {
 
 /** tasks in flight per CPU slot of the cluster (queued in Redis beyond the slots) */
 export const IN_FLIGHT = 4
-
-/** the folder packed for the workers: the graph's, widened to hold every fn module */
-export function codeRootOf(graph: CompiledGraph): string {
-  const dirs = [graph.dir]
-  for (const t of graph.tasks) if (t.fn) dirs.push(dirname(t.fn.module))
-  return commonFolder(dirs)
-}
 
 /** Throws UsageError with a message for the user when the cluster cannot take the run. */
 export async function prepareCluster(
@@ -60,17 +56,17 @@ export async function prepareCluster(
     }
     const problems = clusterFitProblems(graph, workers)
     if (problems.length > 0) throw new UsageError(problems.join('\n'))
-    const root = codeRootOf(graph)
-    let pack
+    let code: PackedCode
     try {
-      pack = packFolder(root)
+      const chosen = await selectCode(graph)
+      const pack = packFiles(chosen.root, chosen.files, chosen.dirs)
+      code = {sha: pack.sha, root: chosen.root, files: pack.files, bytes: pack.bytes.length, rawBytes: pack.rawBytes, paths: chosen.files, missing: chosen.missing, unmatched: chosen.unmatched}
+      await redis.set(codeKey(pack.sha), pack.bytes, 'EX', RUN_TTL)
     } catch (error) {
-      if (error instanceof CodePackError) throw new UsageError(error.message)
+      if (error instanceof CodePackError || error instanceof IncludeError || error instanceof ImportError) throw new UsageError(error.message)
       throw error
     }
-    await redis.set(codeKey(pack.sha), pack.bytes, 'EX', RUN_TTL)
     const total = clusterCapacity(workers)
-    const code = {sha: pack.sha, root, files: pack.files, bytes: pack.bytes.length}
     let onLost!: (message: string) => void
     const lost = new Promise<string>((r) => (onLost = r))
     return {

@@ -609,6 +609,7 @@ export class Compiler {
       instanceByName,
       order: Object.freeze(topo),
       outputs: Object.freeze(outputs),
+      include: Object.freeze(Array.isArray(this.root.include) ? this.root.include.filter((g): g is string => typeof g === 'string') : []),
     })
   }
 }

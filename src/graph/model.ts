@@ -151,4 +151,6 @@ export interface CompiledGraph {
   readonly order: readonly number[]
   /** output task ids: `outputs`, or the tasks nothing depends on */
   readonly outputs: readonly string[]
+  /** `include`: more files for a cluster run's code pack, globs relative to `dir` */
+  readonly include?: readonly string[]
 }

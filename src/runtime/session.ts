@@ -71,8 +71,9 @@ export async function runSession(o: RunSessionOptions): Promise<number> {
     let clusterLost: Promise<string> | undefined
     const cluster = o.cluster ?? (o.env.RAYTS_CLUSTER || undefined)
     if (cluster) {
-      const {prepareCluster} = await import('../cluster/index.js')
+      const {prepareCluster, describeCode} = await import('../cluster/index.js')
       const prepared = await prepareCluster(cluster, compiled.graph, runId, {numCpus, resources})
+      if (!o.quiet) o.stderr.write(`${describeCode(prepared.code)}\n`)
       run = {numCpus: prepared.numCpus, resources: prepared.resources}
       deps = {makeExecutor: prepared.makeExecutor}
       clusterLost = prepared.lost
