@@ -6,5 +6,5 @@ import {rmSync} from 'node:fs'
 import {fileURLToPath} from 'node:url'
 
 rmSync(fileURLToPath(new URL('../oclif.manifest.json', import.meta.url)), {force: true})
-const {execute} = await import('@oclif/core')
-await execute({development: true, dir: import.meta.url})
+const {main} = await import('../src/cli/main.ts')
+await main(import.meta.url, true)

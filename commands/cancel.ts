@@ -1,11 +1,13 @@
-import {Args, Command} from '@oclif/core'
-import {getRun, handleError, killLeftovers, markEnded, openForCommand} from '../src/store/index.js'
+import {BaseCommand} from '../src/cli/base-command.js'
+import {runArg} from '../src/cli/flags.js'
+import {openForRun} from '../src/cli/open-run.js'
+import {getRun, killLeftovers, markEnded} from '../src/store/index.js'
 import {sameProcessAlive} from '../src/store/processes.js'
 import {sleep} from '../src/store/wait.js'
 
 const GRACE_MS = 3000
 
-export default class Cancel extends Command {
+export default class Cancel extends BaseCommand {
   static override summary = 'Stop a run'
   static override description = `Sends SIGTERM to the run's process, which cancels the run (every task and process it started is stopped) and records it as cancelled. Waits up to 3 s for that; then kills whatever the run recorded as still running, and the run process itself if it is still there. Stored results stay: \`rayts run --resume RUN\` continues it.`
 
@@ -14,12 +16,12 @@ export default class Cancel extends Command {
   ]
 
   static override args = {
-    run: Args.string({description: 'run id or last', required: true}),
+    run: runArg(),
   }
 
   async run(): Promise<void> {
     const {args} = await this.parse(Cancel)
-    const {store, runId} = openForCommand(this, args.run)
+    const {store, runId} = openForRun(args.run)
     try {
       const run = getRun(store, runId)!
       if (run.state !== 'running' && run.state !== 'submitted') {
@@ -38,8 +40,6 @@ export default class Cancel extends Command {
       killLeftovers(store, runId)
       markEnded(store, runId, 'cancelled')
       process.stderr.write(`run ${runId} is ${getRun(store, runId)!.state}\n`)
-    } catch (error) {
-      handleError(this, error)
     } finally {
       store.close()
     }

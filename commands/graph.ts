@@ -1,7 +1,10 @@
-import {Args, Command, Flags} from '@oclif/core'
+import {Flags} from '@oclif/core'
+import {BaseCommand} from '../src/cli/base-command.js'
+import {GraphError} from '../src/cli/errors.js'
+import {graphArg, setFlag} from '../src/cli/flags.js'
 import {compileGraphFile, draw, formatProblem, FORMATS} from '../src/graph/index.js'
 
-export default class Graph extends Command {
+export default class Graph extends BaseCommand {
   static override summary = 'Draw the compiled task graph (DOT, Mermaid or JSON)'
   static override description = `Compiles GRAPH and prints its DAG: one node per task instance, an edge from each dependency. DOT renders with Graphviz, Mermaid renders in GitHub markdown, JSON holds the resolved options too. A dynamic fan-out is drawn as one node, ID[*].
 
@@ -14,22 +17,18 @@ Exit codes: 0 ok, 2 the graph has problems (printed on stderr as FILE:LINE:COL: 
   ]
 
   static override args = {
-    graph: Args.string({description: 'graph file (YAML)', required: true}),
+    graph: graphArg(),
   }
 
   static override flags = {
     format: Flags.string({char: 'f', description: 'output format', options: [...FORMATS], default: 'dot'}),
-    set: Flags.string({description: 'override a graph value, PATH=VALUE (repeatable)', multiple: true, helpValue: 'tasks.id3.timeout=5s'}),
+    set: setFlag,
   }
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Graph)
     const r = compileGraphFile(args.graph, {set: flags.set ?? []})
-    if (!r.ok) {
-      for (const p of r.problems) process.stderr.write(formatProblem(p) + '\n')
-      this.exit(2)
-      return
-    }
+    if (!r.ok) throw new GraphError(r.problems.map((p) => formatProblem(p)))
     process.stdout.write(draw(r.graph, flags.format as (typeof FORMATS)[number]))
   }
 }

@@ -1,8 +1,9 @@
-import {Command, Flags} from '@oclif/core'
-import {countStates, handleError, listRuns, openStore, reconcileRuns} from '../src/store/index.js'
+import {BaseCommand} from '../src/cli/base-command.js'
+import {countFlag, jsonFlag} from '../src/cli/flags.js'
+import {countStates, listRuns, openStore, reconcileRuns} from '../src/store/index.js'
 import {countsText, localTime, runDurationMs, shortDuration, table} from '../src/store/print.js'
 
-export default class List extends Command {
+export default class List extends BaseCommand {
   static override summary = 'List runs, newest first'
   static override description = 'Every run recorded in $RAYTS_HOME (default ~/.rayts): id, graph, state, when it started, how long it ran, and its tasks by state. A run whose process died without ending it is shown as lost.'
 
@@ -12,8 +13,8 @@ export default class List extends Command {
   ]
 
   static override flags = {
-    json: Flags.boolean({description: 'print a JSON array of runs'}),
-    limit: Flags.integer({description: 'at most N runs', default: 100}),
+    json: jsonFlag('print a JSON array of runs'),
+    limit: countFlag({description: 'at most N runs', default: 100}),
   }
 
   async run(): Promise<void> {
@@ -44,8 +45,6 @@ export default class List extends Command {
           runs.map((r) => [r.id, r.graph, r.state, localTime(r.startedMs), shortDuration(r.durationMs), countsText(r.counts)]),
         ),
       )
-    } catch (error) {
-      handleError(this, error)
     } finally {
       store.close()
     }

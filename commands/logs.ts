@@ -1,9 +1,12 @@
-import {Args, Command, Flags} from '@oclif/core'
-import {getRun, handleError, openForCommand, parseRef, readLogs, resolveRef, UsageError} from '../src/store/index.js'
+import {Args} from '@oclif/core'
+import {BaseCommand} from '../src/cli/base-command.js'
+import {followFlag, jsonFlag, runArg} from '../src/cli/flags.js'
+import {openForRun} from '../src/cli/open-run.js'
+import {getRun, parseRef, readLogs, resolveRef, UsageError} from '../src/store/index.js'
 import {changeKey, sleep} from '../src/store/wait.js'
 import {reconcileRuns} from '../src/store/reconcile.js'
 
-export default class Logs extends Command {
+export default class Logs extends BaseCommand {
   static override summary = 'What the tasks of a run printed'
   static override description = 'Every line a task wrote to stdout or stderr, prefixed by its instance and attempt (`id1#1 | text`), in the order they arrived. REF limits it to one task or instance. --follow keeps printing until the run ends.'
 
@@ -13,18 +16,18 @@ export default class Logs extends Command {
   ]
 
   static override args = {
-    run: Args.string({description: 'run id or last', required: true}),
+    run: runArg(),
     ref: Args.string({description: 'a task ID or instance ID[i]', required: false}),
   }
 
   static override flags = {
-    follow: Flags.boolean({char: 'f', description: 'keep printing until the run ends'}),
-    json: Flags.boolean({description: 'one JSON object per line: {instance, attempt, stream, text}'}),
+    follow: followFlag('keep printing until the run ends'),
+    json: jsonFlag('one JSON object per line: {instance, attempt, stream, text}'),
   }
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Logs)
-    const {store, runId} = openForCommand(this, args.run)
+    const {store, runId} = openForRun(args.run)
     try {
       let names: readonly string[] | undefined
       if (args.ref) {
@@ -64,8 +67,6 @@ export default class Logs extends Command {
         }
       }
       print()
-    } catch (error) {
-      handleError(this, error)
     } finally {
       store.close()
     }

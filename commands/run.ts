@@ -1,9 +1,10 @@
-import {Args, Command, Flags} from '@oclif/core'
-import {parseDurationFlag, parsePositive, parseResources} from '../src/runtime/flags.js'
-import {handleError} from '../src/store/cli.js'
+import {Flags} from '@oclif/core'
+import {BaseCommand} from '../src/cli/base-command.js'
+import {optionalGraphArg, jsonFlag, numCpusFlag, numReturnsFlag, resourcesFlag, setFlag, timeoutFlag} from '../src/cli/flags.js'
+import {parsePositive, parseResources} from '../src/runtime/flags.js'
 import {runSession} from '../src/runtime/session.js'
 
-export default class Run extends Command {
+export default class Run extends BaseCommand {
   static override summary = 'Run a graph: stream the output tasks\' results as they finish'
   static override description = `Compiles GRAPH, runs its tasks on a pool of worker processes (fn tasks) and process groups (cmd tasks), and prints the results of its output tasks on stdout as they finish. Progress goes to stderr: a live view on a terminal, plain lines otherwise. Every run is recorded in $RAYTS_HOME (default ~/.rayts).
 
@@ -19,18 +20,18 @@ Exit codes: 0 success, 1 a task failed, 2 usage or graph error, 130 interrupted.
   ]
 
   static override args = {
-    graph: Args.string({description: 'graph file (YAML)', required: false}),
+    graph: optionalGraphArg('graph file (YAML); optional with --resume'),
   }
 
   static override flags = {
-    'num-cpus': Flags.string({description: 'CPU slots (fractions allowed); default: the machine\'s cores'}),
-    resources: Flags.string({description: 'other slots, name=N,...', helpValue: 'gpu=1,mem=4'}),
-    set: Flags.string({description: 'override a graph value, PATH=VALUE (repeatable)', multiple: true, helpValue: 'tasks.id3.timeout=5s'}),
+    'num-cpus': numCpusFlag,
+    resources: resourcesFlag,
+    set: setFlag,
     timeline: Flags.string({description: 'write a Chrome trace of the run to FILE (.html: a Gantt chart)', helpValue: 'FILE'}),
     'fail-fast': Flags.boolean({description: 'cancel the rest when a task fails for good'}),
-    'num-returns': Flags.integer({description: 'print results in batches of N (the ray.wait loop)'}),
-    timeout: Flags.string({description: 'with batches: print what is ready after D since the last batch', helpValue: 'D'}),
-    json: Flags.boolean({description: 'one JSON object per result (or batch) on stdout, nothing else there'}),
+    'num-returns': numReturnsFlag('print results in batches of N (the ray.wait loop)'),
+    timeout: timeoutFlag('with batches: print what is ready after D since the last batch'),
+    json: jsonFlag('one JSON object per result (or batch) on stdout, nothing else there'),
     color: Flags.boolean({description: 'colour (off for NO_COLOR, TERM=dumb)', allowNo: true, default: true}),
     resume: Flags.string({description: 'continue a lost, failed or cancelled run (id or last)', helpValue: 'RUN'}),
     cluster: Flags.string({description: 'run the tasks on the workers of this Redis (default: $RAYTS_CLUSTER)', helpValue: 'URL'}),
@@ -40,31 +41,25 @@ Exit codes: 0 success, 1 a task failed, 2 usage or graph error, 130 interrupted.
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Run)
-    let code: number
-    try {
-      const numCpus = flags['num-cpus'] === undefined ? undefined : parsePositive('num-cpus', Number(flags['num-cpus']))
-      code = await runSession({
-        graphFile: args.graph,
-        set: flags.set ?? [],
-        numCpus,
-        resources: parseResources(flags.resources),
-        failFast: flags['fail-fast'],
-        timeline: flags.timeline,
-        numReturns: parsePositive('num-returns', flags['num-returns']),
-        timeoutSeconds: parseDurationFlag('timeout', flags.timeout),
-        json: flags.json,
-        color: flags.color,
-        resume: flags.resume,
-        runId: flags['run-id'],
-        quiet: flags.quiet,
-        stdout: process.stdout,
-        stderr: process.stderr,
-        env: process.env,
-        cluster: flags.cluster,
-      })
-    } catch (error) {
-      handleError(this, error)
-    }
+    const code = await runSession({
+      graphFile: args.graph,
+      set: flags.set ?? [],
+      numCpus: flags['num-cpus'],
+      resources: parseResources(flags.resources),
+      failFast: flags['fail-fast'],
+      timeline: flags.timeline,
+      numReturns: parsePositive('num-returns', flags['num-returns']),
+      timeoutSeconds: flags.timeout,
+      json: flags.json,
+      color: flags.color,
+      resume: flags.resume,
+      runId: flags['run-id'],
+      quiet: flags.quiet,
+      stdout: process.stdout,
+      stderr: process.stderr,
+      env: process.env,
+      cluster: flags.cluster,
+    })
     if (code !== 0) this.exit(code)
   }
 }

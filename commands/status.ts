@@ -1,9 +1,12 @@
-import {Args, Command, Flags} from '@oclif/core'
+import {Args} from '@oclif/core'
+import {BaseCommand} from '../src/cli/base-command.js'
+import {jsonFlag} from '../src/cli/flags.js'
+import {openForRun} from '../src/cli/open-run.js'
 import {nowMicros} from '../src/runtime/clock.js'
-import {countStates, getRun, handleError, listInstances, openForCommand} from '../src/store/index.js'
+import {countStates, getRun, listInstances} from '../src/store/index.js'
 import {countsText, localTime, runDurationMs, shortDuration, table} from '../src/store/print.js'
 
-export default class Status extends Command {
+export default class Status extends BaseCommand {
   static override summary = 'State of a run and of each of its tasks'
   static override description = `The run's state (submitted, running, succeeded, failed, cancelled, or lost when its process died without ending it) and a table like \`ray list tasks\`: instance, attempt, state, worker pid, duration, error; then the counts by state.`
 
@@ -17,12 +20,12 @@ export default class Status extends Command {
   }
 
   static override flags = {
-    json: Flags.boolean({description: 'print the run, its counts and its instances as JSON'}),
+    json: jsonFlag('print the run, its counts and its instances as JSON'),
   }
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Status)
-    const {store, runId} = openForCommand(this, args.run)
+    const {store, runId} = openForRun(args.run)
     try {
       const run = getRun(store, runId)!
       const counts = countStates(store, runId)
@@ -62,8 +65,6 @@ export default class Status extends Command {
       )
       this.log('')
       this.log(countsText(counts))
-    } catch (error) {
-      handleError(this, error)
     } finally {
       store.close()
     }

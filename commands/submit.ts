@@ -1,8 +1,10 @@
-import {Args, Command, Flags} from '@oclif/core'
-import {parsePositive, parseResources} from '../src/runtime/flags.js'
-import {cliLauncher, handleError, openStore, submitRun} from '../src/store/index.js'
+import {Flags} from '@oclif/core'
+import {BaseCommand} from '../src/cli/base-command.js'
+import {optionalGraphArg, numCpusFlag, resourcesFlag, setFlag} from '../src/cli/flags.js'
+import {cliLauncher, submitRun} from '../src/cli/submit.js'
+import {openStore} from '../src/store/index.js'
 
-export default class Submit extends Command {
+export default class Submit extends BaseCommand {
   static override summary = 'Start a run in the background; print its run id'
   static override description = `Checks that GRAPH compiles, records the run as submitted in $RAYTS_HOME and starts \`rayts run\` in a detached process of its own: the run survives the terminal. Prints the run id alone on stdout and exits at once. Follow it with wait, get, status, logs; stop it with cancel.
 
@@ -15,13 +17,13 @@ Exit codes: 0 submitted, 2 usage or graph error.`
   ]
 
   static override args = {
-    graph: Args.string({description: 'graph file (YAML); optional with --resume', required: false}),
+    graph: optionalGraphArg('graph file (YAML); optional with --resume'),
   }
 
   static override flags = {
-    'num-cpus': Flags.string({description: 'CPU slots (fractions allowed); default: the machine\'s cores'}),
-    resources: Flags.string({description: 'other slots, name=N,...', helpValue: 'gpu=1,mem=4'}),
-    set: Flags.string({description: 'override a graph value, PATH=VALUE (repeatable)', multiple: true, helpValue: 'tasks.id3.timeout=5s'}),
+    'num-cpus': numCpusFlag,
+    resources: resourcesFlag,
+    set: setFlag,
     timeline: Flags.string({description: 'write a Chrome trace of the run to FILE when it ends', helpValue: 'FILE'}),
     'fail-fast': Flags.boolean({description: 'cancel the rest when a task fails for good'}),
     resume: Flags.string({description: 'continue a lost, failed or cancelled run (id or last)', helpValue: 'RUN'}),
@@ -30,18 +32,16 @@ Exit codes: 0 submitted, 2 usage or graph error.`
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Submit)
+    // the detached run reads it from its environment (kept out of its argv: it may hold a password)
+    if (flags.cluster !== undefined) process.env.RAYTS_CLUSTER = flags.cluster
     const store = openStore()
     try {
-      if (flags['num-cpus'] !== undefined) parsePositive('num-cpus', Number(flags['num-cpus']))
-      parseResources(flags.resources)
-      // the detached run reads it from its environment (kept out of its argv: it may hold a password)
-      if (flags.cluster !== undefined) process.env.RAYTS_CLUSTER = flags.cluster
       const {runId} = submitRun(
         store,
         {
           graphFile: args.graph,
           set: flags.set ?? [],
-          numCpus: flags['num-cpus'],
+          numCpus: flags['num-cpus'] === undefined ? undefined : String(flags['num-cpus']),
           resources: flags.resources,
           failFast: flags['fail-fast'],
           timeline: flags.timeline,
@@ -50,8 +50,6 @@ Exit codes: 0 submitted, 2 usage or graph error.`
         cliLauncher(this.config.root),
       )
       this.log(runId)
-    } catch (error) {
-      handleError(this, error)
     } finally {
       store.close()
     }

@@ -1,8 +1,10 @@
-import {Args, Command, Flags} from '@oclif/core'
+import {Flags} from '@oclif/core'
+import {BaseCommand} from '../src/cli/base-command.js'
+import {jsonFlag, runArg} from '../src/cli/flags.js'
 import {UsageError} from '../src/runtime/flags.js'
 import {formatForFile, type TimelineFormat, writeTimeline} from '../src/trace/index.js'
 
-export default class Timeline extends Command {
+export default class Timeline extends BaseCommand {
   static override summary = 'Write the timeline of a run: a Chrome trace (Perfetto, chrome://tracing) or an HTML Gantt chart'
   static override description = `Reads RUN's events from the store and writes its timeline to FILE: a Chrome Trace Event Format file (JSON object form) to open in https://ui.perfetto.dev or chrome://tracing, or (--format html, or a FILE ending in .html) one self-contained HTML page with a Gantt chart. One thread per worker process and per command slot, a span per attempt coloured by outcome, scheduler waits, crashes, timeouts, retries and worker recycling as instants, and arrows along the dependency edges. See docs/timeline.md.
 
@@ -18,13 +20,13 @@ Exit codes: 0 written, 1 the file could not be written, 2 usage error or unknown
   ]
 
   static override args = {
-    run: Args.string({description: 'run id, or last', required: true}),
+    run: runArg(),
   }
 
   static override flags = {
     output: Flags.string({char: 'o', description: 'file to write', required: true, helpValue: 'FILE'}),
-    format: Flags.string({description: 'json (Chrome trace) or html (Gantt chart); default: from the extension', options: ['json', 'html']}),
-    json: Flags.boolean({description: 'print {file, format, events, traceEvents, spans} as JSON on stdout'}),
+    format: Flags.string({char: 'f', description: 'json (Chrome trace) or html (Gantt chart); default: from the extension', options: ['json', 'html']}),
+    json: jsonFlag('print {file, format, events, traceEvents, spans} as JSON on stdout'),
   }
 
   async run(): Promise<void> {
@@ -42,19 +44,10 @@ Exit codes: 0 written, 1 the file could not be written, 2 usage error or unknown
       } catch (error) {
         return this.fail(`cannot write ${flags.output}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, 1)
       }
-    } catch (error) {
-      if (error instanceof UsageError) return this.fail(error.message, 2)
-      throw error
     } finally {
       store.close()
     }
     if (flags.json) process.stdout.write(`${JSON.stringify(written)}\n`)
     else process.stdout.write(`${written.file}: ${written.format} timeline of ${written.spans} attempt${written.spans === 1 ? '' : 's'} (${written.traceEvents} trace events)\n`)
-  }
-
-  /** a message on stderr and an exit code, without a stack trace */
-  private fail(message: string, code: number): never {
-    process.stderr.write(`rayts timeline: ${message}\n`)
-    return this.exit(code)
   }
 }

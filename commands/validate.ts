@@ -1,7 +1,8 @@
-import {Args, Command, Flags} from '@oclif/core'
+import {BaseCommand} from '../src/cli/base-command.js'
+import {graphArg, jsonFlag, setFlag} from '../src/cli/flags.js'
 import {compileGraphFile, formatProblem, displayPath, type Problem} from '../src/graph/index.js'
 
-export default class Validate extends Command {
+export default class Validate extends BaseCommand {
   static override summary = 'Check graph files without running them'
   static override description = `Parses, validates and compiles each GRAPH. Prints one line per file on stdout, and every problem on stderr as FILE:LINE:COL: message.
 
@@ -17,12 +18,12 @@ Exit codes: 0 every file is valid, 2 a file has problems.`
   static override strict = false
 
   static override args = {
-    graph: Args.string({description: 'graph file(s) (YAML)', required: true}),
+    graph: graphArg('graph file(s) (YAML)'),
   }
 
   static override flags = {
-    set: Flags.string({description: 'override a graph value, PATH=VALUE (repeatable)', multiple: true, helpValue: 'tasks.id3.timeout=5s'}),
-    json: Flags.boolean({description: 'a JSON array of {file, ok, tasks, instances, problems} on stdout'}),
+    set: setFlag,
+    json: jsonFlag('a JSON array of {file, ok, tasks, instances, problems} on stdout'),
   }
 
   async run(): Promise<void> {

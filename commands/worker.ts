@@ -1,8 +1,9 @@
-import {Command, Flags} from '@oclif/core'
+import {Flags} from '@oclif/core'
+import {BaseCommand} from '../src/cli/base-command.js'
 import {availableParallelism} from 'node:os'
 import {parsePositive, parseResources, UsageError} from '../src/runtime/flags.js'
 
-export default class WorkerCommand extends Command {
+export default class WorkerCommand extends BaseCommand {
   static override summary = 'Join a cluster: run tasks from a Redis queue on this machine'
   static override description = `Connects to the Redis at --redis, publishes a heartbeat with its capacity (CPU slots and named resources), and runs the tasks that cluster runs (\`rayts run GRAPH --cluster URL\`) queue, on its own pool of worker processes. The run's code folder is fetched from Redis once per run into $RAYTS_HOME/cluster-cache.
 
@@ -37,7 +38,7 @@ A worker executes whatever the queue hands it: it refuses a Redis without a pass
       const caps = Object.entries({cpu: numCpus, ...resources}).map(([k, v]) => `${k}=${v}`).join(',')
       process.stderr.write(`rayts worker ${worker.name} joined ${redact(url.url)} (${caps}); Ctrl-C to leave\n`)
     } catch (error) {
-      if (error instanceof UsageError || error instanceof ClusterConnectError) this.fail(error.message)
+      if (error instanceof UsageError || error instanceof ClusterConnectError) this.fail(error.message, 2)
       throw error
     }
     await new Promise<void>((resolve) => {
@@ -48,11 +49,5 @@ A worker executes whatever the queue hands it: it refuses a Redis without a pass
       process.once('SIGINT', leave)
       process.once('SIGTERM', leave)
     })
-  }
-
-  /** a user error: the message alone on stderr (oclif's this.error adds a stack in dev mode), exit 2 */
-  private fail(message: string): never {
-    process.stderr.write(`Error: ${message}\n`)
-    return this.exit(2)
   }
 }

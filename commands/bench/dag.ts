@@ -1,10 +1,11 @@
-import {Command, Flags} from '@oclif/core'
+import {Flags} from '@oclif/core'
+import {BaseCommand} from '../../src/cli/base-command.js'
 import {availableParallelism} from 'node:os'
 import {benchDag, defaultDagOptions, parseShapes} from '../../src/bench/dag.js'
 import {formatDag} from '../../src/bench/dag-format.js'
 import {parseSizes} from '../../src/bench/granularity-work.js'
 
-export default class BenchDag extends Command {
+export default class BenchDag extends BaseCommand {
   static override summary = 'Scale: no-op graphs of 1k, 10k, 100k tasks, wide, deep and fan-in'
   static override description = `Runs graphs of no-op fn tasks in three shapes: wide (independent tasks), deep (a chain, each task fed the previous result) and fan-in (a binary reduction tree over n/2 leaves). Each graph is compiled and run in a fresh process, so its peak RSS is its own. Reports wall time, compile time, scheduler time per task (CPU time of the rayts process during the run / tasks) and peak RSS.`
 
@@ -30,7 +31,7 @@ export default class BenchDag extends Command {
       sizes = parseSizes(flags.sizes)
       shapes = parseShapes(flags.shapes)
     } catch (error) {
-      this.error((error as Error).message, {exit: 2})
+      this.fail((error as Error).message, 2)
     }
     const progress = flags.json ? undefined : (line: string) => process.stderr.write(`… ${line}\n`)
     const report = await benchDag({sizes, shapes, numCpus: flags['num-cpus'], cpuProfDir: flags['cpu-prof']}, progress)

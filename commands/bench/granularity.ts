@@ -1,11 +1,12 @@
-import {Command, Flags} from '@oclif/core'
+import {Flags} from '@oclif/core'
+import {BaseCommand} from '../../src/cli/base-command.js'
 import {availableParallelism} from 'node:os'
 import {benchGranularity, defaultGranularityOptions} from '../../src/bench/granularity.js'
 import {formatGranularity, granularityChart, machineLine} from '../../src/bench/granularity-format.js'
 import {parseSizes} from '../../src/bench/granularity-work.js'
 import {plotFormatOf, renderTextPlot, writePlot} from '../../src/bench/plot/index.js'
 
-export default class BenchGranularity extends Command {
+export default class BenchGranularity extends BaseCommand {
   static override summary = "Task granularity: make_array(n) run locally vs. as rayts tasks (Ray's lesson)"
   static override description = `Times --trials calls of make_array(n) (n standard-normal numbers as a Float64Array) in a loop in this process ("local"), and as --trials rayts tasks on a warm worker pool whose results come back to this process ("remote"), for each n. Prints the table, the n from which the tasks are faster, and a log-log chart; --plot writes the chart as SVG or HTML.`
 
@@ -25,13 +26,13 @@ export default class BenchGranularity extends Command {
 
   async run(): Promise<void> {
     const {flags} = await this.parse(BenchGranularity)
-    if (flags.plot && !plotFormatOf(flags.plot)) this.error(`--plot ${flags.plot}: the file must end in .svg or .html`, {exit: 2})
+    if (flags.plot && !plotFormatOf(flags.plot)) this.fail(`--plot ${flags.plot}: the file must end in .svg or .html`, 2)
     let sizes = defaultGranularityOptions.sizes
     if (flags.sizes !== undefined) {
       try {
         sizes = parseSizes(flags.sizes)
       } catch (error) {
-        this.error(`--sizes: ${(error as Error).message}`, {exit: 2})
+        this.fail(`--sizes: ${(error as Error).message}`, 2)
       }
     }
     const progress = flags.json ? undefined : (line: string) => process.stderr.write(`… ${line}\n`)

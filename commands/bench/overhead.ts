@@ -1,8 +1,9 @@
-import {Command, Flags} from '@oclif/core'
+import {Flags} from '@oclif/core'
+import {BaseCommand} from '../../src/cli/base-command.js'
 import {availableParallelism} from 'node:os'
 import {benchOverhead, defaultOverheadOptions, formatOverhead} from '../../src/bench/overhead.js'
 
-export default class BenchOverhead extends Command {
+export default class BenchOverhead extends BaseCommand {
   static override summary = 'Per-task overhead of no-op fn and cmd tasks, beside the floors'
   static override description = `Runs no-op fn tasks all at once (tasks/s), one at a time in a chain (latency p50, p99), and \`true\` commands (tasks/s), each beside the floor measured in the same run: a raw fork IPC round trip and a bare spawn loop at the same concurrency. The figures are end to end: a run of N tasks minus the run of a 1-task graph. Last, the live UI's cost: the tasks/s of a no-op run with the Ink UI drawing to a terminal, as a share of the tasks/s without it.`
 

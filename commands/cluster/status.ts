@@ -1,7 +1,8 @@
-import {Command, Flags} from '@oclif/core'
+import {Flags} from '@oclif/core'
+import {BaseCommand} from '../../src/cli/base-command.js'
 import {UsageError} from '../../src/runtime/flags.js'
 
-export default class ClusterStatusCommand extends Command {
+export default class ClusterStatusCommand extends BaseCommand {
   static override summary = 'Show a cluster\'s workers, capacity in use, queue depth and tasks/s'
   static override examples = [
     '<%= config.bin %> cluster status --redis redis://:secret@127.0.0.1:6379',
@@ -26,14 +27,8 @@ export default class ClusterStatusCommand extends Command {
         redis.disconnect()
       }
     } catch (error) {
-      if (error instanceof UsageError || error instanceof ClusterConnectError) this.fail(error.message)
+      if (error instanceof UsageError || error instanceof ClusterConnectError) this.fail(error.message, 2)
       throw error
     }
-  }
-
-  /** a user error: the message alone on stderr (oclif's this.error adds a stack in dev mode), exit 2 */
-  private fail(message: string): never {
-    process.stderr.write(`Error: ${message}\n`)
-    return this.exit(2)
   }
 }

@@ -62,7 +62,7 @@ test.serial('run --timeline, then timeline last -o json/html, the same spans', (
 test.serial('unknown runs and unwritable files: a message, no stack, exit codes 2 and 1', (t) => {
   const unknown = rayts('timeline', 'nosuchrun', '-o', join(tmp, 'x.json'))
   t.is(unknown.status, 2)
-  t.regex(unknown.stderr, /rayts timeline: no run nosuchrun/)
+  t.regex(unknown.stderr, /^Error: no run nosuchrun/)
   t.notRegex(unknown.stderr, /\n\s+at /)
   const bad = rayts('timeline', 'last', '-o', join(tmp, 'no/such/dir/x.json'))
   if (bad.stderr.includes('no runs yet')) {

@@ -5,11 +5,13 @@ import {existsSync} from 'node:fs'
 import {hostname} from 'node:os'
 import {resolve} from 'node:path'
 import {compileGraphFile, formatProblem} from '../graph/index.js'
-import type {Store} from './db.js'
-import {newRunId, UsageError} from './ids.js'
-import {processStartTime} from './processes.js'
-import {reconcileRuns} from './reconcile.js'
-import {getRun, resolveRunId} from './runs.js'
+import {UsageError} from '../runtime/flags.js'
+import type {Store} from '../store/db.js'
+import {newRunId} from '../store/ids.js'
+import {processStartTime} from '../store/processes.js'
+import {reconcileRuns} from '../store/reconcile.js'
+import {getRun, resolveRunId} from '../store/runs.js'
+import {GraphError} from './errors.js'
 
 export interface SubmitRequest {
   /** required unless `resume` */
@@ -47,13 +49,6 @@ export function cliLauncher(root: string): Launcher {
 export function graphProblems(graphFile: string, set: readonly string[]): string[] {
   const compiled = compileGraphFile(graphFile, {set: [...set]})
   return compiled.ok ? [] : compiled.problems.map((p) => formatProblem(p))
-}
-
-export class GraphError extends Error {
-  constructor(readonly problems: readonly string[]) {
-    super(problems.join('\n'))
-    this.name = 'GraphError'
-  }
 }
 
 export interface Submitted {

@@ -1,0 +1,73 @@
+// The one error path of the command line: which errors are the user's (reported as one
+// `Error: message` line, no stack, with a documented exit code) and how they are printed.
+import {Errors} from '@oclif/core'
+import {ExitCode} from '../runtime/exit-codes.js'
+import {UsageError} from '../runtime/flags.js'
+import {storeFile} from '../store/db.js'
+import {storeErrorFrom} from '../store/errors.js'
+import {raytsHome} from '../store/home.js'
+
+/** A graph that does not compile: its problems, one `FILE:LINE:COL: message` each. */
+export class GraphError extends Error {
+  override name = 'GraphError'
+  constructor(readonly problems: readonly string[]) {
+    super(problems.join('\n'))
+  }
+}
+
+/** A user error with its exit code (timeouts: 3, a failed task: 1). */
+export class ExitWith extends Error {
+  override name = 'ExitWith'
+  constructor(
+    message: string,
+    readonly exitCode: number,
+  ) {
+    super(message)
+  }
+}
+
+export interface UserError {
+  /** printed after `Error: `; empty for errors already printed in full (graph problems) */
+  readonly message: string
+  readonly lines: readonly string[]
+  readonly exit: number
+}
+
+/** oclif's parse errors end with this; the command name is more use to the reader. */
+const SEE_HELP = /\s*See more help with --help\s*$/
+/** oclif's note on `multiple` flags, wrong for ours (they take one value each). */
+const MULTIPLE_NOTE = /\n\nNote: --[\s\S]*$/
+
+/**
+ * The user error `error` is, or null for a bug (reported by oclif with its stack). `command`
+ * names the command for the `--help` hint.
+ */
+export function userErrorOf(error: unknown, command?: string): UserError | null {
+  if (error instanceof Errors.ExitError) return null
+  const help = command ? `See: rayts ${command.replaceAll(':', ' ')} --help` : 'See: rayts help'
+  if (error instanceof GraphError) return {message: '', lines: error.problems, exit: ExitCode.Usage}
+  // a flag's own parse error (ours are UsageErrors) comes wrapped by oclif: unwrap it
+  if (error instanceof UsageError) return {message: flagParseMessage(error.message), lines: [], exit: ExitCode.Usage}
+  if (error instanceof ExitWith) return {message: error.message, lines: [], exit: error.exitCode}
+  const store = storeErrorFrom(error, raytsHome(), storeFile())
+  if (store) return {message: store.message, lines: [], exit: ExitCode.Usage}
+  if (error instanceof Errors.CLIError) {
+    const message = flagParseMessage(error.message).replace(MULTIPLE_NOTE, '').replace(SEE_HELP, '')
+    const exit = error.oclif?.exit ?? ExitCode.Usage
+    return {message, lines: exit === ExitCode.Usage ? [help] : [], exit}
+  }
+  return null
+}
+
+/** `Parsing --timeout \n\tbad value…` (oclif's wrapping of a flag's parse error) → `--timeout: bad value…` */
+function flagParseMessage(message: string): string {
+  const m = /^Parsing (--\S+) \n\t([\s\S]*)$/.exec(message)
+  if (!m) return message
+  const inner = m[2]!.replace(SEE_HELP, '')
+  return inner.startsWith(m[1]!) ? inner : `${m[1]}: ${inner}`
+}
+
+/** The text a user error prints on stderr. */
+export function formatUserError(e: UserError): string {
+  return [...(e.message ? [`Error: ${e.message}`] : []), ...e.lines].join('\n') + '\n'
+}

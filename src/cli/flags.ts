@@ -1,0 +1,69 @@
+// Flags and args that several commands take, defined once: the same name, short letter,
+// help text and validation everywhere. Short letters: -n --num-returns, -t --timeout,
+// -f --follow (--format where there is no --follow), -o --output.
+// A repeatable flag takes one value per use (`--set A --set B`), so it never swallows
+// the GRAPH argument that follows it.
+import {Args, Flags} from '@oclif/core'
+import {parseDuration} from '../graph/duration.js'
+import {parseResources, UsageError} from '../runtime/flags.js'
+
+const DURATION_HELP = 'seconds, or 500ms, 2.5s, 1m, 1h'
+
+/** A duration in seconds. */
+export const durationFlag = Flags.custom<number>({
+  helpValue: 'D',
+  parse: async (input) => {
+    const seconds = parseDuration(input)
+    if (seconds === undefined) throw new UsageError(`expected a duration (${DURATION_HELP}), got "${input}"`)
+    return seconds
+  },
+})
+
+/** A number greater than 0 (fractions allowed). */
+export const positiveFlag = Flags.custom<number>({
+  helpValue: 'N',
+  parse: async (input) => {
+    const n = Number(input)
+    if (input.trim() === '' || !(n > 0) || !Number.isFinite(n)) throw new UsageError(`expected a number greater than 0, got "${input}"`)
+    return n
+  },
+})
+
+/** An integer greater than 0. */
+export const countFlag = Flags.custom<number>({
+  helpValue: 'N',
+  parse: async (input) => {
+    const n = Number(input)
+    if (!/^\s*\d+\s*$/.test(input) || !(n > 0)) throw new UsageError(`expected a whole number greater than 0, got "${input}"`)
+    return n
+  },
+})
+
+export const setFlag = Flags.string({
+  description: 'override a graph value, PATH=VALUE (repeat the flag for more)',
+  multiple: true,
+  multipleNonGreedy: true,
+  helpValue: 'tasks.id3.timeout=5s',
+})
+
+export const numCpusFlag = positiveFlag({description: "CPU slots (fractions allowed); default: the machine's cores"})
+
+/** `gpu=1,mem=4`, checked here; parseResources turns it into {gpu: 1, mem: 4}. */
+export const resourcesFlag = Flags.custom<string>({
+  description: 'other slots, name=N,...',
+  helpValue: 'gpu=1,mem=4',
+  parse: async (input) => {
+    parseResources(input)
+    return input
+  },
+})()
+
+export const jsonFlag = (description: string) => Flags.boolean({description})
+export const followFlag = (description: string) => Flags.boolean({char: 'f', description})
+/** Any whole number: `wait` reports N <= 0 in Ray's words, `run` in its own. */
+export const numReturnsFlag = (description: string) => Flags.integer({char: 'n', description, helpValue: 'N'})
+export const timeoutFlag = (description: string) => durationFlag({char: 't', description})
+
+export const runArg = (description = 'run id or last') => Args.string({description, required: true})
+export const graphArg = (description = 'graph file (YAML)') => Args.string({description, required: true})
+export const optionalGraphArg = (description: string) => Args.string({description, required: false})

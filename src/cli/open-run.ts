@@ -1,0 +1,57 @@
+// What the run commands share: opening the store (and reconciling lost runs first),
+// telling a graph file from a run id, and the wait-until-resolvable step.
+import {existsSync, statSync} from 'node:fs'
+import {UsageError} from '../runtime/flags.js'
+import {openStore, type Store} from '../store/db.js'
+import {reconcileRuns} from '../store/reconcile.js'
+import {parseRef, type ResolvedRef} from '../store/refs.js'
+import {getRun, resolveRunId} from '../store/runs.js'
+import {changeKey, sleep, tryResolve} from '../store/wait.js'
+
+/** Open the store, mark lost runs (and kill their leftovers), resolve RUN. */
+export function openForRun(runRef: string): {store: Store; runId: string} {
+  const store = openStore()
+  try {
+    reconcileRuns(store)
+    return {store, runId: resolveRunId(store, runRef)}
+  } catch (error) {
+    store.close()
+    throw error
+  }
+}
+
+/** RUN given as a graph file: an existing file, or a name ending in .yaml/.yml. */
+export function looksLikeGraphFile(arg: string): boolean {
+  if (/\.ya?ml$/i.test(arg)) return true
+  try {
+    return existsSync(arg) && statSync(arg).isFile()
+  } catch {
+    return false
+  }
+}
+
+/**
+ * Wait until `refs` (or, when empty, the run's outputs) can be resolved: the run has
+ * started. Returns null when `deadline` (ms since epoch) passes first.
+ */
+export async function waitResolved(store: Store, runId: string, refs: readonly string[], deadline: number): Promise<ResolvedRef[] | null> {
+  for (const r of refs) parseRef(r)
+  let last = ''
+  let lastReconcile = 0
+  for (;;) {
+    if (Date.now() - lastReconcile > 1000) {
+      lastReconcile = Date.now()
+      reconcileRuns(store, runId)
+    }
+    const key = changeKey(store)
+    if (key !== last) {
+      last = key
+      const run = getRun(store, runId)
+      if (!run) throw new UsageError(`no run ${runId}`)
+      const resolved = tryResolve(store, run, refs)
+      if (resolved) return resolved
+    }
+    if (Date.now() >= deadline) return null
+    await sleep(Math.min(20, deadline - Date.now()))
+  }
+}
