@@ -1,12 +1,22 @@
-// Task modules, imported once per worker. TypeScript modules load through tsx, whose loader
-// is registered only when the first .ts/.mts module is needed (it costs ~100 ms).
+// Task modules, imported once per worker. TypeScript modules load through ts-hooks.ts,
+// registered only when the first .ts/.mts module is needed: esbuild's output, cached by
+// content under $RAYTS_HOME/cache/ts, so a fresh worker reads a file instead of loading tsx.
+import {createRequire, register} from 'node:module'
+import {join} from 'node:path'
 import {pathToFileURL} from 'node:url'
+import {raytsHome} from '../../store/home.js'
+import type {TsHooksData} from './ts-hooks.js'
 
 type Fn = (...args: unknown[]) => unknown
 
 const modules = new Map<string, Promise<Record<string, unknown>>>()
 const functions = new Map<string, Fn>()
-let tsxReady: Promise<void> | null = null
+let tsHooks = false
+
+/** where transformed TypeScript modules are kept */
+export function tsCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  return join(raytsHome(env), 'cache', 'ts')
+}
 
 /** the cached function, or undefined when it has not been loaded yet */
 export function cachedFunction(key: string): Fn | undefined {
@@ -25,10 +35,8 @@ export async function loadFunction(key: string, file: string, name: string): Pro
 function loadModule(file: string): Promise<Record<string, unknown>> {
   let mod = modules.get(file)
   if (!mod) {
-    mod = (async () => {
-      if (/\.[cm]?tsx?$/.test(file)) await registerTsx()
-      return (await import(pathToFileURL(file).href)) as Record<string, unknown>
-    })()
+    if (/\.m?ts$/.test(file)) registerTsHooks()
+    mod = import(pathToFileURL(file).href) as Promise<Record<string, unknown>>
     modules.set(file, mod)
     // a failed import is retried by the next job rather than cached
     mod.catch(() => modules.delete(file))
@@ -36,11 +44,18 @@ function loadModule(file: string): Promise<Record<string, unknown>> {
   return mod
 }
 
-function registerTsx(): Promise<void> {
-  // A worker started from the sources already runs under `--import tsx`.
-  if (import.meta.url.endsWith('.ts')) return Promise.resolve()
-  tsxReady ??= import('tsx/esm/api').then(({register}) => {
-    register()
-  })
-  return tsxReady
+function registerTsHooks(): void {
+  if (tsHooks) return
+  tsHooks = true
+  // esbuild is tsx's: rayts depends on tsx
+  const fromTsx = createRequire(createRequire(import.meta.url).resolve('tsx/package.json'))
+  const data: TsHooksData = {
+    dir: tsCacheDir(),
+    esbuild: pathToFileURL(fromTsx.resolve('esbuild')).href,
+    version: (fromTsx('esbuild/package.json') as {version: string}).version,
+  }
+  // from the sources the hooks file is .ts, loaded by the tsx this worker runs under
+  const hooks = new URL(import.meta.url.endsWith('.ts') ? './ts-hooks.ts' : './ts-hooks.js', import.meta.url)
+  register(hooks, {data})
+  process.setSourceMapsEnabled(true)
 }
