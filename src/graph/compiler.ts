@@ -129,6 +129,7 @@ export class Compiler {
       }
       const mod = own ?? top
       const exp = typeof f.export === 'string' ? f.export : name
+      if (f.export instanceof Tagged || f.module instanceof Tagged) continue // reported as a misplaced tag
       if (mod === undefined) {
         this.report(['functions', name], `function "${name}" has no module: give it module: or set a top-level module:`, true)
       } else if (moduleProblem(mod, '') === undefined && !mayExport(mod, exp)) {
@@ -179,6 +180,12 @@ export class Compiler {
 
   /** A tag in an option other than env (cwd: !ref x) would be ignored: refuse it where it stands. */
   private checkOptionTags(): void {
+    const plain = (holder: Obj, key: string) => {
+      const v = holder[key]
+      if (v instanceof Tagged) this.reportAt(v.pos, `!${v.tag} is not allowed in ${key}: it takes a plain value`)
+    }
+    for (const key of ['name', 'description', 'module']) plain(this.root, key)
+    for (const f of Object.values(this.functions)) if (isObj(f)) for (const key of ['module', 'export']) plain(f, key)
     const layers: [Obj, PathPart[]][] = []
     if (isObj(this.root.defaults)) layers.push([this.root.defaults, ['defaults']])
     for (const [name, f] of Object.entries(this.functions)) if (isObj(f)) layers.push([f, ['functions', name]])

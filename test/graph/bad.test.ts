@@ -49,6 +49,12 @@ const expected: Record<string, string[]> = {
     '7:38: !ref is not allowed in timeout: options are plain values (tags stand in args, a cmd list, stdin, env and foreach)',
     '8:48: !item is not allowed in retry_exceptions: options are plain values (tags stand in args, a cmd list, stdin, env and foreach)',
   ],
+  'tag-in-plain-keys': [
+    '2:7: !ref is not allowed in name: it takes a plain value',
+    '3:14: !sub is not allowed in description: it takes a plain value',
+    '6:16: !ref is not allowed in module: it takes a plain value',
+    '7:16: !ref is not allowed in export: it takes a plain value',
+  ],
   'ref-on-map': ['4:25: !ref takes a scalar (like !ref ID), not a collection'],
   'resources-bad': ['4:35: gpu must be a number'],
   'self-cycle': ['4:26: cycle: a -> a'],
