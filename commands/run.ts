@@ -1,5 +1,6 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand} from '../src/cli/base-command.js'
+import {checkBudget} from '../src/cli/budget.js'
 import {optionalGraphArg, jsonFlag, numCpusFlag, numReturnsFlag, resourcesFlag, setFlag, timeoutFlag} from '../src/cli/flags.js'
 import {parsePositive, parseResources} from '../src/runtime/flags.js'
 import {runSession} from '../src/runtime/session.js'
@@ -60,6 +61,7 @@ Exit codes: 0 success, 1 a task failed, 2 usage or graph error, 130 interrupted.
       env: process.env,
       cluster: flags.cluster,
     })
+    checkBudget(process.stderr)
     if (code !== 0) this.exit(code)
   }
 }

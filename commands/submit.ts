@@ -1,5 +1,6 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand} from '../src/cli/base-command.js'
+import {checkBudget} from '../src/cli/budget.js'
 import {optionalGraphArg, numCpusFlag, resourcesFlag, setFlag} from '../src/cli/flags.js'
 import {cliLauncher, submitRun} from '../src/cli/submit.js'
 import {openStore} from '../src/store/index.js'
@@ -53,5 +54,6 @@ Exit codes: 0 submitted, 2 usage or graph error.`
     } finally {
       store.close()
     }
+    checkBudget(process.stderr)
   }
 }

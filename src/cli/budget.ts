@@ -1,0 +1,32 @@
+// The store's size budget, checked when `run` and `submit` end: a warning on stderr
+// when it was exceeded, naming the runs removed to make room.
+import {BUDGET_ENV, enforceBudget, formatBytes, readBudget, type BudgetReport} from '../store/budget.js'
+import {openStore} from '../store/db.js'
+
+export function checkBudget(stderr: NodeJS.WritableStream, env: NodeJS.ProcessEnv = process.env): void {
+  const budget = readBudget(env)
+  if (budget.problem) stderr.write(`Warning: ${budget.problem}\n`)
+  try {
+    const store = openStore()
+    try {
+      const report = enforceBudget(store, budget)
+      if (report) stderr.write(`Warning: ${budgetMessage(store.home, report)}\n`)
+    } finally {
+      store.close()
+    }
+  } catch (error) {
+    stderr.write(`Warning: could not check the size of the run store: ${(error as Error).message}\n`)
+  }
+}
+
+export function budgetMessage(home: string, r: BudgetReport): string {
+  const head = `the run store ${home} held ${formatBytes(r.beforeBytes)}, over its budget of ${formatBytes(r.budgetBytes)} (${BUDGET_ENV})`
+  const ids = r.removed.map((x) => x.id)
+  const shown = ids.length > 5 ? `${ids.slice(0, 5).join(', ')}, …` : ids.join(', ')
+  const removed = ids.length === 0 ? 'no finished run could be removed' : `removed the ${ids.length === 1 ? 'oldest finished run' : `${ids.length} oldest finished runs`} (${shown})`
+  const after =
+    r.afterBytes > r.budgetBytes
+      ? `it still holds ${formatBytes(r.afterBytes)}: remove runs (rayts rm, rayts prune) or raise ${BUDGET_ENV}`
+      : `it holds ${formatBytes(r.afterBytes)} now`
+  return `${head}: ${removed}; ${after}.`
+}
