@@ -1,6 +1,8 @@
 // Timers past Node's 2^31 ms limit (issue 12 item 4): the one timer helper chains them.
 import test from 'ava'
 import {execa} from 'execa'
+import {mkdtempSync, rmSync} from 'node:fs'
+import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {MAX_TIMER_MS, startTimer} from '../../src/runtime/timer.js'
 import {runGraph} from '../scheduler/helpers.js'
@@ -63,5 +65,23 @@ test.serial('a task with timeout: 600h runs to its end (scheduler)', async (t) =
     t.deepEqual(warnings, [])
   } finally {
     process.off('warning', onWarning)
+  }
+})
+
+test.serial('rayts run of tasks with timeout: 600h: they finish, exit 0, no warning on stderr', async (t) => {
+  const root = join(import.meta.dirname, '..', '..')
+  const home = mkdtempSync(join(tmpdir(), 'rayts-home-'))
+  try {
+    const result = await execa(join(root, 'bin', 'dev.js'), ['run', join(import.meta.dirname, 'fixtures', 'long-timeout.yaml')], {
+      cwd: root,
+      reject: false,
+      env: {RAYTS_HOME: home, CI: '1', OCLIF_SKIP_NEW_VERSION_CHECK: 'true'},
+    })
+    t.is(result.exitCode, 0, result.stderr)
+    t.regex(result.stdout, /fn done/)
+    t.regex(result.stdout, /cmd done/)
+    t.notRegex(result.stderr, /Warning|TimeoutError/)
+  } finally {
+    rmSync(home, {recursive: true, force: true})
   }
 })
