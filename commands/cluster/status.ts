@@ -4,6 +4,10 @@ import {UsageError} from '../../src/runtime/flags.js'
 
 export default class ClusterStatusCommand extends BaseCommand {
   static override summary = 'Show a cluster\'s workers, capacity in use, queue depth and tasks/s'
+  static override description = `Reads the workers' heartbeats and the queues from the Redis at --redis (or $RAYTS_CLUSTER).
+
+Exit codes: 0 shown, 2 a bad URL, or Redis unreachable or silent (at most 5 s to connect, 10 s to answer).`
+
   static override examples = [
     '<%= config.bin %> cluster status --redis redis://:secret@127.0.0.1:6379',
     {description: 'As one JSON object', command: '<%= config.bin %> cluster status --redis redis://:secret@127.0.0.1:6379 --json'},
@@ -16,12 +20,12 @@ export default class ClusterStatusCommand extends BaseCommand {
 
   async run(): Promise<void> {
     const {flags} = await this.parse(ClusterStatusCommand)
-    const {clusterStatus, formatClusterStatus, connectChecked, parseClusterUrl, redact, ClusterConnectError} = await import('../../src/cluster/index.js')
+    const {clusterStatusWithin, formatClusterStatus, connectChecked, parseClusterUrl, redact, ClusterConnectError} = await import('../../src/cluster/index.js')
     try {
       const url = parseClusterUrl(flags.redis)
       const redis = await connectChecked(url.url, redact(url.url))
       try {
-        const status = await clusterStatus(redis)
+        const status = await clusterStatusWithin(redis, redact(url.url))
         process.stdout.write(flags.json ? `${JSON.stringify(status)}\n` : `${formatClusterStatus(status)}\n`)
       } finally {
         redis.disconnect()
