@@ -11,7 +11,7 @@ export default class Prune extends BaseCommand {
 
 The store also has a size budget (1 GiB unless $RAYTS_HOME_BUDGET says otherwise, e.g. 500MiB, 5G or off): when a run or submit ends with the store over it, the oldest finished runs are removed (never the newest) and a warning says which.
 
-Exit codes: 0 done (also when nothing matched), 2 usage error.`
+Exit codes: 0 done (also when nothing matched), 2 usage error (or the run store cannot be used).`
 
   static override examples = [
     {description: 'Keep the 20 newest finished runs', command: '<%= config.bin %> prune --keep 20'},

@@ -9,7 +9,7 @@ export default class Rm extends BaseCommand {
   static override summary = 'Remove runs from the store'
   static override description = `Removes each RUN from $RAYTS_HOME: its record, tasks, attempts, results, logs and events, and its result files. A run that is submitted or running is refused (stop it first with rayts cancel); then nothing is removed.
 
-Exit codes: 0 removed, 2 an unknown or active run.`
+Exit codes: 0 removed, 2 an unknown or active run (or the run store cannot be used).`
 
   static override examples = [
     {description: 'The newest run', command: '<%= config.bin %> rm last'},

@@ -9,7 +9,7 @@ export default class Submit extends BaseCommand {
   static override summary = 'Start a run in the background; print its run id'
   static override description = `Checks that GRAPH compiles, records the run as submitted in $RAYTS_HOME and starts \`rayts run\` in a detached process of its own: the run survives the terminal. Prints the run id alone on stdout and exits at once. Follow it with wait, get, status, logs; stop it with cancel.
 
-Exit codes: 0 submitted, 2 usage or graph error.`
+Exit codes: 0 submitted, 2 usage or graph error (or the run store cannot be used).`
 
   static override examples = [
     {description: 'Submit, then wait for two results', command: 'ID=$(<%= config.bin %> submit graphs/arrays-wait.yaml) && <%= config.bin %> wait $ID --num-returns 2'},
