@@ -7,6 +7,7 @@ import type {Executor, ExecutorEvent, ExecutorSink, Job, JobOutcome} from '../ex
 import type {EventStream, InstanceInfo, InstanceState, RunState, TaskError} from '../runtime/events.js'
 import {nowMicros} from '../runtime/clock.js'
 import {startTimer, type Timer} from '../runtime/timer.js'
+import {formatSize, logLimits} from '../runtime/log-limits.js'
 import {BatchSizer} from './batch-size.js'
 import {buildJob, fnKey} from './jobs.js'
 import {ReadyQueue} from './ready-queue.js'
@@ -54,6 +55,9 @@ export class Scheduler implements ExecutorSink {
   private hasEnded = false
   private startedAt = 0
   private firstError: {instance: string; error: TaskError} | null = null
+  /** the per-run log cap (each attempt's own cap is applied in the workers) */
+  private readonly runLogMax = logLimits().run
+  private logLeft = this.runLogMax
   private resolveDone!: (state: RunState) => void
   /** settles after run-end */
   readonly ended: Promise<RunState>
@@ -164,6 +168,11 @@ export class Scheduler implements ExecutorSink {
   }
 
   log(inst: number, attempt: number, stream: 'stdout' | 'stderr', text: string): void {
+    if (this.logLeft <= 0) return
+    if (text.length > this.logLeft) {
+      text = `${text.slice(0, this.logLeft)}\n[rayts: the run's log cap (${formatSize(this.runLogMax)}) is reached: later output of its tasks is not kept]\n`
+      this.logLeft = 0
+    } else this.logLeft -= text.length
     this.stream.emit({type: 'log', t: nowMicros(), inst, attempt, stream, text})
   }
 

@@ -90,8 +90,9 @@ export function recordRun(store: Store, events: EventStream, meta: RunMeta, opti
     instSucceeded: db.prepare(`UPDATE instances SET state = 'succeeded', attempt = @attempt, pid = @pid,
         started_t = @began, ended_t = @t, error = @error, value = @value, value_file = @file, has_value = @has
       WHERE run_id = @run AND name = @name`),
-    instAttemptFailed: db.prepare(`UPDATE instances SET state = ?, error = ?, ended_t = ? WHERE run_id = ? AND name = ?`),
-    instFinal: db.prepare('UPDATE instances SET state = ?, error = COALESCE(?, error), ended_t = ? WHERE run_id = ? AND name = ?'),
+    // started_t..ended_t is the last attempt's duration (src/format/duration.ts): from when it really began
+    instAttemptFailed: db.prepare(`UPDATE instances SET state = ?, error = ?, started_t = ?, ended_t = ? WHERE run_id = ? AND name = ?`),
+    instFinal: db.prepare('UPDATE instances SET state = ?, error = COALESCE(?, error), ended_t = COALESCE(ended_t, ?) WHERE run_id = ? AND name = ?'),
     attemptStart: db.prepare(`INSERT OR REPLACE INTO attempts (run_id, session, name, attempt, pid, start_t, state)
       VALUES (?, ?, ?, ?, ?, ?, 'running')`),
     attemptEnd: db.prepare(`UPDATE attempts SET state = ?, pid = COALESCE(?, pid), began_t = ?, end_t = ?, error = ?
@@ -176,7 +177,7 @@ export function recordRun(store: Store, events: EventStream, meta: RunMeta, opti
       }
       case 'attempt-failed':
         q.attemptEnd.run('failed', e.pid, e.startedAt, e.t, errJson(e.error), id, session, nameOf(e.inst), e.attempt)
-        q.instAttemptFailed.run(e.retryAt === null ? 'running' : 'retrying', errJson(e.error), e.t, id, nameOf(e.inst))
+        q.instAttemptFailed.run(e.retryAt === null ? 'running' : 'retrying', errJson(e.error), e.startedAt, e.t, id, nameOf(e.inst))
         break
       case 'failed':
         q.instFinal.run('failed', errJson(e.error), e.t, id, nameOf(e.inst))
@@ -208,7 +209,8 @@ export function recordRun(store: Store, events: EventStream, meta: RunMeta, opti
       default:
         break
     }
-    q.event.run(id, ++seq, session, eventJson(e))
+    // logs are stored once, in their own table
+    if (e.type !== 'log') q.event.run(id, ++seq, session, eventJson(e))
   }
 
   const writeBatch = db.transaction((batch: Pending[]) => {

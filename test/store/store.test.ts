@@ -58,6 +58,9 @@ test('values of many types survive, a >1 MiB Buffer is a file, events and logs r
   t.deepEqual(countStates(store, run.runId), {succeeded: 7})
   t.deepEqual(readLogs(store, run.runId).map((l) => `${l.name}#${l.attempt} ${l.text}`), ['a#1 hello'])
   t.is(listInstances(store, run.runId).length, 7)
+  // logs are stored once: in the logs table, not again as events
+  t.false(events.some((e) => e.type === 'log'))
+  t.is((store.db.prepare("SELECT COUNT(*) AS n FROM events WHERE json LIKE '%hello%'").get() as {n: number}).n, 0)
 })
 
 test('the home folder is 0700 and the database files 0600', (t) => {

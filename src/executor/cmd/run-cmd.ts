@@ -8,6 +8,8 @@ import type {TaskError} from '../../runtime/events.js'
 import {startTimer, type Timer} from '../../runtime/timer.js'
 import type {CmdResult, WireCmd} from '../protocol.js'
 import {cwdProblem} from '../cwd.js'
+import {LogCap} from '../log-cap.js'
+import {logLimits} from '../../runtime/log-limits.js'
 import {groupAlive, killGroup} from '../terminate/kill-group.js'
 import {GRACE_MS, terminateGroup, type Termination} from '../terminate/terminate-group.js'
 import {lastLines, MAX_STDOUT_BYTES, parseOutput} from './output.js'
@@ -50,6 +52,7 @@ export function runCmd(job: WireCmd, baseEnv: NodeJS.ProcessEnv, hooks: CmdHooks
   const chunks: Buffer[] = []
   let bytes = 0
   let stderrTail = ''
+  const log = new LogCap((_fd, text) => hooks.stderr(text), logLimits().attempt)
 
   function stop(reason: 'timeout' | 'cancelled' | 'overflow'): void {
     if (stopping || pid === null) return
@@ -64,6 +67,7 @@ export function runCmd(job: WireCmd, baseEnv: NodeJS.ProcessEnv, hooks: CmdHooks
   const result = new Promise<CmdResult>((resolve) => {
     const finish = (outcome: {ok: true; value: unknown} | {ok: false; error: TaskError}): void => {
       timer?.clear()
+      log.end()
       resolve({...outcome, s, e: nowMicros(), pid})
     }
     child.once('error', (error: NodeJS.ErrnoException) => {
@@ -83,7 +87,7 @@ export function runCmd(job: WireCmd, baseEnv: NodeJS.ProcessEnv, hooks: CmdHooks
     child.stderr.setEncoding('utf8')
     child.stderr.on('data', (text: string) => {
       stderrTail = (stderrTail + text).slice(-STDERR_TAIL)
-      hooks.stderr(text)
+      log.write('stderr', text)
     })
     if (job.timeout !== null) timer = startTimer(() => stop('timeout'), job.timeout * 1000)
 

@@ -1,14 +1,19 @@
 // Runs one fn batch in the worker: jobs in order, results and logs sent back in few
-// messages (flushed when ~2 ms passed since the last flush, and at the end of the batch).
+// messages (flushed when ~2 ms passed since the last flush, when STREAM_CHARS of log text
+// wait, and at the end of the batch). Each job's log goes through the per-attempt cap.
 import {nowMicros} from '../../runtime/clock.js'
 import type {TaskError} from '../../runtime/events.js'
 import type {FromWorker, OutItem, WireFn} from '../protocol.js'
 import {cwdProblem} from '../cwd.js'
+import {LogCap, type Stream} from '../log-cap.js'
+import {logLimits} from '../../runtime/log-limits.js'
 import {uncloneable} from './clone-check.js'
 import {toTaskError} from './errors.js'
 import {cachedFunction, loadFunction} from './load-module.js'
 
 const FLUSH_MICROS = 2000
+/** log text sent at once even if the event loop is blocked (a task printing in a loop) */
+const STREAM_CHARS = 256 * 1024
 
 type Done = Extract<OutItem, {k: 'ok' | 'err'}>
 
@@ -23,6 +28,10 @@ export class FnBatchRunner {
   current = -1
   private cwd = process.cwd()
   private jobs: readonly WireFn[] = []
+  /** the current job's log cap, made at its first output */
+  private cap: LogCap | null = null
+  private readonly attemptLogMax = logLimits().attempt
+  private pendingChars = 0
 
   constructor(private readonly send: Send) {}
 
@@ -30,10 +39,16 @@ export class FnBatchRunner {
     this.skipped.add(i)
   }
 
-  log(fd: 'stdout' | 'stderr', text: string): void {
+  log(fd: Stream, text: string): void {
     if (this.current < 0) return
+    ;(this.cap ??= new LogCap(this.pushLog, this.attemptLogMax)).write(fd, text)
+  }
+
+  private readonly pushLog = (fd: Stream, text: string): void => {
     this.pending.push({k: 'log', i: this.current, fd, text})
-    this.arm()
+    this.pendingChars += text.length
+    if (this.pendingChars >= STREAM_CHARS) this.flush(false)
+    else this.arm()
   }
 
   async run(jobs: readonly WireFn[]): Promise<void> {
@@ -48,6 +63,10 @@ export class FnBatchRunner {
       this.current = i
       let item = this.runOne(i, jobs[i]!)
       if (item instanceof Promise) item = await item
+      if (this.cap) {
+        this.cap.end()
+        this.cap = null
+      }
       this.pending.push(item)
       this.current = -1
       if (i === jobs.length - 1) break // its result goes with the end of the batch
@@ -98,6 +117,7 @@ export class FnBatchRunner {
     return this.runOne(i, job)
   }
 
+  // a fixed 2 ms on the hot path: a bare setTimeout (long delays go through runtime/timer.ts)
   private arm(): void {
     if (this.timer === undefined) this.timer = setTimeout(() => this.flush(false), FLUSH_MICROS / 1000)
   }
@@ -111,6 +131,7 @@ export class FnBatchRunner {
     if (this.pending.length === 0 && !end) return
     const items = this.pending
     this.pending = []
+    this.pendingChars = 0
     this.lastFlush = nowMicros()
     try {
       this.send({t: 'out', items, end})
