@@ -113,3 +113,28 @@ test.serial('relative imports as TypeScript writes them, import.meta.url, and st
   // the source map names the file by its path
   t.true(String(fail).includes(`at fail (${file}:10:9)`), String(fail))
 })
+
+test.serial('as installed (no tsx in the worker): .ts modules load, TypeScript-style imports resolve', async (t) => {
+  // build load-module and its hooks to JavaScript, as `npm run build` does, beside a node_modules link
+  const {createRequire} = await import('node:module')
+  const {symlinkSync} = await import('node:fs')
+  const fromTsx = createRequire(createRequire(import.meta.url).resolve('tsx/package.json'))
+  const esbuild = fromTsx('esbuild') as typeof import('esbuild')
+  const out = join(tmp, 'installed')
+  const worker = fileURLToPath(new URL('../../src/executor/worker/', import.meta.url))
+  await esbuild.build({entryPoints: [join(worker, 'load-module.ts'), join(worker, 'ts-hooks.ts')], bundle: true, packages: 'external', platform: 'node', format: 'esm', outdir: join(out, 'worker'), logLevel: 'silent'})
+  symlinkSync(fileURLToPath(new URL('../../node_modules', import.meta.url)), join(out, 'node_modules'))
+  const dir = join(tmp, 'm4')
+  mkdirSync(join(dir, 'lib'), {recursive: true})
+  writeFileSync(join(dir, 'lib', 'util.ts'), 'export const inc = (n: number): number => n + 1\n')
+  writeFileSync(join(dir, 'helper.mts'), 'export const three: number = 3\n')
+  const file = join(dir, 'm.ts')
+  writeFileSync(file, "import {inc} from './lib/util.js'\nimport {three} from './helper.mjs'\nexport const calc = (n: number): number => inc(n) + three\n")
+  const script = `const {loadFunction} = await import(${JSON.stringify(pathToFileURL(join(out, 'worker', 'load-module.js')).href)})
+    console.log((await loadFunction('k', ${JSON.stringify(file)}, 'calc'))(1))`
+  const home = join(tmp, 'home4')
+  const r = await execa(process.execPath, ['--input-type=module', '-e', script], {env: {RAYTS_HOME: home}, reject: false, timeout: 60_000})
+  t.is(r.stderr, '')
+  t.is(r.stdout, '5')
+  t.is(entries(home).length, 3) // m.ts, util.ts and helper.mts
+})
