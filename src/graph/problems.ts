@@ -25,7 +25,7 @@ export function sortProblems(problems: Problem[]): Problem[] {
   const seen = new Set<string>()
   return problems
     .filter((p) => {
-      const key = `${p.line}:${p.col}:${p.message}`
+      const key = `${p.file}:${p.line}:${p.col}:${p.message}`
       if (seen.has(key)) return false
       seen.add(key)
       return true

@@ -125,3 +125,12 @@ test.serial('task error stacks keep the user\'s frames and lose rayts\' and node
   t.true(out.includes(`boom at load\n    at file://${join(g, '..', 'top.mjs')}:1:7`), out)
   t.false(/FnBatchRunner|fn-batch|load-module|node:internal|processTicksAndRejections/.test(out), out)
 })
+
+test('two modules with the same error at the same place are both reported', (t) => {
+  const dir = join(tmp, 'twin')
+  mkdirSync(dir)
+  writeFileSync(join(dir, 'a.mjs'), 'export const f = 1 1\n')
+  writeFileSync(join(dir, 'b.mjs'), 'export const f = 1 1\n')
+  writeFileSync(join(dir, 'g.yaml'), 'version: 1\nfunctions:\n  a: {module: ./a.mjs, export: f}\n  b: {module: ./b.mjs, export: f}\ntasks:\n  x: {fn: a}\n  y: {fn: b}\n')
+  t.deepEqual(problems(join(dir, 'g.yaml')).sort(), ['a.mjs:1:20: syntax error: Expected ";" but found "1"', 'b.mjs:1:20: syntax error: Expected ";" but found "1"'])
+})
