@@ -3,7 +3,7 @@
 import type {RunEvent} from '../runtime/events.js'
 import {buildTrace} from './build-trace.js'
 import {type GanttRow, ganttRows} from './gantt-rows.js'
-import {formatMicros, tickStep} from './time-axis.js'
+import {formatMicros, formatTick, tickStep} from './time-axis.js'
 import {type ChromeTrace, type CompleteEvent, type InstantEvent, OUTCOMES, QUEUED_CAT, SCHEDULING_CATS, WAIT_CAT} from './types.js'
 
 export const OUTCOME_COLORS: Readonly<Record<string, string>> = {
@@ -34,6 +34,8 @@ const RIGHT = 20
 const AXIS_H = 28
 const ROW_H = 24
 const BAR_H = 16
+/** the narrowest bar drawn (of PLOT_W): a 1 ms attempt in a minute-long run stays visible and can be hovered */
+export const MIN_BAR_W = 4
 
 const esc = (s: string): string =>
   s.replace(/[&<>"']/g, (c) => ({'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;'})[c]!)
@@ -91,7 +93,7 @@ function axis(end: number, height: number, x: (ts: number) => number): string {
   for (let t = 0; t <= end + step / 1000; t += step) {
     const px = num(x(t))
     out.push(`<line x1="${px}" x2="${px}" y1="${AXIS_H - 6}" y2="${height - 8}"/>`)
-    out.push(`<text x="${px}" y="${AXIS_H - 10}">${esc(formatMicros(t))}</text>`)
+    out.push(`<text x="${px}" y="${AXIS_H - 10}">${esc(formatTick(t, step))}</text>`)
   }
   out.push('</g>')
   return out.join('')
@@ -103,7 +105,7 @@ function drawRow(row: GanttRow, y: number, x: (ts: number) => number): string {
   out.push(`<text class="label" x="8" y="${y + ROW_H / 2 + 4}">${esc(row.label)}</text>`)
   const top = y + (ROW_H - BAR_H) / 2
   for (const s of row.spans) {
-    const w = Math.max(1, x(s.ts + s.dur) - x(s.ts))
+    const w = Math.max(MIN_BAR_W, x(s.ts + s.dur) - x(s.ts))
     const fill = OUTCOME_COLORS[s.cat] ?? '#607d8b'
     out.push(`<rect class="bar ${esc(s.cat)}" x="${num(x(s.ts))}" y="${top}" width="${num(w)}" height="${BAR_H}" fill="${fill}"><title>${esc(tip(s))}</title></rect>`)
     // the instance's name inside its bar, when it fits

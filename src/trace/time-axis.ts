@@ -19,4 +19,13 @@ export function formatMicros(us: number): string {
   return `${Math.floor(s / 60)} m ${s % 60} s`
 }
 
+/**
+ * A tick's label in the unit of the tick step, so that every label of one axis has the
+ * same unit: `0 s`, `0.5 s`, `1 s` rather than `0 µs`, `500 ms`, `1 s`.
+ */
+export function formatTick(us: number, step: number): string {
+  const [per, unit] = step >= 1_000_000 ? [1_000_000, 's'] : step >= 1000 ? [1000, 'ms'] : [1, 'µs']
+  return `${round(us / per)} ${unit}`
+}
+
 const round = (n: number): string => String(Number(n.toPrecision(3)))

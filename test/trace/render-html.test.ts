@@ -2,7 +2,9 @@ import test from 'ava'
 import {existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
+import type {RunEvent} from '../../src/runtime/events.js'
 import {OUTCOME_COLORS, buildTrace, renderTraceHtml} from '../../src/trace/index.js'
+import {MIN_BAR_W} from '../../src/trace/render-html.js'
 import {dumpDom, findChromium, screenshot} from './chromium.js'
 import {colourCounts, readPng} from './png.js'
 import {syntheticRun} from './synthetic-run.js'
@@ -68,4 +70,26 @@ test.serial('opens in headless Chromium without errors and draws a non-blank cha
   } finally {
     rmSync(dir, {recursive: true, force: true})
   }
+})
+
+test('every bar is at least MIN_BAR_W wide (a 1 ms attempt in a minute-long run); axis labels share one unit, from 0 s', (t) => {
+  const T = 1_000_000_000
+  const s = (sec: number) => T + Math.round(sec * 1e6)
+  const insts = [{idx: 0, name: 'long', task: 'long', index: null}, {idx: 1, name: 'blip', task: 'blip', index: null}]
+  const run: RunEvent[] = [
+    {type: 'run-start', t: T, wallMs: 0, runId: 'r', graph: 'g', file: 'g.yaml', capacity: {cpu: 2}, instances: insts, outputs: ['long', 'blip']},
+    {type: 'worker-start', t: T, pid: 7},
+    {type: 'start', t: T, inst: 0, attempt: 1, pid: 7},
+    {type: 'start', t: s(30), inst: 1, attempt: 1, pid: null},
+    {type: 'succeeded', t: s(30.001), inst: 1, attempt: 1, pid: null, startedAt: s(30), value: 1},
+    {type: 'succeeded', t: s(60), inst: 0, attempt: 1, pid: 7, startedAt: T, value: 1},
+    {type: 'run-end', t: s(60), state: 'succeeded'},
+  ]
+  const out = renderTraceHtml(run)
+  const widths = [...out.matchAll(/<rect class="bar [^"]*" x="[\d.]+" y="[\d.]+" width="([\d.]+)"/g)].map((m) => Number(m[1]))
+  t.true(widths.length >= 2)
+  for (const w of widths) t.true(w >= MIN_BAR_W, `bar ${w} wide`)
+  const labels = [...out.matchAll(/<g class="axis">(.*?)<\/g>/g)][0]![1]!.match(/>[^<]+<\/text>/g)!.map((l) => l.slice(1, -7))
+  t.is(labels[0], '0 s')
+  t.true(labels.every((l) => l.endsWith(' s')), labels.join(', '))
 })
