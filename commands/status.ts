@@ -3,8 +3,8 @@ import {BaseCommand} from '../src/cli/base-command.js'
 import {jsonFlag} from '../src/cli/flags.js'
 import {openForRun} from '../src/cli/open-run.js'
 import {nowMicros} from '../src/runtime/clock.js'
-import {countStates, getRun, listInstances} from '../src/store/index.js'
-import {countsText, localTime, runDurationMs, shortDuration, table} from '../src/store/print.js'
+import {getRun, listInstances} from '../src/store/index.js'
+import {countByState, countsText, instanceDurationMs, localTime, runDurationMs, shortDuration, table, withoutPlaceholders} from '../src/store/print.js'
 
 export default class Status extends BaseCommand {
   static override summary = 'State of a run and of each of its tasks'
@@ -28,15 +28,15 @@ export default class Status extends BaseCommand {
     const {store, runId} = openForRun(args.run)
     try {
       const run = getRun(store, runId)!
-      const counts = countStates(store, runId)
+      const listed = withoutPlaceholders(listInstances(store, runId))
+      const counts = countByState(listed)
       const now = nowMicros()
-      const instances = listInstances(store, runId).map((i) => ({
+      const instances = listed.map((i) => ({
         instance: i.name,
         attempt: i.attempt,
         state: i.state,
         pid: i.pid,
-        durationMs:
-          i.startedT === null ? null : i.endedT !== null ? (i.endedT - i.startedT) / 1000 : i.state === 'running' ? (now - i.startedT) / 1000 : null,
+        durationMs: instanceDurationMs(i, now),
         error: i.error ? {kind: i.error.kind, name: i.error.name, message: i.error.message} : null,
       }))
       if (flags.json) {

@@ -1,6 +1,7 @@
 // How run commands print values, errors, durations and tables.
 import type {TaskError} from '../runtime/events.js'
-import type {RunRecord} from './runs.js'
+import type {InstanceRecord, RunRecord} from './runs.js'
+import {attemptMicros} from '../format/duration.js'
 import {formatValue, labelValue} from '../format/value.js'
 import {batchHead} from '../format/batch.js'
 import {toJson, type Json} from '../format/json.js'
@@ -70,4 +71,30 @@ export function runDurationMs(r: RunRecord): number | null {
   const start = r.startedMs ?? r.createdMs
   const end = r.endedMs ?? (r.state === 'running' || r.state === 'submitted' ? Date.now() : r.heartbeatMs)
   return end === null ? null : end - start
+}
+
+/**
+ * The last attempt's duration (the one definition of src/format/duration.ts), or the time
+ * since it began while it runs; null when it never started.
+ */
+export function instanceDurationMs(i: Pick<InstanceRecord, 'startedT' | 'endedT' | 'state'>, nowMicros: number): number | null {
+  if (i.startedT === null) return null
+  if (i.endedT !== null) return attemptMicros({startedAt: i.startedT, endedAt: i.endedT}) / 1000
+  return i.state === 'running' ? attemptMicros({startedAt: i.startedT, endedAt: nowMicros}) / 1000 : null
+}
+
+/**
+ * The instances a user knows: without the placeholder row of a dynamic fan-out (its
+ * task's name alone, beside the indexed instances it expanded into).
+ */
+export function withoutPlaceholders<T extends Pick<InstanceRecord, 'name' | 'task' | 'index'>>(list: readonly T[]): T[] {
+  const fanned = new Set(list.filter((i) => i.index !== null).map((i) => i.task))
+  return list.filter((i) => !(i.index === null && i.name === i.task && fanned.has(i.task)))
+}
+
+/** instances by state */
+export function countByState(list: readonly Pick<InstanceRecord, 'state'>[]): Record<string, number> {
+  const counts: Record<string, number> = {}
+  for (const i of list) counts[i.state] = (counts[i.state] ?? 0) + 1
+  return counts
 }

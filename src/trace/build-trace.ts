@@ -3,6 +3,7 @@
 // an X span per attempt, scheduler waits, instants for crashes, timeouts, retries and
 // worker lifecycles, and flow arrows along dependency edges.
 import type {RunEvent} from '../runtime/events.js'
+import {attemptMicros} from '../format/duration.js'
 import {assignSlots, clampLane} from './lanes.js'
 import {type Attempt, type GraphDetail, type RunModel, depsOf, errorText, readRun} from './run-model.js'
 import {
@@ -100,10 +101,10 @@ export function buildTrace(events: readonly RunEvent[], options: BuildOptions = 
     const tids: number[] = []
     const max = slots.reduce((m, s) => Math.max(m, s + 1), 0)
     for (let s = 0; s < max; s++) tids.push(thread(`${poolName[pool]} ${s + 1}`))
-    mine.forEach((a, i) => placed.set(a, {tid: tids[slots[i]!]!, ts: rel(a.startedAt), dur: a.endedAt - a.startedAt}))
+    mine.forEach((a, i) => placed.set(a, {tid: tids[slots[i]!]!, ts: rel(a.startedAt), dur: attemptMicros(a)}))
   }
 
-  // one span per attempt
+  // one span per attempt, as long as the attempt ran (src/format/duration.ts), unless clamped
   for (const a of model.attempts) {
     const p = placed.get(a)!
     out.push({ph: 'X', name: a.name, cat: a.outcome, ts: p.ts, dur: p.dur, pid: RUN_PID, tid: p.tid, args: attemptArgs(model, a, p)})
