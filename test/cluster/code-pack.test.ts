@@ -82,6 +82,7 @@ test('an include glob that leaves the graph folder is refused', async (t) => {
 })
 
 serial('a cluster run packs only that, says what it packed, and runs from it', async (t) => {
+  t.timeout(300_000)
   const redis = await startRedis(t)
   const home = tempDir(t, 'rayts-home-')
   await startWorker(t, redis.url, home, 'w', 2)

@@ -28,7 +28,7 @@ function workerIn(t: import('ava').ExecutionContext, host: TestHost, args: strin
 }
 
 netns(`off loopback, a Redis that serves clients without a password is refused, even with a password in the URL${skipped}`, async (t) => {
-  t.timeout(180_000)
+  t.timeout(300_000)
   const net = createNet(t, 1)
   const host = net.hosts[0]!
   const open = await startRedisOn(t, net.bridgeAddress, {password: false})
@@ -49,7 +49,7 @@ netns(`off loopback, a Redis that serves clients without a password is refused, 
 })
 
 netns(`off loopback, a Redis that demands a password: joined with the password from the environment or a file${skipped}`, async (t) => {
-  t.timeout(180_000)
+  t.timeout(300_000)
   const net = createNet(t, 2)
   const redis = await startRedisOn(t, net.bridgeAddress)
   const bare = `redis://${redis.address}:${redis.port}`
@@ -75,6 +75,7 @@ netns(`off loopback, a Redis that demands a password: joined with the password f
 })
 
 serial('loopback: a Redis without a password is allowed; passwords from $RAYTS_REDIS_PASSWORD and --password-file work for worker, status and run', async (t) => {
+  t.timeout(300_000) // four CLI processes and two Redis servers on a loaded machine
   const home = tempDir(t, 'rayts-home-')
   const open = await startRedis(t, {password: false})
   const w = await startWorker(t, open.url, home, 'open', 1)
