@@ -38,7 +38,10 @@ export function createLocalExecutor(sink: ExecutorSink, options: LocalExecutorOp
         // commands always run one per lane; a longer batch still runs in order
         if (batch.length === 1) new CmdRun(ctx, batch[0] as CmdJob).start()
         else runCmdsInOrder(ctx, batch as readonly CmdJob[])
-      } else new FnLane(ctx, batch as readonly FnJob[]).dispatch()
+      } else {
+        const lane = new FnLane(ctx, batch as readonly FnJob[])
+        ctx.pool.whenSpawnable(() => lane.dispatch())
+      }
     },
     cancel(inst: number): void {
       ctx.holders.get(inst)?.cancel(inst)

@@ -17,6 +17,21 @@ export class WorkerPool {
     private readonly spread: number,
   ) {}
 
+  /** a worker was forked in this turn of the event loop */
+  private forkedThisTurn = false
+  private readonly paced: (() => void)[] = []
+
+  /**
+   * Run `use` (which acquires a worker) now, or on a later turn of the event loop when it
+   * would fork a second worker in this one. A fork blocks the event loop (tens of ms on a
+   * busy machine), so 40 at once froze the runner and its live UI for seconds: one fork
+   * per turn lets timers and messages in between.
+   */
+  whenSpawnable(use: () => void): void {
+    if (this.paced.length === 0 && (this.idle.length > 0 || !this.forkedThisTurn)) use()
+    else this.paced.push(use)
+  }
+
   /** an idle worker, or a new one (messages wait until it is ready) */
   acquire(): WorkerProc {
     const worker = this.idle.pop() ?? this.spawn()
@@ -67,7 +82,17 @@ export class WorkerPool {
     const worker = new WorkerProc((exit) => this.exited(exit))
     this.all.add(worker)
     this.sink.event({type: 'worker-start', t: nowMicros(), pid: worker.pid})
+    this.forked()
     return worker
+  }
+
+  private forked(): void {
+    if (this.forkedThisTurn) return
+    this.forkedThisTurn = true
+    setImmediate(() => {
+      this.forkedThisTurn = false
+      while (!this.forkedThisTurn && this.paced.length > 0) this.paced.shift()!()
+    })
   }
 
   private exited({worker, reason}: WorkerExit): void {
