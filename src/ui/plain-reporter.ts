@@ -3,6 +3,7 @@
 import type {ChalkInstance} from 'chalk'
 import type {RunEvent} from '../runtime/events.js'
 import type {RunModel} from './run-model.js'
+import {attemptMicros} from '../format/duration.js'
 import {LineWriter} from './line-writer.js'
 import {formatBatch, formatResult, seconds, type Batch, type ResultItem} from './results-format.js'
 import {failureLines, type Sink} from './sink.js'
@@ -21,7 +22,7 @@ export class PlainSink implements Sink {
     const c = this.c
     switch (e.type) {
       case 'succeeded':
-        this.err.line(`${c.green('✓')} ${m.name(e.inst)} ${c.dim(seconds((e.t - e.startedAt) / 1e6))}`)
+        this.err.line(`${c.green('✓')} ${m.name(e.inst)} ${c.dim(seconds(attemptMicros({startedAt: e.startedAt, endedAt: e.t}) / 1e6))}`)
         return
       case 'attempt-failed': {
         if (e.retryAt === null) return

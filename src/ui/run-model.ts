@@ -2,6 +2,7 @@
 // maps and small rings, never a scan of all instances. The Ink UI reads it at most ~30
 // times a second; the plain and JSON reporters read it when they print a line.
 import type {InstanceInfo, InstanceState, RunEvent, RunState, TaskError} from '../runtime/events.js'
+import {attemptMicros} from '../format/duration.js'
 
 /** InstanceInfo with the optional task options the runtime may add to run-start. */
 export type InstanceMeta = InstanceInfo & {
@@ -79,13 +80,20 @@ export class RunModel {
   /** bumped by every change that is visible */
   version = 0
 
+  /** instances of the run; a dynamic fan-out's placeholder counts only until it expands */
   get total(): number {
-    return this.instances.length
+    return this.instances.length - this.markers.size
   }
 
+  /** instances the graph has settled: succeeded, failed or skipped (cancelled ones were not done) */
   get finished(): number {
     const c = this.counts
-    return c.succeeded + c.failed + c.skipped + c.cancelled
+    return c.succeeded + c.failed + c.skipped
+  }
+
+  /** instances that ran to an end of their own: succeeded or failed */
+  get ran(): number {
+    return this.counts.succeeded + this.counts.failed
   }
 
   /** micros since run start, at `t` (default: the run end, or now) */
@@ -121,7 +129,7 @@ export class RunModel {
         for (const i of e.instances) this.addInstance(i)
         return
       case 'expanded':
-        this.markers.add(e.marker)
+        this.dropPlaceholder(e.marker)
         for (const i of e.instances) this.addInstance(i)
         return
       case 'ready':
@@ -148,7 +156,7 @@ export class RunModel {
         this.countCall(e.pid, e.inst)
         this.setState(e.inst, 'succeeded')
         this.logs.delete(e.inst)
-        this.noteDuration(this.name(e.inst), e.t - e.startedAt)
+        if (!this.markers.has(e.inst)) this.noteDuration(this.name(e.inst), attemptMicros({startedAt: e.startedAt, endedAt: e.t}))
         return
       }
       case 'attempt-failed':
@@ -202,7 +210,16 @@ export class RunModel {
     }
   }
 
+  /** a dynamic fan-out's placeholder gives way to the instances it expanded into: no longer counted */
+  private dropPlaceholder(marker: number): void {
+    if (this.markers.has(marker)) return
+    const prev = this.states[marker]
+    if (prev !== undefined) this.counts[shown(prev)]--
+    this.markers.add(marker)
+  }
+
   private setState(inst: number, s: InstanceState): void {
+    if (this.markers.has(inst)) return
     const prev = this.states[inst]
     if (prev !== undefined) this.counts[shown(prev)]--
     this.states[inst] = s

@@ -28,7 +28,7 @@ export function summaryData(m: RunModel, nowMicros: number): SummaryData {
     total: m.total,
     counts: {...m.counts},
     retries: m.retries,
-    tasksPerSecond: elapsed > 0 ? m.finished / elapsed : 0,
+    tasksPerSecond: elapsed > 0 ? m.ran / elapsed : 0,
     slowest: [...m.slowest],
   }
 }

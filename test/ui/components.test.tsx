@@ -1,6 +1,7 @@
 import test from 'ava'
+import {renderToString} from 'ink'
 import {render} from 'ink-testing-library'
-import {App, Header, ProgressBar, RunningRows, Summary, Workers} from '../../src/ui/ink/components.js'
+import {App, FinalFrame, Header, ProgressBar, RunningRows, Summary, Workers} from '../../src/ui/ink/components.js'
 import {buildView} from '../../src/ui/ink/view.js'
 import {RunModel} from '../../src/ui/run-model.js'
 import {summaryData} from '../../src/ui/summary.js'
@@ -87,18 +88,53 @@ test('Summary: counts, total time, the 5 slowest, retries, run id and hints', (t
   )
 })
 
-test('App: cancelling… shows, and the final frame drops the running rows for the summary', (t) => {
+test('App: cancelling… shows; the final frame has no running rows, and a cancelled run no full bar', (t) => {
   const {m, s} = modelOf((s) => {
-    s.start(instances(['a', 'b']), ['b']).run(0).run(1).at(1)
+    s.start(instances(['a', 'b', 'c', 'd']), ['d']).run(0).run(1).at(1).ok(0, 1, s.base).run(2)
   })
   m.cancelling = true
   const app = render(<App view={buildView(m, {now: s.now, rows: 30, columns: 100})} color={false} />)
-  t.regex(app.lastFrame()!, /a {2}attempt 1/)
+  t.regex(app.lastFrame()!, /b {2}attempt 1/)
   t.regex(app.lastFrame()!, /cancelling…/)
-  s.emit({type: 'cancelled', t: s.now, inst: 0}).emit({type: 'cancelled', t: s.now, inst: 1}).end('cancelled')
-  app.rerender(<App view={buildView(m, {now: s.now, rows: 30, columns: 100, summary: summaryData(m, s.now)})} color={false} />)
-  const last = app.lastFrame()!
+  s.at(2).emit({type: 'cancelled', t: s.now, inst: 1}).emit({type: 'cancelled', t: s.now, inst: 2}).emit({type: 'cancelled', t: s.now, inst: 3}).end('cancelled')
+  const view = buildView(m, {now: s.now, rows: Number.POSITIVE_INFINITY, columns: 100})
+  const last = renderToString(<FinalFrame view={view} summary={summaryData(m, s.now)} color={false} />, {columns: 100})
   t.notRegex(last, /attempt 1/)
   t.notRegex(last, /cancelling…/)
-  t.regex(last, /run r1 cancelled: 0 succeeded, 2 cancelled in 1\.000 s/)
+  // cancelled instances are not progress, and did not run: 1 of 4 done, 1 task in 2 s
+  t.regex(last, /░ 1\/4 25% {2}0\.5 tasks\/s/)
+  t.regex(last, /run r1 cancelled: 1 succeeded, 3 cancelled in 2\.000 s \(0\.5 tasks\/s\)/)
+})
+
+test('the live region fits any terminal height: lines dropped, never more than rows - 2', (t) => {
+  const {m, s} = modelOf((s) => {
+    s.start(instances(Array.from({length: 40}, (_, i) => `t[${i}]`)), ['t'])
+    for (let i = 0; i < 40; i++) s.emit({type: 'worker-start', t: s.now, pid: 100 + i}).run(i, 1, 100 + i)
+    s.at(1)
+  })
+  for (const cancelling of [false, true]) {
+    m.cancelling = cancelling
+    for (let rows = 3; rows <= 30; rows++) {
+      const lines = render(<App view={buildView(m, {now: s.now, rows, columns: 60})} color={false} />).lastFrame()!.split('\n')
+      t.true(lines.length <= rows - 2, `${rows} rows: ${lines.length} lines`)
+      t.regex(lines[0]!, /^rayts g/)
+      if (rows >= 8) t.regex(lines.at(-1)!, /^workers 40/)
+    }
+  }
+})
+
+test('a dynamic fan-out placeholder is not counted once it expands', (t) => {
+  const {m} = modelOf((s) => {
+    // src makes a list; fan (idx 1) is its placeholder, expanded into fan[0..2]
+    s.start(instances(['src', 'fan']), ['fan']).run(0).at(1).ok(0, [1, 2, 3], s.base)
+    const made = [2, 3, 4].map((idx, i) => ({idx, name: `fan[${i}]`, task: 'fan', index: i}))
+    s.emit({type: 'expanded', t: s.now, task: 'fan', marker: 1, instances: made})
+    s.emit({type: 'succeeded', t: s.now, inst: 1, attempt: 1, pid: null, startedAt: s.now, value: [1, 2, 3]})
+    for (const i of [2, 3, 4]) s.run(i).at(2).ok(i, i, s.now - 500_000)
+    s.end()
+  })
+  t.is(m.total, 4)
+  t.is(m.counts.succeeded, 4)
+  t.is(m.finished, 4)
+  t.false(m.slowest.some((x) => x.name === 'fan'))
 })

@@ -51,3 +51,31 @@ test.serial('Ink: with stdout on the same terminal, results are not written to i
   const {screen} = await inkRun(true)
   t.is(screen.split('id1 (1.000 s): Float64Array(2) [ 1, 2 ]').length - 1, 1)
 })
+
+test.serial('Ink: the first frame is drawn at once when the run starts, before the scheduler goes on (no timer needed)', async (t) => {
+  const s = new Script()
+  const term = new FakeTerminal()
+  const r = await attachReporter(s.events, {renderer: 'ink', color: false, stdout: term, stderr: term as unknown as NodeJS.WriteStream, clock: s.clock})
+  t.is(strip(term.text), '', 'nothing before the run starts')
+  s.start(instances(['a', 'b']), ['b'])
+  // synchronously, in the same turn as run-start: what the terminal has now is the frame
+  t.regex(strip(term.text), /rayts g {2}run r1 {2}0\.0 s/)
+  t.regex(strip(term.text), /░ 0\/2 0%/)
+  s.end('cancelled')
+  await r.close()
+})
+
+test.serial('Ink: a final frame taller than the terminal is written above, and the last line ends with a newline', async (t) => {
+  const s = new Script()
+  const term = new FakeTerminal()
+  term.rows = 6
+  term.columns = 40
+  const r = await attachReporter(s.events, {renderer: 'ink', color: false, stdout: term, stderr: term as unknown as NodeJS.WriteStream, clock: s.clock})
+  s.start(instances(['id1', 'id2']), ['id1', 'id2'])
+  s.run(0).run(1).at(1).ok(0, 'one', s.base).ok(1, 'two', s.base).end()
+  await r.close()
+  const text = term.text
+  t.false(text.includes('\x1b[2J') || text.includes('\x1b[3J'), 'the screen is never cleared')
+  t.true(strip(text).endsWith('rayts timeline r1 -o trace.json\n'), JSON.stringify(strip(text).slice(-80)))
+  t.is(strip(text).split('✓ id2 (1.000 s): two').length - 1, 1)
+})

@@ -1,5 +1,5 @@
 // The live UI's parts. Pure: props in, boxes out; no state, no timers (the InkSink renders
-// a fresh View at most ~30 times a second). `color` false means no colour props at all.
+// a fresh View at most 10 times a second). `color` false means no colour props at all.
 import {useLayoutEffect} from 'react'
 import {Box, Text, useStdout} from 'ink'
 import type {View, RunningRow, WorkerRow, CapacityUse} from './view.js'
@@ -24,7 +24,16 @@ export function Header(p: {readonly graph: string; readonly runId: string; reado
   )
 }
 
-export function ProgressBar(p: {readonly finished: number; readonly total: number; readonly counts: Counts; readonly tasksPerSecond: number; readonly columns: number; readonly color: boolean}) {
+export function ProgressBar(p: {
+  readonly finished: number
+  readonly total: number
+  readonly counts: Counts
+  readonly tasksPerSecond: number
+  readonly columns: number
+  readonly color: boolean
+  readonly showBar?: boolean
+  readonly showCounts?: boolean
+}) {
   const width = Math.max(10, Math.min(40, p.columns - 30))
   const frac = p.total > 0 ? Math.min(1, p.finished / p.total) : 0
   const full = Math.round(frac * width)
@@ -32,15 +41,19 @@ export function ProgressBar(p: {readonly finished: number; readonly total: numbe
   const failedColor = c.failed > 0 ? paint(p.color, 'red') : undefined
   return (
     <Box flexDirection="column">
-      <Text wrap="truncate-end">
-        <Text color={paint(p.color, 'green')}>{'█'.repeat(full)}</Text>
-        <Text dimColor={p.color}>{'░'.repeat(width - full)}</Text> {p.finished}/{p.total} {Math.floor(frac * 100)}%  {rate(p.tasksPerSecond)} tasks/s
-      </Text>
-      <Text wrap="truncate-end">
-        pending {c.pending} · running {c.running} · <Text color={paint(p.color, 'green')}>succeeded {c.succeeded}</Text> ·{' '}
-        <Text color={failedColor}>failed {c.failed}</Text> · retrying {c.retrying} · skipped {c.skipped}
-        {c.cancelled ? ` · cancelled ${c.cancelled}` : ''}
-      </Text>
+      {p.showBar === false ? null : (
+        <Text wrap="truncate-end">
+          <Text color={paint(p.color, 'green')}>{'█'.repeat(full)}</Text>
+          <Text dimColor={p.color}>{'░'.repeat(width - full)}</Text> {p.finished}/{p.total} {Math.floor(frac * 100)}%  {rate(p.tasksPerSecond)} tasks/s
+        </Text>
+      )}
+      {p.showCounts === false ? null : (
+        <Text wrap="truncate-end">
+          pending {c.pending} · running {c.running} · <Text color={paint(p.color, 'green')}>succeeded {c.succeeded}</Text> ·{' '}
+          <Text color={failedColor}>failed {c.failed}</Text> · retrying {c.retrying} · skipped {c.skipped}
+          {c.cancelled ? ` · cancelled ${c.cancelled}` : ''}
+        </Text>
+      )}
     </Box>
   )
 }
@@ -53,7 +66,7 @@ export function RunningRows(p: {readonly rows: readonly RunningRow[]; readonly m
           <Text color={paint(p.color, 'yellow')}>{p.spinner}</Text> {r.name}  <Text dimColor={p.color}>attempt {r.attempt}{r.maxAttempts === null ? '' : `/${r.maxAttempts}`}  pid {r.pid ?? '-'}  {r.elapsed.toFixed(1)} s</Text>
         </Text>
       ))}
-      {p.more > 0 ? <Text dimColor={p.color}>+{p.more} more running</Text> : null}
+      {p.more > 0 ? <Text dimColor={p.color} wrap="truncate-end">+{p.more} more running</Text> : null}
     </Box>
   )
 }
@@ -82,6 +95,23 @@ export function Summary(p: {readonly summary: SummaryData; readonly color: boole
 }
 
 /**
+ * The end of a run: header, full bar, counts, workers and the summary. It is laid out to a
+ * string (see InkSink.close) and written like the finished lines, so that however tall it
+ * is, nothing above it is erased.
+ */
+export function FinalFrame(p: {readonly view: View; readonly summary: SummaryData; readonly color: boolean}) {
+  const v = p.view
+  return (
+    <Box flexDirection="column">
+      <Header graph={v.graph} runId={v.runId} elapsed={v.elapsed} capacity={v.capacity} color={p.color} />
+      <ProgressBar finished={v.finished} total={v.total} counts={v.counts} tasksPerSecond={p.summary.tasksPerSecond} columns={v.columns} color={p.color} />
+      <Workers workers={v.workers} recycled={v.recycled} color={p.color} />
+      <Summary summary={p.summary} color={p.color} />
+    </Box>
+  )
+}
+
+/**
  * Hands out Ink's `useStdout().write`: text written through it appears above the live
  * region, which Ink clears and redraws around it. Like <Static>, for strings only, and
  * without Ink laying the text out cell by cell: with <Static>, 10,000 result lines cost a
@@ -93,6 +123,7 @@ export function AboveWriter(p: {readonly onWrite: (write: (data: string) => void
   return null
 }
 
+/** The live region: only the lines that fit the terminal (see buildView). */
 export function App(p: {readonly view: View; readonly color: boolean; readonly onWrite?: (write: (data: string) => void) => void}) {
   const v = p.view
   return (
@@ -101,14 +132,13 @@ export function App(p: {readonly view: View; readonly color: boolean; readonly o
       {v.started ? (
         <Box flexDirection="column">
           <Header graph={v.graph} runId={v.runId} elapsed={v.elapsed} capacity={v.capacity} color={p.color} />
-          <ProgressBar finished={v.finished} total={v.total} counts={v.counts} tasksPerSecond={v.tasksPerSecond} columns={v.columns} color={p.color} />
-          {v.summary ? null : <RunningRows rows={v.running} more={v.moreRunning} spinner={v.spinner} color={p.color} />}
-          <Workers workers={v.workers} recycled={v.recycled} color={p.color} />
-          {v.cancelling && !v.summary ? <Text color={paint(p.color, 'yellow')}>cancelling…</Text> : null}
-          {v.summary ? <Summary summary={v.summary} color={p.color} /> : null}
+          <ProgressBar finished={v.finished} total={v.total} counts={v.counts} tasksPerSecond={v.tasksPerSecond} columns={v.columns} color={p.color} showBar={v.show.bar} showCounts={v.show.counts} />
+          {v.show.cancel ? <Text color={paint(p.color, 'yellow')} wrap="truncate-end">cancelling…</Text> : null}
+          <RunningRows rows={v.running} more={v.show.more ? v.moreRunning : 0} spinner={v.spinner} color={p.color} />
+          {v.show.workers ? <Workers workers={v.workers} recycled={v.recycled} color={p.color} /> : null}
         </Box>
       ) : (
-        <Text dimColor={p.color}>rayts: starting…{v.cancelling ? ' cancelling…' : ''}</Text>
+        <Text dimColor={p.color} wrap="truncate-end">rayts: starting…{v.cancelling ? ' cancelling…' : ''}</Text>
       )}
     </>
   )

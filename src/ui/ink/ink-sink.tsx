@@ -3,13 +3,19 @@
 // changed. No React state, no update per event.
 // Ink's own throttle (maxFps 30) stays as the upper bound; this interval sets the pace.
 //
+// The first frame is drawn the moment the run starts, synchronously, before the scheduler
+// hands out work and the pool spawns its workers (`rayts: starting…` only when the run
+// takes longer than STARTING_MS to start).
+//
 // Finished results and failures are written above the live region through Ink's
 // `useStdout().write` (see AboveWriter), once per frame: Ink clears the live region, writes
-// them, and redraws it, so they scroll up like <Static> items.
+// them, and redraws it, so they scroll up like <Static> items. The live region always fits
+// the terminal (buildView), and the final frame is written the same way, so nothing above
+// it is ever erased, whatever the terminal's size.
 // Results: when stdout is a terminal too, they appear only there, above the live region
 // (writing them to stdout directly would garble it); when stdout is redirected, they are
 // also written there as plain lines, exactly as the plain reporter writes them.
-import {render, type Instance} from 'ink'
+import {render, renderToString, Text, type Instance} from 'ink'
 import type {ChalkInstance} from 'chalk'
 import type {RunEvent} from '../../runtime/events.js'
 import type {RunModel} from '../run-model.js'
@@ -18,11 +24,13 @@ import {LineWriter} from '../line-writer.js'
 import {formatBatch, formatResult, type Batch, type ResultItem} from '../results-format.js'
 import {failureLines, type Sink} from '../sink.js'
 import type {SummaryData} from '../summary.js'
-import {App} from './components.js'
+import {AboveWriter, App, FinalFrame} from './components.js'
 import {buildView} from './view.js'
 
 /** 10 frames a second: smooth enough for a spinner, and cheap beside the tasks */
 const FRAME_MS = 100
+/** how long a run may take to start before `rayts: starting…` is shown */
+const STARTING_MS = 150
 
 export interface InkSinkOptions {
   readonly stdout: NodeJS.WritableStream & {readonly isTTY?: boolean}
@@ -32,8 +40,10 @@ export interface InkSinkOptions {
 }
 
 export class InkSink implements Sink {
-  private readonly ink: Instance
+  /** mounted by the first frame */
+  private ink: Instance | null = null
   private readonly timer: NodeJS.Timeout
+  private readonly starting: NodeJS.Timeout
   private readonly c: ChalkInstance
   private readonly out: LineWriter | null
   private pending: string[] = []
@@ -47,13 +57,15 @@ export class InkSink implements Sink {
   constructor(private readonly model: RunModel, private readonly opts: InkSinkOptions) {
     this.c = makeChalk(opts.color)
     this.out = opts.stdout.isTTY ? null : new LineWriter(opts.stdout)
-    this.ink = render(this.tree(null), {stdout: opts.stderr, stderr: opts.stderr, exitOnCtrlC: false, patchConsole: false})
+    this.starting = setTimeout(() => this.frame(false), STARTING_MS)
+    this.starting.unref()
     this.timer = setInterval(() => this.frame(false), FRAME_MS)
     this.timer.unref()
   }
 
   event(e: RunEvent, m: RunModel): void {
-    if (e.type === 'failed') this.pending.push(failureLines(m.failure(e.inst, e.error, e.t), this.c).join('\n'))
+    if (e.type === 'run-start') this.frame(true)
+    else if (e.type === 'failed') this.pending.push(failureLines(m.failure(e.inst, e.error, e.t), this.c).join('\n'))
   }
 
   result(r: ResultItem): void {
@@ -74,15 +86,36 @@ export class InkSink implements Sink {
     this.frame(true)
   }
 
+  /**
+   * The final frame is laid out to text at the terminal's width and written above the live
+   * region like the finished lines, all but its last line, which replaces the live region
+   * when Ink unmounts: one line, so Ink ends it with a newline and never clears the screen.
+   */
   async close(s: SummaryData): Promise<void> {
     if (this.closed) return
     this.closed = true
     clearInterval(this.timer)
-    this.takePending()
-    this.ink.rerender(this.tree(s))
-    this.ink.unmount()
-    await this.ink.waitUntilExit()
+    clearTimeout(this.starting)
+    if (this.ink) {
+      const view = buildView(this.model, {now: this.opts.clock(), rows: Number.POSITIVE_INFINITY, columns: this.columns()})
+      const lines = renderToString(<FinalFrame view={view} summary={s} color={this.opts.color} />, {columns: this.columns()}).split('\n')
+      const last = lines.pop() ?? ''
+      this.pending.push(...lines)
+      this.takePending()
+      this.ink.rerender(
+        <>
+          <AboveWriter onWrite={this.onWrite} />
+          <Text wrap="truncate-end">{last}</Text>
+        </>,
+      )
+      this.ink.unmount()
+      await this.ink.waitUntilExit()
+    }
     await this.out?.drain()
+  }
+
+  private columns(): number {
+    return this.opts.stderr.columns || 80
   }
 
   /** write the finished lines of this frame above the live region, in one write */
@@ -93,21 +126,23 @@ export class InkSink implements Sink {
     this.writeAbove(text)
   }
 
-  /** render when something shown changed (or when forced) */
+  /** render when something shown changed (or when forced); the first frame mounts Ink */
   private frame(force: boolean): void {
     if (this.closed) return
     const now = this.opts.clock()
     const key = `${this.model.version}:${Math.floor(now / (FRAME_MS * 1000))}:${this.pending.length}`
-    if (!force && key === this.lastKey) return
+    if (!force && key === this.lastKey && this.ink) return
     this.lastKey = key
     this.takePending()
-    this.ink.rerender(this.tree(null, now))
+    const tree = this.tree(now)
+    if (this.ink) this.ink.rerender(tree)
+    else this.ink = render(tree, {stdout: this.opts.stderr, stderr: this.opts.stderr, exitOnCtrlC: false, patchConsole: false})
+    // the first frame: finished lines that came before Ink was mounted
+    this.takePending()
   }
 
-  private tree(summary: SummaryData | null, now = this.opts.clock()) {
-    const rows = this.opts.stderr.rows || 24
-    const columns = this.opts.stderr.columns || 80
-    const view = buildView(this.model, {now, rows, columns, summary})
+  private tree(now: number) {
+    const view = buildView(this.model, {now, rows: this.opts.stderr.rows || 24, columns: this.columns()})
     return <App view={view} color={this.opts.color} onWrite={this.onWrite} />
   }
 }

@@ -1,0 +1,44 @@
+// Counts as the user sees them, on real runs: a dynamic fan-out's placeholder is not a task
+// (run summary and status), and `wait --follow` says "1 completed task".
+import test from 'ava'
+import {spawnSync} from 'node:child_process'
+import {mkdtempSync, rmSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {root} from './tmux.js'
+
+const home = mkdtempSync(join(tmpdir(), 'rayts-counts-'))
+test.after.always(() => rmSync(home, {recursive: true, force: true}))
+
+const rayts = (...args: string[]) =>
+  spawnSync(process.execPath, ['--import', 'tsx', join(root, 'bin/dev.js'), ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 240_000,
+    env: {...process.env, RAYTS_HOME: home, OCLIF_SKIP_NEW_VERSION_CHECK: 'true', NO_COLOR: '1'},
+  })
+
+test.serial('dynamic.yaml: 4 tasks succeeded, in the run summary and in status (the fan-out placeholder is not one)', (t) => {
+  t.timeout(300_000)
+  const run = rayts('run', 'graphs/dynamic.yaml')
+  t.is(run.status, 0, run.stderr)
+  t.regex(run.stderr, /run \S+ succeeded: 4 succeeded in/)
+  const status = rayts('status', 'last')
+  t.is(status.status, 0, status.stderr)
+  t.regex(status.stdout, /^4 succeeded$/m)
+  t.notRegex(status.stdout, /^shout /m, 'no placeholder row')
+  t.regex(status.stdout, /^shout\[0\] /m)
+  const json = JSON.parse(rayts('status', 'last', '--json').stdout) as {counts: Record<string, number>; instances: {instance: string}[]}
+  t.deepEqual(json.counts, {succeeded: 4})
+  t.deepEqual(json.instances.map((i) => i.instance).sort(), ['all', 'listing', 'shout[0]', 'shout[1]'])
+})
+
+test.serial('wait --follow: "Returned 1 completed task", singular', (t) => {
+  t.timeout(300_000)
+  const wait = rayts('wait', 'graphs/arrays-wait.yaml', '--num-returns', '1', '--follow')
+  t.is(wait.status, 0, wait.stderr)
+  const heads = wait.stdout.split('\n').filter((l) => l.startsWith('Returned'))
+  t.is(heads.length, 5, wait.stdout)
+  for (const h of heads) t.regex(h, /^Returned 1 completed task \(elapsed \d+\.\d{3} s\)$/)
+  t.regex(wait.stdout, /^add\[4\] = Float64Array\(40\) \[ /m)
+})
