@@ -47,7 +47,10 @@ export function userErrorOf(error: unknown, command?: string): UserError | null 
   const help = command ? `See: rayts ${command.replaceAll(':', ' ')} --help` : 'See: rayts help'
   if (error instanceof GraphError) return {message: '', lines: error.problems, exit: ExitCode.Usage}
   // a flag's own parse error (ours are UsageErrors) comes wrapped by oclif: unwrap it
-  if (error instanceof UsageError) return {message: flagParseMessage(error.message), lines: [], exit: ExitCode.Usage}
+  if (error instanceof UsageError) {
+    const message = flagParseMessage(error.message)
+    return {message, lines: message === error.message ? [] : [help], exit: ExitCode.Usage}
+  }
   if (error instanceof ExitWith) return {message: error.message, lines: [], exit: error.exitCode}
   const store = storeErrorFrom(error, raytsHome(), storeFile())
   if (store) return {message: store.message, lines: [], exit: ExitCode.Usage}

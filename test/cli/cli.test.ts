@@ -23,6 +23,7 @@ function echoGraph(base: string): string {
 }
 
 test.serial('--set before the GRAPH file takes one value: the file stays the argument, and --set repeats', async (t) => {
+  t.timeout(600_000)
   const {cli, base, cleanup} = tempCli()
   t.teardown(cleanup)
   const file = echoGraph(base)
@@ -82,6 +83,7 @@ test('a short letter means the same flag in every rayts command', async (t) => {
 })
 
 test.serial('run -n and wait -n are the same flag: a bad value names --num-returns, exit 2', async (t) => {
+  t.timeout(600_000)
   const {cli, base, cleanup} = tempCli()
   t.teardown(cleanup)
   const file = echoGraph(base)
@@ -96,6 +98,7 @@ test.serial('run -n and wait -n are the same flag: a bad value names --num-retur
 })
 
 test.serial('rayts help, rayts help run', async (t) => {
+  t.timeout(600_000)
   const {cli, cleanup} = tempCli()
   t.teardown(cleanup)
   const all = await cli(['help'])
@@ -107,6 +110,7 @@ test.serial('rayts help, rayts help run', async (t) => {
 })
 
 test.serial('an unknown command names the closest one, asks nothing off a terminal, exit 2', async (t) => {
+  t.timeout(600_000)
   const {cli, cleanup} = tempCli()
   t.teardown(cleanup)
   const r = await cli(['rn', 'x.yaml'])
@@ -123,6 +127,7 @@ test.serial('an unknown command names the closest one, asks nothing off a termin
 })
 
 test.serial('graph with no GRAPH: which argument is missing, no note about --set', async (t) => {
+  t.timeout(600_000)
   const {cli, cleanup} = tempCli()
   t.teardown(cleanup)
   const r = await cli(['graph'])
@@ -151,6 +156,7 @@ const USER_ERRORS: {args: string[]; exit: number; stderr: RegExp}[] = [
 
 for (const entry of ['bin/dev.js', 'bin/run.js'] as const) {
   test.serial(`${entry}: user errors in one style, Error: message, their exit code, no stack trace`, async (t) => {
+  t.timeout(600_000)
     const {BUILT, DEV, isBuilt} = await import('./helpers.js')
     if (entry === 'bin/run.js' && !isBuilt()) {
       t.log('dist/ is not built (npm run build): skipped for bin/run.js')

@@ -14,6 +14,7 @@ function complete(script: string, cwd: string, words: string[]): string[] {
 }
 
 test.serial('rayts autocomplete bash: commands once each, flags after arguments, graph files, flag values', async (t) => {
+  t.timeout(600_000)
   const {cli, base, cleanup} = tempCli()
   t.teardown(cleanup)
   const r = await cli(['autocomplete', 'bash'])
@@ -53,6 +54,7 @@ test.serial('rayts autocomplete bash: commands once each, flags after arguments,
 })
 
 test.serial('rayts autocomplete zsh: the bench topic once, files and flags after arguments', async (t) => {
+  t.timeout(600_000)
   const {cli, base, cleanup} = tempCli()
   t.teardown(cleanup)
   const r = await cli(['autocomplete', 'zsh'])

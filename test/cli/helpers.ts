@@ -22,7 +22,8 @@ export function tempCli(bin: string = DEV): {cli: Cli; home: string; base: strin
   const cli: Cli = (args, env = {}, options = {}) =>
     execa('node', [...(bin === DEV ? ['--import', 'tsx'] : []), bin, ...args], {
       cwd: ROOT,
-      env: {RAYTS_HOME: home, RAYTS_CACHE_DIR: join(base, 'cache'), OCLIF_SKIP_NEW_VERSION_CHECK: 'true', NO_COLOR: '1', ...env},
+      // ava sets NODE_ENV=test, which makes oclif look for TypeScript sources beside dist/
+      env: {RAYTS_HOME: home, RAYTS_CACHE_DIR: join(base, 'cache'), OCLIF_SKIP_NEW_VERSION_CHECK: 'true', NO_COLOR: '1', ...(bin === DEV ? {} : {NODE_ENV: ''}), ...env},
       reject: false,
       timeout: 120_000,
       stdin: 'ignore',

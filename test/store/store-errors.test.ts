@@ -31,6 +31,7 @@ function seedStore(home: string): void {
 }
 
 test.serial('a damaged database (a page overwritten, or not SQLite at all): list and submit name it, exit 2', async (t) => {
+  t.timeout(600_000)
   const {cli, home, cleanup} = tempCli()
   t.teardown(cleanup)
   seedStore(home)
@@ -50,6 +51,7 @@ test.serial('a damaged database (a page overwritten, or not SQLite at all): list
 })
 
 test.serial('a database truncated to 0 bytes is not shown as an empty store', async (t) => {
+  t.timeout(600_000)
   const {cli, home, cleanup} = tempCli()
   t.teardown(cleanup)
   seedStore(home)
@@ -62,6 +64,7 @@ test.serial('a database truncated to 0 bytes is not shown as an empty store', as
 })
 
 test.serial('a new store is whole before it is there: a fresh home lists "no runs yet"', async (t) => {
+  t.timeout(600_000)
   const {cli, home, cleanup} = tempCli()
   t.teardown(cleanup)
   const r = await cli(['list'])
@@ -72,6 +75,7 @@ test.serial('a new store is whole before it is there: a fresh home lists "no run
 })
 
 test.serial('RAYTS_HOME under a regular file: the folder cannot be made, and why', async (t) => {
+  t.timeout(600_000)
   const {cli, base, cleanup} = tempCli()
   t.teardown(cleanup)
   writeFileSync(join(base, 'plain'), 'x')
@@ -104,6 +108,7 @@ function unmount(dir: string): void {
 }
 
 test.serial('a read-only file system: no folder can be made there, and a store there cannot be written', async (t) => {
+  t.timeout(600_000)
   const {cli, base, cleanup} = tempCli()
   const empty = join(base, 'ro-empty')
   const full = join(base, 'ro-store')

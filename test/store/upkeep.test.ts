@@ -50,6 +50,7 @@ function rowsOf(store: Store, runId: string): Record<string, number> {
 const total = (rows: Record<string, number>): number => Object.values(rows).reduce((a, b) => a + b, 0)
 
 test.serial('rm RUN...: every row and file of each run goes; a running run is refused and nothing is removed', async (t) => {
+  t.timeout(600_000)
   const {cli, home, cleanup} = tempCli()
   t.teardown(cleanup)
   const store = openStore(home)
@@ -93,6 +94,7 @@ test.serial('rm RUN...: every row and file of each run goes; a running run is re
 })
 
 test.serial('prune --keep N and --older-than D remove finished runs only, oldest first', async (t) => {
+  t.timeout(600_000)
   const {cli, home, cleanup} = tempCli()
   t.teardown(cleanup)
   const store = openStore(home)
@@ -133,6 +135,7 @@ test('RAYTS_HOME_BUDGET: sizes, off, and a bad value falls back to 1 GiB with a 
 })
 
 test.serial('over its budget, the end of a run removes the oldest finished runs (never the newest, never a running one) and says so', async (t) => {
+  t.timeout(600_000)
   const {cli, home, base, cleanup} = tempCli()
   t.teardown(cleanup)
   const store = openStore(home)
