@@ -1,19 +1,17 @@
 // The worker process: runs fn batches and command jobs for the executor, talking over IPC.
 // It exits when the parent's channel closes (parent gone or done with it), killing the
-// process groups of its commands first; a watchdog thread does the same when the parent
-// dies while task code blocks the event loop.
+// process groups of its commands first. (When task code blocks its event loop, the
+// parent's reaper, pool/reaper.ts, kills it.)
 import {runCmd, type RunningCmd} from './cmd/run-cmd.js'
 import {unpackFnBatch, type FromWorker, type ToWorker} from './protocol.js'
 import {GroupRegistry} from './terminate/group-registry.js'
 import {captureStdio} from './worker/capture.js'
 import {FnBatchRunner} from './worker/fn-batch.js'
-import {startWatchdog} from './worker/watchdog.js'
 
 // what commands inherit: the environment as the worker got it, before task code runs
 const baseEnv = {...process.env}
 const groups = new GroupRegistry()
 const cmds = new Map<number, RunningCmd>()
-const runner = process.ppid
 
 const send = (message: FromWorker): void => {
   process.send!(message)
@@ -50,7 +48,6 @@ function startCmd(id: number, job: Extract<ToWorker, {t: 'cmd'}>['job']): void {
   const running = runCmd(job, baseEnv, {
     spawned(pid, at) {
       groups.add(pid)
-      watchdog.add(pid)
       send({t: 'spawned', id, pid, at})
     },
     stderr(text) {
@@ -60,13 +57,9 @@ function startCmd(id: number, job: Extract<ToWorker, {t: 'cmd'}>['job']): void {
   cmds.set(id, running)
   void running.result.then((result) => {
     cmds.delete(id)
-    if (result.pid !== null) {
-      groups.delete(result.pid)
-      watchdog.delete(result.pid)
-    }
+    if (result.pid !== null) groups.delete(result.pid)
     send({t: 'cmd-done', id, result})
   })
 }
 
 send({t: 'ready'})
-const watchdog = startWatchdog(runner)

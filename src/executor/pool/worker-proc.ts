@@ -3,6 +3,7 @@ import {type ChildProcess, fork} from 'node:child_process'
 import type {Socket} from 'node:net'
 import {startTimer} from '../../runtime/timer.js'
 import type {FromWorker, ToWorker} from '../protocol.js'
+import {forgetWorker, watchWorker} from './reaper.js'
 
 export type ExitReason = 'max_calls' | 'crash' | 'timeout' | 'cancel' | 'shutdown'
 
@@ -52,6 +53,7 @@ export class WorkerProc {
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     })
     this.pid = this.child.pid ?? -1
+    if (this.pid > 0) watchWorker(this.pid)
     this.child.stderr!.setEncoding('utf8')
     this.child.stderr!.on('data', (text: string) => {
       this.stderrTail = (this.stderrTail + text).slice(-STDERR_TAIL)
@@ -61,6 +63,7 @@ export class WorkerProc {
     this.exited = new Promise((resolve) => {
       this.child.once('exit', (code, signal) => {
         this.alive = false
+        if (this.pid > 0) forgetWorker(this.pid)
         const exit: WorkerExit = {worker: this, code, signal, reason: this.reason ?? 'crash'}
         onExit(exit)
         this.fnUser?.onExit(this, code, signal)
