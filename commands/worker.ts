@@ -1,7 +1,8 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand} from '../src/cli/base-command.js'
 import {availableParallelism} from 'node:os'
-import {parsePositive, parseResources, UsageError} from '../src/runtime/flags.js'
+import {numCpusFlag, resourcesFlag} from '../src/cli/flags.js'
+import {parseResources, UsageError} from '../src/runtime/flags.js'
 
 export default class WorkerCommand extends BaseCommand {
   static override summary = 'Join a cluster: run tasks from a Redis queue on this machine'
@@ -19,8 +20,8 @@ If Redis stops answering, the worker keeps retrying; after 15 s it says so on st
   static override flags = {
     redis: Flags.string({description: 'Redis URL: redis://[:PASSWORD@]HOST[:PORT], rediss:// for TLS', required: true, env: 'RAYTS_CLUSTER'}),
     'password-file': Flags.string({description: 'read the Redis password from the first line of FILE (else $RAYTS_REDIS_PASSWORD)', helpValue: 'FILE'}),
-    'num-cpus': Flags.string({description: 'CPU slots this worker offers (fractions allowed); default: the machine\'s cores'}),
-    resources: Flags.string({description: 'other slots, name=N,...', helpValue: 'gpu=1,mem=4'}),
+    'num-cpus': numCpusFlag,
+    resources: resourcesFlag,
     name: Flags.string({description: 'a name for status output (default HOST-PID)'}),
     insecure: Flags.boolean({description: 'allow a Redis without a password on a non-loopback address'}),
   }
@@ -33,7 +34,7 @@ If Redis stops answering, the worker keeps retrying; after 15 s it says so on st
     try {
       const url = cluster.parseClusterUrl(cluster.withPassword(flags.redis, {env: process.env, passwordFile: flags['password-file']}))
       cluster.checkWorkerSecurity(url, flags.insecure)
-      const numCpus = flags['num-cpus'] === undefined ? availableParallelism() : parsePositive('num-cpus', Number(flags['num-cpus']))!
+      const numCpus = flags['num-cpus'] ?? availableParallelism()
       const resources = parseResources(flags.resources)
       const server = await cluster.checkServerSecurity(url, flags.insecure)
       const printable = cluster.redact(server.url)

@@ -150,6 +150,7 @@ const USER_ERRORS: {args: string[]; exit: number; stderr: RegExp}[] = [
   {args: ['submit', 'test/fixtures/bad/self-cycle.yaml'], exit: 2, stderr: /^test\/fixtures\/bad\/self-cycle.yaml:4:26: cycle: a -> a$/},
   {args: ['bench', 'dag', '--shapes', 'round'], exit: 2, stderr: /^Error: /},
   {args: ['worker', '--redis', 'http://x'], exit: 2, stderr: /^Error: --redis: /},
+  {args: ['worker', '--redis', 'redis://127.0.0.1:1', '--num-cpus', '0'], exit: 2, stderr: /^Error: --num-cpus: expected a number greater than 0, got "0"\nSee: rayts worker --help$/},
   {args: ['help', 'nosuch'], exit: 2, stderr: /^Error: Command nosuch not found\.\nSee: rayts help$/},
   {args: ['prune'], exit: 2, stderr: /^Error: .*Exactly one of the following must be provided: --keep, --older-than/s},
 ]
