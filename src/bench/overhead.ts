@@ -1,11 +1,15 @@
 // `rayts bench overhead`: per-task cost of fn and cmd tasks, beside the floors measured in
-// the same run (a raw fork IPC round trip, a bare spawn loop at the same concurrency).
+// the same run (a raw fork IPC round trip, unbatched messages pipelined to the workers, a bare
+// spawn loop at the same concurrency). The headline is the user's path: `rayts run` as a
+// process with its store; the in-process figures are the executor alone, and say so.
 import {availableParallelism} from 'node:os'
 import {measureIpcRoundTrip, measureSpawnLoop} from '../executor/floor.js'
 import {benchDir, commandsGraph, deepGraph, wideGraph} from './graphs.js'
 import type {EventStream} from '../runtime/events.js'
 import {FakeTerminal} from './fake-terminal.js'
 import {measureRun, percentile} from './measure.js'
+import {measureIpcPipelined} from './ipc-floor.js'
+import {type UserPathReport, measureUserPath} from './user-path.js'
 
 export interface OverheadOptions {
   /** no-op fn tasks submitted at once */
@@ -16,12 +20,17 @@ export interface OverheadOptions {
   readonly cmdTasks: number
   /** no-op fn tasks run with and without the live UI */
   readonly uiTasks: number
+  /** runs of each start-up measure, of which the median is reported */
+  readonly startupRuns: number
   readonly numCpus: number
 }
 
 export interface OverheadReport {
   readonly machine: {readonly cores: number; readonly node: string}
   readonly numCpus: number
+  /** the user's path: `rayts run` as a process, store on, spawn to exit; CLI start-up */
+  readonly userPath: UserPathReport
+  /** the executor alone, in this process: no store, no reporter, no CLI start-up */
   readonly fn: {readonly tasks: number; readonly seconds: number; readonly tasksPerSecond: number; readonly parentCpuMicrosPerTask: number}
   readonly fnSync: {readonly tasks: number; readonly p50Micros: number; readonly p99Micros: number}
   readonly cmd: {readonly tasks: number; readonly seconds: number; readonly tasksPerSecond: number}
@@ -30,6 +39,8 @@ export interface OverheadReport {
   readonly ui: {readonly tasks: number; readonly withUi: number; readonly withoutUi: number; readonly ratio: number}
   readonly floor: {
     readonly ipcRoundTrip: {readonly p50Micros: number; readonly p99Micros: number}
+    /** one no-op message per task, pipelined to numCpus forked workers, unbatched */
+    readonly ipcPipelined: {readonly workers: number; readonly messagesPerSecond: number}
     readonly spawnLoop: {readonly concurrency: number; readonly perSecond: number}
   }
 }
@@ -39,6 +50,7 @@ export const defaultOverheadOptions: OverheadOptions = {
   chainTasks: 5_000,
   cmdTasks: 2_000,
   uiTasks: 10_000,
+  startupRuns: 5,
   numCpus: availableParallelism(),
 }
 
@@ -68,17 +80,22 @@ export async function benchOverhead(o: OverheadOptions, progress: (line: string)
     progress(`ui: ${o.uiTasks} no-op tasks with the live UI and without, 3 times each`)
     const ui = await measureUi(dir.write('ui.yaml', wideGraph(o.uiTasks)), o)
 
-    progress('floors: raw IPC round trip, bare spawn loop')
+    progress(`user's path: \`rayts run\` of 1 and ${o.fnTasks} no-op tasks as a process, store on; CLI start-up`)
+    const userPath = await measureUserPath(dir.dir, one, wide, o.fnTasks, o.startupRuns)
+
+    progress('floors: raw IPC round trip, unbatched pipelined IPC, bare spawn loop')
     const ipc = await measureIpcRoundTrip(5_000)
+    const pipelined = await measureIpcPipelined(Math.max(1_000, Math.min(o.fnTasks, 100_000)), o.numCpus)
     const spawn = await measureSpawnLoop(Math.min(o.cmdTasks, 1_000), o.numCpus)
     return {
       machine: {cores: availableParallelism(), node: process.version},
       numCpus: o.numCpus,
+      userPath,
       fn: {tasks: o.fnTasks, seconds: fnSeconds, tasksPerSecond: o.fnTasks / fnSeconds, parentCpuMicrosPerTask: fnRun.parentCpuMicrosPerTask},
       fnSync: {tasks: o.chainTasks, p50Micros: percentile(gaps, 50), p99Micros: percentile(gaps, 99)},
       cmd: {tasks: o.cmdTasks, seconds: cmdSeconds, tasksPerSecond: o.cmdTasks / cmdSeconds},
       ui,
-      floor: {ipcRoundTrip: ipc, spawnLoop: {concurrency: o.numCpus, perSecond: spawn.perSecond}},
+      floor: {ipcRoundTrip: ipc, ipcPipelined: {workers: o.numCpus, messagesPerSecond: pipelined.messagesPerSecond}, spawnLoop: {concurrency: o.numCpus, perSecond: spawn.perSecond}},
     }
   } finally {
     dir.remove()
@@ -101,10 +118,19 @@ async function measureUi(file: string, o: OverheadOptions): Promise<OverheadRepo
 
 export function formatOverhead(r: OverheadReport): string {
   const n = (x: number, d = 0) => x.toLocaleString('en-US', {maximumFractionDigits: d, minimumFractionDigits: d})
+  const u = r.userPath
+  const share = (x: number) => `${n((x / r.fn.tasksPerSecond) * 100)}% of the executor alone, ${n(x / r.floor.ipcPipelined.messagesPerSecond, 2)}× the unbatched IPC floor`
   return [
     `machine: ${r.machine.cores} cores, Node ${r.machine.node}; --num-cpus ${r.numCpus}`,
     '',
-    `fn tasks, all at once   ${n(r.fn.tasksPerSecond)} tasks/s  (${n(r.fn.tasks)} in ${n(r.fn.seconds, 3)} s; scheduler process CPU ${n(r.fn.parentCpuMicrosPerTask, 2)} µs/task)`,
+    "the user's path: `rayts run` as a process, store on, spawn to exit",
+    `  rayts run, ${n(u.tasks)} no-op fn tasks, --json   ${n(u.json.tasksPerSecond)} tasks/s  (${n(u.json.wallMs)} ms; ${share(u.json.tasksPerSecond)})`,
+    `  rayts run, ${n(u.tasks)} no-op fn tasks, plain    ${n(u.plain.tasksPerSecond)} tasks/s  (${n(u.plain.wallMs)} ms; ${share(u.plain.tasksPerSecond)})`,
+    `  rayts run, a 1-task graph        ${n(u.oneTaskRunMs)} ms  (${n(u.oneTaskRunMs / u.nodeStartMs, 2)}× \`node -e 0\`: ${n(u.nodeStartMs)} ms; medians of ${u.runs})`,
+    `  rayts --version / --help         ${n(u.versionMs)} / ${n(u.helpMs)} ms  (${n(u.versionMs / u.nodeStartMs, 2)}× / ${n(u.helpMs / u.nodeStartMs, 2)}× \`node -e 0\`)`,
+    '',
+    'the executor alone, in this process (no store, no reporter, no CLI start-up)',
+    `fn tasks, all at once   ${n(r.fn.tasksPerSecond)} tasks/s  (${n(r.fn.tasks)} in ${n(r.fn.seconds, 3)} s; scheduler process CPU ${n(r.fn.parentCpuMicrosPerTask, 2)} µs/task; floor: unbatched IPC to ${r.floor.ipcPipelined.workers} workers ${n(r.floor.ipcPipelined.messagesPerSecond)} messages/s)`,
     `fn tasks, one at a time p50 ${n(r.fnSync.p50Micros, 1)} µs, p99 ${n(r.fnSync.p99Micros, 1)} µs  (floor: raw IPC round trip p50 ${n(r.floor.ipcRoundTrip.p50Micros, 1)} µs, p99 ${n(r.floor.ipcRoundTrip.p99Micros, 1)} µs)`,
     `cmd \`true\` tasks        ${n(r.cmd.tasksPerSecond)} tasks/s  (floor: bare spawn loop at concurrency ${r.floor.spawnLoop.concurrency}: ${n(r.floor.spawnLoop.perSecond)}/s)`,
     `live UI                 ${n(r.ui.ratio * 100)}% of the tasks/s without it  (${n(r.ui.tasks)} no-op tasks: ${n(r.ui.withUi)} vs ${n(r.ui.withoutUi)} tasks/s, medians of 3)`,

@@ -11,10 +11,10 @@ const home = join(tmp, 'home')
 test.after.always(() => rmSync(tmp, {recursive: true, force: true}))
 
 test.serial('--json: fn, sync latency, cmd, UI ratio and floors', async (t) => {
-  const r = await rayts(home, ['bench', 'overhead', '--fn-tasks', '500', '--chain-tasks', '50', '--cmd-tasks', '20', '--ui-tasks', '200', '--num-cpus', '2', '--json'])
+  const r = await rayts(home, ['bench', 'overhead', '--fn-tasks', '500', '--chain-tasks', '50', '--cmd-tasks', '20', '--ui-tasks', '200', '--startup-runs', '1', '--num-cpus', '2', '--json'])
   t.is(r.code, 0, r.stderr)
   const report = JSON.parse(r.stdout) as OverheadReport
-  t.deepEqual(Object.keys(report).sort(), ['cmd', 'floor', 'fn', 'fnSync', 'machine', 'numCpus', 'ui'])
+  t.deepEqual(Object.keys(report).sort(), ['cmd', 'floor', 'fn', 'fnSync', 'machine', 'numCpus', 'ui', 'userPath'])
   t.is(report.fn.tasks, 500)
   t.true(report.fn.tasksPerSecond > 0 && report.fn.parentCpuMicrosPerTask > 0)
   t.is(report.fnSync.tasks, 50)
@@ -27,12 +27,21 @@ test.serial('--json: fn, sync latency, cmd, UI ratio and floors', async (t) => {
   t.true(report.floor.ipcRoundTrip.p50Micros > 0)
   t.true(report.floor.spawnLoop.perSecond > 0)
   t.is(report.floor.spawnLoop.concurrency, 2)
+  t.is(report.floor.ipcPipelined.workers, 2)
+  t.true(report.floor.ipcPipelined.messagesPerSecond > 0)
+  // the user's path: whole processes, so each is slower than a bare `node -e 0`
+  const u = report.userPath
+  t.is(u.tasks, 500)
+  t.is(u.runs, 1)
+  t.true(u.nodeStartMs > 0)
+  for (const ms of [u.versionMs, u.helpMs, u.oneTaskRunMs]) t.true(ms > u.nodeStartMs, `${ms} vs node ${u.nodeStartMs}`)
+  for (const run of [u.json, u.plain]) t.true(run.wallMs > 0 && run.tasksPerSecond > 0)
 })
 
 test.serial('text report names every line', async (t) => {
-  const r = await rayts(home, ['bench', 'overhead', '--fn-tasks', '200', '--chain-tasks', '20', '--cmd-tasks', '10', '--ui-tasks', '100'])
+  const r = await rayts(home, ['bench', 'overhead', '--fn-tasks', '200', '--chain-tasks', '20', '--cmd-tasks', '10', '--ui-tasks', '100', '--startup-runs', '1'])
   t.is(r.code, 0, r.stderr)
-  for (const line of [/^fn tasks, all at once\s+[\d,]+ tasks\/s/m, /^fn tasks, one at a time p50 [\d,.]+ µs/m, /^cmd `true` tasks\s+[\d,]+ tasks\/s/m, /^live UI\s+[\d,]+% of the tasks\/s/m]) {
+  for (const line of [/^  rayts run, 200 no-op fn tasks, --json\s+[\d,]+ tasks\/s/m, /^  rayts run, a 1-task graph\s+[\d,]+ ms/m, /^fn tasks, all at once\s+[\d,]+ tasks\/s/m, /^fn tasks, one at a time p50 [\d,.]+ µs/m, /^cmd `true` tasks\s+[\d,]+ tasks\/s/m, /^live UI\s+[\d,]+% of the tasks\/s/m]) {
     t.regex(r.stdout, line)
   }
 })

@@ -1,0 +1,50 @@
+// The user's path, measured from outside: `rayts ARGS` as a process, from spawn to exit,
+// with its own store in a temporary RAYTS_HOME. From the sources (tsx, bin/dev.js) when the
+// bench itself runs from them, else the built CLI (bin/run.js), as a user runs it.
+import {spawn} from 'node:child_process'
+import {fileURLToPath} from 'node:url'
+
+const fromSource = import.meta.url.endsWith('.ts')
+const ROOT = fileURLToPath(new URL(fromSource ? '../../' : '../../../', import.meta.url))
+const BIN = fileURLToPath(new URL(fromSource ? '../../bin/dev.js' : '../../../bin/run.js', import.meta.url))
+const EXEC_ARGV: readonly string[] = fromSource ? ['--import', import.meta.resolve('tsx')] : []
+
+export interface ProcessRun {
+  readonly wallMs: number
+  readonly code: number | null
+  /** the last few KB of stderr, for a failure's message */
+  readonly stderrTail: string
+}
+
+/** `node ARGS`, stdout and stderr drained through pipes (not a terminal: plain output) */
+export function timeNode(args: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<ProcessRun> {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now()
+    const child = spawn(process.execPath, args, {cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env})
+    let tail = ''
+    child.stdout.resume()
+    child.stderr.setEncoding('utf8').on('data', (s: string) => (tail = (tail + s).slice(-4000)))
+    child.on('error', reject)
+    child.on('close', (code) => resolve({wallMs: performance.now() - t0, code, stderrTail: tail}))
+  })
+}
+
+/** `rayts ARGS` as a process with its store in `home` */
+export function timeRayts(args: readonly string[], home: string): Promise<ProcessRun> {
+  return timeNode([...EXEC_ARGV, BIN, ...args], {...process.env, RAYTS_HOME: home, OCLIF_SKIP_NEW_VERSION_CHECK: 'true', NO_COLOR: '1'})
+}
+
+/** the same, throwing unless it exits 0 */
+export async function timeRaytsOk(args: readonly string[], home: string): Promise<number> {
+  const r = await timeRayts(args, home)
+  if (r.code !== 0) throw new Error(`rayts ${args.join(' ')} exited ${r.code}: ${r.stderrTail.trim()}`)
+  return r.wallMs
+}
+
+/** median wall time of `times` runs */
+export async function medianWall(times: number, run: () => Promise<number>): Promise<number> {
+  const walls: number[] = []
+  for (let i = 0; i < times; i++) walls.push(await run())
+  walls.sort((a, b) => a - b)
+  return walls[Math.floor(walls.length / 2)]!
+}
