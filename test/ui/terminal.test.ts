@@ -1,7 +1,7 @@
 // `rayts run` in a real terminal (tmux at a fixed size) and with --json on a pipe.
 import test from 'ava'
 import {execFile} from 'node:child_process'
-import {mkdtempSync} from 'node:fs'
+import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {Tmux, hasTmux, lines, root} from './tmux.js'
@@ -64,6 +64,7 @@ import {Tmux, hasTmux, lines, root} from './tmux.js'
 test.serial('rayts run --json: stdout is JSON lines only', async (t) => {
   t.timeout(120_000)
   const home = mkdtempSync(join(tmpdir(), 'rayts-ui-'))
+  t.teardown(() => rmSync(home, {recursive: true, force: true}))
   const {stdout, code} = await new Promise<{stdout: string; code: number | null}>((resolve) => {
     const child = execFile('./bin/dev.js', ['run', 'graphs/arrays-wait.yaml', '--json', '--num-returns', '2'], {cwd: root, env: {...process.env, RAYTS_HOME: home}}, (_err, stdout) => resolve({stdout, code: child.exitCode}))
   })
