@@ -62,8 +62,8 @@ tmuxTest('the first frame comes before the workers start, and frames go on while
     t.truthy(result, 'results were shown')
     // every task sleeps 2 s once its worker is up: the header must come well before
     t.true(header!.at < result!.at - 1500, `header at ${header!.at} ms, first result at ${result!.at} ms`)
-    // the first frame is drawn at run start, before any worker exists
-    t.regex(header!.screen, /^workers 0$/m)
+    // (that the first frame is drawn at run start, before any worker exists, is checked on a
+    // fake terminal in ink-sink.test.tsx: here a poll could come after the first fork)
     // and the UI kept drawing while the workers started: the elapsed time moved on
     const before = seen.filter((s) => s.at < result!.at).map((s) => /^rayts forty {2}run \S+ {2}([\d.]+) s/m.exec(s.screen)?.[1])
     t.true(new Set(before.filter(Boolean)).size >= 3, `elapsed times shown before the first result: ${[...new Set(before)].join(', ')}`)
