@@ -3,9 +3,8 @@
 import {Errors} from '@oclif/core'
 import {ExitCode} from '../runtime/exit-codes.js'
 import {UsageError} from '../runtime/flags.js'
-import {storeFile} from '../store/db.js'
 import {storeErrorFrom} from '../store/errors.js'
-import {raytsHome} from '../store/home.js'
+import {raytsHome, storeFile} from '../store/home.js'
 
 /** A graph that does not compile: its problems, one `FILE:LINE:COL: message` each. */
 export class GraphError extends Error {

@@ -5,7 +5,7 @@ import Database from 'better-sqlite3'
 import {chmodSync, existsSync, linkSync, rmSync, statSync} from 'node:fs'
 import {join} from 'node:path'
 import {emptyStoreError, folderError, storeErrorFrom} from './errors.js'
-import {ensurePrivateDir, raytsHome} from './home.js'
+import {DB_FILE, ensurePrivateDir, raytsHome, storeFile} from './home.js'
 import {SCHEMA, SCHEMA_VERSION} from './schema.js'
 
 export interface Store {
@@ -16,12 +16,7 @@ export interface Store {
   close(): void
 }
 
-export const DB_FILE = 'rayts.db'
-
-/** The database file of the store in `home`. */
-export function storeFile(home: string = raytsHome()): string {
-  return join(home, DB_FILE)
-}
+export {DB_FILE, storeFile}
 
 /** Throws a StoreError (naming the file and what to do) when the store cannot be used. */
 export function openStore(home: string = raytsHome()): Store {

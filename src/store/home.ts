@@ -3,6 +3,13 @@ import {chmodSync, mkdirSync, statSync} from 'node:fs'
 import {homedir} from 'node:os'
 import {join, resolve} from 'node:path'
 
+export const DB_FILE = 'rayts.db'
+
+/** The database file of the store in `home`. */
+export function storeFile(home: string = raytsHome()): string {
+  return join(home, DB_FILE)
+}
+
 export function raytsHome(env: NodeJS.ProcessEnv = process.env): string {
   const h = env.RAYTS_HOME
   return h && h.length > 0 ? resolve(h) : join(homedir(), '.rayts')
