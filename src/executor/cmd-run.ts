@@ -3,6 +3,7 @@
 // group so that it can kill it whatever happens to the worker.
 import {nowMicros} from '../runtime/clock.js'
 import {CANCELLED, type Cancellable, type ExecutorContext, failJob} from './context.js'
+import {forgetGroup, watchGroup} from './pool/reaper.js'
 import type {WorkerProc, WorkerUser} from './pool/worker-proc.js'
 import type {FromWorker, WireCmd} from './protocol.js'
 import {killGroup} from './terminate/kill-group.js'
@@ -54,6 +55,7 @@ export class CmdRun implements WorkerUser, Cancellable {
         this.pgid = message.pid
         this.startedAt = message.at
         ctx.groups.add(message.pid)
+        watchGroup(message.pid)
         if (ctx.closed) return
         ctx.sink.event({type: 'process-group', t: nowMicros(), inst: job.inst, attempt: job.attempt, pgid: message.pid, alive: true})
         ctx.sink.started(job.inst, job.attempt, message.pid, message.at)
@@ -100,6 +102,7 @@ export class CmdRun implements WorkerUser, Cancellable {
   private groupGone(): void {
     if (this.pgid === null) return
     this.ctx.groups.delete(this.pgid)
+    forgetGroup(this.pgid)
     if (!this.ctx.closed)
       this.ctx.sink.event({type: 'process-group', t: nowMicros(), inst: this.job.inst, attempt: this.job.attempt, pgid: this.pgid, alive: false})
     this.pgid = null

@@ -1,30 +1,39 @@
 // kill -9 of the runner while an fn task spins (issue 12 item 3): the worker, whose event
-// loop never sees the closed channel, must still die with its runner.
+// loop never sees the closed channel, must still die with its runner; so must the process
+// group of a command running beside it.
 import test from 'ava'
 import {spawn} from 'node:child_process'
 import {existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {alive, delay, fixture} from './helpers.js'
+import {alive, delay, fixture, liveGroupMembers} from './helpers.js'
 
-test.serial('kill -9 of the runner while an fn task spins: no worker left after 2 s', async (t) => {
+test.serial('kill -9 of the runner while an fn task spins: no worker, no command left after 2 s', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'rayts-orphan-'))
   const mark = join(dir, 'spinning')
-  const child = spawn(process.execPath, ['--import', 'tsx', fixture('spin-parent.ts'), mark], {stdio: ['ignore', 'ignore', 'inherit']})
+  const child = spawn(process.execPath, ['--import', 'tsx', fixture('spin-parent.ts'), mark], {stdio: ['ignore', 'pipe', 'inherit']})
   let worker = 0
+  let pgid = 0
+  child.stdout.setEncoding('utf8')
+  let out = ''
+  child.stdout.on('data', (chunk: string) => (out += chunk))
   try {
     const deadline = Date.now() + 60_000
-    while (!existsSync(mark) && Date.now() < deadline && child.exitCode === null) await delay(50)
+    while ((!existsSync(mark) || !out.includes('\n')) && Date.now() < deadline && child.exitCode === null) await delay(50)
     await delay(50) // the pid is written
     worker = Number(readFileSync(mark, 'utf8'))
+    pgid = (JSON.parse(out.split('\n')[0]!) as {pgid: number}).pgid
     t.true(worker > 0, 'the task never started')
     t.true(alive(worker), 'the worker runs the task')
+    t.true(liveGroupMembers(pgid).length >= 2, 'the command and its grandchild run')
     child.kill('SIGKILL')
     await delay(2000)
     t.false(alive(worker), `worker ${worker} is still alive 2 s after its runner died`)
+    t.deepEqual(liveGroupMembers(pgid), [], `group ${pgid} is still alive 2 s after its runner died`)
   } finally {
     child.kill('SIGKILL')
     if (worker && alive(worker)) process.kill(worker, 'SIGKILL')
+    if (pgid) for (const pid of liveGroupMembers(pgid)) process.kill(pid, 'SIGKILL')
     rmSync(dir, {recursive: true, force: true})
   }
 })

@@ -1,9 +1,9 @@
 // Workers die with their runner, even while task code spins in synchronous code. A worker
 // notices its runner's death through the closed IPC channel only when its event loop turns;
 // a task stuck in a loop never lets it. So the runner keeps one tiny shell beside it, told
-// over a pipe which workers are alive: when the pipe closes (the runner is gone, however it
-// ended), the shell waits a moment, for the workers that can to exit by themselves (killing
-// their commands' process groups), then SIGKILLs those left.
+// over a pipe which workers and command process groups are alive: when the pipe closes
+// (the runner is gone, however it ended), the shell SIGKILLs the groups, waits a moment for
+// the workers that can to exit by themselves, then SIGKILLs those left.
 //
 // A shell rather than a watchdog thread in each worker: the thread cost ~100 ms of CPU and
 // ~11 MB per worker (measured here), which doubled the time of max_calls: 1 graphs; the
@@ -17,12 +17,16 @@ const GRACE_SECONDS = 0.3
 // dash-compatible; `read` waits on the pipe, so it costs nothing while the runner lives
 const SCRIPT = `# rayts: kills the workers of runner ${process.pid} if it dies
 w=' '
+g=' '
 while read -r op id; do
   case $op in
     +) w="$w$id ";;
     -) case $w in *" $id "*) w="\${w%% $id *} \${w#* $id }";; esac;;
+    g+) g="$g$id ";;
+    g-) case $g in *" $id "*) g="\${g%% $id *} \${g#* $id }";; esac;;
   esac
 done
+for id in $g; do kill -9 "-$id" 2>/dev/null; done
 [ "$w" = ' ' ] && exit 0
 sleep ${GRACE_SECONDS}
 for id in $w; do kill -9 "$id" 2>/dev/null; done
@@ -54,4 +58,13 @@ export function watchWorker(pid: number): void {
 /** a worker exited: its pid may be reused */
 export function forgetWorker(pid: number): void {
   if (shell) shell.stdin.write(`- ${pid}\n`)
+}
+
+/** a command's process group started (its worker kills it too, if its event loop can) */
+export function watchGroup(pgid: number): void {
+  pipe()?.write(`g+ ${pgid}\n`)
+}
+
+export function forgetGroup(pgid: number): void {
+  if (shell) shell.stdin.write(`g- ${pgid}\n`)
 }
