@@ -67,3 +67,84 @@ test.serial('rayts autocomplete zsh: the bench topic once, files and flags after
   t.regex(run, /--set"\[/)
   t.regex(run, /"\*: :_files"/)
 })
+
+/** A bash in tmux of its own, at 120x30, in `cwd`. */
+class Terminal {
+  readonly server = `rayts-comp-${process.pid}-${Math.random().toString(36).slice(2, 8)}`
+  constructor(cwd: string) {
+    this.tmux('new-session', '-d', '-x', '120', '-y', '30', '-c', cwd, 'bash --norc --noprofile')
+  }
+  tmux(...args: string[]): string {
+    return execFileSync('tmux', ['-L', this.server, ...args], {encoding: 'utf8'})
+  }
+  type(text: string, ...keys: string[]): void {
+    if (text) this.tmux('send-keys', '-l', text)
+    if (keys.length > 0) this.tmux('send-keys', ...keys)
+  }
+  screen(): string {
+    return this.tmux('capture-pane', '-p')
+  }
+  async waitFor(re: RegExp, ms = 10_000): Promise<string> {
+    const until = Date.now() + ms
+    for (;;) {
+      const s = this.screen()
+      if (re.test(s)) return s
+      if (Date.now() > until) throw new Error(`screen never matched ${re}:\n${s}`)
+      await new Promise((r) => setTimeout(r, 100))
+    }
+  }
+  kill(): void {
+    try {
+      this.tmux('kill-server')
+    } catch {
+      // gone
+    }
+  }
+}
+
+const hasTmux = (() => {
+  try {
+    execFileSync('tmux', ['-V'])
+    return true
+  } catch {
+    return false
+  }
+})()
+
+test.serial('in a real bash (tmux): set up as `rayts autocomplete script bash` says, then TAB', async (t) => {
+  t.timeout(600_000)
+  if (!hasTmux) {
+    t.log('tmux is not installed: skipped')
+    t.pass()
+    return
+  }
+  const {cli, base, cleanup} = tempCli()
+  const work = join(base, 'work')
+  mkdirSync(work, {recursive: true})
+  for (const f of ['lesson1.yaml', 'notes.txt']) writeFileSync(join(work, f), '')
+  const term = new Terminal(work)
+  t.teardown(() => {
+    term.kill()
+    cleanup()
+  })
+  t.is((await cli(['autocomplete', 'bash'])).exitCode, 0)
+  const setup = String((await cli(['autocomplete', 'script', 'bash'])).stdout).trim()
+  t.regex(setup, /^RAYTS_AC_BASH_SETUP_PATH=\S+ && test -f/)
+  term.type(setup, 'Enter')
+  term.type('echo READY', 'Enter')
+  await term.waitFor(/^READY$/m)
+  term.type('clear', 'Enter')
+
+  term.type('rayts ', 'Tab', 'Tab')
+  const listing = await term.waitFor(/prune/)
+  t.is(listing.match(/\bbench\b/g)?.length, 1, listing)
+  term.type('', 'C-u')
+  term.type('clear', 'Enter')
+
+  term.type('rayts run lesson', 'Tab')
+  await term.waitFor(/rayts run lesson1\.yaml$/m) // (tmux trims the space bash added)
+  term.type(' --num-r', 'Tab')
+  await term.waitFor(/rayts run lesson1\.yaml +--num-returns$/m)
+  term.type('', 'C-u')
+  t.pass()
+})
