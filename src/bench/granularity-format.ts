@@ -25,7 +25,7 @@ export function machineLine(r: GranularityReport): string {
 export function formatGranularityTable(r: GranularityReport): string {
   const head = ['n', 'local s', 'remote s', 'local/remote']
   const body = r.rows.map((row) => [String(row.n), fmtSeconds(row.localSeconds), fmtSeconds(row.remoteSeconds), row.ratio.toFixed(2)])
-  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)))
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length))) // bounded: one row per graph or size
   const line = (cells: readonly string[]): string => cells.map((c, i) => c.padStart(widths[i]!)).join('  ')
   return [line(head), ...body.map(line)].join('\n')
 }

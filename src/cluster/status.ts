@@ -71,7 +71,7 @@ export function formatClusterStatus(s: ClusterStatus, now: number = Date.now()):
     for (const w of s.workers) {
       rows.push([w.name, w.host, String(w.pid), slots(w.capacity, w.used), String(w.running), String(w.completed), String(Math.round(w.rate)), `${Math.round((now - w.startedMs) / 1000)}s`])
     }
-    const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)))
+    const widths = rows[0]!.map((_, i) => rows.reduce((w, r) => Math.max(w, r[i]!.length), 0))
     for (const r of rows) lines.push(r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd())
   }
   return lines.join('\n')

@@ -73,7 +73,7 @@ export function outputRefs(store: Store, run: RunRecord): string[] {
     const insts = instancesOfTask(store, run.id, task)
     const whole = insts.find((i) => i.name === task)
     if (whole || insts.length === 0) out.push(task)
-    else out.push(...insts.map((i) => i.name))
+    else for (const i of insts) out.push(i.name) // no push(...): a fan-out may be huge
   }
   return out
 }

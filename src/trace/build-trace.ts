@@ -110,8 +110,9 @@ export function buildTrace(events: readonly RunEvent[], options: BuildOptions = 
     out.push({ph: 'X', name: a.name, cat: a.outcome, ts: p.ts, dur: p.dur, pid: RUN_PID, tid: p.tid, args: attemptArgs(model, a, p)})
   }
 
-  out.push(...instants(model, placed, workerTid, schedulerTids[0]!))
-  out.push(...flows(model, placed))
+  // loops, not push(...): a run's instants and flows are as many as its tasks
+  for (const e of instants(model, placed, workerTid, schedulerTids[0]!)) out.push(e)
+  for (const e of flows(model, placed)) out.push(e)
 
   const meta: MetadataEvent[] = [
     {ph: 'M', name: 'process_name', ts: 0, pid: RUN_PID, tid: 0, args: {name: `rayts ${model.graph} ${model.runId}`}},

@@ -20,7 +20,7 @@ export interface Sink {
 /** `✗ id3 ValueError: bad`, the stack, then the last log lines */
 export function failureLines(f: Failure, c: ChalkInstance): string[] {
   const lines = [`${c.red('✗')} ${f.name} ${c.red(`${f.error.name}: ${f.error.message}`)}`]
-  lines.push(...formatError(f.error, '    ').map((l) => c.dim(l)))
+  for (const l of formatError(f.error, '    ')) lines.push(c.dim(l)) // a message may hold any number of lines
   if (f.logTail.length) {
     lines.push(c.dim(`  last ${f.logTail.length} log line${f.logTail.length === 1 ? '' : 's'}:`))
     for (const l of f.logTail) lines.push(c.dim(`  │ ${l}`))

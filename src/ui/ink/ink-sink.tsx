@@ -100,7 +100,7 @@ export class InkSink implements Sink {
       const view = buildView(this.model, {now: this.opts.clock(), rows: Number.POSITIVE_INFINITY, columns: this.columns()})
       const lines = renderToString(<FinalFrame view={view} summary={s} color={this.opts.color} />, {columns: this.columns()}).split('\n')
       const last = lines.pop() ?? ''
-      this.pending.push(...lines)
+      for (const line of lines) this.pending.push(line) // no push(...): a final frame may be long
       this.takePending()
       this.ink.rerender(
         <>
