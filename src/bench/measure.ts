@@ -62,6 +62,14 @@ export async function measureRun(file: string, options: MeasureOptions = {}): Pr
   }
 }
 
+/** A run's seconds less a baseline run's (start-up cancels out). On a loaded machine the
+ * baseline can take longer than the run itself: then the difference means nothing, and the
+ * run's whole wall time is given rather than a near-zero that would read as millions a second. */
+export function secondsBeyond(wallMs: number, baselineMs: number): number {
+  const net = wallMs - baselineMs
+  return (net > 0 ? net : wallMs) / 1000
+}
+
 export function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return NaN
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]

@@ -7,7 +7,7 @@ import {measureIpcRoundTrip, measureSpawnLoop} from '../executor/floor.js'
 import {benchDir, commandsGraph, deepGraph, wideGraph} from './graphs.js'
 import type {EventStream} from '../runtime/events.js'
 import {FakeTerminal} from './fake-terminal.js'
-import {measureRun, percentile} from './measure.js'
+import {measureRun, percentile, secondsBeyond} from './measure.js'
 import {measureIpcPipelined} from './ipc-floor.js'
 import {type UserPathReport, measureUserPath} from './user-path.js'
 
@@ -66,7 +66,7 @@ export async function benchOverhead(o: OverheadOptions, progress: (line: string)
     progress(`fn: ${o.fnTasks} no-op tasks at once`)
     const base = await measureRun(one, {numCpus: o.numCpus})
     const fnRun = await measureRun(wide, {numCpus: o.numCpus})
-    const fnSeconds = Math.max(1e-6, (fnRun.wallMs - base.wallMs) / 1000)
+    const fnSeconds = secondsBeyond(fnRun.wallMs, base.wallMs)
 
     progress(`fn: ${o.chainTasks} no-op tasks one at a time`)
     const chainRun = await measureRun(chain, {numCpus: o.numCpus, keepEnds: true})
@@ -75,7 +75,7 @@ export async function benchOverhead(o: OverheadOptions, progress: (line: string)
     progress(`cmd: ${o.cmdTasks} \`true\` commands`)
     const cmdBase = await measureRun(cmdOne, {numCpus: o.numCpus})
     const cmdRun = await measureRun(cmds, {numCpus: o.numCpus})
-    const cmdSeconds = Math.max(1e-6, (cmdRun.wallMs - cmdBase.wallMs) / 1000)
+    const cmdSeconds = secondsBeyond(cmdRun.wallMs, cmdBase.wallMs)
 
     progress(`ui: ${o.uiTasks} no-op tasks with the live UI and without, 3 times each`)
     const ui = await measureUi(dir.write('ui.yaml', wideGraph(o.uiTasks)), o)

@@ -2,6 +2,7 @@
 // exit, and the start-up of the CLI itself beside `node -e 0` measured in the same sitting.
 import {join} from 'node:path'
 import {medianWall, timeNode, timeRaytsOk} from './cli-run.js'
+import {secondsBeyond} from './measure.js'
 
 export interface UserPathRun {
   readonly wallMs: number
@@ -34,7 +35,7 @@ export async function measureUserPath(dir: string, oneTaskGraph: string, graph: 
   const versionMs = await medianWall(runs, () => timeRaytsOk(['--version'], home))
   const helpMs = await medianWall(runs, () => timeRaytsOk(['--help'], home))
   const oneTaskRunMs = await medianWall(runs, () => timeRaytsOk(['run', oneTaskGraph], home))
-  const rate = (wallMs: number): UserPathRun => ({wallMs, tasksPerSecond: tasks / (Math.max(1, wallMs - oneTaskRunMs) / 1000)})
+  const rate = (wallMs: number): UserPathRun => ({wallMs, tasksPerSecond: tasks / secondsBeyond(wallMs, oneTaskRunMs)})
   const json = rate(await timeRaytsOk(['run', graph, '--json'], home))
   const plain = rate(await timeRaytsOk(['run', graph], home))
   return {runs, nodeStartMs, versionMs, helpMs, oneTaskRunMs, tasks, json, plain}

@@ -4,6 +4,7 @@ import {findCrossing} from '../../src/bench/granularity-crossing.js'
 import {granularityGraph, lessonSizes, parseSizes} from '../../src/bench/granularity-work.js'
 import {graphFor, parseShapes} from '../../src/bench/dag.js'
 import {missedTargets} from '../../src/bench/dag-format.js'
+import {secondsBeyond} from '../../src/bench/measure.js'
 import {type LogLogChart, decadesOf, plotFormatOf, renderHtml, renderSvg, renderTextPlot, shortCount, shortSeconds} from '../../src/bench/plot/index.js'
 
 test('the lesson sizes: i·10^j, i in 1,2,3,5,8, j in 2..4', (t) => {
@@ -71,4 +72,11 @@ test('charts: decades, ticks, text, SVG, HTML', (t) => {
   t.is(plotFormatOf('a.SVG'), 'svg')
   t.is(plotFormatOf('a.htm'), 'html')
   t.is(plotFormatOf('a.png'), null)
+})
+
+test('a run less its baseline: the difference, or the whole run when the baseline took longer', (t) => {
+  t.is(secondsBeyond(1500, 500), 1)
+  // under load the 1-task baseline can outlast the run: never a near-zero (millions of tasks/s)
+  t.is(secondsBeyond(400, 600), 0.4)
+  t.is(secondsBeyond(400, 400), 0.4)
 })
