@@ -3,21 +3,10 @@
 // relative specifiers only (`./x.js` finds `./x.ts` as tsx does). Packages (bare specifiers)
 // are not followed: as before, they must be installed on the workers. An import of a
 // variable cannot be followed: such files go in the graph's `include`.
-import {createRequire} from 'node:module'
 import {isAbsolute, join, sep} from 'node:path'
 import type {Plugin} from 'esbuild'
+import {loadEsbuild} from '../core/esbuild.js'
 
-type Esbuild = typeof import('esbuild')
-let esbuild: Esbuild | undefined
-
-/** esbuild comes with tsx, which rayts already needs to load .ts modules */
-function loadEsbuild(): Esbuild {
-  if (esbuild === undefined) {
-    const require = createRequire(import.meta.url)
-    esbuild = createRequire(require.resolve('tsx/package.json'))('esbuild') as Esbuild
-  }
-  return esbuild
-}
 
 export interface ImportClosure {
   /** absolute paths: the modules and every file they import, transitively */

@@ -2,9 +2,9 @@
 // never by running it: the compiler must not execute a module's top level. esbuild comes
 // with tsx, which rayts already needs to load .ts modules.
 import {existsSync, statSync} from 'node:fs'
-import {createRequire} from 'node:module'
 import {dirname, resolve} from 'node:path'
 import type {BuildFailure, BuildResult, Message} from 'esbuild'
+import {loadEsbuild} from '../core/esbuild.js'
 
 /** 1-based place of a problem inside the module file */
 export interface ModuleError {
@@ -21,16 +21,6 @@ export type ModuleExports =
   | {readonly kind: 'open'; readonly names: ReadonlySet<string>}
   | ModuleError
 
-type Esbuild = typeof import('esbuild')
-let esbuild: Esbuild | undefined
-
-function loadEsbuild(): Esbuild {
-  if (esbuild === undefined) {
-    const require = createRequire(import.meta.url)
-    esbuild = createRequire(require.resolve('tsx/package.json'))('esbuild') as Esbuild
-  }
-  return esbuild
-}
 
 /** Parse one module file; `export *` from relative files is followed (cycles stop). */
 export function readExports(absPath: string, seen: Set<string> = new Set()): ModuleExports {

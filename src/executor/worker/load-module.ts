@@ -1,10 +1,11 @@
 // Task modules, imported once per worker. TypeScript modules load through ts-hooks.ts,
 // registered only when the first .ts/.mts module is needed: esbuild's output, cached by
 // content under $RAYTS_HOME/cache/ts, so a fresh worker reads a file instead of loading tsx.
-import {createRequire, register} from 'node:module'
+import {register} from 'node:module'
 import {join} from 'node:path'
 import {pathToFileURL} from 'node:url'
 import {raytsHome} from '../../store/home.js'
+import {esbuildLocation} from '../../core/esbuild.js'
 import type {TsHooksData} from './ts-hooks.js'
 
 type Fn = (...args: unknown[]) => unknown
@@ -47,13 +48,8 @@ function loadModule(file: string): Promise<Record<string, unknown>> {
 function registerTsHooks(): void {
   if (tsHooks) return
   tsHooks = true
-  // esbuild is tsx's: rayts depends on tsx
-  const fromTsx = createRequire(createRequire(import.meta.url).resolve('tsx/package.json'))
-  const data: TsHooksData = {
-    dir: tsCacheDir(),
-    esbuild: pathToFileURL(fromTsx.resolve('esbuild')).href,
-    version: (fromTsx('esbuild/package.json') as {version: string}).version,
-  }
+  const esbuild = esbuildLocation()
+  const data: TsHooksData = {dir: tsCacheDir(), esbuild: esbuild.url, version: esbuild.version}
   // from the sources the hooks file is .ts, loaded by the tsx this worker runs under
   const hooks = new URL(import.meta.url.endsWith('.ts') ? './ts-hooks.ts' : './ts-hooks.js', import.meta.url)
   register(hooks, {data})
