@@ -1,22 +1,15 @@
 // Counts as the user sees them, on real runs: a dynamic fan-out's placeholder is not a task
 // (run summary and status), and `wait --follow` says "1 completed task".
 import test from 'ava'
-import {spawnSync} from 'node:child_process'
 import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {root} from './tmux.js'
+import {raytsIn} from './cli.js'
 
 const home = mkdtempSync(join(tmpdir(), 'rayts-counts-'))
 test.after.always(() => rmSync(home, {recursive: true, force: true}))
 
-const rayts = (...args: string[]) =>
-  spawnSync(process.execPath, ['--import', 'tsx', join(root, 'bin/dev.js'), ...args], {
-    cwd: root,
-    encoding: 'utf8',
-    timeout: 240_000,
-    env: {...process.env, RAYTS_HOME: home, OCLIF_SKIP_NEW_VERSION_CHECK: 'true', NO_COLOR: '1'},
-  })
+const rayts = raytsIn(home)
 
 test.serial('dynamic.yaml: 4 tasks succeeded, in the run summary and in status (the fan-out placeholder is not one)', (t) => {
   t.timeout(300_000)

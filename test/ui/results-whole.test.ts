@@ -1,22 +1,15 @@
 // Text results reach stdout whole, as they are (no quotes, no cut), in `rayts run > file`
 // as in `rayts get`.
 import test from 'ava'
-import {spawnSync} from 'node:child_process'
 import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {root} from './tmux.js'
+import {raytsIn} from './cli.js'
 
 const home = mkdtempSync(join(tmpdir(), 'rayts-whole-'))
 test.after.always(() => rmSync(home, {recursive: true, force: true}))
 
-const rayts = (...args: string[]) =>
-  spawnSync(process.execPath, ['--import', 'tsx', join(root, 'bin/dev.js'), ...args], {
-    cwd: root,
-    encoding: 'utf8',
-    timeout: 240_000,
-    env: {...process.env, RAYTS_HOME: home, OCLIF_SKIP_NEW_VERSION_CHECK: 'true', NO_COLOR: '1'},
-  })
+const rayts = raytsIn(home)
 
 test.serial('run with stdout to a file: a cmd output of 40 lines and a 5,000-character line, whole; get prints the same text', (t) => {
   t.timeout(300_000)
