@@ -2,12 +2,12 @@ import {dirname, resolve} from 'node:path'
 import type {CompiledGraph, PathPart} from './model.js'
 import {Compiler, TAGLESS_OPTIONS} from './compiler.js'
 import {forgetModules} from './modules.js'
-import {parseGraphText} from './parse.js'
+import {loadGraphText} from './load.js'
 import {sortProblems, type Problem} from './problems.js'
 import {readGraphText} from './read.js'
-import {checkSchema, jsonView} from './schema.js'
+import {checkSchema} from './schema.js'
+import {withTagsAsText} from './schema-view.js'
 import {applySets} from './set.js'
-import {Tagged} from './tags.js'
 import {containsTag} from './templates.js'
 
 export type CompileResult = {ok: true; graph: CompiledGraph} | {ok: false; problems: Problem[]}
@@ -15,6 +15,8 @@ export type CompileResult = {ok: true; graph: CompiledGraph} | {ok: false; probl
 export interface CompileOptions {
   /** `--set PATH=VALUE` flags, applied in order */
   readonly set?: readonly string[]
+  /** parse YAML with positions from the start (see LoadOptions.positioned); for tests */
+  readonly positioned?: boolean
 }
 
 /**
@@ -29,14 +31,14 @@ export function compileGraphFile(path: string, opts: CompileOptions = {}): Compi
   try {
     const read = readGraphText(abs)
     if (!read.ok) return {ok: false, problems: [{file, line: 0, col: 0, message: read.message}]}
-    const parsed = parseGraphText(read.text, file)
+    const parsed = loadGraphText(read.text, file, {positioned: opts.positioned})
     if (!parsed.ok) return {ok: false, problems: sortProblems(parsed.problems)}
-    const {value, locate} = parsed.parsed
+    const {value, locate, tagSites, sigil} = parsed.parsed
     const {applied, errors} = applySets(value, opts.set ?? [])
     for (const message of errors) problems.push({file, line: 0, col: 0, message})
     const setFlagAt = (path: readonly PathPart[]) =>
       applied.findLast((s) => s.path.length <= path.length && s.path.every((p, i) => String(p) === String(path[i])))?.flag
-    for (const issue of checkSchema(jsonView(value, (v) => v instanceof Tagged))) {
+    for (const issue of withTagsAsText(tagSites, () => checkSchema(value))) {
       if (isTaggedOption(value, issue.path)) continue // the compiler names the misplaced tag
       const flag = setFlagAt(issue.path)
       if (flag !== undefined) problems.push({file, line: 0, col: 0, message: `--set ${flag}: ${issue.message}`})
@@ -45,7 +47,7 @@ export function compileGraphFile(path: string, opts: CompileOptions = {}): Compi
     const schemaProblems = problems.length
     let graph: CompiledGraph | undefined
     try {
-      graph = new Compiler(value, locate, abs, dirname(abs), problems).compile()
+      graph = new Compiler(value, locate, sigil, abs, dirname(abs), problems).compile()
     } catch (error) {
       // data the schema already rejected can trip the semantic pass; its problems suffice
       if (schemaProblems === 0) throw error

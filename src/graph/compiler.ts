@@ -19,7 +19,7 @@ import {
 import {orderTasks} from './cycles.js'
 import {exportedNames, mayExport, moduleError, moduleProblem} from './modules.js'
 import {lastSet, mergedEnv, optionsKey, resolveCwd, resolveOptions, setsOptions, type OptionLayer} from './options.js'
-import type {Locator} from './parse.js'
+import type {Locator} from './locate.js'
 import type {Problem} from './problems.js'
 import {parsePath, parseRefText, parseSubText, type RawRef} from './refs.js'
 import {OPTION_KEYS} from './set.js'
@@ -42,9 +42,9 @@ interface Draft {
   readonly kind: 'fn' | 'cmd' | null
   readonly layers: OptionLayer[]
   readonly fn: FnCall | null
-  /** task ids this one depends on, with the place that made it so */
-  readonly deps: Map<string, SourcePos>
-  readonly foreachRef: {ref: RawRef; pos: SourcePos} | null
+  /** task ids this one depends on, with the data path of what made it so */
+  readonly deps: Map<string, readonly PathPart[]>
+  readonly foreachRef: {ref: RawRef; path: readonly PathPart[]} | null
   /** foreach items (list or expanded range), when static */
   items: readonly unknown[] | null
   fan: FanKind
@@ -64,10 +64,14 @@ export class Compiler {
   private readonly root: Obj
   private readonly functions: Obj
   private readonly tasks: Obj
+  /** ref texts, each parsed once (a text may stand in many places) */
+  private readonly refs = new Map<string, RawRef | string>()
 
   constructor(
     root: unknown,
     private readonly locate: Locator,
+    /** how the file spells tags in messages: `!ref` (YAML) or `$ref` (JSON) */
+    private readonly sigil: '!' | '$',
     private readonly abs: string,
     private readonly dir: string,
     private readonly problems: Problem[],
@@ -83,6 +87,12 @@ export class Compiler {
 
   private reportAt(pos: SourcePos, message: string): void {
     this.problems.push({file: pos.file, line: pos.line, col: pos.col, message})
+  }
+
+  private parseRef(text: string): RawRef | string {
+    let ref = this.refs.get(text)
+    if (ref === undefined) this.refs.set(text, (ref = parseRefText(text)))
+    return ref
   }
 
   compile(): CompiledGraph | undefined {
@@ -180,12 +190,12 @@ export class Compiler {
 
   /** A tag in an option other than env (cwd: !ref x) would be ignored: refuse it where it stands. */
   private checkOptionTags(): void {
-    const plain = (holder: Obj, key: string) => {
+    const plain = (holder: Obj, path: PathPart[], key: string) => {
       const v = holder[key]
-      if (v instanceof Tagged) this.reportAt(v.pos, `!${v.tag} is not allowed in ${key}: it takes a plain value`)
+      if (v instanceof Tagged) this.report([...path, key], `${this.sigil}${v.tag} is not allowed in ${key}: it takes a plain value`)
     }
-    for (const key of ['name', 'description', 'module']) plain(this.root, key)
-    for (const f of Object.values(this.functions)) if (isObj(f)) for (const key of ['module', 'export']) plain(f, key)
+    for (const key of ['name', 'description', 'module']) plain(this.root, [], key)
+    for (const [name, f] of Object.entries(this.functions)) if (isObj(f)) for (const key of ['module', 'export']) plain(f, ['functions', name], key)
     const layers: [Obj, PathPart[]][] = []
     if (isObj(this.root.defaults)) layers.push([this.root.defaults, ['defaults']])
     for (const [name, f] of Object.entries(this.functions)) if (isObj(f)) layers.push([f, ['functions', name]])
@@ -193,8 +203,8 @@ export class Compiler {
     for (const [data, path] of layers) {
       for (const key of TAGLESS_OPTIONS) {
         if (!Object.hasOwn(data, key)) continue
-        mapTags(data[key], [...path, key], (t) => {
-          this.reportAt(t.pos, `!${t.tag} is not allowed in ${key}: options are plain values (tags stand in args, a cmd list, stdin, env and foreach)`)
+        mapTags(data[key], [...path, key], (t, at) => {
+          this.report(at, `${this.sigil}${t.tag} is not allowed in ${key}: options are plain values (tags stand in args, a cmd list, stdin, env and foreach)`)
           return null
         })
       }
@@ -231,7 +241,7 @@ export class Compiler {
     }
     layers.push({data: raw, path: ['tasks', id]})
     const nr = lastSet(layers, 'num_returns')?.value
-    const deps = new Map<string, SourcePos>()
+    const deps = new Map<string, readonly PathPart[]>()
     const d: Draft = {
       id,
       raw,
@@ -251,14 +261,14 @@ export class Compiler {
     const inForeach = Object.hasOwn(raw, 'foreach')
     // refs anywhere a value may stand: record the dependency, check the syntax
     const scan = (value: unknown, path: PathPart[], itemOk: boolean) =>
-      mapTags(value, path, (t) => {
-        this.scanTag(d, t, itemOk)
+      mapTags(value, path, (t, at) => {
+        this.scanTag(d, t, itemOk, at)
         return null
       })
     if (typeof raw.cmd === 'string' || raw.cmd instanceof Tagged) {
       if (raw.cmd instanceof Tagged) {
-        this.reportAt(
-          raw.cmd.pos,
+        this.report(
+          ['tasks', id, 'cmd'],
           'a string cmd may hold no tag: it runs as shell text exactly as written; pass results through env: {NAME: !ref ID} and write $NAME, or use a cmd list',
         )
       }
@@ -270,15 +280,16 @@ export class Compiler {
       raw.after.forEach((a, i) => {
         if (typeof a !== 'string') return
         if (!Object.hasOwn(this.tasks, a)) this.report(['tasks', id, 'after', i], `unknown task "${a}" in after${didYouMean(a, Object.keys(this.tasks))}`)
-        else if (!deps.has(a)) deps.set(a, this.locate.at(['tasks', id, 'after', i]))
+        else if (!deps.has(a)) deps.set(a, ['tasks', id, 'after', i])
       })
     }
     const fe = raw.foreach
     if (fe instanceof Tagged) {
-      if (fe.tag !== 'ref') this.reportAt(fe.pos, `foreach takes a list, {range: ...} or !ref ID, not !${fe.tag}`)
+      const at = ['tasks', id, 'foreach']
+      if (fe.tag !== 'ref') this.report(at, `foreach takes a list, {range: ...} or ${this.sigil}ref ID, not ${this.sigil}${fe.tag}`)
       else {
-        const ref = this.scanTag(d, fe, false)
-        if (ref) (d as {foreachRef: Draft['foreachRef']}).foreachRef = {ref, pos: fe.pos}
+        const ref = this.scanTag(d, fe, false, at)
+        if (ref) (d as {foreachRef: Draft['foreachRef']}).foreachRef = {ref, path: at}
       }
     } else if (Array.isArray(fe)) {
       scan(fe, ['tasks', id, 'foreach'], false)
@@ -312,43 +323,44 @@ export class Compiler {
     return items
   }
 
-  /** Check a tag's syntax and placement; for a ref, record the dependency and return it. */
-  private scanTag(d: Draft, t: Tagged, itemOk: boolean): RawRef | undefined {
+  /** Check a tag's syntax and placement (at data path `at`); for a ref, record the dependency and return it. */
+  private scanTag(d: Draft, t: Tagged, itemOk: boolean, at: readonly PathPart[]): RawRef | undefined {
+    const s = this.sigil
     switch (t.tag) {
       case 'item':
       case 'index':
-        if (!itemOk) this.reportAt(t.pos, `!${t.tag} is only allowed in a task with foreach (in its args, cmd, stdin or env)`)
-        else if (t.tag === 'index' && t.text !== '') this.reportAt(t.pos, '!index takes no value')
+        if (!itemOk) this.report(at, `${s}${t.tag} is only allowed in a task with foreach (in its args, cmd, stdin or env)`)
+        else if (t.tag === 'index' && t.text !== '') this.report(at, `${s}index takes no value`)
         else if (t.tag === 'item') {
           const p = parsePath(t.text, false)
-          if (typeof p === 'string') this.reportAt(t.pos, `!item ${t.text}: ${p}`)
+          if (typeof p === 'string') this.report(at, `${s}item ${t.text}: ${p}`)
         }
         return undefined
       case 'ref':
-        return this.scanRef(d, t.text, t.pos, '!ref')
+        return this.scanRef(d, t.text, at, `${s}ref`)
       case 'sub': {
         const parts = parseSubText(t.text)
         if (typeof parts === 'string') {
-          this.reportAt(t.pos, `!sub ${parts}`)
+          this.report(at, `${s}sub ${parts}`)
           return undefined
         }
-        for (const p of parts) if ('ref' in p) this.scanRef(d, p.ref, t.pos, '!sub ${...}')
+        for (const p of parts) if ('ref' in p) this.scanRef(d, p.ref, at, `${s}sub \${...}`)
         return undefined
       }
     }
   }
 
-  private scanRef(d: Draft, text: string, pos: SourcePos, what: string): RawRef | undefined {
-    const ref = parseRefText(text)
+  private scanRef(d: Draft, text: string, at: readonly PathPart[], what: string): RawRef | undefined {
+    const ref = this.parseRef(text)
     if (typeof ref === 'string') {
-      this.reportAt(pos, `${what} ${ref}`)
+      this.report(at, `${what} ${ref}`)
       return undefined
     }
     if (!Object.hasOwn(this.tasks, ref.task)) {
-      this.reportAt(pos, `unknown task "${ref.task}"${didYouMean(ref.task, Object.keys(this.tasks))}`)
+      this.report(at, `unknown task "${ref.task}"${didYouMean(ref.task, Object.keys(this.tasks))}`)
       return undefined
     }
-    if (!d.deps.has(ref.task)) d.deps.set(ref.task, pos)
+    if (!d.deps.has(ref.task)) d.deps.set(ref.task, at)
     return ref
   }
 
@@ -368,8 +380,7 @@ export class Compiler {
       seen.add(key)
       const first = rotated[0]!
       const prev = rotated[rotated.length - 1]!
-      const pos = this.drafts.get(first)!.deps.get(prev)!
-      this.reportAt(pos, `cycle: ${[...rotated, first].join(' -> ')}`)
+      this.report(this.drafts.get(first)!.deps.get(prev)!, `cycle: ${[...rotated, first].join(' -> ')}`)
     }
   }
 
@@ -413,7 +424,7 @@ export class Compiler {
 
   // ---- pass D: templates, options, specs ----
 
-  private resolveRef(ref: RawRef, pos: SourcePos, text: string): RefExpr | null {
+  private resolveRef(ref: RawRef, at: readonly PathPart[], text: string): RefExpr | null {
     const t = this.drafts.get(ref.task)!
     let path = ref.path
     let instance: number | null = null
@@ -421,56 +432,55 @@ export class Compiler {
       if (path.length > 0) {
         const first = path[0]!
         if (typeof first !== 'number') {
-          this.reportAt(pos, `${text}: ${t.id} fans out: refer to one instance (!ref ${t.id}.0) or to all (!ref ${t.id})`)
+          this.report(at, `${text}: ${t.id} fans out: refer to one instance (!ref ${t.id}.0) or to all (!ref ${t.id})`)
           return null
         }
         if (first >= t.count) {
-          this.reportAt(pos, `${text}: instance ${first} is out of range: ${t.id} has ${t.count} instance${t.count === 1 ? '' : 's'}${t.count ? ` (0..${t.count - 1})` : ''}`)
+          this.report(at, `${text}: instance ${first} is out of range: ${t.id} has ${t.count} instance${t.count === 1 ? '' : 's'}${t.count ? ` (0..${t.count - 1})` : ''}`)
           return null
         }
         instance = first
         path = path.slice(1)
       }
     } else if (t.fan === 'dynamic' && path.length > 0) {
-      this.reportAt(pos, `${text}: ${t.id} fans out at run time, so its instances are not known yet: refer to all of it (!ref ${t.id})`)
+      this.report(at, `${text}: ${t.id} fans out at run time, so its instances are not known yet: refer to all of it (!ref ${t.id})`)
       return null
     }
     if (t.numReturns > 1 && path.length > 0 && (instance !== null || t.fan === 'none')) {
       const part = path[0]!
       if (typeof part !== 'number' || part >= t.numReturns) {
-        this.reportAt(pos, `${text}: ${t.id} has num_returns: ${t.numReturns}, so the part after it must be 0..${t.numReturns - 1}`)
+        this.report(at, `${text}: ${t.id} has num_returns: ${t.numReturns}, so the part after it must be 0..${t.numReturns - 1}`)
         return null
       }
     }
-    return new RefExpr(t.id, instance, path, pos)
+    return new RefExpr(t.id, instance, path)
   }
 
   private template(value: unknown, path: PathPart[]): Template {
-    return mapTags(value, path, (t) => this.expr(t))
+    return mapTags(value, path, (t, at) => this.expr(t, at))
   }
 
-  private expr(t: Tagged): Template {
+  private expr(t: Tagged, at: readonly PathPart[]): Template {
     switch (t.tag) {
       case 'ref': {
-        const ref = parseRefText(t.text)
-        return typeof ref === 'string' || !this.drafts.has(ref.task) ? null : this.resolveRef(ref, t.pos, `!ref ${t.text}`)
+        const ref = this.parseRef(t.text)
+        return typeof ref === 'string' || !this.drafts.has(ref.task) ? null : this.resolveRef(ref, at, `${this.sigil}ref ${t.text}`)
       }
       case 'item': {
         const p = parsePath(t.text, false)
-        return new ItemExpr(typeof p === 'string' ? [] : p, t.pos)
+        return new ItemExpr(typeof p === 'string' ? [] : p)
       }
       case 'index':
-        return new IndexExpr(t.pos)
+        return new IndexExpr()
       case 'sub': {
         const parts = parseSubText(t.text)
         if (typeof parts === 'string') return null
         return new SubExpr(
           parts.map((p) => {
             if ('lit' in p) return p.lit
-            const ref = parseRefText(p.ref)
-            return (typeof ref !== 'string' && this.drafts.has(ref.task) && this.resolveRef(ref, t.pos, `\${${p.ref}}`)) || ''
+            const ref = this.parseRef(p.ref)
+            return (typeof ref !== 'string' && this.drafts.has(ref.task) && this.resolveRef(ref, at, `\${${p.ref}}`)) || ''
           }),
-          t.pos,
         )
       }
     }
@@ -525,7 +535,7 @@ export class Compiler {
           fanout = {kind: 'zip', source: d.foreachRef!.ref.task}
           break
         case 'dynamic': {
-          const source = this.resolveRef(d.foreachRef!.ref, d.foreachRef!.pos, `!ref ${d.foreachRef!.ref.task}`)
+          const source = this.resolveRef(d.foreachRef!.ref, d.foreachRef!.path, `${this.sigil}ref ${d.foreachRef!.ref.task}`)
           fanout = source ? {kind: 'dynamic', source} : {kind: 'none'}
           break
         }

@@ -1,7 +1,8 @@
 import {Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode, type Pair, type YAMLMap} from 'yaml'
+import type {Locator} from './locate.js'
 import type {PathPart, SourcePos} from './model.js'
 import type {Problem} from './problems.js'
-import {customTags, TAG_NAMES, Tagged, type TagName} from './tags.js'
+import {addTagSite, customTags, isTagName, newTagSites, Tagged, type TagSites} from './tags.js'
 
 /** Deeper than this is no graph file: reported, never recursed into. */
 export const MAX_DEPTH = 64
@@ -12,15 +13,30 @@ export interface ParsedGraph {
   /** plain data, with `Tagged` where the file has `!ref`, `!item`, `!index`, `!sub` */
   readonly value: unknown
   readonly locate: Locator
+  readonly tagSites: TagSites
+  /** how the file spells a tag, for messages: `!ref` (YAML) or `$ref` (JSON) */
+  readonly sigil: '!' | '$'
 }
 
 export type ParseResult = {ok: true; parsed: ParsedGraph} | {ok: false; problems: Problem[]}
 
-export function parseGraphText(text: string, file: string): ParseResult {
+function parseWithPositions(text: string): {doc: Document; lineCounter: LineCounter} {
   const lineCounter = new LineCounter()
   // Duplicate keys are checked by the Walker with a Set: yaml's own check is quadratic in
   // the size of a map, and a generated graph may have 100,000 tasks.
   const doc = parseDocument(text, {lineCounter, customTags, uniqueKeys: false, prettyErrors: true})
+  return {doc, lineCounter}
+}
+
+/** A Locator for the text, parsed with positions (for data read by a fast reader). */
+export function positionedLocator(text: string, file: string): Locator {
+  const {doc, lineCounter} = parseWithPositions(text)
+  return new PositionedLocator(doc, lineCounter, text, file)
+}
+
+/** The positioned path: yaml's document with source positions, walked into plain data. */
+export function parseGraphText(text: string, file: string): ParseResult {
+  const {doc, lineCounter} = parseWithPositions(text)
   const problems: Problem[] = []
   let exhausted = false
   for (const e of doc.errors) {
@@ -33,11 +49,11 @@ export function parseGraphText(text: string, file: string): ParseResult {
     problems.push({file, line: at.line, col: at.col, message})
   }
   if (problems.length > 0) return {ok: false, problems}
-  const locate = new Locator(doc, lineCounter, text, file)
+  const locate = new PositionedLocator(doc, lineCounter, text, file)
   const walker = new Walker(doc, locate, problems)
   const value = walker.walk(doc.contents, [], 0)
   if (problems.length > 0) return {ok: false, problems}
-  return {ok: true, parsed: {value, locate}}
+  return {ok: true, parsed: {value, locate, tagSites: walker.tagSites, sigil: '!'}}
 }
 
 /** yaml's message without its " at line L, column C:" tail and code excerpt. */
@@ -49,9 +65,10 @@ function yamlMessage(message: string): string {
 class Walker {
   private aliasNodes = 0
   private aliasReported = false
+  readonly tagSites = newTagSites()
   constructor(
     private readonly doc: Document,
-    private readonly locate: Locator,
+    private readonly locate: PositionedLocator,
     private readonly problems: Problem[],
   ) {}
 
@@ -75,14 +92,14 @@ class Walker {
     }
     const tag = (node as YamlNode).tag
     const custom = tag !== undefined && tag.startsWith('!') && !tag.startsWith('!!') ? tag.slice(1) : undefined
-    if (custom !== undefined && !(TAG_NAMES as readonly string[]).includes(custom)) {
+    if (custom !== undefined && !isTagName(custom)) {
       this.problems.push({...this.locate.nodePos(node as YamlNode), message: `unknown tag !${custom} (the tags are !ref, !item, !index, !sub)`})
       return null
     }
     if (isScalar(node)) {
       if (custom !== undefined) {
         const text = node.value === null || node.value === undefined ? '' : String(node.value)
-        return new Tagged(custom as TagName, text.trim(), this.locate.nodePos(node))
+        return new Tagged(custom, text.trim())
       }
       return node.value
     }
@@ -92,7 +109,11 @@ class Walker {
     }
     if (isSeq(node)) {
       const out: unknown[] = []
-      node.items.forEach((item, i) => out.push(this.walk(item, [...path, i], depth + 1, inAlias)))
+      node.items.forEach((item, i) => {
+        const v = this.walk(item, [...path, i], depth + 1, inAlias)
+        out.push(v)
+        if (v instanceof Tagged) addTagSite(this.tagSites, out, i, v)
+      })
       return out
     }
     if (isMap(node)) {
@@ -116,7 +137,9 @@ class Walker {
           this.problems.push({...this.locate.nodePos(pair.key as YamlNode), message: 'merge keys (<<) are not supported'})
           continue
         }
-        Object.defineProperty(out, key, {value: this.walk(pair.value, [...path, key], depth + 1, inAlias), enumerable: true, writable: true, configurable: true})
+        const v = this.walk(pair.value, [...path, key], depth + 1, inAlias)
+        Object.defineProperty(out, key, {value: v, enumerable: true, writable: true, configurable: true})
+        if (v instanceof Tagged) addTagSite(this.tagSites, out, key, v)
       }
       return out
     }
@@ -124,8 +147,8 @@ class Walker {
   }
 }
 
-/** Maps data paths back to places in the file. */
-export class Locator {
+/** Maps data paths back to places in yaml's document. */
+export class PositionedLocator implements Locator {
   /** key → pair, per map node, made on first look-up: a graph may have 100,000 tasks */
   private readonly keyIndex = new WeakMap<object, Map<string, Pair>>()
 
