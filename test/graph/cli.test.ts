@@ -81,3 +81,14 @@ test.serial('--help shows examples', async (t) => {
   t.is(r.exitCode, 0)
   t.regex(r.stdout, /EXAMPLES[\s\S]*validate graphs\/\*\.yaml/)
 })
+
+test.serial('validate and graph accept .json graph files', async (t) => {
+  const r = await rayts('validate', 'test/fixtures/good/fanout.json', 'test/fixtures/bad/json-cycle.json')
+  t.is(r.exitCode, 2)
+  t.is(r.stdout, ['test/fixtures/good/fanout.json: ok, 9 tasks (20 instances)', 'test/fixtures/bad/json-cycle.json: 1 problem'].join('\n'))
+  t.is(r.stderr, 'test/fixtures/bad/json-cycle.json:4:27: cycle: a -> b -> c -> a')
+  const yaml = await rayts('graph', 'test/fixtures/good/fanout.yaml', '-f', 'mermaid')
+  const json = await rayts('graph', 'test/fixtures/good/fanout.json', '-f', 'mermaid')
+  t.is(json.exitCode, 0)
+  t.is(json.stdout, yaml.stdout)
+})
