@@ -16,7 +16,7 @@ export function rayts(home: string, args: readonly string[]): Promise<CliResult>
     const child = execFile(
       process.execPath,
       ['--import', 'tsx', join(root, 'bin/dev.js'), ...args],
-      {cwd: root, timeout: 110_000, maxBuffer: 16 << 20, env: {...process.env, RAYTS_HOME: home, OCLIF_SKIP_NEW_VERSION_CHECK: 'true', NO_COLOR: '1'}},
+      {cwd: root, timeout: 380_000, maxBuffer: 16 << 20, env: {...process.env, RAYTS_HOME: home, OCLIF_SKIP_NEW_VERSION_CHECK: 'true', NO_COLOR: '1'}},
       (_error, stdout, stderr) => resolve({code: child.exitCode, stdout, stderr}),
     )
   })

@@ -11,6 +11,7 @@ const home = join(tmp, 'home')
 test.after.always(() => rmSync(tmp, {recursive: true, force: true}))
 
 test.serial('--json: each shape of 100 tasks, every field sane', async (t) => {
+  t.timeout(400_000)
   const r = await rayts(home, ['bench', 'dag', '--sizes', '100', '--num-cpus', '2', '--json'])
   t.is(r.code, 0, r.stderr)
   const report = JSON.parse(r.stdout) as DagReport
@@ -35,6 +36,7 @@ test.serial('--json: each shape of 100 tasks, every field sane', async (t) => {
 })
 
 test.serial('text, one shape; bad shapes are refused', async (t) => {
+  t.timeout(400_000)
   const r = await rayts(home, ['bench', 'dag', '--sizes', '100', '--shapes', 'deep'])
   t.is(r.code, 0, r.stderr)
   t.regex(r.stdout, /machine: \d+ cores/)
