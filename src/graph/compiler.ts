@@ -17,8 +17,9 @@ import {
   type Template,
 } from './model.js'
 import {orderTasks} from './cycles.js'
+import {InstanceIndex} from './instance-index.js'
 import {exportedNames, mayExport, moduleError, moduleProblem} from './modules.js'
-import {lastSet, mergedEnv, optionsKey, resolveCwd, resolveOptions, setsOptions, type OptionLayer} from './options.js'
+import {lastSet, mergedEnv, resolveCwd, resolveOptions, setsOptions, type OptionLayer} from './options.js'
 import type {Locator} from './locate.js'
 import type {Problem} from './problems.js'
 import {parsePath, parseRefText, parseSubText, type RawRef} from './refs.js'
@@ -54,9 +55,12 @@ interface Draft {
 }
 
 const EMPTY: readonly never[] = Object.freeze([])
+const NO_ENV: Readonly<Record<string, Template>> = Object.freeze({})
+const NO_FANOUT: Fanout = Object.freeze({kind: 'none'})
 
 /** options whose values may hold no tag (env may: its values are templates) */
 export const TAGLESS_OPTIONS: readonly string[] = OPTION_KEYS.filter((k) => k !== 'env')
+const TAGLESS = new Set(TAGLESS_OPTIONS)
 
 /** Semantic checks and compilation of a graph whose data passed (or mostly passed) the schema. */
 export class Compiler {
@@ -98,7 +102,10 @@ export class Compiler {
   compile(): CompiledGraph | undefined {
     this.checkModules()
     this.checkOptionTags()
-    for (const [id, raw] of Object.entries(this.tasks)) if (isObj(raw)) this.draft(id, raw)
+    for (const id in this.tasks) {
+      const raw = this.tasks[id]
+      if (isObj(raw)) this.draft(id, raw)
+    }
     const {order, cycles} = orderTasks([...this.drafts.keys()], (id) => this.drafts.get(id)?.deps.keys() ?? [])
     if (cycles.length > 0) {
       this.reportCycles(cycles)
@@ -155,6 +162,21 @@ export class Compiler {
 
   private readonly checkedModules = new Set<string>()
 
+  /** the defaults layer and a function's layer, made once and shared by the tasks */
+  private readonly layerCache = new Map<string | undefined, readonly OptionLayer[]>()
+
+  private sharedLayers(fn: string | undefined): readonly OptionLayer[] {
+    const key = fn !== undefined && isObj(this.functions[fn]) ? fn : undefined
+    let layers = this.layerCache.get(key)
+    if (layers === undefined) {
+      const out: OptionLayer[] = []
+      if (isObj(this.root.defaults)) out.push({data: this.root.defaults, path: ['defaults']})
+      if (key !== undefined) out.push({data: this.functions[key] as Obj, path: ['functions', key]})
+      this.layerCache.set(key, (layers = out))
+    }
+    return layers
+  }
+
   /** A module that does not parse is reported at its own FILE:LINE:COL, once. */
   private checkModuleText(abs: string): void {
     if (this.checkedModules.has(abs)) return
@@ -163,17 +185,27 @@ export class Compiler {
     if (e) this.problems.push({file: abs, line: e.line, col: e.col, message: e.message})
   }
 
+  /** a function's call, shared by the tasks that call it (unknown functions are not kept: each task reports) */
+  private readonly calls = new Map<string, FnCall>()
+  private topModule: string | undefined | null = null
+
   private fnCall(id: string, raw: Obj): FnCall | null {
     const name = raw.fn
     if (typeof name !== 'string') return null
-    const top = this.moduleAbs(this.root.module)
+    const known = this.calls.get(name)
+    if (known) return known
+    if (this.topModule === null) this.topModule = this.moduleAbs(this.root.module)
+    const top = this.topModule
     const f = this.functions[name]
     if (isObj(f)) {
       const mod = this.moduleAbs(f.module) ?? top
-      return mod === undefined ? null : {name, module: mod, export: typeof f.export === 'string' ? f.export : name}
+      if (mod === undefined) return null
+      const call = Object.freeze({name, module: mod, export: typeof f.export === 'string' ? f.export : name})
+      this.calls.set(name, call)
+      return call
     }
     const candidates = Object.keys(this.functions)
-    if (top === undefined) {
+    if (top === undefined || top === null) {
       this.report(['tasks', id, 'fn'], `unknown function "${name}": it is not in functions and there is no top-level module${didYouMean(name, candidates)}`)
       return null
     }
@@ -182,8 +214,11 @@ export class Compiler {
         ['tasks', id, 'fn'],
         `unknown function "${name}": it is not in functions and module ${String(this.root.module)} has no export by that name${didYouMean(name, [...candidates, ...exportedNames(top)])}`,
       )
+      return {name, module: top, export: name}
     }
-    return {name, module: top, export: name}
+    const call = Object.freeze({name, module: top, export: name})
+    this.calls.set(name, call)
+    return call
   }
 
   // ---- options hold plain values ----
@@ -196,18 +231,20 @@ export class Compiler {
     }
     for (const key of ['name', 'description', 'module']) plain(this.root, [], key)
     for (const [name, f] of Object.entries(this.functions)) if (isObj(f)) for (const key of ['module', 'export']) plain(f, ['functions', name], key)
-    const layers: [Obj, PathPart[]][] = []
-    if (isObj(this.root.defaults)) layers.push([this.root.defaults, ['defaults']])
-    for (const [name, f] of Object.entries(this.functions)) if (isObj(f)) layers.push([f, ['functions', name]])
-    for (const [id, t] of Object.entries(this.tasks)) if (isObj(t)) layers.push([t, ['tasks', id]])
-    for (const [data, path] of layers) {
-      for (const key of TAGLESS_OPTIONS) {
-        if (!Object.hasOwn(data, key)) continue
-        mapTags(data[key], [...path, key], (t, at) => {
+    const check = (data: Obj, path: () => PathPart[]) => {
+      for (const key in data) {
+        if (!TAGLESS.has(key)) continue
+        mapTags(data[key], [...path(), key], (t, at) => {
           this.report(at, `${this.sigil}${t.tag} is not allowed in ${key}: options are plain values (tags stand in args, a cmd list, stdin, env and foreach)`)
           return null
         })
       }
+    }
+    if (isObj(this.root.defaults)) check(this.root.defaults, () => ['defaults'])
+    for (const [name, f] of Object.entries(this.functions)) if (isObj(f)) check(f, () => ['functions', name])
+    for (const id in this.tasks) {
+      const t = this.tasks[id]
+      if (isObj(t)) check(t, () => ['tasks', id])
     }
   }
 
@@ -234,12 +271,7 @@ export class Compiler {
       }
     }
     const fn = kind === 'fn' ? this.fnCall(id, raw) : null
-    const layers: OptionLayer[] = []
-    if (isObj(this.root.defaults)) layers.push({data: this.root.defaults, path: ['defaults']})
-    if (kind === 'fn' && typeof raw.fn === 'string' && isObj(this.functions[raw.fn])) {
-      layers.push({data: this.functions[raw.fn] as Obj, path: ['functions', raw.fn]})
-    }
-    layers.push({data: raw, path: ['tasks', id]})
+    const layers = [...this.sharedLayers(kind === 'fn' && typeof raw.fn === 'string' ? raw.fn : undefined), {data: raw, path: ['tasks', id]}]
     const nr = lastSet(layers, 'num_returns')?.value
     const deps = new Map<string, readonly PathPart[]>()
     const d: Draft = {
@@ -275,7 +307,7 @@ export class Compiler {
     } else scan(raw.cmd, ['tasks', id, 'cmd'], inForeach)
     scan(raw.args, ['tasks', id, 'args'], inForeach)
     scan(raw.stdin, ['tasks', id, 'stdin'], inForeach)
-    for (const [, e] of mergedEnv(layers)) scan(e.value, e.path, inForeach)
+    if (layers.some((l) => l.data.env !== undefined)) for (const [, e] of mergedEnv(layers)) scan(e.value, e.path, inForeach)
     if (Array.isArray(raw.after)) {
       raw.after.forEach((a, i) => {
         if (typeof a !== 'string') return
@@ -493,7 +525,9 @@ export class Compiler {
     const taskLayer = d.layers[d.layers.length - 1]!
     // a task's own options make its key unique: caching it would only grow the map
     if (setsOptions(taskLayer)) return resolveOptions(d.layers, kind)
-    const key = optionsKey(d.layers, kind)
+    // the defaults layer is every task's: the key is the kind and the function layer, if it sets options
+    const fnLayer = d.layers.length > 1 ? d.layers[d.layers.length - 2]! : undefined
+    const key = `${kind}\u0000${fnLayer && fnLayer.path[0] === 'functions' && setsOptions(fnLayer) ? String(fnLayer.path[1]) : ''}`
     let o = this.optionCache.get(key)
     if (o === undefined) this.optionCache.set(key, (o = resolveOptions(d.layers, kind)))
     return o
@@ -508,13 +542,18 @@ export class Compiler {
         this.reportAt(d.pos, `the graph makes more than ${MAX_INSTANCES} instances`)
         return new Map()
       }
-      d.idxs = Array.from({length: n}, (_, i) => next + i)
+      const idxs = new Array<number>(n)
+      for (let i = 0; i < n; i++) idxs[i] = next + i
+      d.idxs = idxs
       next += n
     }
     const specs = new Map<string, TaskSpec>()
     const fileOrder = new Map<string, number>()
     for (const id of this.drafts.keys()) fileOrder.set(id, fileOrder.size)
-    const inFileOrder = (ids: ReadonlyMap<string, unknown>): string[] => [...ids.keys()].sort((a, b) => fileOrder.get(a)! - fileOrder.get(b)!)
+    const inFileOrder = (ids: ReadonlyMap<string, unknown>): string[] => {
+      const out = [...ids.keys()]
+      return out.length < 2 ? out : out.sort((a, b) => fileOrder.get(a)! - fileOrder.get(b)!)
+    }
     for (const d of this.drafts.values()) {
       const kind = d.kind ?? 'fn'
       const base: PathPart[] = ['tasks', d.id]
@@ -524,8 +563,12 @@ export class Compiler {
           : typeof d.raw.cmd === 'string'
             ? {kind: 'shell', script: d.raw.cmd}
             : {kind: 'argv', argv: Array.isArray(d.raw.cmd) ? (this.template(d.raw.cmd, [...base, 'cmd']) as Template[]) : []}
-      const env: Record<string, Template> = {}
-      for (const [k, e] of mergedEnv(d.layers)) env[k] = this.template(e.value, e.path)
+      let env: Readonly<Record<string, Template>> = NO_ENV
+      if (d.layers.some((l) => l.data.env !== undefined)) {
+        const own: Record<string, Template> = {}
+        for (const [k, e] of mergedEnv(d.layers)) own[k] = this.template(e.value, e.path)
+        env = Object.freeze(own)
+      }
       let fanout: Fanout
       switch (d.fan) {
         case 'items':
@@ -536,11 +579,11 @@ export class Compiler {
           break
         case 'dynamic': {
           const source = this.resolveRef(d.foreachRef!.ref, d.foreachRef!.path, `${this.sigil}ref ${d.foreachRef!.ref.task}`)
-          fanout = source ? {kind: 'dynamic', source} : {kind: 'none'}
+          fanout = source ? {kind: 'dynamic', source} : NO_FANOUT
           break
         }
         default:
-          fanout = {kind: 'none'}
+          fanout = NO_FANOUT
       }
       const output = d.raw.output
       specs.set(
@@ -554,7 +597,7 @@ export class Compiler {
           args: Array.isArray(d.raw.args) ? (this.template(d.raw.args, [...base, 'args']) as Template[]) : EMPTY,
           stdin: d.raw.stdin === undefined ? undefined : this.template(d.raw.stdin, [...base, 'stdin']),
           output: (output === 'json' || output === 'lines' ? output : 'text') as OutputMode,
-          env: Object.freeze(env),
+          env,
           cwd: resolveCwd(d.layers, this.dir),
           options: this.options(d, kind),
           fanout,
@@ -573,20 +616,22 @@ export class Compiler {
     const instances: InstanceSpec[] = []
     for (const spec of specs.values()) {
       const d = this.drafts.get(spec.id)!
-      const common = new Set<number>()
-      const addRef = (r: RefExpr, into: Set<number>) => {
+      const common: number[] = []
+      const addRef = (r: RefExpr, into: number[]) => {
         const t = this.drafts.get(r.task)!
-        if (r.instance === null) for (const i of t.idxs) into.add(i)
-        else into.add(t.idxs[r.instance]!)
+        if (r.instance === null) for (const i of t.idxs) into.push(i)
+        else into.push(t.idxs[r.instance]!)
       }
-      const collect = (value: unknown, into: Set<number>) => visitRefs(value, (r) => addRef(r, into))
+      const collect = (value: unknown, into: number[]) => {
+        if (value !== null && typeof value === 'object') visitRefs(value, (r) => addRef(r, into))
+      }
       collect(spec.args, common)
       collect(spec.stdin, common)
-      collect(spec.env, common)
+      if (spec.env !== NO_ENV) collect(spec.env, common)
       if (spec.cmd?.kind === 'argv') collect(spec.cmd.argv, common)
-      for (const a of spec.after) for (const i of this.drafts.get(a)!.idxs) common.add(i)
+      for (const a of spec.after) for (const i of this.drafts.get(a)!.idxs) common.push(i)
       if (spec.fanout.kind === 'dynamic') addRef(spec.fanout.source, common)
-      const shared = Object.freeze([...common].sort((a, b) => a - b))
+      const shared: readonly number[] = common.length === 0 ? EMPTY : Object.freeze(sortedUnique(common))
       const fanout = spec.fanout
       if (fanout.kind === 'items' || fanout.kind === 'zip') {
         const src = fanout.kind === 'zip' ? this.drafts.get(fanout.source)! : undefined
@@ -599,9 +644,9 @@ export class Compiler {
           } else {
             item = (fanout as {items: readonly unknown[]}).items[i]
             if (item !== null && typeof item === 'object') {
-              const extra = new Set<number>()
+              const extra: number[] = []
               collect(item, extra)
-              if (extra.size > 0) deps = withExtra(shared, [...extra])
+              if (extra.length > 0) deps = withExtra(shared, extra)
             }
           }
           instances.push({idx: d.idxs[i]!, task: spec, index: i, name: `${spec.id}[${i}]`, deps, item, marker: false})
@@ -610,8 +655,7 @@ export class Compiler {
         instances.push({idx: d.idxs[0]!, task: spec, index: null, name: spec.id, deps: shared, item: undefined, marker: fanout.kind === 'dynamic'})
       }
     }
-    const instanceByName = new Map<string, InstanceSpec>()
-    for (const inst of instances) instanceByName.set(inst.name, inst)
+    const instanceByName = new InstanceIndex(instances)
     const topo: number[] = []
     for (const id of order) for (const i of this.drafts.get(id)!.idxs) topo.push(i)
     const stem = this.abs.replace(/^.*[\\/]/, '').replace(/\.[^.]*$/, '')
@@ -633,7 +677,17 @@ export class Compiler {
 
 function withExtra(shared: readonly number[], extra: number[]): readonly number[] {
   if (shared.length === 0 && extra.length === 1) return extra
-  return [...new Set([...shared, ...extra])].sort((a, b) => a - b)
+  return sortedUnique([...shared, ...extra])
+}
+
+/** ascending, without duplicates (in place) */
+function sortedUnique(xs: number[]): number[] {
+  if (xs.length < 2) return xs
+  xs.sort((a, b) => a - b)
+  let n = 1
+  for (let i = 1; i < xs.length; i++) if (xs[i] !== xs[n - 1]) xs[n++] = xs[i]!
+  xs.length = n
+  return xs
 }
 
 /** Every RefExpr in a template (SubExpr parts included). */
