@@ -1,11 +1,11 @@
 import {existsSync, readFileSync} from 'node:fs'
+import {createRequire} from 'node:module'
 import {fileURLToPath} from 'node:url'
-import AjvModule, {type ErrorObject, type ValidateFunction} from 'ajv'
+import type AjvModule from 'ajv'
+import type {ErrorObject, Options as AjvOptions, ValidateFunction} from 'ajv'
 import type {PathPart} from './model.js'
+import {loadGeneratedValidator} from './standalone-validator.js'
 import {didYouMean} from './suggest.js'
-
-// ajv is CommonJS: under NodeNext its default export arrives as the module object.
-const Ajv = AjvModule.default
 
 /** `schema/graph.schema.json`, from the source tree or from `dist/`. */
 export function schemaPath(): string {
@@ -18,12 +18,20 @@ export function schemaPath(): string {
 
 let validator: ValidateFunction | undefined
 
+/** the ajv that compiles the schema, here and for the code generated at build time */
+export function createSchemaAjv(extra: AjvOptions = {}): InstanceType<typeof AjvModule.default> {
+  // required only when compiling: the generated validator does without ajv's ~0.2 MB
+  const Ajv = (createRequire(import.meta.url)('ajv') as typeof AjvModule).default
+  const ajv = new Ajv({allErrors: true, verbose: true, strict: true, ...extra})
+  // an annotation (editors show it too); the messages below read it
+  ajv.addKeyword({keyword: 'errorMessage', schemaType: 'string'})
+  return ajv
+}
+
 function getValidator(): ValidateFunction {
   if (validator === undefined) {
-    const ajv = new Ajv({allErrors: true, verbose: true, strict: true})
-    // an annotation (editors show it too); the messages below read it
-    ajv.addKeyword({keyword: 'errorMessage', schemaType: 'string'})
-    validator = ajv.compile(JSON.parse(readFileSync(schemaPath(), 'utf8')) as object)
+    const text = readFileSync(schemaPath(), 'utf8')
+    validator = loadGeneratedValidator(import.meta.url, text) ?? createSchemaAjv().compile(JSON.parse(text) as object)
   }
   return validator as ValidateFunction
 }
