@@ -1,6 +1,6 @@
 // The one error path of the command line: which errors are the user's (reported as one
 // `Error: message` line, no stack, with a documented exit code) and how they are printed.
-import {Errors} from '@oclif/core'
+import * as Errors from '@oclif/core/errors'
 import {ExitCode} from '../runtime/exit-codes.js'
 import {UsageError} from '../runtime/flags.js'
 import {storeErrorFrom} from '../store/errors.js'
@@ -42,7 +42,7 @@ const MULTIPLE_NOTE = /\n\nNote: --[\s\S]*$/
  * names the command for the `--help` hint.
  */
 export function userErrorOf(error: unknown, command?: string): UserError | null {
-  if (error instanceof Errors.ExitError) return null
+  if (isOclifExit(error)) return null
   const help = command ? `See: rayts ${command.replaceAll(':', ' ')} --help` : 'See: rayts help'
   if (error instanceof GraphError) return {message: '', lines: error.problems, exit: ExitCode.Usage}
   // a flag's own parse error (ours are UsageErrors) comes wrapped by oclif: unwrap it
@@ -53,12 +53,28 @@ export function userErrorOf(error: unknown, command?: string): UserError | null 
   if (error instanceof ExitWith) return {message: error.message, lines: [], exit: error.exitCode}
   const store = storeErrorFrom(error, raytsHome(), storeFile())
   if (store) return {message: store.message, lines: [], exit: ExitCode.Usage}
-  if (error instanceof Errors.CLIError) {
+  if (isOclifError(error)) {
     const message = flagParseMessage(error.message).replace(MULTIPLE_NOTE, '').replace(SEE_HELP, '')
     const exit = error.oclif?.exit ?? ExitCode.Usage
     return {message, lines: exit === ExitCode.Usage ? [help] : [], exit}
   }
   return null
+}
+
+/**
+ * An error of @oclif/core, by its shape: the CLI's bundle (scripts/bundle-cli.mjs) holds its
+ * own copy of @oclif/core, and the help and autocomplete plugins load the one in
+ * node_modules, whose classes are not the bundle's.
+ */
+export function isOclifError(error: unknown): error is InstanceType<typeof Errors.CLIError> {
+  if (error instanceof Errors.CLIError) return true
+  const oclif = (error as {oclif?: unknown} | null)?.oclif
+  return error instanceof Error && typeof oclif === 'object' && oclif !== null
+}
+
+/** oclif's ExitError (`this.exit(code)`), from either copy of @oclif/core */
+export function isOclifExit(error: unknown): error is InstanceType<typeof Errors.ExitError> {
+  return isOclifError(error) && (error as {code?: unknown}).code === 'EEXIT'
 }
 
 /** `Parsing --timeout \n\tbad value…` (oclif's wrapping of a flag's parse error) → `--timeout: bad value…` */

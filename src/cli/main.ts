@@ -1,8 +1,12 @@
 // The entry of bin/run.js and bin/dev.js: oclif's `execute`, with user errors raised
 // outside a command (an unknown command, a plugin's command) printed the way commands
 // print theirs.
-import {Errors, flush, run, settings} from '@oclif/core'
-import {formatUserError, userErrorOf} from './errors.js'
+// the entry points it uses, not '@oclif/core' (its index loads the rest: ~170 KB more to start)
+import * as Errors from '@oclif/core/errors'
+import {flush} from '@oclif/core/flush'
+import {run} from '@oclif/core/run'
+import {settings} from '@oclif/core/settings'
+import {formatUserError, isOclifExit, userErrorOf} from './errors.js'
 
 export async function main(dir: string, development: boolean): Promise<void> {
   if (development) {
@@ -14,6 +18,8 @@ export async function main(dir: string, development: boolean): Promise<void> {
     flush()
   } catch (error) {
     const e = userErrorOf(error)
+    // an exit of a plugin's command (its own copy of @oclif/core): exit with its code, quietly
+    if (isOclifExit(error)) return Errors.handle(new Errors.ExitError(error.oclif.exit))
     if (e === null) return Errors.handle(error as Error)
     process.stderr.write(formatUserError(e))
     return Errors.handle(new Errors.ExitError(e.exit))

@@ -1,5 +1,4 @@
 // Parsing of run flag values shared by `run`, `submit` and the bench commands.
-import {parseDuration} from '../graph/duration.js'
 
 export class UsageError extends Error {
   override name = 'UsageError'
@@ -15,13 +14,6 @@ export function parseResources(text: string | undefined): Record<string, number>
     out[m[1]] = Number(m[2])
   }
   return out
-}
-
-export function parseDurationFlag(flag: string, text: string | undefined): number | undefined {
-  if (text === undefined) return undefined
-  const seconds = parseDuration(text)
-  if (seconds === undefined) throw new UsageError(`--${flag}: expected a duration (seconds, or 500ms, 2.5s, 1m), got "${text}"`)
-  return seconds
 }
 
 export function parsePositive(flag: string, value: number | undefined): number | undefined {
