@@ -12,6 +12,8 @@ export interface LocalExecutorOptions {
   readonly cmdSlotsPerWorker?: number
   /** workers commands spread over before sharing one (default: the machine's cores) */
   readonly cmdSpread?: number
+  /** workers to start at once, idle and warm, before any job (default 0) */
+  readonly prespawn?: number
 }
 
 export function createLocalExecutor(sink: ExecutorSink, options: LocalExecutorOptions = {}): Executor {
@@ -29,6 +31,7 @@ export function createLocalExecutor(sink: ExecutorSink, options: LocalExecutorOp
     for (const worker of ctx.pool.all) if (worker.mode === 'fn') worker.kill('shutdown')
   }
   process.on('exit', onExit)
+  for (let i = 0; i < (options.prespawn ?? 0); i++) ctx.pool.prespawn()
   let closing: Promise<void> | null = null
 
   return {

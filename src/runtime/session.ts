@@ -7,6 +7,7 @@ import {type CreateRunDeps, createRun, RunSetupError} from './run.js'
 import type {RunHandle, RunSummary} from './types.js'
 import {ExitCode} from './exit-codes.js'
 import {onBrokenOutput} from './broken-pipe.js'
+import {EarlyExecutor} from './early-executor.js'
 
 export interface RunSessionOptions {
   /** the graph file; with `resume` it may be omitted (the stored one is used) */
@@ -35,9 +36,13 @@ export interface RunSessionOptions {
 }
 
 export async function runSession(o: RunSessionOptions): Promise<number> {
+  const cluster = o.cluster ?? (o.env.RAYTS_CLUSTER || undefined)
+  // the local pool's first worker boots while the store opens and the graph compiles
+  const early = cluster ? undefined : new EarlyExecutor()
   const {openStore, newRunId, recordRun, prepareResume} = await import('../store/index.js')
-  const store = openStore()
+  let store: ReturnType<typeof openStore> | undefined
   try {
+    store = openStore()
     let graphFile = o.graphFile
     let set = o.set
     let numCpus = o.numCpus
@@ -67,9 +72,8 @@ export async function runSession(o: RunSessionOptions): Promise<number> {
     runId ??= newRunId()
     let handle: RunHandle
     let run = {numCpus, resources}
-    let deps: CreateRunDeps = {}
+    let deps: CreateRunDeps = early ? {makeExecutor: early.make} : {}
     let clusterLost: Promise<string> | undefined
-    const cluster = o.cluster ?? (o.env.RAYTS_CLUSTER || undefined)
     if (cluster) {
       const {prepareCluster, describeCode} = await import('../cluster/index.js')
       const prepared = await prepareCluster(cluster, compiled.graph, runId, {numCpus, resources})
@@ -146,7 +150,8 @@ export async function runSession(o: RunSessionOptions): Promise<number> {
     if (interrupted || summary.state === 'cancelled') return ExitCode.Interrupted
     return summary.state === 'failed' ? ExitCode.TaskFailed : ExitCode.Ok
   } finally {
-    store.close()
+    await early?.discard()
+    store?.close()
   }
 }
 
