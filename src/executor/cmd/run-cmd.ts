@@ -1,8 +1,8 @@
 // One attempt of a command: its own process group, stdin fed, stdout collected (bounded),
 // stderr streamed, timeout and cancel ending the whole group (SIGTERM, SIGKILL after grace).
-// child_process.spawn rather than execa: execa 9 measured 2.5x slower per spawn here
-// (204-233/s vs 537-550/s at concurrency 4), and its kill options reach only the direct child.
-import {type ChildProcessWithoutNullStreams, spawn} from 'node:child_process'
+// How it starts is launch.ts's business (rayts-spawner, or child_process.spawn; not execa:
+// execa 9 measured 2.5x slower per spawn here, and its kill options reach only the direct child).
+import {StringDecoder} from 'node:string_decoder'
 import {nowMicros} from '../../runtime/clock.js'
 import type {TaskError} from '../../runtime/events.js'
 import {startTimer, type Timer} from '../../runtime/timer.js'
@@ -12,6 +12,7 @@ import {LogCap} from '../log-cap.js'
 import {logLimits} from '../../runtime/log-limits.js'
 import {groupAlive, killGroup} from '../terminate/kill-group.js'
 import {GRACE_MS, terminateGroup, type Termination} from '../terminate/terminate-group.js'
+import {defaultLaunch, type Launch} from './launch.js'
 import {lastLines, MAX_STDOUT_BYTES, parseOutput} from './output.js'
 
 export interface CmdHooks {
@@ -30,32 +31,26 @@ export interface RunningCmd {
 
 const STDERR_TAIL = 8192
 
-export function runCmd(job: WireCmd, baseEnv: NodeJS.ProcessEnv, hooks: CmdHooks, graceMs = GRACE_MS): RunningCmd {
+export function runCmd(job: WireCmd, baseEnv: NodeJS.ProcessEnv, hooks: CmdHooks, graceMs = GRACE_MS, launch: Launch = defaultLaunch()): RunningCmd {
   const [file, args] = 'shell' in job.command ? ['/bin/sh', ['-c', job.command.shell]] : [job.command.argv[0] ?? '', job.command.argv.slice(1)]
   const s = nowMicros()
-  let child: ChildProcessWithoutNullStreams
-  try {
-    child = spawn(file, args, {
-      cwd: job.cwd,
-      env: hasKeys(job.env) ? {...baseEnv, ...job.env} : baseEnv,
-      detached: true,
-      stdio: ['pipe', 'pipe', 'pipe'],
-    })
-  } catch (error) {
-    // some failures throw rather than emit 'error' (a cwd that is a file: ENOTDIR)
-    const result: CmdResult = {ok: false, error: spawnError(job, file, error as Error), s, e: nowMicros(), pid: null}
-    return {result: Promise.resolve(result), pgid: () => null, cancel() {}, kill() {}}
-  }
-  const pid = child.pid ?? null
+  let pid: number | null = null
   let stopping: {reason: 'timeout' | 'cancelled' | 'overflow'; term: Termination | null} | null = null
+  /** a stop asked for before the command started */
+  let stopWanted: 'timeout' | 'cancelled' | null = null
   let timer: Timer | undefined
   const chunks: Buffer[] = []
   let bytes = 0
   let stderrTail = ''
+  const decoder = new StringDecoder('utf8')
   const log = new LogCap((_fd, text) => hooks.stderr(text), logLimits().attempt)
 
   function stop(reason: 'timeout' | 'cancelled' | 'overflow'): void {
-    if (stopping || pid === null) return
+    if (stopping) return
+    if (pid === null) {
+      if (reason !== 'overflow') stopWanted ??= reason
+      return
+    }
     if (reason === 'overflow') {
       stopping = {reason, term: null}
       killGroup(pid, 'SIGKILL')
@@ -65,31 +60,19 @@ export function runCmd(job: WireCmd, baseEnv: NodeJS.ProcessEnv, hooks: CmdHooks
   }
 
   const result = new Promise<CmdResult>((resolve) => {
+    let done = false
     const finish = (outcome: {ok: true; value: unknown} | {ok: false; error: TaskError}): void => {
+      if (done) return
+      done = true
       timer?.clear()
       log.end()
       resolve({...outcome, s, e: nowMicros(), pid})
     }
-    child.once('error', (error: NodeJS.ErrnoException) => {
-      // spawn failed (ENOENT, EACCES, bad cwd): there is no process
-      if (pid !== null) return
-      finish({ok: false, error: spawnError(job, file, error)})
-    })
-    if (pid === null) return
-    hooks.spawned(pid, s)
-    child.stdin.on('error', () => {}) // EPIPE when the command does not read its input
-    child.stdin.end(job.stdin ?? '')
-    child.stdout.on('data', (chunk: Buffer) => {
-      bytes += chunk.length
-      if (bytes > MAX_STDOUT_BYTES) return stop('overflow')
-      chunks.push(chunk)
-    })
-    child.stderr.setEncoding('utf8')
-    child.stderr.on('data', (text: string) => {
+    const stderrText = (text: string): void => {
+      if (!text) return
       stderrTail = (stderrTail + text).slice(-STDERR_TAIL)
       log.write('stderr', text)
-    })
-    if (job.timeout !== null) timer = startTimer(() => stop('timeout'), job.timeout * 1000)
+    }
 
     let exit: {code: number | null; signal: NodeJS.Signals | null} | null = null
     let closed = false
@@ -98,28 +81,56 @@ export function runCmd(job: WireCmd, baseEnv: NodeJS.ProcessEnv, hooks: CmdHooks
       if (!exit || !closed || holding) return
       finish(outcome(exit.code, exit.signal))
     }
-    child.once('exit', (code, signal) => {
-      exit = {code, signal}
-      timer?.clear()
-      // Leave nothing of the group behind. While stopping, members get the rest of the grace.
-      if (!stopping) killGroup(pid, 'SIGKILL')
-      else if (stopping.term && groupAlive(pid)) {
-        const wait = Math.max(0, stopping.term.killAt - Date.now())
-        stopping.term.clear()
-        holding = true
-        startTimer(() => {
-          killGroup(pid, 'SIGKILL')
-          holding = false
+
+    launch(
+      {file, args, cwd: job.cwd, env: hasKeys(job.env) ? {...baseEnv, ...job.env} : baseEnv, stdin: stdinBytes(job.stdin)},
+      {
+        started(started) {
+          pid = started
+          hooks.spawned(started, s)
+          if (job.timeout !== null) timer = startTimer(() => stop('timeout'), job.timeout * 1000)
+          if (stopWanted) stop(stopWanted)
+        },
+        failed(error, lost) {
+          if (lost && pid !== null) {
+            stopping?.term?.clear()
+            killGroup(pid, 'SIGKILL')
+            return finish({ok: false, error: {kind: 'crash', name: 'CrashError', message: error.message}})
+          }
+          finish({ok: false, error: spawnError(job, file, error)})
+        },
+        stdout(chunk) {
+          bytes += chunk.length
+          if (bytes > MAX_STDOUT_BYTES) return stop('overflow')
+          chunks.push(chunk)
+        },
+        stderr: (chunk) => stderrText(decoder.write(chunk)),
+        exited(code, signal) {
+          exit = {code, signal}
+          timer?.clear()
+          const group = pid!
+          // Leave nothing of the group behind. While stopping, members get the rest of the grace.
+          if (!stopping) killGroup(group, 'SIGKILL')
+          else if (stopping.term && groupAlive(group)) {
+            const wait = Math.max(0, stopping.term.killAt - Date.now())
+            stopping.term.clear()
+            holding = true
+            startTimer(() => {
+              killGroup(group, 'SIGKILL')
+              holding = false
+              settle()
+            }, wait)
+            return
+          } else stopping.term?.clear()
           settle()
-        }, wait)
-        return
-      } else stopping.term?.clear()
-      settle()
-    })
-    child.once('close', () => {
-      closed = true
-      settle()
-    })
+        },
+        closed() {
+          stderrText(decoder.end())
+          closed = true
+          settle()
+        },
+      },
+    )
   })
 
   function outcome(code: number | null, signal: NodeJS.Signals | null): {ok: true; value: unknown} | {ok: false; error: TaskError} {
@@ -148,6 +159,12 @@ export function runCmd(job: WireCmd, baseEnv: NodeJS.ProcessEnv, hooks: CmdHooks
 /** a command that did not start; a bad cwd is named, since spawn blames the program */
 function spawnError(job: WireCmd, file: string, error: Error): TaskError {
   return {kind: 'error', name: 'SpawnError', message: cwdProblem(job.cwd) ?? `cannot run ${file}: ${error.message}`}
+}
+
+const NO_INPUT = new Uint8Array(0)
+function stdinBytes(stdin: WireCmd['stdin']): Uint8Array {
+  if (stdin === undefined) return NO_INPUT
+  return typeof stdin === 'string' ? Buffer.from(stdin) : stdin
 }
 
 function hasKeys(record: Readonly<Record<string, string>>): boolean {
