@@ -16,13 +16,15 @@
 //   formatResult(r)      `id3 (4.012 s): Float64Array(20) [ ... ]`
 //   toJson(v)            a result value as plain JSON (the --json encoding of docs/ui.md)
 //   resultJson / batchJson  the `--json` line objects
-// Ink and React are imported only when the Ink renderer is used.
+// Ink and React are imported only when the Ink renderer is used; `rayts: starting…` is shown
+// while they load.
 import type {EventStream, RunEvent} from '../runtime/events.js'
 import {nowMicros} from '../runtime/clock.js'
 import {Batcher} from './batcher.js'
 import {makeChalk, type Renderer} from './choose.js'
 import {JsonSink} from './json-reporter.js'
 import {PlainSink} from './plain-reporter.js'
+import {showStartingLine} from './ink/starting-line.js'
 import {RunModel} from './run-model.js'
 import type {ResultItem} from './results-format.js'
 import type {Sink} from './sink.js'
@@ -110,8 +112,13 @@ async function makeSink(model: RunModel, opts: ReporterOptions, chalk: ReturnTyp
     case 'plain':
       return new PlainSink(opts.stdout, opts.stderr, chalk)
     case 'ink': {
-      const {InkSink} = await importInk()
-      return new InkSink(model, {stdout: opts.stdout, stderr: opts.stderr as NodeJS.WriteStream, color: opts.color, clock})
+      const starting = showStartingLine(opts.stderr, opts.color)
+      try {
+        const {InkSink} = await importInk()
+        return new InkSink(model, {stdout: opts.stdout, stderr: opts.stderr as NodeJS.WriteStream, color: opts.color, clock})
+      } finally {
+        starting.erase()
+      }
     }
   }
 }

@@ -6,7 +6,7 @@ import {existsSync} from 'node:fs'
 import {join} from 'node:path'
 import {Tmux, hasTmux, lines, root} from './tmux.js'
 
-const built = existsSync(join(root, 'dist/src/cli/main.js')) && existsSync(join(root, 'oclif.manifest.json'))
+const built = existsSync(join(root, 'dist/src/cli/main.js'))
 const tmuxTest = hasTmux && built ? test.serial : test.skip
 
 tmuxTest('built CLI: the starting line gives way to the first frame and leaves nothing behind', async (t) => {

@@ -56,7 +56,8 @@ test.serial('Ink: the first frame is drawn at once when the run starts, before t
   const s = new Script()
   const term = new FakeTerminal()
   const r = await attachReporter(s.events, {renderer: 'ink', color: false, stdout: term, stderr: term as unknown as NodeJS.WriteStream, clock: s.clock})
-  t.is(strip(term.text), '', 'nothing before the run starts')
+  // `rayts: starting…` while Ink loaded, then erased (\r, erase line): nothing left before the run starts
+  t.regex(term.text, /^(rayts: starting…\r\u001B\[2K)?$/, 'nothing before the run starts')
   s.start(instances(['a', 'b']), ['b'])
   // synchronously, in the same turn as run-start: what the terminal has now is the frame
   t.regex(strip(term.text), /rayts g {2}run r1 {2}0\.0 s/)
