@@ -2,8 +2,11 @@
 // and the entry (src/cli/main.ts), with @oclif/core, Ink and React, into a few files.
 // Start-up then reads a few files instead of hundreds: `rayts --version` read 222 files
 // (66 of @oclif/core, 48 of semver), and 60 % of its CPU profile was module loading.
-// Measured in one sitting (medians of 9, loaded 2-core machine): --version 1077 → 696 ms,
-// --help 1037 → 755 ms, beside `node -e 0` at 444 ms.
+// Measured in one sitting (medians of 7, 2-core machine at load ~15, `node -e 0` 476 ms),
+// tsc output → this bundle: --help 1378 → 1003 ms, --version 1178 → 858 ms (now answered
+// in bin/run.js), a 1-task run 3715 → 2655 ms (with the generated validator and the early
+// pool). Ink's chunk: `import()` of it ~0.9 s over `node -e 0` at load 14, the tsc files
+// ~3.5 s.
 //
 // Each bundled entry replaces tsc's file at the same path in dist/ (dist/commands/run.js,
 // dist/src/cli/main.js, ...), so bin/run.js, the oclif section of package.json and
