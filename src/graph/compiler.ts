@@ -55,6 +55,8 @@ interface Draft {
 }
 
 const EMPTY: readonly never[] = Object.freeze([])
+/** ids compared for "did you mean" in one compile (~1 s); later unknown ids get no suggestion */
+const SUGGESTION_BUDGET = 5_000_000
 const NO_ENV: Readonly<Record<string, Template>> = Object.freeze({})
 const NO_FANOUT: Fanout = Object.freeze({kind: 'none'})
 
@@ -91,6 +93,17 @@ export class Compiler {
 
   private reportAt(pos: SourcePos, message: string): void {
     this.problems.push({file: pos.file, line: pos.line, col: pos.col, message})
+  }
+
+  private taskIds: string[] | undefined
+  /** task ids compared for "did you mean" so far: a file with a typo in each of 100,000 refs would be quadratic */
+  private suggestionWork = 0
+
+  /** ` (did you mean "ID"?)` for an unknown task id, while the work budget lasts */
+  private taskSuggestion(word: string): string {
+    this.taskIds ??= Object.keys(this.tasks)
+    this.suggestionWork += this.taskIds.length
+    return this.suggestionWork > SUGGESTION_BUDGET ? '' : didYouMean(word, this.taskIds)
   }
 
   private parseRef(text: string): RawRef | string {
@@ -311,7 +324,7 @@ export class Compiler {
     if (Array.isArray(raw.after)) {
       raw.after.forEach((a, i) => {
         if (typeof a !== 'string') return
-        if (!Object.hasOwn(this.tasks, a)) this.report(['tasks', id, 'after', i], `unknown task "${a}" in after${didYouMean(a, Object.keys(this.tasks))}`)
+        if (!Object.hasOwn(this.tasks, a)) this.report(['tasks', id, 'after', i], `unknown task "${a}" in after${this.taskSuggestion(a)}`)
         else if (!deps.has(a)) deps.set(a, ['tasks', id, 'after', i])
       })
     }
@@ -389,7 +402,7 @@ export class Compiler {
       return undefined
     }
     if (!Object.hasOwn(this.tasks, ref.task)) {
-      this.report(at, `unknown task "${ref.task}"${didYouMean(ref.task, Object.keys(this.tasks))}`)
+      this.report(at, `unknown task "${ref.task}"${this.taskSuggestion(ref.task)}`)
       return undefined
     }
     if (!d.deps.has(ref.task)) d.deps.set(ref.task, at)
@@ -444,7 +457,7 @@ export class Compiler {
       const out: string[] = []
       this.root.outputs.forEach((o, i) => {
         if (typeof o !== 'string') return
-        if (!this.drafts.has(o)) this.report(['outputs', i], `unknown task "${o}" in outputs${didYouMean(o, Object.keys(this.tasks))}`)
+        if (!this.drafts.has(o)) this.report(['outputs', i], `unknown task "${o}" in outputs${this.taskSuggestion(o)}`)
         else if (!out.includes(o)) out.push(o)
       })
       return out

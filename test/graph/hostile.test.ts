@@ -105,3 +105,13 @@ test('problems are formatted relative to the current folder', (t) => {
   t.false(r.ok)
   if (!r.ok) t.deepEqual(r.problems.map(formatProblem), ['test/fixtures/bad/version-2.yaml:1:10: version must be 1'])
 })
+
+test('a typo in each of 20,000 refs: every one reported, without a quadratic "did you mean"', (t) => {
+  const lines = ['version: 1', 'tasks:', '  t0: {cmd: [echo]}']
+  for (let i = 1; i < 20_000; i++) lines.push(`  t${i}: {cmd: [echo, !ref x${i - 1}]}`)
+  const file = write('typos.yaml', lines.join('\n') + '\n')
+  const m = messages(file)
+  t.is(m.length, 19_999)
+  t.is(m[0], `${file}:4:20: unknown task "x0" (did you mean "t0"?)`)
+  t.regex(m[m.length - 1]!, /unknown task "x19998"$/)
+})
