@@ -1,6 +1,7 @@
 // Result values and the raw event history of a run.
 import type {RunEvent} from '../runtime/events.js'
 import type {Store} from './db.js'
+import {decodeEventRow} from './event-block.js'
 import {decodeValue, runBlobDir} from './values.js'
 
 type Row = Record<string, unknown>
@@ -43,7 +44,9 @@ export function readEvents(store: Store, runId: string, options: ReadEventsOptio
       ? store.db.prepare('SELECT json FROM events WHERE run_id = ? ORDER BY seq').all(runId)
       : store.db.prepare('SELECT json FROM events WHERE run_id = ? AND session = ? ORDER BY seq').all(runId, wanted)
   ) as Row[]
-  return rows.map((r) => JSON.parse(String(r.json)) as RunEvent)
+  const out: RunEvent[] = []
+  for (const r of rows) decodeEventRow(String(r.json), out)
+  return out
 }
 
 function latestSession(store: Store, runId: string): number {

@@ -14,10 +14,11 @@ export interface EncodedValue {
   readonly file: string | null
 }
 
-export function encodeValue(value: unknown, fileStem: string): EncodedValue {
+/** `fileStem` is asked for only when the value is large enough for a file of its own. */
+export function encodeValue(value: unknown, fileStem: () => string): EncodedValue {
   const bytes = serialize(value)
   if (bytes.length <= LARGE_VALUE) return {inline: bytes, fileBytes: null, file: null}
-  return {inline: null, fileBytes: bytes, file: `${fileStem}.v8`}
+  return {inline: null, fileBytes: bytes, file: `${fileStem()}.v8`}
 }
 
 /** A name like `id[3]` as a file name: only [A-Za-z0-9_-] and an escape. */

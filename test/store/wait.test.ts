@@ -13,8 +13,9 @@ function setup(t: import('ava').ExecutionContext, spec: Record<string, number | 
     cleanup()
   })
   const run = new SyntheticRun(newRunId(), instancesOf(spec), outputs)
-  recordRun(writer, run.events, META)
+  const rec = recordRun(writer, run.events, META)
   run.start()
+  rec.flush() // the run-start is written a microtask later: have it in the store now
   return {run, reader, writer}
 }
 
