@@ -22,6 +22,7 @@ export class PlainSink implements Sink {
     const c = this.c
     switch (e.type) {
       case 'succeeded':
+        if (m.isPlaceholder(e.inst)) return
         this.err.line(`${c.green('✓')} ${m.name(e.inst)} ${c.dim(seconds(attemptMicros({startedAt: e.startedAt, endedAt: e.t}) / 1e6))}`)
         return
       case 'attempt-failed': {

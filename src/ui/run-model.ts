@@ -101,6 +101,11 @@ export class RunModel {
     return this.started ? Math.max(0, t - this.startT) : 0
   }
 
+  /** a dynamic fan-out's placeholder, once expanded: its instances are the tasks, it is not one */
+  isPlaceholder(inst: number): boolean {
+    return this.markers.has(inst)
+  }
+
   isOutput(inst: number): boolean {
     const info = this.instances[inst]
     if (!info || this.markers.has(inst)) return false
