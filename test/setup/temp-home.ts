@@ -1,10 +1,14 @@
-// Loaded by ava before each test file (package.json "ava.require"): whatever a test starts
-// without naming its own RAYTS_HOME (a worker's .ts cache, a store) lands in a temporary
-// folder of this test file's process, never in the user's ~/.rayts. Removed when it exits.
+// Loaded by ava before each test file (package.json "ava.require"). Each test file's process
+// gets one temporary folder, removed when it exits, that holds:
+// - its RAYTS_HOME: whatever a test starts without naming its own (a worker's .ts cache, a
+//   store) lands there, never in the user's ~/.rayts;
+// - its TMPDIR: the temporary folders tests and the processes they start make go inside it,
+//   so none is left in /tmp when a test forgets to remove its own.
 import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
-const home = mkdtempSync(join(tmpdir(), 'rayts-test-home-'))
-process.env.RAYTS_HOME = home
-process.on('exit', () => rmSync(home, {recursive: true, force: true}))
+const root = mkdtempSync(join(tmpdir(), 'rayts-test-'))
+process.env.TMPDIR = root
+process.env.RAYTS_HOME = join(root, 'home')
+process.on('exit', () => rmSync(root, {recursive: true, force: true}))
