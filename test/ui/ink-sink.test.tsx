@@ -4,6 +4,11 @@ import test from 'ava'
 import {attachReporter} from '../../src/ui/index.js'
 import {Capture, Script, instances, valueError} from './helpers.js'
 
+// Ink draws only its last frame when it believes it runs in CI (is-in-ci, read when Ink is
+// first imported, which the reporter does lazily, after this). These tests look at the frames
+// on a terminal of their own, so CI's variables (set where .ci/run runs) are not theirs.
+for (const key of Object.keys(process.env)) if (key === 'CI' || key === 'CONTINUOUS_INTEGRATION' || key.startsWith('CI_')) delete process.env[key]
+
 class FakeTerminal extends Capture {
   rows = 24
   columns = 100
