@@ -2,8 +2,8 @@ import {type TagSites} from './tags.js'
 
 /**
  * Run `check` while every tag in the data stands as its text (`!ref id1`), which is the view
- * the JSON Schema validates, then put the tags back. Done in place: a copy of the data (the
- * former jsonView) cost a second tree of a 100,000-task graph, ~0.6 s and its memory.
+ * the JSON Schema validates, then put the tags back. Done in place: a copy of the data
+ * cost a second tree of a 100,000-task graph, ~0.6 s and its memory.
  */
 export function withTagsAsText<T>(sites: TagSites, check: () => T): T {
   const {holders, keys, tags} = sites

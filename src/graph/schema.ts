@@ -151,15 +151,3 @@ function article(type: string): string {
     .map((t) => words[t] ?? t)
     .join(' or ')
 }
-
-/** The JSON view the schema validates: tagged values become their text (`!ref id1`). */
-export function jsonView(value: unknown, isTagged: (v: unknown) => boolean): unknown {
-  if (isTagged(value)) return String(value)
-  if (Array.isArray(value)) return value.map((v) => jsonView(v, isTagged))
-  if (value !== null && typeof value === 'object') {
-    const out: Record<string, unknown> = {}
-    for (const [k, v] of Object.entries(value)) Object.defineProperty(out, k, {value: jsonView(v, isTagged), enumerable: true, writable: true, configurable: true})
-    return out
-  }
-  return value
-}
