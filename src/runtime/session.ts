@@ -39,7 +39,7 @@ export async function runSession(o: RunSessionOptions): Promise<number> {
   const cluster = o.cluster ?? (o.env.RAYTS_CLUSTER || undefined)
   // the local pool's first worker boots while the store opens and the graph compiles
   const early = cluster ? undefined : new EarlyExecutor()
-  const {openStore, newRunId, recordRun, prepareResume} = await import('../store/index.js')
+  const {openStore, newRunId, recordRun, recordOnThread, prepareResume} = await import('../store/index.js')
   let store: ReturnType<typeof openStore> | undefined
   try {
     store = openStore()
@@ -98,7 +98,10 @@ export async function runSession(o: RunSessionOptions): Promise<number> {
       resources: {...resources},
       failFast,
       pid: process.pid,
-    }, {onWriteError: (message) => o.stderr.write(`rayts: could not write the run store: ${message}\n`)})
+    }, {
+      onWriteError: (message) => o.stderr.write(`rayts: could not write the run store: ${message}\n`),
+      thread: recordOnThread(compiled.graph.instances.length, o.env),
+    })
     const collected: RunEvent[] = []
     if (o.timeline) handle.events.subscribe((e) => collected.push(e))
     const reporter = o.quiet ? undefined : await attach(o, handle.events)

@@ -4,7 +4,7 @@ export {openStore, DB_FILE, type Store} from './db.js'
 export {raytsHome} from './home.js'
 export {newRunId, checkRunRef, UsageError} from './ids.js'
 export type {RunMeta} from './meta.js'
-export {recordRun, type Recorder, type RecordOptions} from './recorder.js'
+export {recordRun, recordOnThread, type Recorder, type RecordOptions} from './recorder.js'
 export {
   getRun,
   listRuns,

@@ -112,12 +112,13 @@ test.serial('get --timeout on a slow task exits 3 and the run goes on; cancel st
   for (const w of workers) t.false(pidAlive(w.pid), `worker ${w.pid} is gone`)
 })
 
-test.serial('kill -9 of a submitted run: workers gone, status says lost, run --resume completes without rerunning', async (t) => {
+// RAYTS_RECORD_THREAD: the store written in the run's thread, and from a thread of its own
+for (const thread of ['0', '1']) test.serial(`kill -9 of a submitted run: workers gone, status says lost, run --resume completes without rerunning (RAYTS_RECORD_THREAD=${thread})`, async (t) => {
   t.timeout(240_000)
   const {home, cleanup} = tempHome()
   t.teardown(cleanup)
   const counter = join(home, '..', 'counter.txt')
-  const sub = await cli(home, ['submit', COUNTER_GRAPH], {RAYTS_TEST_COUNTER: counter})
+  const sub = await cli(home, ['submit', COUNTER_GRAPH], {RAYTS_TEST_COUNTER: counter, RAYTS_RECORD_THREAD: thread})
   t.is(sub.exitCode, 0, String(sub.stderr))
   const id = String(sub.stdout).trim()
   t.teardown(() => killRun(home, id))
@@ -148,7 +149,7 @@ test.serial('kill -9 of a submitted run: workers gone, status says lost, run --r
 
   const before = readFileSync(counter, 'utf8').trim().split('\n').sort()
   t.deepEqual(before, ['0', '1', '2', 'slow'])
-  const resumed = await cli(home, ['run', '--resume', id, '--json'], {RAYTS_TEST_COUNTER: counter, RAYTS_TEST_SLOW_MS: '0', RAYTS_TEST_NAP: '0'})
+  const resumed = await cli(home, ['run', '--resume', id, '--json'], {RAYTS_TEST_COUNTER: counter, RAYTS_TEST_SLOW_MS: '0', RAYTS_TEST_NAP: '0', RAYTS_RECORD_THREAD: thread})
   t.is(resumed.exitCode, 0, String(resumed.stderr))
   const ran = readFileSync(counter, 'utf8').trim().split('\n').sort()
   t.deepEqual(ran, ['0', '1', '2', 'slow', 'slow'], 'the quick tasks did not run again')

@@ -1,5 +1,6 @@
 // The recorder's fast path (a flush's changes to an instance written once, its events as one
-// row) leaves the store exactly as the slow path (a flush after every event) does.
+// row) leaves the store exactly as the slow path (a flush after every event) does, and so
+// does the writer on a thread of its own.
 import test from 'ava'
 import {listInstances, loadResults, newRunId, openStore, readEvents, recordRun} from '../../src/store/index.js'
 import {EventBlock, decodeEventRow} from '../../src/store/event-block.js'
@@ -32,11 +33,11 @@ function script(run: SyntheticRun, afterEach: () => void): void {
   run.end('failed')
 }
 
-function recordWith(slow: boolean) {
+function recordWith(slow: boolean, thread = false) {
   const {home, cleanup} = tempHome()
   const store = openStore(home)
   const run = new SyntheticRun(newRunId(), instancesOf({t: 40, bad: null, retried: null, skip: null, cut: null}), ['t'])
-  const rec = recordRun(store, run.events, META)
+  const rec = recordRun(store, run.events, META, {thread})
   script(run, slow ? () => rec.flush() : () => {})
   const strip = <T extends object>(rows: T[]) => rows.map((r) => ({...r}))
   const out = {
@@ -54,6 +55,8 @@ function recordWith(slow: boolean) {
 test('one flush per event and one flush for the whole run store the same instances, results and events', (t) => {
   const slow = recordWith(true)
   const fast = recordWith(false)
+  const threaded = recordWith(false, true)
+  const threadedSlow = recordWith(true, true)
   t.true(slow.eventRows > fast.eventRows, `${slow.eventRows} rows vs ${fast.eventRows}`)
   // times differ between the two runs: compare everything else
   const noTimes = (rows: ReturnType<typeof recordWith>['instances']) => rows.map((r) => ({...r, startedT: r.startedT === null, endedT: r.endedT === null}))
@@ -61,6 +64,13 @@ test('one flush per event and one flush for the whole run store the same instanc
   t.deepEqual(fast.results, slow.results)
   t.deepEqual(fast.events, slow.events)
   t.deepEqual(fast.attempts, slow.attempts)
+  for (const other of [threaded, threadedSlow]) {
+    t.deepEqual(noTimes(other.instances), noTimes(slow.instances))
+    t.deepEqual(other.results, slow.results)
+    t.deepEqual(other.events, slow.events)
+    t.deepEqual(other.attempts, slow.attempts)
+  }
+  t.is(threadedSlow.eventRows, slow.eventRows)
   t.deepEqual(fast.attempts, [{name: 'bad', attempt: 1, state: 'failed'}, {name: 'retried', attempt: 1, state: 'failed'}, {name: 'retried', attempt: 2, state: 'succeeded'}])
   // different inputs do not share a result
   for (const [name, v] of fast.results) {

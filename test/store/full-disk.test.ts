@@ -24,7 +24,8 @@ if (canMount) execFileSync('umount', [probe])
 rmSync(probe, {recursive: true, force: true})
 if (!canMount) console.log('full-disk.test.ts: skipped, `mount -t tmpfs` is not permitted here (run the tests as root)')
 
-;(canMount ? test.serial : test.serial.skip)('$RAYTS_HOME on a full 5 MB tmpfs: results printed, then "could not be recorded", exit 4', async (t) => {
+// RAYTS_RECORD_THREAD: the store written in the run's thread, and from a thread of its own
+for (const thread of ['0', '1']) (canMount ? test.serial : test.serial.skip)(`$RAYTS_HOME on a full 5 MB tmpfs: results printed, then "could not be recorded", exit 4 (RAYTS_RECORD_THREAD=${thread})`, async (t) => {
   const base = mkdtempSync(join(tmpdir(), 'rayts-full-'))
   const mnt = join(base, 'mnt')
   mkdirSync(mnt)
@@ -33,7 +34,7 @@ if (!canMount) console.log('full-disk.test.ts: skipped, `mount -t tmpfs` is not 
     const result = await execa(join(root, 'bin', 'dev.js'), ['run', join(import.meta.dirname, 'fixtures', 'big-values.yaml'), '--num-cpus', '2'], {
       cwd: root,
       reject: false,
-      env: {RAYTS_HOME: join(mnt, 'home'), CI: '1', OCLIF_SKIP_NEW_VERSION_CHECK: 'true'},
+      env: {RAYTS_HOME: join(mnt, 'home'), CI: '1', OCLIF_SKIP_NEW_VERSION_CHECK: 'true', RAYTS_RECORD_THREAD: thread},
       timeout: 180_000,
     })
     t.is(result.exitCode, 4, result.stderr)
