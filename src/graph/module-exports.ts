@@ -2,9 +2,11 @@
 // never by running it: the compiler must not execute a module's top level. esbuild comes
 // with tsx, which rayts already needs to load .ts modules.
 import {existsSync, statSync} from 'node:fs'
-import {dirname, resolve} from 'node:path'
+import {dirname, join, resolve} from 'node:path'
 import type {BuildFailure, BuildResult, Message} from 'esbuild'
 import {loadEsbuild} from '../core/esbuild.js'
+import {raytsHome} from '../store/home.js'
+import {exportsCache, type ExportsCache} from './exports-cache.js'
 
 /** 1-based place of a problem inside the module file */
 export interface ModuleError {
@@ -22,8 +24,28 @@ export type ModuleExports =
   | ModuleError
 
 
-/** Parse one module file; `export *` from relative files is followed (cycles stop). */
-export function readExports(absPath: string, seen: Set<string> = new Set()): ModuleExports {
+let cache: ExportsCache | undefined
+
+/**
+ * What the module file exports: from the cache in $RAYTS_HOME when it holds this content
+ * (exports-cache.ts), else parsed (and kept there when the answer depends on this file only).
+ */
+export function readExports(absPath: string): ModuleExports {
+  cache ??= exportsCache(join(raytsHome(), 'cache', 'exports'))
+  const key = cache.keyOf(absPath)
+  const hit = key === null ? undefined : cache.get(key)
+  if (hit !== undefined) return hit
+  const star = {found: false}
+  const parsed = parseExports(absPath, new Set(), star)
+  if (key !== null && !star.found) cache.set(key, parsed)
+  return parsed
+}
+
+/**
+ * Parse one module file; `export *` from relative files is followed (cycles stop).
+ * `star.found` is set when the module has an `export * from`.
+ */
+export function parseExports(absPath: string, seen: Set<string> = new Set(), star = {found: false}): ModuleExports {
   seen.add(absPath)
   let result: BuildResult<{metafile: true; write: false}>
   try {
@@ -49,13 +71,14 @@ export function readExports(absPath: string, seen: Set<string> = new Set()): Mod
   let open = names.has('default') && !defaultIsDeclared(text)
   // esbuild prints one statement per line without comments: star re-exports are exact lines
   for (const m of text.matchAll(/^export \* from (".*");$/gm)) {
+    star.found = true
     const from = starTarget(absPath, JSON.parse(m[1]!) as string)
     if (from === undefined) {
       open = true
       continue
     }
     if (seen.has(from)) continue
-    const inner = readExports(from, seen)
+    const inner = parseExports(from, seen)
     if (inner.kind === 'error') open = true
     else {
       if (inner.kind === 'open') open = true
