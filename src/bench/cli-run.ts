@@ -2,6 +2,8 @@
 // with its own store in a temporary RAYTS_HOME. From the sources (tsx, bin/dev.js) when the
 // bench itself runs from them, else the built CLI (bin/run.js), as a user runs it.
 import {spawn} from 'node:child_process'
+import {existsSync} from 'node:fs'
+import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
 const fromSource = import.meta.url.endsWith('.ts')
@@ -14,6 +16,19 @@ export interface ProcessRun {
   readonly code: number | null
   /** the last few KB of stderr, for a failure's message */
   readonly stderrTail: string
+}
+
+/**
+ * Throws unless the built CLI has its oclif manifest. bin/dev.js removes it (a stale one
+ * hides new commands), and without it every command file is loaded to list commands:
+ * `rayts --help` measured 1.1-1.5x slower (same sitting, load ~15), so a bench after a
+ * development run would report a start-up users do not have.
+ */
+export function checkBuiltCli(): void {
+  if (fromSource) return
+  if (!existsSync(join(ROOT, 'oclif.manifest.json'))) {
+    throw new Error(`${join(ROOT, 'oclif.manifest.json')} is missing (bin/dev.js removes it): run \`npm run build\` before measuring the built CLI`)
+  }
 }
 
 /** `node ARGS`, stdout and stderr drained through pipes (not a terminal: plain output) */

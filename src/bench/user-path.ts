@@ -1,7 +1,7 @@
 // What users run, timed from outside: `rayts run` as a process with its store, from spawn to
 // exit, and the start-up of the CLI itself beside `node -e 0` measured in the same sitting.
 import {join} from 'node:path'
-import {medianWall, timeNode, timeRaytsOk} from './cli-run.js'
+import {checkBuiltCli, medianWall, timeNode, timeRaytsOk} from './cli-run.js'
 import {secondsBeyond} from './measure.js'
 
 export interface UserPathRun {
@@ -27,6 +27,7 @@ export interface UserPathReport {
 }
 
 export async function measureUserPath(dir: string, oneTaskGraph: string, graph: string, tasks: number, runs: number): Promise<UserPathReport> {
+  checkBuiltCli()
   const home = join(dir, 'home')
   const nodeStartMs = await medianWall(runs, async () => {
     const r = await timeNode(['-e', '0'])
