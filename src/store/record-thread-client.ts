@@ -4,18 +4,21 @@
 // does. flush() and close() wait for the thread (Atomics.wait), so that what they promise
 // holds as in-process: everything so far is in the store when they return.
 //
-// At most MAX_QUEUED events wait for the thread: beyond that the run's thread waits for it,
-// so that what a kill -9 can lose stays one or two flushes, as in-process (not while writes
-// are failing: then the run goes on, as in-process, and reports the failure at its end).
+// At most MAX_QUEUED outcomes (results, failures, skips) wait for the thread: beyond that the
+// run's thread waits for it, so that what a kill -9 can lose stays about what a flush of the
+// in-process writer holds (FLUSH_MAX events, ~5,000 tasks' outcomes). Other events (ready,
+// start) are not counted: the 100,000 `ready` events of a wide run's start would otherwise
+// hold the run until the thread has inserted every instance row. Not while writes are
+// failing: then the run goes on, as in-process, and reports the failure at its end.
 import {MessageChannel, receiveMessageOnPort, Worker} from 'node:worker_threads'
 import type {EventStream, RunEvent} from '../runtime/events.js'
 import type {Store} from './db.js'
 import type {RunMeta} from './meta.js'
 import {FLUSH_MAX, type PendingEvent} from './record-writer.js'
 import type {Recorder, RecordOptions} from './recorder.js'
-import {DEAD, FAILING, QUEUED, REPLIES, SLOTS, STARTED, type ThreadMessage, type ThreadReply, type ThreadData} from './record-thread-protocol.js'
+import {DEAD, FAILING, OUTCOMES, QUEUED, REPLIES, SLOTS, STARTED, type ThreadMessage, type ThreadReply, type ThreadData} from './record-thread-protocol.js'
 
-export const MAX_QUEUED = 2 * FLUSH_MAX
+export const MAX_QUEUED = Math.ceil(FLUSH_MAX / 3)
 /** events posted at once, at most (the rest go next turn) */
 const POST_MAX = 4096
 
@@ -65,7 +68,9 @@ export function recordInThread(
       waitForRoom()
       const list = out.length > POST_MAX ? out.splice(0, POST_MAX) : out
       if (list === out) out = []
-      Atomics.add(shared, QUEUED, list.length)
+      let outcomes = 0
+      for (const p of list) if (OUTCOMES.has(p.event.type)) outcomes++
+      Atomics.add(shared, QUEUED, outcomes)
       send({kind: 'events', list})
     }
   }

@@ -2,18 +2,21 @@
 import {parentPort} from 'node:worker_threads'
 import {openStore} from './db.js'
 import {createRecordWriter} from './record-writer.js'
-import {FAILING, QUEUED, REPLIES, type ThreadData, type ThreadMessage, type ThreadReply} from './record-thread-protocol.js'
+import {FAILING, OUTCOMES, QUEUED, REPLIES, type ThreadData, type ThreadMessage, type ThreadReply} from './record-thread-protocol.js'
 
 export function serve(data: ThreadData): void {
   const {shared, reply} = data
   const store = openStore(data.home)
+  /** outcomes taken since the last write: a write takes everything buffered */
+  let unwritten = 0
   const writer = createRecordWriter(store, data.meta, {
     pid: data.pid,
     onWriteError: (message) => parentPort!.postMessage({kind: 'write-error', message}),
     onFailing: () => Atomics.store(shared, FAILING, 1),
-    onWritten: (events) => {
+    onWritten: () => {
       Atomics.store(shared, FAILING, 0)
-      Atomics.sub(shared, QUEUED, events)
+      Atomics.sub(shared, QUEUED, unwritten)
+      unwritten = 0
       Atomics.notify(shared, QUEUED)
     },
   })
@@ -26,7 +29,10 @@ export function serve(data: ThreadData): void {
   parentPort!.on('message', (m: ThreadMessage) => {
     switch (m.kind) {
       case 'events':
-        for (const p of m.list) writer.push(p)
+        for (const p of m.list) {
+          if (OUTCOMES.has(p.event.type)) unwritten++
+          writer.push(p)
+        }
         return
       case 'flush':
         writer.flush()
