@@ -33,6 +33,8 @@ export interface RunSessionOptions {
   readonly env: NodeJS.ProcessEnv
   /** a Redis URL: run the tasks on that cluster's workers (default: $RAYTS_CLUSTER) */
   readonly cluster?: string
+  /** bytes of tmpfs the run's objects may use before they spill to disk (default: objects/budget.ts) */
+  readonly objectStoreMemory?: number
 }
 
 export async function runSession(o: RunSessionOptions): Promise<number> {
@@ -41,6 +43,7 @@ export async function runSession(o: RunSessionOptions): Promise<number> {
   const early = cluster ? undefined : new EarlyExecutor()
   const {openStore, newRunId, recordRun, prepareResume} = await import('../store/index.js')
   let store: ReturnType<typeof openStore> | undefined
+  let objects: RunObjectsHandle | undefined
   try {
     store = openStore()
     let graphFile = o.graphFile
@@ -82,8 +85,10 @@ export async function runSession(o: RunSessionOptions): Promise<number> {
       deps = {makeExecutor: prepared.makeExecutor}
       clusterLost = prepared.lost
     }
+    if (cluster && reuse) reuse = await loadReusedValues(reuse) // cluster workers cannot read this machine's files
+    if (!cluster) objects = await openObjects(store, runId, o.objectStoreMemory)
     try {
-      handle = createRun(compiled.graph, {runId, ...run, failFast, reuse}, deps)
+      handle = createRun(compiled.graph, {runId, ...run, failFast, reuse, objects: objects?.config}, deps)
     } catch (error) {
       if (!(error instanceof RunSetupError)) throw error
       for (const p of error.problems) o.stderr.write(`${graphFile}: ${p}\n`)
@@ -99,6 +104,12 @@ export async function runSession(o: RunSessionOptions): Promise<number> {
       failFast,
       pid: process.pid,
     }, {onWriteError: (message) => o.stderr.write(`rayts: could not write the run store: ${message}\n`)})
+    if (objects) {
+      const counted = objects
+      handle.events.subscribe((e) => {
+        if (e.type === 'succeeded') counted.observe(e.value)
+      })
+    }
     const collected: RunEvent[] = []
     if (o.timeline) handle.events.subscribe((e) => collected.push(e))
     const reporter = o.quiet ? undefined : await attach(o, handle.events)
@@ -134,6 +145,11 @@ export async function runSession(o: RunSessionOptions): Promise<number> {
     }
     await reporter?.close()
     recorder.close()
+    try {
+      objects?.settle()
+    } catch (error) {
+      o.stderr.write(`rayts: run ${runId}: its objects could not be kept on disk: ${(error as Error).message}\n`)
+    }
     if (o.timeline) {
       const {writeTimeline} = await import('../trace/index.js')
       writeTimeline(o.timeline, collected)
@@ -151,8 +167,51 @@ export async function runSession(o: RunSessionOptions): Promise<number> {
     return summary.state === 'failed' ? ExitCode.TaskFailed : ExitCode.Ok
   } finally {
     await early?.discard()
+    try {
+      objects?.settle()
+    } catch {
+      // reported above when the run got that far; a later command's reconcile retries
+    }
     store?.close()
   }
+}
+
+interface RunObjectsHandle {
+  readonly config: import('../objects/config.js').ObjectsConfig
+  observe(value: unknown): void
+  /** keep what the store refers to, remove the rest (also on process exit); idempotent */
+  settle(): void
+}
+
+/** The run's object store, settled at the end of the session or, failing that, at exit. */
+async function openObjects(store: import('../store/index.js').Store, runId: string, budget: number | undefined): Promise<RunObjectsHandle> {
+  const {openRunObjects, settleRunObjects} = await import('../store/objects.js')
+  const {processStartTime} = await import('../store/processes.js')
+  const objects = openRunObjects(store, runId, budget, processStartTime(process.pid))
+  let settled = false
+  const settle = (): void => {
+    if (settled) return
+    settled = true
+    process.off('exit', onExit)
+    settleRunObjects(store, objects)
+  }
+  // a second Ctrl-C exits at once: nothing may stay in /dev/shm
+  const onExit = (): void => {
+    try {
+      settle()
+    } catch {
+      // a later command's reconcile retries (the pointer file stays)
+    }
+  }
+  process.on('exit', onExit)
+  return {config: objects.config, observe: (v) => objects.observe(v), settle}
+}
+
+async function loadReusedValues(reuse: ReadonlyMap<string, unknown>): Promise<Map<string, unknown>> {
+  const {loadRefs} = await import('../objects/read.js')
+  const out = new Map<string, unknown>()
+  for (const [name, value] of reuse) out.set(name, loadRefs(value))
+  return out
 }
 
 async function attach(o: RunSessionOptions, events: import('./events.js').EventStream) {
