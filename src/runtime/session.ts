@@ -86,7 +86,7 @@ export async function runSession(o: RunSessionOptions): Promise<number> {
       clusterLost = prepared.lost
     }
     if (cluster && reuse) reuse = await loadReusedValues(reuse) // cluster workers cannot read this machine's files
-    if (!cluster) objects = await openObjects(store, runId, o.objectStoreMemory)
+    if (!cluster) objects = await openObjects(store, runId, o.objectStoreMemory ?? (await budgetFromEnv(o.env)))
     try {
       handle = createRun(compiled.graph, {runId, ...run, failFast, reuse, objects: objects?.config}, deps)
     } catch (error) {
@@ -225,4 +225,13 @@ async function attach(o: RunSessionOptions, events: import('./events.js').EventS
     stdout: o.stdout,
     stderr: o.stderr,
   })
+}
+
+/** $RAYTS_OBJECT_STORE_MEMORY (set by the user, or by `submit --object-store-memory` for its run) */
+async function budgetFromEnv(env: NodeJS.ProcessEnv): Promise<number | undefined> {
+  const text = env.RAYTS_OBJECT_STORE_MEMORY
+  if (!text) return undefined
+  const {parseSize} = await import('../objects/budget.js')
+  const n = parseSize(text)
+  return n !== undefined && n > 0 ? n : undefined
 }
