@@ -214,3 +214,19 @@ test('a consumer reads a 200 MB array while the runner grows by far less than 20
   t.true(grewMb < 50, `the runner grew by ${grewMb.toFixed(0)} MB`)
   t.deepEqual(hotDirs(lastRun(home)), [])
 })
+
+test('past --object-store-memory, objects spill to disk under $RAYTS_HOME instead of failing', async (t) => {
+  const {home, graph} = setup(t)
+  const file = graph(`tasks:\n  a: { fn: make, args: [Float64Array] }\n  b: { fn: counted, args: [100000, /dev/null], after: [a] }\n  c: { fn: sum, args: [!ref b] }\noutputs: [c]\n`)
+  const r = await cli(home, ['run', file, '--object-store-memory', '1K'])
+  t.is(r.exitCode, 0, String(r.stderr))
+  t.regex(String(r.stdout), /150000/)
+  const runId = lastRun(home)
+  const store = openStore(home)
+  t.teardown(() => store.close())
+  const {deserialize} = await import('node:v8')
+  const refOf = (name: string) => deserialize((store.db.prepare('SELECT value FROM instances WHERE run_id = ? AND name = ?').get(runId, name) as {value: Buffer}).value) as {dir: string}
+  t.regex(refOf('a').dir, /^\/dev\/shm\//, 'the first object went to tmpfs')
+  t.is(refOf('b').dir, join(home, 'blobs', runId, 'objects'), 'past the budget: written to disk by the worker')
+  t.deepEqual(hotDirs(runId), [])
+})
