@@ -6,8 +6,8 @@
 // it, so that a later rayts command finds the folders of a runner that was killed
 // (settle.ts, called by reconcile).
 import {randomBytes} from 'node:crypto'
-import {accessSync, constants, copyFileSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync} from 'node:fs'
-import {join} from 'node:path'
+import {accessSync, constants, copyFileSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync} from 'node:fs'
+import {dirname, join} from 'node:path'
 import {defaultBudget} from './budget.js'
 import {FULL_FLAG, INLINE_MAX, type ObjectsConfig} from './config.js'
 import {checkPrivateDir, tmpName} from './object-files.js'
@@ -146,7 +146,14 @@ export function settleFolders(p: LivePointer, keep: ReadonlySet<string>): void {
     if (keep.has(name)) left++
     else rmSync(join(p.spill, name), {force: true, recursive: true})
   }
-  if (left === 0) rmSync(p.spill, {recursive: true, force: true})
+  if (left === 0) {
+    rmSync(p.spill, {recursive: true, force: true})
+    try {
+      rmdirSync(dirname(p.spill)) // the run's blob folder, made for it: gone again when empty
+    } catch {
+      // holds other files of the run
+    }
+  }
 }
 
 export function readPointer(file: string): LivePointer | null {
