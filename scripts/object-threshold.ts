@@ -29,6 +29,7 @@ if (process.argv[2] === 'child') {
   process.send!({ready: true})
 } else {
   const dir = mkdtempSync('/dev/shm/rayts-threshold-')
+  process.on('exit', () => rmSync(dir, {recursive: true, force: true}))
   const spawnWorker = () =>
     new Promise<ReturnType<typeof fork>>((resolve) => {
       const c = fork(new URL(import.meta.url), ['child'], {serialization: 'advanced', execArgv: ['--import', 'tsx']})
