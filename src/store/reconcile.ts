@@ -51,6 +51,8 @@ export function markEnded(store: Store, runId: string, state: 'lost' | 'cancelle
     })
     .immediate()
   if (ended) killLeftovers(store, runId)
+  // a runner killed by `rayts cancel` after its grace left its tmpfs folder
+  sweepLostObjects(store)
   return ended
 }
 
