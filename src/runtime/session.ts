@@ -86,7 +86,14 @@ export async function runSession(o: RunSessionOptions): Promise<number> {
       clusterLost = prepared.lost
     }
     if (cluster && reuse) reuse = await loadReusedValues(reuse) // cluster workers cannot read this machine's files
-    if (!cluster) objects = await openObjects(store, runId, o.objectStoreMemory ?? (await budgetFromEnv(o.env)))
+    if (!cluster) {
+      try {
+        objects = await openObjects(store, runId, o.objectStoreMemory ?? (await budgetFromEnv(o.env)))
+      } catch (error) {
+        // no folder for objects (tmpfs and $RAYTS_HOME refused it): values cross inline, as before
+        o.stderr.write(`rayts: run ${runId}: no object store (${(error as Error).message}); big values go through the runner\n`)
+      }
+    }
     try {
       handle = createRun(compiled.graph, {runId, ...run, failFast, reuse, objects: objects?.config}, deps)
     } catch (error) {
