@@ -3,9 +3,8 @@
 // symlink; read with one read into a buffer of their own.
 import {closeSync, constants, existsSync, fstatSync, lstatSync, openSync, readSync, renameSync, unlinkSync, writeFileSync, writeSync} from 'node:fs'
 import {join} from 'node:path'
-import {decodeObject, encodeObject, type Encoded} from './codec.js'
+import {decodeObject, type Encoded} from './codec.js'
 import {ObjectError} from './errors.js'
-import {validId} from './ref.js'
 
 const WRITE_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW
 const READ_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW
@@ -111,4 +110,3 @@ export function readObjectFile(path: string, what: string): unknown {
   return decoded.value
 }
 
-export {encodeObject, validId}

@@ -48,15 +48,6 @@ export function collectRefs(value: unknown, into: Map<string, ObjectRef> = new M
   return into
 }
 
-export function hasRefs(value: unknown): boolean {
-  let found = false
-  mapRefs(value, (ref) => {
-    found = true
-    return ref
-  })
-  return found
-}
-
 function mapRefs(value: unknown, f: (ref: ObjectRef) => unknown): unknown {
   if (value === null || typeof value !== 'object') return value
   if (Array.isArray(value)) {
