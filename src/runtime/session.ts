@@ -86,7 +86,8 @@ export async function runSession(o: RunSessionOptions): Promise<number> {
       clusterLost = prepared.lost
     }
     if (cluster && reuse) reuse = await loadReusedValues(reuse) // cluster workers cannot read this machine's files
-    if (!cluster) {
+    // RAYTS_OBJECTS=off: every value through the runner, as before the store (for comparisons)
+    if (!cluster && o.env.RAYTS_OBJECTS !== 'off') {
       try {
         objects = await openObjects(store, runId, o.objectStoreMemory ?? (await budgetFromEnv(o.env)))
       } catch (error) {

@@ -230,3 +230,20 @@ test('past --object-store-memory, objects spill to disk under $RAYTS_HOME instea
   t.is(refOf('b').dir, join(home, 'blobs', runId, 'objects'), 'past the budget: written to disk by the worker')
   t.deepEqual(hotDirs(runId), [])
 })
+
+test('with RAYTS_OBJECTS=off (every value through the runner) a run gives the same results', async (t) => {
+  const {home, graph} = setup(t)
+  const file = graph(
+    'tasks:\n  a: { fn: make, args: [Float64Array] }\n  m: { fn: make, args: [Map] }\n  p: { fn: make, args: [parts], num_returns: 3 }\n' +
+      '  s: { fn: sum, args: [!ref a] }\n  n: { fn: length, args: [!ref p.2] }\n  c: { fn: same, args: [!ref m, Map] }\noutputs: [s, n, c, p]\n',
+  )
+  const values = (stdout: string) => String(stdout).trim().split('\n').map((l) => JSON.parse(l) as {instance?: string; value?: unknown}).filter((o) => o.instance).map((o) => [o.instance, o.value]).sort()
+  const on = await cli(home, ['run', file, '--json'])
+  t.is(on.exitCode, 0, String(on.stderr))
+  const off = await cli(home, ['run', file, '--json'], {RAYTS_OBJECTS: 'off'})
+  t.is(off.exitCode, 0, String(off.stderr))
+  t.deepEqual(values(String(on.stdout)), values(String(off.stdout)))
+  t.is(values(String(on.stdout)).length, 4)
+  t.deepEqual(hotDirs(lastRun(home)), [])
+  t.deepEqual(keptObjects(home, lastRun(home)), [], 'off: no object written')
+})
