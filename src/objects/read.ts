@@ -17,16 +17,22 @@ export function readObject(ref: ObjectRef, kept?: string): unknown {
   const id = objectId(ref)
   const what = `object ${id} of run ${ref.run}`
   if (!validId(id)) throw new ObjectError(`${what}: not a valid object id`)
-  if (kept !== undefined) {
-    const path = join(kept, id)
-    if (existsSync(path)) return readObjectFile(path, what)
-  }
+  const keptPath = kept === undefined ? null : join(kept, id)
+  if (keptPath !== null && existsSync(keptPath)) return readObjectFile(keptPath, what)
+  // (either failure may mean the run just ended: its objects moved to the kept folder)
+  const movedMeanwhile = (): boolean => keptPath !== null && existsSync(keptPath)
   try {
     checkPrivateDir(ref.dir)
   } catch (error) {
+    if (movedMeanwhile()) return readObjectFile(keptPath!, what)
     throw new ObjectError(`${what} is missing: ${(error as Error).message}`)
   }
-  return readObjectFile(join(ref.dir, id), what)
+  try {
+    return readObjectFile(join(ref.dir, id), what)
+  } catch (error) {
+    if (movedMeanwhile()) return readObjectFile(keptPath!, what)
+    throw error
+  }
 }
 
 /** `value` with every reference replaced by its value (the same object when it holds none) */
