@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand} from '../src/cli/base-command.js'
 import {checkBudget} from '../src/cli/budget.js'
-import {optionalGraphArg, jsonFlag, numCpusFlag, numReturnsFlag, resourcesFlag, setFlag, timeoutFlag} from '../src/cli/flags.js'
+import {optionalGraphArg, jsonFlag, numCpusFlag, numReturnsFlag, objectStoreMemoryFlag, resourcesFlag, setFlag, timeoutFlag} from '../src/cli/flags.js'
 import {parsePositive, parseResources} from '../src/runtime/flags.js'
 import {runSession} from '../src/runtime/session.js'
 
@@ -36,6 +36,7 @@ Exit codes: 0 success, 1 a task failed, 2 usage or graph error (or the run store
     color: Flags.boolean({description: 'colour (off for NO_COLOR, TERM=dumb)', allowNo: true, default: true}),
     resume: Flags.string({description: 'continue a lost, failed or cancelled run (id or last)', helpValue: 'RUN'}),
     cluster: Flags.string({description: 'run the tasks on the workers of this Redis (default: $RAYTS_CLUSTER)', helpValue: 'URL'}),
+    'object-store-memory': objectStoreMemoryFlag,
     'run-id': Flags.string({hidden: true}),
     quiet: Flags.boolean({hidden: true, description: 'no output at all (the detached process of submit)'}),
   }
@@ -60,6 +61,7 @@ Exit codes: 0 success, 1 a task failed, 2 usage or graph error (or the run store
       stderr: process.stderr,
       env: process.env,
       cluster: flags.cluster,
+      objectStoreMemory: flags['object-store-memory'],
     })
     checkBudget(process.stderr)
     if (code !== 0) this.exit(code)

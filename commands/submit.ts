@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand} from '../src/cli/base-command.js'
 import {checkBudget} from '../src/cli/budget.js'
-import {optionalGraphArg, numCpusFlag, resourcesFlag, setFlag} from '../src/cli/flags.js'
+import {optionalGraphArg, numCpusFlag, objectStoreMemoryFlag, resourcesFlag, setFlag} from '../src/cli/flags.js'
 import {cliLauncher, submitRun} from '../src/cli/submit.js'
 import {openStore} from '../src/store/index.js'
 
@@ -29,12 +29,14 @@ Exit codes: 0 submitted, 2 usage or graph error (or the run store cannot be used
     'fail-fast': Flags.boolean({description: 'cancel the rest when a task fails for good'}),
     resume: Flags.string({description: 'continue a lost, failed or cancelled run (id or last)', helpValue: 'RUN'}),
     cluster: Flags.string({description: 'run the tasks on the workers of this Redis (default: $RAYTS_CLUSTER)', helpValue: 'URL'}),
+    'object-store-memory': objectStoreMemoryFlag,
   }
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Submit)
     // the detached run reads it from its environment (kept out of its argv: it may hold a password)
     if (flags.cluster !== undefined) process.env.RAYTS_CLUSTER = flags.cluster
+    if (flags['object-store-memory'] !== undefined) process.env.RAYTS_OBJECT_STORE_MEMORY = String(flags['object-store-memory'])
     const store = openStore()
     try {
       const {runId} = submitRun(

@@ -8,7 +8,7 @@ import {plotFormatOf, renderTextPlot, writePlot} from '../../src/bench/plot/inde
 
 export default class BenchGranularity extends BaseCommand {
   static override summary = "Task granularity: make_array(n) run locally vs. as rayts tasks (Ray's lesson)"
-  static override description = `Times --trials calls of make_array(n) (n standard-normal numbers as a Float64Array) in a loop in this process ("local"), and as --trials rayts tasks on a warm worker pool whose results come back to this process ("remote"), for each n. Prints the table, the n from which the tasks are faster, and a log-log chart; --plot writes the chart as SVG or HTML.`
+  static override description = `Times --trials calls of make_array(n) (n standard-normal numbers as a Float64Array) in a loop in this process ("local"), and as --trials rayts tasks on a warm worker pool whose results come back to this process ("remote": recorded in a run store, the arrays through the object store, as \`rayts run\` does), for each n. Then the fan-in case: the arrays feed one consumer task, timed as \`rayts run\` processes less a 1-task run. Prints the table, the n from which the tasks are faster, and a log-log chart; --plot writes the chart as SVG or HTML.`
 
   static override examples = [
     '<%= config.bin %> bench granularity',
@@ -22,6 +22,8 @@ export default class BenchGranularity extends BaseCommand {
     'num-cpus': Flags.integer({description: 'CPU slots (workers)', default: availableParallelism(), min: 1}),
     plot: Flags.string({description: 'also write the chart to this .svg or .html file'}),
     json: Flags.boolean({description: 'the report as one JSON object on stdout'}),
+    'fan-in-sizes': Flags.string({description: 'n values of the fan-in case (--trials arrays feed one task, timed as `rayts run`s; default: 3000,10000,80000)'}),
+    'fan-in-runs': Flags.integer({description: '`rayts run`s of each fan-in size, median taken (0: skip the fan-in case)', default: defaultGranularityOptions.fanInRuns, min: 0}),
   }
 
   async run(): Promise<void> {
@@ -35,8 +37,16 @@ export default class BenchGranularity extends BaseCommand {
         this.fail(`--sizes: ${(error as Error).message}`, 2)
       }
     }
+    let fanInSizes = defaultGranularityOptions.fanInSizes
+    if (flags['fan-in-sizes'] !== undefined) {
+      try {
+        fanInSizes = parseSizes(flags['fan-in-sizes'])
+      } catch (error) {
+        this.fail(`--fan-in-sizes: ${(error as Error).message}`, 2)
+      }
+    }
     const progress = flags.json ? undefined : (line: string) => process.stderr.write(`… ${line}\n`)
-    const report = await benchGranularity({trials: flags.trials, sizes, numCpus: flags['num-cpus']}, progress)
+    const report = await benchGranularity({trials: flags.trials, sizes, numCpus: flags['num-cpus'], fanInSizes, fanInRuns: flags['fan-in-runs']}, progress)
     const chart = granularityChart(report)
     if (flags.plot) writePlot(flags.plot, chart, [report.crossing.message, machineLine(report), `remote = ${report.remoteMeasures}`])
     process.stdout.write(flags.json ? `${JSON.stringify(report)}\n` : `${formatGranularity(report, renderTextPlot(chart))}\n`)

@@ -23,14 +23,28 @@ export function machineLine(r: GranularityReport): string {
 }
 
 export function formatGranularityTable(r: GranularityReport): string {
-  const head = ['n', 'local s', 'remote s', 'local/remote']
-  const body = r.rows.map((row) => [String(row.n), fmtSeconds(row.localSeconds), fmtSeconds(row.remoteSeconds), row.ratio.toFixed(2)])
-  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length))) // bounded: one row per graph or size
+  const head = ['n', 'local s', 'remote s', 'local/remote', 'settle s', 'runner B/task']
+  const body = r.rows.map((row) => [String(row.n), fmtSeconds(row.localSeconds), fmtSeconds(row.remoteSeconds), row.ratio.toFixed(2), fmtSeconds(row.settleSeconds), row.runnerBytesPerTask.toFixed(0)])
+  return table(head, body)
+}
+
+export function formatFanInTable(r: GranularityReport): string {
+  const head = ['n', 'local s', 'rayts run − 1-task s', 'local/remote', '1-task run s', 'runner B/task']
+  const body = r.fanIn.rows.map((row) => [String(row.n), fmtSeconds(row.localSeconds), fmtSeconds(row.remoteSeconds), row.ratio.toFixed(2), fmtSeconds(row.oneTaskRunSeconds), row.runnerBytesPerTask.toFixed(0)])
+  return table(head, body)
+}
+
+function table(head: readonly string[], body: readonly (readonly string[])[]): string {
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length))) // bounded: one row per size
   const line = (cells: readonly string[]): string => cells.map((c, i) => c.padStart(widths[i]!)).join('  ')
   return [line(head), ...body.map(line)].join('\n')
 }
 
 export function formatGranularity(r: GranularityReport, plot: string): string {
+  const fanIn =
+    r.fanIn.rows.length === 0
+      ? []
+      : ['', `fan-in: ${r.fanIn.trials} make_array(n) tasks feed one task that sums them; remote = ${r.fanIn.measures} (${r.fanIn.runs} runs)`, '', formatFanInTable(r)]
   return [
     machineLine(r),
     `remote = ${r.remoteMeasures}`,
@@ -39,6 +53,7 @@ export function formatGranularity(r: GranularityReport, plot: string): string {
     formatGranularityTable(r),
     '',
     r.crossing.message,
+    ...fanIn,
     '',
     plot,
   ].join('\n')

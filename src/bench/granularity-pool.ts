@@ -30,6 +30,7 @@ export function warmExecutor(): WarmExecutor {
   const borrowed: Executor = {
     submit: (batch) => real.submit(batch),
     cancel: (inst) => real.cancel(inst),
+    useObjects: (config) => real.useObjects?.(config),
     close: async () => {
       current = null
     },

@@ -5,6 +5,7 @@
 // the GRAPH argument that follows it.
 import {Args, Flags} from '@oclif/core'
 import {parseDuration} from '../graph/duration.js'
+import {parseSize} from '../objects/budget.js'
 import {parseResources, UsageError} from '../runtime/flags.js'
 
 const DURATION_HELP = 'seconds, or 500ms, 2.5s, 1m, 1h'
@@ -67,3 +68,14 @@ export const timeoutFlag = (description: string) => durationFlag({char: 't', des
 export const runArg = (description = 'run id or last') => Args.string({description, required: true})
 export const graphArg = (description = 'graph file (YAML)') => Args.string({description, required: true})
 export const optionalGraphArg = (description: string) => Args.string({description, required: false})
+
+/** `--object-store-memory`: bytes, with an optional unit (K, M, G; KiB... alike) */
+export const objectStoreMemoryFlag = Flags.custom<number>({
+  description: "tmpfs (/dev/shm) a run's big values may use before they spill to disk under $RAYTS_HOME (default: 30% of memory, at most half of /dev/shm; also $RAYTS_OBJECT_STORE_MEMORY)",
+  helpValue: 'SIZE',
+  parse: async (input) => {
+    const n = parseSize(input)
+    if (n === undefined || n <= 0) throw new UsageError(`expected a size such as 2G, 512M or 100000 (bytes), got "${input}"`)
+    return n
+  },
+})()

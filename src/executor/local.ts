@@ -49,6 +49,9 @@ export function createLocalExecutor(sink: ExecutorSink, options: LocalExecutorOp
     cancel(inst: number): void {
       ctx.holders.get(inst)?.cancel(inst)
     },
+    useObjects(config): void {
+      ctx.pool.objects = config
+    },
     close(): Promise<void> {
       closing ??= (async () => {
         ctx.closed = true

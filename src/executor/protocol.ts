@@ -1,6 +1,7 @@
 // The IPC messages between the executor (parent) and its worker processes.
 // Sent with `serialization: 'advanced'` (structured clone), so values keep their types.
 import type {OutputMode} from '../graph/model.js'
+import type {ObjectsConfig} from '../objects/config.js'
 import type {TaskError} from '../runtime/events.js'
 
 /**
@@ -55,6 +56,8 @@ export type ToWorker =
   | {readonly t: 'cmd'; readonly id: number; readonly job: WireCmd}
   | {readonly t: 'cancel-cmd'; readonly id: number}
   | {readonly t: 'ping'; readonly n: number}
+  /** the run's object store (null: none); sent once to each worker before its first job */
+  | {readonly t: 'objects'; readonly config: ObjectsConfig | null}
 
 /** what a fn batch sends back, in job order */
 export type OutItem =

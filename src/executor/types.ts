@@ -1,6 +1,7 @@
 // What the scheduler asks of an executor. The local pool implements it now; a cluster
 // executor (BullMQ) will implement the same interface later.
 import type {OutputMode} from '../graph/model.js'
+import type {ObjectsConfig} from '../objects/config.js'
 import type {RunEvent, TaskError} from '../runtime/events.js'
 
 interface JobBase {
@@ -80,4 +81,6 @@ export interface Executor {
   cancel(inst: number): void
   /** kill every process; resolves when all are gone. Idempotent. */
   close(): Promise<void>
+  /** where workers write big results (the local pool; another executor may ignore it) */
+  useObjects?(config: ObjectsConfig | null): void
 }

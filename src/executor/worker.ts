@@ -7,6 +7,7 @@ import {unpackFnBatch, type FromWorker, type ToWorker} from './protocol.js'
 import {GroupRegistry} from './terminate/group-registry.js'
 import {captureStdio} from './worker/capture.js'
 import {FnBatchRunner} from './worker/fn-batch.js'
+import {useObjects} from './worker/objects.js'
 
 // what commands inherit: the environment as the worker got it, before task code runs
 const baseEnv = {...process.env}
@@ -40,6 +41,9 @@ process.on('message', (message: ToWorker) => {
       break
     case 'ping':
       send({t: 'pong', n: message.n})
+      break
+    case 'objects':
+      useObjects(message.config)
       break
   }
 })

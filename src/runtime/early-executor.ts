@@ -40,6 +40,7 @@ export class EarlyExecutor {
         this.executor.submit(batch)
       },
       cancel: (inst) => this.executor.cancel(inst),
+      useObjects: (config) => this.executor.useObjects?.(config),
       close: () => {
         // never used: its worker was never reported, nor will its exit be
         if (this.held) this.sink = null

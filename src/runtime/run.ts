@@ -30,7 +30,14 @@ export function createRun(graph: CompiledGraph, options: RunOptions, deps: Creat
   if (problems.length > 0) throw new RunSetupError(problems)
 
   const events = new EventStream()
-  const scheduler = new Scheduler(graph, events, deps.makeExecutor ?? createLocalExecutor, {
+  const make = deps.makeExecutor ?? createLocalExecutor
+  const objects = options.objects ?? null
+  const makeExecutor = (sink: ExecutorSink): Executor => {
+    const executor = make(sink)
+    if (objects) executor.useObjects?.(objects)
+    return executor
+  }
+  const scheduler = new Scheduler(graph, events, makeExecutor, {
     runId: options.runId,
     capacity,
     failFast: options.failFast ?? false,

@@ -33,6 +33,8 @@ export interface RunSessionOptions {
   readonly env: NodeJS.ProcessEnv
   /** a Redis URL: run the tasks on that cluster's workers (default: $RAYTS_CLUSTER) */
   readonly cluster?: string
+  /** bytes of tmpfs the run's objects may use before they spill to disk (default: objects/budget.ts) */
+  readonly objectStoreMemory?: number
 }
 
 export async function runSession(o: RunSessionOptions): Promise<number> {
@@ -41,6 +43,7 @@ export async function runSession(o: RunSessionOptions): Promise<number> {
   const early = cluster ? undefined : new EarlyExecutor()
   const {openStore, newRunId, recordRun, recordOnThread, prepareResume} = await import('../store/index.js')
   let store: ReturnType<typeof openStore> | undefined
+  let objects: RunObjectsHandle | undefined
   try {
     store = openStore()
     let graphFile = o.graphFile
@@ -82,8 +85,18 @@ export async function runSession(o: RunSessionOptions): Promise<number> {
       deps = {makeExecutor: prepared.makeExecutor}
       clusterLost = prepared.lost
     }
+    if (cluster && reuse) reuse = await loadReusedValues(reuse) // cluster workers cannot read this machine's files
+    // RAYTS_OBJECTS=off: every value through the runner, as before the store (for comparisons)
+    if (!cluster && o.env.RAYTS_OBJECTS !== 'off') {
+      try {
+        objects = await openObjects(store, runId, o.objectStoreMemory ?? (await budgetFromEnv(o.env)))
+      } catch (error) {
+        // no folder for objects (tmpfs and $RAYTS_HOME refused it): values cross inline, as before
+        o.stderr.write(`rayts: run ${runId}: no object store (${(error as Error).message}); big values go through the runner\n`)
+      }
+    }
     try {
-      handle = createRun(compiled.graph, {runId, ...run, failFast, reuse}, deps)
+      handle = createRun(compiled.graph, {runId, ...run, failFast, reuse, objects: objects?.config}, deps)
     } catch (error) {
       if (!(error instanceof RunSetupError)) throw error
       for (const p of error.problems) o.stderr.write(`${graphFile}: ${p}\n`)
@@ -102,6 +115,12 @@ export async function runSession(o: RunSessionOptions): Promise<number> {
       onWriteError: (message) => o.stderr.write(`rayts: could not write the run store: ${message}\n`),
       thread: recordOnThread(compiled.graph.instances.length, o.env),
     })
+    if (objects) {
+      const counted = objects
+      handle.events.subscribe((e) => {
+        if (e.type === 'succeeded') counted.observe(e.value)
+      })
+    }
     const collected: RunEvent[] = []
     if (o.timeline) handle.events.subscribe((e) => collected.push(e))
     const reporter = o.quiet ? undefined : await attach(o, handle.events)
@@ -137,6 +156,11 @@ export async function runSession(o: RunSessionOptions): Promise<number> {
     }
     await reporter?.close()
     recorder.close()
+    try {
+      objects?.settle()
+    } catch (error) {
+      o.stderr.write(`rayts: run ${runId}: its objects could not be kept on disk: ${(error as Error).message}\n`)
+    }
     if (o.timeline) {
       const {writeTimeline} = await import('../trace/index.js')
       writeTimeline(o.timeline, collected)
@@ -154,8 +178,51 @@ export async function runSession(o: RunSessionOptions): Promise<number> {
     return summary.state === 'failed' ? ExitCode.TaskFailed : ExitCode.Ok
   } finally {
     await early?.discard()
+    try {
+      objects?.settle()
+    } catch {
+      // reported above when the run got that far; a later command's reconcile retries
+    }
     store?.close()
   }
+}
+
+interface RunObjectsHandle {
+  readonly config: import('../objects/config.js').ObjectsConfig
+  observe(value: unknown): void
+  /** keep what the store refers to, remove the rest (also on process exit); idempotent */
+  settle(): void
+}
+
+/** The run's object store, settled at the end of the session or, failing that, at exit. */
+async function openObjects(store: import('../store/index.js').Store, runId: string, budget: number | undefined): Promise<RunObjectsHandle> {
+  const {openRunObjects, settleRunObjects} = await import('../store/objects.js')
+  const {processStartTime} = await import('../store/processes.js')
+  const objects = openRunObjects(store, runId, budget, processStartTime(process.pid))
+  let settled = false
+  const settle = (): void => {
+    if (settled) return
+    settled = true
+    process.off('exit', onExit)
+    settleRunObjects(store, objects)
+  }
+  // a second Ctrl-C exits at once: nothing may stay in /dev/shm
+  const onExit = (): void => {
+    try {
+      settle()
+    } catch {
+      // a later command's reconcile retries (the pointer file stays)
+    }
+  }
+  process.on('exit', onExit)
+  return {config: objects.config, observe: (v) => objects.observe(v), settle}
+}
+
+async function loadReusedValues(reuse: ReadonlyMap<string, unknown>): Promise<Map<string, unknown>> {
+  const {loadRefs} = await import('../objects/read.js')
+  const out = new Map<string, unknown>()
+  for (const [name, value] of reuse) out.set(name, loadRefs(value))
+  return out
 }
 
 async function attach(o: RunSessionOptions, events: import('./events.js').EventStream) {
@@ -169,4 +236,13 @@ async function attach(o: RunSessionOptions, events: import('./events.js').EventS
     stdout: o.stdout,
     stderr: o.stderr,
   })
+}
+
+/** $RAYTS_OBJECT_STORE_MEMORY (set by the user, or by `submit --object-store-memory` for its run) */
+async function budgetFromEnv(env: NodeJS.ProcessEnv): Promise<number | undefined> {
+  const text = env.RAYTS_OBJECT_STORE_MEMORY
+  if (!text) return undefined
+  const {parseSize} = await import('../objects/budget.js')
+  const n = parseSize(text)
+  return n !== undefined && n > 0 ? n : undefined
 }

@@ -1,5 +1,6 @@
 // The runtime's public face: what `rayts run`, the detached `submit` process, benchmarks
 // and tests call. Implemented by run.ts (createRun).
+import type {ObjectsConfig} from '../objects/config.js'
 import type {EventStream, InstanceState, RunState, TaskError} from './events.js'
 
 export interface RunOptions {
@@ -13,6 +14,8 @@ export interface RunOptions {
   readonly failFast?: boolean
   /** resume: results of an earlier run, by instance name (`ID`, `ID[2]`), reused instead of run */
   readonly reuse?: ReadonlyMap<string, unknown>
+  /** the run's object store: workers write big results there and pass references */
+  readonly objects?: ObjectsConfig
 }
 
 export interface RunSummary {

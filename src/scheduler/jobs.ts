@@ -1,6 +1,7 @@
 // Turning a ready instance into an executor job: its templates resolved to values.
 import type {InstanceSpec, TaskSpec} from '../graph/model.js'
 import type {Job} from '../executor/types.js'
+import {loadRefs} from '../objects/read.js'
 import {hasExpr, resolve, toText, type ResolveContext} from './resolve.js'
 
 const staticEnv = new WeakMap<TaskSpec, Readonly<Record<string, string>>>()
@@ -35,7 +36,7 @@ export function buildJob(spec: InstanceSpec, attempt: number, ctx: ResolveContex
     }
   }
   const cmd = task.cmd!
-  const stdin = task.stdin === undefined ? undefined : resolve(task.stdin, ctx)
+  const stdin = task.stdin === undefined ? undefined : loadRefs(resolve(task.stdin, ctx))
   return {
     kind: 'cmd',
     inst: spec.idx,

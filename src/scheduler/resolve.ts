@@ -1,5 +1,7 @@
 // Turning value templates into concrete values once their dependencies have finished.
 import {IndexExpr, ItemExpr, RefExpr, SubExpr, type PathPart, type Template} from '../graph/model.js'
+import {isObjectRef} from '../objects/ref.js'
+import {loadRefs, readObject} from '../objects/read.js'
 
 export interface ResolveContext {
   /** the value of a ref's target (whole task, or one instance), before its path */
@@ -48,6 +50,7 @@ export function resolve(t: Template, ctx: ResolveContext): unknown {
 /** how a value stands in text: strings as they are, everything else JSON-encoded */
 export function toText(value: unknown): string {
   if (typeof value === 'string') return value
+  value = loadRefs(value) // text needs the value itself
   return JSON.stringify(value, jsonReplacer) ?? String(value)
 }
 
@@ -62,6 +65,8 @@ function jsonReplacer(_key: string, value: unknown): unknown {
 function followPath(value: unknown, path: readonly PathPart[], what: string): unknown {
   let v = value
   for (const part of path) {
+    // a path looks into a stored value: the runner reads it (the only copy it makes)
+    if (isObjectRef(v)) v = readObject(v)
     if (v instanceof Map) v = v.get(part)
     else if (v !== null && typeof v === 'object' && part in (v as object)) v = (v as Record<string, unknown>)[part as string]
     else if (typeof v === 'string' && typeof part === 'number' && part < v.length) v = v[part]

@@ -5,6 +5,7 @@ import type {CompiledGraph, InstanceSpec, RefExpr, TaskSpec} from '../graph/mode
 import {makeDynamicInstances} from '../graph/index.js'
 import type {Executor, ExecutorEvent, ExecutorSink, Job, JobOutcome} from '../executor/types.js'
 import type {EventStream, InstanceInfo, InstanceState, RunState, TaskError} from '../runtime/events.js'
+import {loadRefs} from '../objects/read.js'
 import {nowMicros} from '../runtime/clock.js'
 import {startTimer, type Timer} from '../runtime/timer.js'
 import {formatSize, logLimits} from '../runtime/log-limits.js'
@@ -289,7 +290,7 @@ export class Scheduler implements ExecutorSink {
     let made: ReturnType<typeof makeDynamicInstances>
     try {
       if (fanout.kind !== 'dynamic') throw new Error(`internal: ${spec.name} is a marker without a dynamic fan-out`)
-      const source = resolve(fanout.source, this.contextFor(spec))
+      const source = loadRefs(resolve(fanout.source, this.contextFor(spec))) // the fan-out looks into it
       made = makeDynamicInstances(this.graph, spec, source, this.specs.length)
     } catch (error) {
       made = {ok: false, message: (error as Error).message}

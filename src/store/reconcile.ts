@@ -1,7 +1,10 @@
 // Runs whose process died without ending them (kill -9, power loss) become `lost`, and
-// whatever they left running is killed. Every reader command calls this first.
+// whatever they left running is killed; their objects left in tmpfs are settled (the ones
+// their results refer to move to disk, the rest is removed). Every reader command calls
+// this first.
 import {hostname} from 'node:os'
 import type {Store} from './db.js'
+import {sweepLostObjects} from './objects.js'
 import {killGroup, pidAlive, processStartTime, sameProcessAlive} from './processes.js'
 
 type Row = Record<string, unknown>
@@ -25,6 +28,7 @@ export function reconcileRuns(store: Store, onlyRunId?: string): string[] {
     } else if (sameProcessAlive(pid, (r.pid_start as string | null) ?? null)) continue
     if (markEnded(store, String(r.id), 'lost')) lost.push(String(r.id))
   }
+  sweepLostObjects(store)
   return lost
 }
 
@@ -47,6 +51,8 @@ export function markEnded(store: Store, runId: string, state: 'lost' | 'cancelle
     })
     .immediate()
   if (ended) killLeftovers(store, runId)
+  // a runner killed by `rayts cancel` after its grace left its tmpfs folder
+  sweepLostObjects(store)
   return ended
 }
 

@@ -3,6 +3,7 @@
 import type {TaskError} from '../runtime/events.js'
 import type {Store} from './db.js'
 import {UsageError} from './ids.js'
+import {ObjectError} from '../objects/errors.js'
 import {loadValue} from './results.js'
 import {getInstance, instancesOfTask, type InstanceRecord, type RunRecord} from './runs.js'
 
@@ -100,7 +101,13 @@ export function refValue(store: Store, run: RunRecord, ref: ResolvedRef): RefOut
   for (const n of ref.names) {
     const i = getInstance(store, run.id, n) as InstanceRecord
     if (i.state !== 'succeeded') return {ok: false, instance: n, error: instanceError(run, i)}
-    values.push(loadValue(store, run.id, n))
+    try {
+      values.push(loadValue(store, run.id, n))
+    } catch (error) {
+      // a missing or corrupt object: the instance's value is lost
+      if (!(error instanceof ObjectError)) throw error
+      return {ok: false, instance: n, error: {kind: 'error', name: error.name, message: error.message}}
+    }
   }
   let value: unknown = ref.list ? values : values[0]
   for (const p of ref.path) {

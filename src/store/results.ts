@@ -2,28 +2,39 @@
 import type {RunEvent} from '../runtime/events.js'
 import type {Store} from './db.js'
 import {decodeEventRow} from './event-block.js'
+import {loadRefs, relocateRefs} from '../objects/read.js'
+import {keptObjectDir} from './objects.js'
 import {decodeValue, runBlobDir} from './values.js'
 
 type Row = Record<string, unknown>
 
-/** The stored value of one succeeded instance (`undefined` when it has none). */
+/**
+ * The stored value of one succeeded instance (`undefined` when it has none), its objects
+ * read from the object store (an ObjectError when one is missing or corrupt).
+ */
 export function loadValue(store: Store, runId: string, name: string): unknown {
   const r = store.db
     .prepare("SELECT value, value_file FROM instances WHERE run_id = ? AND name = ? AND state = 'succeeded' AND has_value = 1")
     .get(runId, name) as Row | undefined
   if (!r) return undefined
-  return decodeValue((r.value as Buffer | null) ?? null, (r.value_file as string | null) ?? null, runBlobDir(store.blobDir, runId))
+  const value = decodeValue((r.value as Buffer | null) ?? null, (r.value_file as string | null) ?? null, runBlobDir(store.blobDir, runId))
+  return loadRefs(value, keptObjectDir(store, runId))
 }
 
-/** For resume: instance name → value, succeeded instances only. */
+/**
+ * For resume: instance name → value, succeeded instances only. Object references stay
+ * references, pointing at the run's kept objects on disk (the resumed run's workers read
+ * them there; nothing is copied through the runner).
+ */
 export function loadResults(store: Store, runId: string): Map<string, unknown> {
   const out = new Map<string, unknown>()
   const dir = runBlobDir(store.blobDir, runId)
+  const kept = keptObjectDir(store, runId)
   const rows = store.db
     .prepare("SELECT name, value, value_file FROM instances WHERE run_id = ? AND state = 'succeeded' AND has_value = 1 ORDER BY ord")
     .iterate(runId) as IterableIterator<Row>
   for (const r of rows) {
-    out.set(String(r.name), decodeValue((r.value as Buffer | null) ?? null, (r.value_file as string | null) ?? null, dir))
+    out.set(String(r.name), relocateRefs(decodeValue((r.value as Buffer | null) ?? null, (r.value_file as string | null) ?? null, dir), kept))
   }
   return out
 }

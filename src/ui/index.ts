@@ -18,6 +18,7 @@
 //   resultJson / batchJson  the `--json` line objects
 // Ink and React are imported only when the Ink renderer is used; `rayts: starting…` is shown
 // while they load.
+import {loadForPrint} from '../objects/read.js'
 import type {EventStream, RunEvent} from '../runtime/events.js'
 import {nowMicros} from '../runtime/clock.js'
 import {Batcher} from './batcher.js'
@@ -77,7 +78,7 @@ export async function attachReporter(events: EventStream, opts: ReporterOptions)
     model.apply(e)
     if (e.type === 'succeeded' && model.isOutput(e.inst)) {
       const info = model.instances[e.inst]!
-      const r: ResultItem = {name: info.name, task: info.task, index: info.index, elapsed: model.elapsed(e.t) / 1e6, value: e.value}
+      const r: ResultItem = {name: info.name, task: info.task, index: info.index, elapsed: model.elapsed(e.t) / 1e6, value: loadForPrint(e.value)}
       if (batcher) batcher.add(r)
       else sink.result(r)
     } else if (e.type === 'run-start') batcher?.start()

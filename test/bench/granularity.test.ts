@@ -17,10 +17,18 @@ const svgFile = join(tmp, 'chart.svg')
 const htmlFile = join(tmp, 'chart.html')
 
 test.serial('--json: every measurement, the crossing and the machine', async (t) => {
-  const r = await rayts(home, ['bench', 'granularity', '--trials', '2', '--sizes', '100,1000', '--num-cpus', '2', '--json', '--plot', svgFile])
+  const r = await rayts(home, ['bench', 'granularity', '--trials', '2', '--sizes', '100,1000', '--num-cpus', '2', '--json', '--plot', svgFile, '--fan-in-sizes', '20000', '--fan-in-runs', '1'])
   t.is(r.code, 0, r.stderr)
   const report = JSON.parse(r.stdout) as GranularityReport
-  t.deepEqual(Object.keys(report).sort(), ['crossing', 'machine', 'numCpus', 'remoteMeasures', 'rows', 'trials', 'warmup'])
+  t.deepEqual(Object.keys(report).sort(), ['crossing', 'fanIn', 'machine', 'numCpus', 'remoteMeasures', 'rows', 'trials', 'warmup'])
+  t.regex(report.remoteMeasures, /object store/)
+  // the fan-in case: 2 arrays of 20,000 doubles (160 kB each) feed one task; the runner gets references
+  t.is(report.fanIn.rows.length, 1)
+  const fan = report.fanIn.rows[0]!
+  t.is(fan.n, 20000)
+  t.true(fan.localSeconds > 0 && fan.remoteSeconds > 0 && fan.oneTaskRunSeconds > 0)
+  t.true(fan.runnerBytesPerTask > 0 && fan.runnerBytesPerTask < 1000, `${fan.runnerBytesPerTask} bytes per task reached the runner`)
+  t.true(report.rows.every((row) => row.settleSeconds >= 0 && row.runnerBytesPerTask > 0))
   t.is(report.trials, 2)
   t.is(report.numCpus, 2)
   t.true(report.machine.cores >= 1)
@@ -56,12 +64,13 @@ test.serial('--json: every measurement, the crossing and the machine', async (t)
 })
 
 test.serial('text: the table, the crossing sentence and the chart; --plot x.html', async (t) => {
-  const r = await rayts(home, ['bench', 'granularity', '--trials', '2', '--sizes', '100,1000', '--plot', htmlFile])
+  const r = await rayts(home, ['bench', 'granularity', '--trials', '2', '--sizes', '100,1000', '--plot', htmlFile, '--fan-in-sizes', '100', '--fan-in-runs', '1'])
   t.is(r.code, 0, r.stderr)
+  t.regex(r.stdout, /fan-in: 2 make_array\(n\) tasks feed one task/)
+  t.regex(r.stdout, /^\s*100\s+\S+\s+\S+\s+\d+\.\d\d\s+\S+\s+\d+$/m)
   t.regex(r.stdout, /machine: \d+ cores .*Node v\d+.*--num-cpus \d+/)
   t.regex(r.stdout, /n\s+local s\s+remote s\s+local\/remote/)
-  t.regex(r.stdout, /^\s*100\s+\S+\s+\S+\s+\d+\.\d\d$/m)
-  t.regex(r.stdout, /^\s*1000\s+\S+\s+\S+\s+\d+\.\d\d$/m)
+  t.regex(r.stdout, /^\s*1000\s+\S+\s+\S+\s+\d+\.\d\d\s+\S+\s+\d+$/m)
   t.regex(r.stdout, /The rayts times are (never faster|faster)/)
   t.regex(r.stdout, /L local\s+R remote/)
   t.regex(r.stdout, /┤/)

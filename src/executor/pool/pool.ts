@@ -1,4 +1,5 @@
 // The warm pool: workers started lazily, idle ones reused, replacements started ahead.
+import type {ObjectsConfig} from '../../objects/config.js'
 import {nowMicros} from '../../runtime/clock.js'
 import type {ExecutorSink} from '../types.js'
 import {type WorkerExit, WorkerProc} from './worker-proc.js'
@@ -32,10 +33,18 @@ export class WorkerPool {
     else this.paced.push(use)
   }
 
+  /** the run's object store, told to each worker before its first job */
+  objects: ObjectsConfig | null = null
+  private readonly toldObjects = new WeakMap<WorkerProc, ObjectsConfig | null>()
+
   /** an idle worker, or a new one (messages wait until it is ready) */
   acquire(): WorkerProc {
     const worker = this.idle.pop() ?? this.spawn()
     worker.setRef(true)
+    if ((this.toldObjects.get(worker) ?? null) !== this.objects) {
+      this.toldObjects.set(worker, this.objects)
+      worker.send({t: 'objects', config: this.objects})
+    }
     return worker
   }
 

@@ -10,6 +10,7 @@ import {logLimits} from '../../runtime/log-limits.js'
 import {uncloneable} from './clone-check.js'
 import {toTaskError} from './errors.js'
 import {cachedFunction, loadFunction} from './load-module.js'
+import {readArgs, storeResult} from './objects.js'
 
 const FLUSH_MICROS = 2000
 /** log text sent at once even if the event loop is blocked (a task printing in a loop) */
@@ -95,7 +96,7 @@ export class FnBatchRunner {
     const s = nowMicros()
     try {
       if (job.timed) this.send({t: 'begin', i, at: s})
-      const v = fn(...job.args)
+      const v = fn(...readArgs(job.args))
       if (v !== null && typeof v === 'object' && typeof (v as {then?: unknown}).then === 'function') {
         return settle(i, job, s, v as PromiseLike<unknown>, restoreEnv)
       }
@@ -166,7 +167,11 @@ function finished(i: number, job: WireFn, s: number, v: unknown): Done {
     const error: TaskError = {kind: 'error', name: 'TypeError', message: `${job.name} must return an array of ${numReturns} values (num_returns), got ${got}`}
     return {k: 'err', i, err: error, s, e: nowMicros()}
   }
-  return {k: 'ok', i, v, s, e: nowMicros()}
+  try {
+    return {k: 'ok', i, v: storeResult(v, numReturns), s, e: nowMicros()}
+  } catch (error) {
+    return {k: 'err', i, err: toTaskError(error), s, e: nowMicros()}
+  }
 }
 
 function applyEnv(env: Readonly<Record<string, string>>): () => void {

@@ -1,0 +1,51 @@
+// A full tmpfs and a full disk: a clear error that names the run, and no half object left.
+// Needs `mount -t tmpfs` (the tests run as root here); skipped where it is not permitted.
+import test from 'ava'
+import {execFileSync} from 'node:child_process'
+import {mkdirSync, mkdtempSync, readdirSync, rmSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {ObjectStoreFullError} from '../../src/objects/errors.js'
+import {isObjectRef, type ObjectRef} from '../../src/objects/ref.js'
+import {readObject} from '../../src/objects/read.js'
+import {ObjectWriter} from '../../src/objects/writer.js'
+
+function mountTmpfs(dir: string, size: string): boolean {
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size},mode=0700`, 'tmpfs', dir], {stdio: 'ignore'})
+    return true
+  } catch {
+    return false
+  }
+}
+
+const probe = mkdtempSync(join(tmpdir(), 'rayts-mount-probe-'))
+const canMount = mountTmpfs(probe, '1m')
+if (canMount) execFileSync('umount', [probe])
+rmSync(probe, {recursive: true, force: true})
+
+;(canMount ? test.serial : test.serial.skip)('tmpfs and disk both full: ObjectStoreFullError names the run; a full tmpfs alone spills to disk', (t) => {
+  const base = mkdtempSync(join(tmpdir(), 'rayts-objects-full-'))
+  const hot = join(base, 'hot')
+  const disk = join(base, 'disk')
+  mkdirSync(hot, {mode: 0o700})
+  mkdirSync(disk, {mode: 0o700})
+  t.true(mountTmpfs(hot, '4m'))
+  t.true(mountTmpfs(disk, '4m'))
+  t.teardown(() => {
+    execFileSync('umount', [hot])
+    execFileSync('umount', [disk])
+    rmSync(base, {recursive: true, force: true})
+  })
+  const writer = new ObjectWriter({run: 'run-full-1', dir: hot, spill: disk, inlineMax: 100 * 1024})
+  // tmpfs nearly full (under the 64 MiB margin): a 1 MB object goes to disk and reads back
+  const ref = writer.store(new Float64Array(125_000).fill(3))
+  t.true(isObjectRef(ref))
+  t.is((ref as ObjectRef).dir, disk)
+  t.is((readObject(ref as ObjectRef) as Float64Array)[7], 3)
+  // 5 MB fits in neither
+  const e = t.throws(() => writer.store(new Float64Array(625_000)), {instanceOf: ObjectStoreFullError})
+  t.regex(e!.message, /^run run-full-1: no space left for an object of 5000016 bytes, neither in .*hot nor on disk in .*disk$/)
+  t.deepEqual(readdirSync(disk).filter((n) => n.startsWith('.')), [], 'no temporary file left')
+  t.deepEqual(readdirSync(hot), [])
+})

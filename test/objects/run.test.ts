@@ -1,0 +1,249 @@
+// The object store through `rayts run`: values move between workers through /dev/shm,
+// `get` and `--resume` read them back, and nothing stays in /dev/shm after a run ends,
+// is cancelled or is lost. Real runs, real signals, real files.
+import test from 'ava'
+import {execa, type Options, type ResultPromise} from 'execa'
+import {existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {fileURLToPath} from 'node:url'
+import {getRun, loadValue, openStore, reconcileRuns, readEvents} from '../../src/store/index.js'
+import {resolveRunId} from '../../src/store/runs.js'
+import {pidAlive} from '../../src/store/processes.js'
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url))
+const DEV = join(ROOT, 'bin/dev.js')
+const MODULE = join(ROOT, 'test/objects/fixtures/objects.mjs')
+const SHM = '/dev/shm'
+
+function cli(home: string, args: string[], env: Record<string, string> = {}, options: Options = {}) {
+  return execa('node', ['--import', 'tsx', DEV, ...args], {
+    cwd: ROOT,
+    env: {RAYTS_HOME: home, OCLIF_SKIP_NEW_VERSION_CHECK: 'true', NO_COLOR: '1', ...env},
+    reject: false,
+    ...options,
+  })
+}
+
+function setup(t: {teardown(f: () => void): void}): {dir: string; home: string; graph(body: string): string} {
+  const dir = mkdtempSync(join(tmpdir(), 'objects-run-'))
+  t.teardown(() => rmSync(dir, {recursive: true, force: true}))
+  const home = join(dir, 'home')
+  return {
+    dir,
+    home,
+    graph(body: string): string {
+      const file = join(dir, `g${Math.random().toString(36).slice(2)}.yaml`)
+      writeFileSync(file, `version: 1\nmodule: ${MODULE}\n${body}`)
+      return file
+    },
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+async function until(what: string, check: () => boolean, ms = 60_000): Promise<void> {
+  const deadline = Date.now() + ms
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await sleep(50)
+  }
+}
+
+function lastRun(home: string): string {
+  const store = openStore(home)
+  try {
+    return resolveRunId(store, 'last')
+  } finally {
+    store.close()
+  }
+}
+
+/** the run's hot folders in /dev/shm (its name starts with the run id) */
+function hotDirs(runId: string): string[] {
+  return readdirSync(SHM).filter((n) => n.startsWith(`rayts-${runId}-`)).map((n) => join(SHM, n))
+}
+
+function keptObjects(home: string, runId: string): string[] {
+  const dir = join(home, 'blobs', runId, 'objects')
+  return existsSync(dir) ? readdirSync(dir) : []
+}
+
+function killTree(proc: ResultPromise): void {
+  proc.kill('SIGKILL')
+}
+
+const KINDS = ['Float64Array', 'Int32Array', 'Uint8Array', 'BigInt64Array', 'Buffer', 'Map', 'Set', 'BigInt', 'Date', 'nested']
+
+test('values of every type move between workers and come back from the store identical; /dev/shm is empty after', async (t) => {
+  const {home, graph} = setup(t)
+  const lines = ['tasks:']
+  for (const k of KINDS) {
+    lines.push(`  p${k}: { fn: make, args: [${k}] }`)
+    lines.push(`  c${k}: { fn: same, args: [!ref p${k}, ${k}] }`)
+  }
+  lines.push('  parts: { fn: make, args: [parts], num_returns: 3 }')
+  lines.push('  cparts: { fn: same, args: [!ref parts, parts] }')
+  lines.push('  part0: { fn: length, args: [!ref parts.0] }')
+  lines.push('  part2: { fn: length, args: [!ref parts.2] }')
+  lines.push(`outputs: [${[...KINDS.map((k) => `c${k}`), 'cparts', 'part0', 'part2'].join(', ')}]`)
+  const file = graph(lines.join('\n') + '\n')
+  const r = await cli(home, ['run', file, '--json'])
+  t.is(r.exitCode, 0, String(r.stderr))
+  const results = new Map(String(r.stdout).trim().split('\n').map((l) => JSON.parse(l) as {instance: string; value: unknown}).map((o) => [o.instance, o.value]))
+  for (const k of [...KINDS, 'parts']) t.is(results.get(`c${k}`), true, `the consumer of ${k} got it identical`)
+  t.is(results.get('part0'), 50_000)
+  t.is(results.get('part2'), 200_000)
+
+  const runId = lastRun(home)
+  t.deepEqual(hotDirs(runId), [], 'nothing left in /dev/shm')
+  t.false(existsSync(join(home, 'objects-live', `${runId}.json`)))
+  t.true(keptObjects(home, runId).length >= KINDS.length + 2, 'the results the store refers to are kept on disk')
+  const {make} = (await import(MODULE)) as {make(kind: string): unknown}
+  const store = openStore(home)
+  t.teardown(() => store.close())
+  for (const k of KINDS) t.deepEqual(loadValue(store, runId, `p${k}`), make(k), `get ${k}`)
+  t.deepEqual(loadValue(store, runId, 'parts'), make('parts'))
+  const raw = store.db.prepare('SELECT length(value) AS n FROM instances WHERE run_id = ? AND name = ?').get(runId, 'pFloat64Array') as {n: number}
+  t.true(raw.n < 400, `the run store holds a reference (${raw.n} bytes), not the 400 kB value`)
+})
+
+test('while a run is live its folder is 0700 and its objects 0600; Ctrl-C leaves nothing in /dev/shm', async (t) => {
+  const {dir, home, graph} = setup(t)
+  const marker = join(dir, 'started')
+  const file = graph(`tasks:\n  a: { fn: make, args: [Float64Array] }\n  b: { fn: slowSum, args: [!ref a, ${marker}] }\n`)
+  const proc = cli(home, ['run', file])
+  t.teardown(() => killTree(proc))
+  await until('the consumer to start', () => existsSync(marker))
+  const runId = lastRun(home)
+  const [hot] = hotDirs(runId)
+  t.truthy(hot)
+  t.regex(hot!, new RegExp(`^/dev/shm/rayts-${runId}-[0-9a-f]{24}$`), 'an unpredictable name')
+  t.is(statSync(hot!).mode & 0o777, 0o700)
+  const objects = readdirSync(hot!)
+  t.is(objects.length, 1)
+  t.is(statSync(join(hot!, objects[0]!)).mode & 0o777, 0o600)
+  proc.kill('SIGINT')
+  const r = await proc
+  t.is(r.exitCode, 130)
+  t.deepEqual(hotDirs(runId), [], 'nothing left in /dev/shm after a cancelled run')
+  t.deepEqual(keptObjects(home, runId), objects, 'the finished producer\'s object is kept for --resume')
+})
+
+test('kill -9 of the runner: a later command settles /dev/shm, and --resume reuses the stored object without rerunning', async (t) => {
+  const {dir, home, graph} = setup(t)
+  const marker = join(dir, 'started')
+  const counter = join(dir, 'counter')
+  const file = graph(`tasks:\n  a: { fn: counted, args: [100000, ${counter}] }\n  b: { fn: slowSum, args: [!ref a, ${marker}] }\noutputs: [b]\n`)
+  const proc = cli(home, ['run', file])
+  t.teardown(() => killTree(proc))
+  await until('the consumer to start', () => existsSync(marker))
+  const runId = lastRun(home)
+  const workerPid = Number(readFileSync(marker, 'utf8'))
+  await sleep(300) // the recorder's flush of a's result
+  proc.kill('SIGKILL')
+  await proc
+  t.is(hotDirs(runId).length, 1, 'the dead runner left its folder')
+  await until('its worker to exit', () => !pidAlive(workerPid), 10_000)
+
+  const store = openStore(home)
+  t.teardown(() => store.close())
+  t.deepEqual(reconcileRuns(store), [runId])
+  t.is(getRun(store, runId)!.state, 'lost')
+  t.deepEqual(hotDirs(runId), [], 'nothing left in /dev/shm after a lost run is found')
+  t.is(keptObjects(home, runId).length, 1, 'a\'s object moved to disk')
+
+  const r = await cli(home, ['run', '--resume', runId])
+  t.is(r.exitCode, 0, String(r.stderr))
+  t.regex(String(r.stdout), /150000/)
+  t.is(readFileSync(counter, 'utf8'), 'x\n', 'a ran once: its stored object was reused')
+  t.deepEqual(hotDirs(runId), [])
+})
+
+test('kill -9 of a worker in the middle of writing an object: the retry succeeds, no half object is read', async (t) => {
+  const {dir, home, graph} = setup(t)
+  const killed = join(dir, 'killed')
+  const file = graph(`tasks:\n  a: { fn: make, args: [Float64Array], max_retries: 2 }\n  b: { fn: sum, args: [!ref a] }\noutputs: [b]\n`)
+  const r = await cli(home, ['run', file, '--json'], {RAYTS_OBJECTS_TEST_KILL: killed})
+  t.is(r.exitCode, 0, String(r.stderr))
+  t.true(existsSync(killed), 'a worker killed itself mid-write')
+  const {make, sum} = (await import(MODULE)) as {make(kind: string): Float64Array; sum(a: Float64Array): number}
+  const out = String(r.stdout).trim().split('\n').map((l) => JSON.parse(l) as {instance?: string; value?: unknown})
+  t.is(out.find((o) => o.instance === 'b')?.value, sum(make('Float64Array')), String(r.stdout))
+  const runId = lastRun(home)
+  const store = openStore(home)
+  t.teardown(() => store.close())
+  const failed = readEvents(store, runId).filter((e) => e.type === 'attempt-failed')
+  t.is(failed.length, 1)
+  t.regex(JSON.stringify(failed[0]), /SIGKILL/)
+  t.deepEqual(hotDirs(runId), [])
+  t.deepEqual(keptObjects(home, runId).filter((n) => n.startsWith('.')), [], 'no temporary file kept')
+})
+
+/** the peak resident memory (VmHWM, kB) of a process, read until it exits */
+async function peakKb(pid: number, proc: Promise<unknown>): Promise<number> {
+  let peak = 0
+  let done = false
+  void proc.finally(() => (done = true))
+  while (!done) {
+    try {
+      const m = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
+      if (m) peak = Math.max(peak, Number(m[1]))
+    } catch {
+      break
+    }
+    await sleep(20)
+  }
+  return peak
+}
+
+test('a consumer reads a 200 MB array while the runner grows by far less than 200 MB', async (t) => {
+  const {home, graph} = setup(t)
+  const body = (n: number) => `tasks:\n  a: { fn: counted, args: [${n}, /dev/null] }\n  b: { fn: sum, args: [!ref a] }\noutputs: [b]\n`
+  const small = cli(home, ['run', graph(body(1000))])
+  const base = await peakKb(small.pid!, small)
+  t.is((await small).exitCode, 0)
+  const n = 25_000_000 // 200 MB of doubles
+  const big = cli(home, ['run', graph(body(n))])
+  const peak = await peakKb(big.pid!, big)
+  const r = await big
+  t.is(r.exitCode, 0, String(r.stderr))
+  t.regex(String(r.stdout), /37500000/)
+  const grewMb = (peak - base) / 1024
+  t.log(`runner peak RSS: ${(base / 1024).toFixed(0)} MB for 8 kB, ${(peak / 1024).toFixed(0)} MB for 200 MB (+${grewMb.toFixed(0)} MB)`)
+  t.true(grewMb < 50, `the runner grew by ${grewMb.toFixed(0)} MB`)
+  t.deepEqual(hotDirs(lastRun(home)), [])
+})
+
+test('past --object-store-memory, objects spill to disk under $RAYTS_HOME instead of failing', async (t) => {
+  const {home, graph} = setup(t)
+  const file = graph(`tasks:\n  a: { fn: make, args: [Float64Array] }\n  b: { fn: counted, args: [100000, /dev/null], after: [a] }\n  c: { fn: sum, args: [!ref b] }\noutputs: [c]\n`)
+  const r = await cli(home, ['run', file, '--object-store-memory', '1K'])
+  t.is(r.exitCode, 0, String(r.stderr))
+  t.regex(String(r.stdout), /150000/)
+  const runId = lastRun(home)
+  const store = openStore(home)
+  t.teardown(() => store.close())
+  const {deserialize} = await import('node:v8')
+  const refOf = (name: string) => deserialize((store.db.prepare('SELECT value FROM instances WHERE run_id = ? AND name = ?').get(runId, name) as {value: Buffer}).value) as {dir: string}
+  t.regex(refOf('a').dir, /^\/dev\/shm\//, 'the first object went to tmpfs')
+  t.is(refOf('b').dir, join(home, 'blobs', runId, 'objects'), 'past the budget: written to disk by the worker')
+  t.deepEqual(hotDirs(runId), [])
+})
+
+test('with RAYTS_OBJECTS=off (every value through the runner) a run gives the same results', async (t) => {
+  const {home, graph} = setup(t)
+  const file = graph(
+    'tasks:\n  a: { fn: make, args: [Float64Array] }\n  m: { fn: make, args: [Map] }\n  p: { fn: make, args: [parts], num_returns: 3 }\n' +
+      '  s: { fn: sum, args: [!ref a] }\n  n: { fn: length, args: [!ref p.2] }\n  c: { fn: same, args: [!ref m, Map] }\noutputs: [s, n, c, p]\n',
+  )
+  const values = (stdout: string) => String(stdout).trim().split('\n').map((l) => JSON.parse(l) as {instance?: string; value?: unknown}).filter((o) => o.instance).map((o) => [o.instance, o.value]).sort()
+  const on = await cli(home, ['run', file, '--json'])
+  t.is(on.exitCode, 0, String(on.stderr))
+  const off = await cli(home, ['run', file, '--json'], {RAYTS_OBJECTS: 'off'})
+  t.is(off.exitCode, 0, String(off.stderr))
+  t.deepEqual(values(String(on.stdout)), values(String(off.stdout)))
+  t.is(values(String(on.stdout)).length, 4)
+  t.deepEqual(hotDirs(lastRun(home)), [])
+  t.deepEqual(keptObjects(home, lastRun(home)), [], 'off: no object written')
+})
