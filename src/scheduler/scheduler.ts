@@ -3,13 +3,14 @@
 // It emits every change on the run's event stream and never knows who listens.
 import type {CompiledGraph, InstanceSpec, RefExpr, TaskSpec} from '../graph/model.js'
 import {makeDynamicInstances} from '../graph/index.js'
-import type {Executor, ExecutorEvent, ExecutorSink, Job, JobOutcome} from '../executor/types.js'
+import type {Executor, ExecutorEvent, ExecutorSink, FnChain, FnJob, Job, JobOutcome} from '../executor/types.js'
+import {chainsOn} from '../executor/chain-switch.js'
 import type {EventStream, InstanceInfo, InstanceState, RunState, TaskError} from '../runtime/events.js'
 import {nowMicros} from '../runtime/clock.js'
 import {startTimer, type Timer} from '../runtime/timer.js'
 import {formatSize, logLimits} from '../runtime/log-limits.js'
 import {BatchSizer} from './batch-size.js'
-import {buildJob, fnKey} from './jobs.js'
+import {buildJob, buildLink, fnKey} from './jobs.js'
 import {ReadyQueue} from './ready-queue.js'
 import {resolve, ResolveError, type ResolveContext} from './resolve.js'
 import {demandOf, ResourcePool, type Capacity, type Demand} from './resources.js'
@@ -20,7 +21,12 @@ export interface SchedulerOptions {
   readonly capacity: Capacity
   readonly failFast: boolean
   readonly reuse: ReadonlyMap<string, unknown> | undefined
+  /** hand chains of fn jobs to the executor (chain fusion; default: on unless $RAYTS_CHAIN is 0) */
+  readonly chains?: boolean
 }
+
+/** links of one chain at most: a chain of 100,000 no-op tasks costs 100 round trips, not 100,000 */
+const CHAIN_MAX = 1000
 
 interface Lane {
   readonly demand: Demand
@@ -43,6 +49,13 @@ export class Scheduler implements ExecutorSink {
   private readonly pool: ResourcePool
   private readonly sizer = new BatchSizer()
   private readonly retryTimers = new Set<Timer>()
+  private readonly chains: boolean
+  /** chain links handed to the executor, until they are reported done (or taken back) */
+  private readonly linked = new Set<number>()
+  /** an instance → the chain link that takes its result */
+  private readonly linkAfter = new Map<number, number>()
+  /** the end of the attempt being reported: when its chain link became ready */
+  private reportedEnd = 0
   private readonly executor: Executor
   private terminal = 0
   /** instances whose dependencies are all done, not yet handled (a worklist, so that long
@@ -81,6 +94,7 @@ export class Scheduler implements ExecutorSink {
       for (const d of spec.deps) this.dependents[d].push(spec.idx)
     }
     this.pool = new ResourcePool(options.capacity)
+    this.chains = options.chains ?? chainsOn()
     this.executor = makeExecutor(this)
     this.ended = new Promise((r) => (this.resolveDone = r))
   }
@@ -158,10 +172,14 @@ export class Scheduler implements ExecutorSink {
     if (this.state[inst] === 'ready') this.started(inst, attempt, outcome.pid, outcome.startedAt)
     const spec = this.specs[inst]
     if (spec.task.kind === 'fn') this.sizer.observe(fnKey(spec.task), outcome.endedAt - outcome.startedAt)
+    this.linked.delete(inst)
     if (outcome.ok) {
+      this.linkAfter.delete(inst) // its link runs
       this.stream.emit({type: 'succeeded', t: outcome.endedAt, inst, attempt, pid: outcome.pid, startedAt: outcome.startedAt, value: outcome.value})
+      this.reportedEnd = outcome.endedAt
       this.succeed(inst, outcome.value)
     } else {
+      this.unlinkAfter(inst) // the executor drops its link: back to pending before a retry
       this.attemptFailed(inst, attempt, outcome.error, outcome.pid, outcome.startedAt, outcome.endedAt)
     }
     this.schedulePump()
@@ -206,6 +224,11 @@ export class Scheduler implements ExecutorSink {
       return this.succeed(idx, reused.get(spec.name))
     }
     this.state[idx] = 'ready'
+    if (this.linked.has(idx)) {
+      // a chain link: it is in its input's worker already (ready when that input ended there)
+      this.stream.emit({type: 'ready', t: Math.min(this.reportedEnd, nowMicros()), inst: idx})
+      return
+    }
     this.stream.emit({type: 'ready', t: nowMicros(), inst: idx})
     this.ready.push(idx, this.demandFor(spec.task))
   }
@@ -340,9 +363,17 @@ export class Scheduler implements ExecutorSink {
           break
         }
         this.pool.take(q.demand)
-        const lane: Lane = {demand: q.demand, open: jobs.length}
-        for (const j of jobs) this.lanes[j.inst] = lane
+        const lane: Lane = {demand: q.demand, open: 0}
+        for (const j of jobs) {
+          this.lanes[j.inst] = lane
+          lane.open++
+          if (j.kind === 'fn' && j.chain) {
+            for (const link of j.chain.links) this.lanes[link.inst] = lane
+            lane.open += j.chain.links.length
+          }
+        }
         this.executor.submit(jobs)
+        for (const j of jobs) if (j.kind === 'fn' && j.chain && !j.chain.claimed) this.unlinkAfter(j.inst)
         dispatched = true
         break
       }
@@ -364,7 +395,9 @@ export class Scheduler implements ExecutorSink {
       if (this.state[idx] !== 'ready') continue
       const attempt = ++this.attempts[idx]
       try {
-        jobs.push(buildJob(spec, attempt, this.contextFor(spec)))
+        const job = buildJob(spec, attempt, this.contextFor(spec))
+        const chain = this.chains && job.kind === 'fn' ? this.chainAfter(idx, q.demand) : null
+        jobs.push(chain && job.kind === 'fn' ? {...job, chain} : job)
       } catch (error) {
         if (!(error instanceof ResolveError)) throw error
         this.stream.emit({type: 'start', t: nowMicros(), inst: idx, attempt, pid: null})
@@ -374,6 +407,58 @@ export class Scheduler implements ExecutorSink {
       }
     }
     return jobs
+  }
+
+  // ---- chain fusion (executor/types.ts, FnChain) ----
+
+  /** the chain of links after `first`, each the one dependent of the one before, or null */
+  private chainAfter(first: number, demand: Demand): FnChain | null {
+    let links: FnJob[] | null = null
+    let before = first
+    while (links === null || links.length < CHAIN_MAX) {
+      const next = this.nextLink(before, demand)
+      if (next < 0) break
+      const spec = this.specs[next]
+      const link = buildLink(spec, this.attempts[next] + 1, this.specs[before], this.contextFor(spec))
+      if (!link) break
+      this.attempts[next]++
+      ;(links ??= []).push(link)
+      this.linked.add(next)
+      this.linkAfter.set(before, next)
+      before = next
+    }
+    return links ? {links, claimed: false} : null
+  }
+
+  /** the instance that may run as `before`'s link, or -1: its one dependent, waiting for
+   * nothing else, a short fn task of the same demand, run the usual way (not reused) */
+  private nextLink(before: number, demand: Demand): number {
+    const ds = this.dependents[before]
+    if (ds.length !== 1) return -1
+    const d = ds[0]
+    if (this.state[d] !== 'pending' || this.waiting[d] !== 1 || this.linked.has(d) || this.expandedOf.has(d)) return -1
+    const spec = this.specs[d]
+    const task = spec.task
+    if (spec.marker || task.kind !== 'fn' || this.options.reuse?.has(spec.name)) return -1
+    if (this.demandFor(task).key !== demand.key || !this.sizer.isShort(fnKey(task))) return -1
+    return d
+  }
+
+  /** take back the links after `before`, which the executor will not run: not attempted */
+  private unlinkAfter(before: number): void {
+    let d = this.linkAfter.get(before)
+    this.linkAfter.delete(before)
+    while (d !== undefined && this.linked.delete(d)) {
+      this.attempts[d]--
+      const lane = this.lanes[d]
+      if (lane) {
+        this.lanes[d] = undefined
+        if (--lane.open === 0) this.pool.give(lane.demand)
+      }
+      const next = this.linkAfter.get(d)
+      this.linkAfter.delete(d)
+      d = next
+    }
   }
 
   private demandFor(task: TaskSpec): Demand {
