@@ -10,6 +10,7 @@ import {nowMicros} from '../runtime/clock.js'
 import {startTimer, type Timer} from '../runtime/timer.js'
 import {formatSize, logLimits} from '../runtime/log-limits.js'
 import {BatchSizer} from './batch-size.js'
+import {CANCELLED, dependentsOf, type Dependents, FAILED, grown, isTerminal, PENDING, READY, RETRYING, RUNNING, SKIPPED, STATE_NAMES, SUCCEEDED} from './instance-table.js'
 import {buildJob, buildLink, fnKey} from './jobs.js'
 import {ReadyQueue} from './ready-queue.js'
 import {resolve, ResolveError, type ResolveContext} from './resolve.js'
@@ -33,17 +34,22 @@ interface Lane {
   open: number
 }
 
-const TERMINAL: ReadonlySet<InstanceState> = new Set(['succeeded', 'failed', 'skipped', 'cancelled'])
-
 export class Scheduler implements ExecutorSink {
-  private readonly specs: InstanceSpec[]
-  private readonly state: InstanceState[]
-  private readonly waiting: number[]
-  private readonly dependents: number[][]
-  private readonly attempts: number[]
+  /** the graph's instances, then those of dynamic fan-outs (made at run time) */
+  private readonly specs: readonly InstanceSpec[]
+  private readonly madeSpecs: InstanceSpec[] = []
+  private count: number
+  /** per instance (instance-table.ts): a state code, unfinished inputs, attempts so far */
+  private state: Uint8Array
+  private waiting: Int32Array
+  private attempts: Int32Array
   private readonly results: unknown[]
-  private readonly lanes: (Lane | undefined)[]
+  private readonly dependents: Dependents
+  /** the lane of each instance handed to the executor, until it is reported done */
+  private readonly lanes = new Map<number, Lane>()
   private readonly expandedOf = new Map<number, number[]>()
+  /** an instance of a dynamic fan-out → its marker, its one dependent */
+  private readonly markerOf = new Map<number, number>()
   private readonly demands = new Map<TaskSpec, Demand>()
   private readonly ready = new ReadyQueue()
   private readonly pool: ResourcePool
@@ -81,18 +87,14 @@ export class Scheduler implements ExecutorSink {
     makeExecutor: (sink: ExecutorSink) => Executor,
     private readonly options: SchedulerOptions,
   ) {
-    this.specs = [...graph.instances]
-    const n = this.specs.length
-    this.state = new Array<InstanceState>(n).fill('pending')
-    this.waiting = new Array<number>(n)
-    this.attempts = new Array<number>(n).fill(0)
+    this.specs = graph.instances
+    const n = (this.count = this.specs.length)
+    this.state = new Uint8Array(n)
+    this.waiting = new Int32Array(n)
+    this.attempts = new Int32Array(n)
     this.results = new Array<unknown>(n)
-    this.lanes = new Array<Lane | undefined>(n)
-    this.dependents = Array.from({length: n}, () => [])
-    for (const spec of this.specs) {
-      this.waiting[spec.idx] = spec.deps.length
-      for (const d of spec.deps) this.dependents[d].push(spec.idx)
-    }
+    for (const spec of this.specs) this.waiting[spec.idx] = spec.deps.length
+    this.dependents = dependentsOf(this.specs)
     this.pool = new ResourcePool(options.capacity)
     this.chains = options.chains ?? chainsOn()
     this.executor = makeExecutor(this)
@@ -120,7 +122,7 @@ export class Scheduler implements ExecutorSink {
 
   counts(): Record<InstanceState, number> {
     const c: Record<InstanceState, number> = {pending: 0, ready: 0, running: 0, retrying: 0, succeeded: 0, failed: 0, skipped: 0, cancelled: 0}
-    for (const s of this.state) c[s]++
+    for (let i = 0; i < this.count; i++) c[STATE_NAMES[this.state[i]]]++
     return c
   }
 
@@ -138,9 +140,9 @@ export class Scheduler implements ExecutorSink {
       instances: this.specs.map(infoOf),
       outputs: this.graph.outputs,
     })
-    if (this.specs.length === 0) return this.finish()
+    if (this.count === 0) return this.finish()
     for (const idx of this.graph.order) {
-      if (this.waiting[idx] === 0 && this.state[idx] === 'pending') this.becameReady.push(idx)
+      if (this.waiting[idx] === 0 && this.state[idx] === PENDING) this.becameReady.push(idx)
     }
     this.flushReady()
     this.pump()
@@ -156,21 +158,17 @@ export class Scheduler implements ExecutorSink {
   // ---- ExecutorSink ----
 
   started(inst: number, attempt: number, pid: number | null, at: number): void {
-    if (this.attempts[inst] !== attempt || this.state[inst] !== 'ready') return
-    this.state[inst] = 'running'
+    if (this.attempts[inst] !== attempt || this.state[inst] !== READY) return
+    this.state[inst] = RUNNING
     this.stream.emit({type: 'start', t: at, inst, attempt, pid})
   }
 
   done(outcome: JobOutcome): void {
     const {inst, attempt} = outcome
-    const lane = this.lanes[inst]
-    if (lane) {
-      this.lanes[inst] = undefined
-      if (--lane.open === 0) this.pool.give(lane.demand)
-    }
-    if (this.attempts[inst] !== attempt || TERMINAL.has(this.state[inst])) return
-    if (this.state[inst] === 'ready') this.started(inst, attempt, outcome.pid, outcome.startedAt)
-    const spec = this.specs[inst]
+    this.leaveLane(inst)
+    if (this.attempts[inst] !== attempt || isTerminal(this.state[inst])) return
+    if (this.state[inst] === READY) this.started(inst, attempt, outcome.pid, outcome.startedAt)
+    const spec = this.spec(inst)
     if (spec.task.kind === 'fn') this.sizer.observe(fnKey(spec.task), outcome.endedAt - outcome.startedAt)
     this.linked.delete(inst)
     if (outcome.ok) {
@@ -214,16 +212,16 @@ export class Scheduler implements ExecutorSink {
   }
 
   private makeReady(idx: number): void {
-    const spec = this.specs[idx]
+    const spec = this.spec(idx)
     if (spec.marker) return this.advanceMarker(idx)
     const reused = this.options.reuse
     if (reused?.has(spec.name)) {
       const t = nowMicros()
-      this.state[idx] = 'running'
+      this.state[idx] = RUNNING
       this.stream.emit({type: 'succeeded', t, inst: idx, attempt: 0, pid: null, startedAt: t, value: reused.get(spec.name)})
       return this.succeed(idx, reused.get(spec.name))
     }
-    this.state[idx] = 'ready'
+    this.state[idx] = READY
     if (this.linked.has(idx)) {
       // a chain link: it is in its input's worker already (ready when that input ended there)
       this.stream.emit({type: 'ready', t: Math.min(this.reportedEnd, nowMicros()), inst: idx})
@@ -234,30 +232,37 @@ export class Scheduler implements ExecutorSink {
   }
 
   private succeed(idx: number, value: unknown): void {
-    this.state[idx] = 'succeeded'
+    this.state[idx] = SUCCEEDED
     this.results[idx] = value
     this.terminal++
-    for (const d of this.dependents[idx]) {
-      if (--this.waiting[d] === 0 && (this.state[d] === 'pending' || this.expandedOf.has(d))) this.becameReady.push(d)
+    if (idx >= this.specs.length) {
+      const d = this.markerOf.get(idx)!
+      if (--this.waiting[d] === 0) this.becameReady.push(d)
+    } else {
+      const {offsets, flat} = this.dependents
+      for (let k = offsets[idx]; k < offsets[idx + 1]; k++) {
+        const d = flat[k]
+        if (--this.waiting[d] === 0 && (this.state[d] === PENDING || this.expandedOf.has(d))) this.becameReady.push(d)
+      }
     }
     this.flushReady()
     this.checkEnd()
   }
 
   private attemptFailed(idx: number, attempt: number, error: TaskError, pid: number | null, startedAt: number, t: number): void {
-    const options = this.specs[idx].task.options
+    const options = this.spec(idx).task.options
     const retry = !this.stopping && shouldRetry(options, error, attempt)
     const delayMicros = retry ? Math.round(retryDelaySeconds(options, attempt) * 1e6) : 0
     this.stream.emit({type: 'attempt-failed', t, inst: idx, attempt, pid, startedAt, error, retryAt: retry ? t + delayMicros : null})
     if (!retry) return this.fail(idx, error)
-    this.state[idx] = 'retrying'
+    this.state[idx] = RETRYING
     if (delayMicros === 0) {
       this.becameReady.push(idx)
       return this.flushReady()
     }
     const timer = startTimer(() => {
       this.retryTimers.delete(timer)
-      if (this.state[idx] === 'retrying' && !this.stopping) {
+      if (this.state[idx] === RETRYING && !this.stopping) {
         this.becameReady.push(idx)
         this.flushReady()
         this.pump()
@@ -268,9 +273,9 @@ export class Scheduler implements ExecutorSink {
 
   private fail(idx: number, error: TaskError): void {
     if (error.kind === 'cancelled') return this.cancelOne(idx)
-    this.state[idx] = 'failed'
+    this.state[idx] = FAILED
     this.terminal++
-    this.firstError ??= {instance: this.specs[idx].name, error}
+    this.firstError ??= {instance: this.spec(idx).name, error}
     this.stream.emit({type: 'failed', t: nowMicros(), inst: idx, error})
     this.skipDependents(idx)
     if (this.options.failFast && !this.stopping) this.stop()
@@ -281,19 +286,21 @@ export class Scheduler implements ExecutorSink {
     const stack = [root]
     while (stack.length > 0) {
       const from = stack.pop()!
-      for (const d of this.dependents[from]) {
-        if (this.state[d] !== 'pending') continue
-        this.state[d] = 'skipped'
+      const skip = (d: number): void => {
+        if (this.state[d] !== PENDING) return
+        this.state[d] = SKIPPED
         this.terminal++
         this.stream.emit({type: 'skipped', t: nowMicros(), inst: d, because: from})
         stack.push(d)
       }
+      if (from >= this.specs.length) skip(this.markerOf.get(from)!)
+      else for (let k = this.dependents.offsets[from]; k < this.dependents.offsets[from + 1]; k++) skip(this.dependents.flat[k])
     }
   }
 
   private cancelOne(idx: number): void {
-    if (TERMINAL.has(this.state[idx])) return
-    this.state[idx] = 'cancelled'
+    if (isTerminal(this.state[idx])) return
+    this.state[idx] = CANCELLED
     this.terminal++
     this.stream.emit({type: 'cancelled', t: nowMicros(), inst: idx})
   }
@@ -307,13 +314,13 @@ export class Scheduler implements ExecutorSink {
       this.stream.emit({type: 'succeeded', t, inst: marker, attempt: 1, pid: null, startedAt: t, value})
       return this.succeed(marker, value)
     }
-    const spec = this.specs[marker]
+    const spec = this.spec(marker)
     const fanout = spec.task.fanout
     let made: ReturnType<typeof makeDynamicInstances>
     try {
       if (fanout.kind !== 'dynamic') throw new Error(`internal: ${spec.name} is a marker without a dynamic fan-out`)
       const source = resolve(fanout.source, this.contextFor(spec))
-      made = makeDynamicInstances(this.graph, spec, source, this.specs.length)
+      made = makeDynamicInstances(this.graph, spec, source, this.count)
     } catch (error) {
       made = {ok: false, message: (error as Error).message}
     }
@@ -323,16 +330,17 @@ export class Scheduler implements ExecutorSink {
     }
     const idxs = made.instances.map((s) => s.idx)
     this.expandedOf.set(marker, idxs)
-    this.state[marker] = 'running'
+    this.state[marker] = RUNNING
+    const n = this.count + made.instances.length
+    this.state = grown(this.state, n)
+    this.waiting = grown(this.waiting, n)
+    this.attempts = grown(this.attempts, n)
     for (const s of made.instances) {
-      this.specs.push(s)
-      this.state.push('pending')
-      this.waiting.push(0)
-      this.attempts.push(0)
+      this.madeSpecs.push(s)
       this.results.push(undefined)
-      this.lanes.push(undefined)
-      this.dependents.push([marker])
+      this.markerOf.set(s.idx, marker)
     }
+    this.count = n
     this.waiting[marker] = idxs.length
     this.stream.emit({type: 'expanded', t: nowMicros(), task: spec.task.id, marker, instances: made.instances.map(infoOf)})
     if (idxs.length === 0) this.becameReady.push(marker)
@@ -365,10 +373,10 @@ export class Scheduler implements ExecutorSink {
         this.pool.take(q.demand)
         const lane: Lane = {demand: q.demand, open: 0}
         for (const j of jobs) {
-          this.lanes[j.inst] = lane
+          this.lanes.set(j.inst, lane)
           lane.open++
           if (j.kind === 'fn' && j.chain) {
-            for (const link of j.chain.links) this.lanes[link.inst] = lane
+            for (const link of j.chain.links) this.lanes.set(link.inst, lane)
             lane.open += j.chain.links.length
           }
         }
@@ -382,17 +390,17 @@ export class Scheduler implements ExecutorSink {
   }
 
   private takeBatch(q: ReturnType<ReadyQueue['queues']>[number], room: number): Job[] {
-    const head = this.specs[q.peek()].task
+    const head = this.spec(q.peek()).task
     const batchable = head.kind === 'fn' && head.options.timeout === null
     const limit = batchable ? this.sizer.size(fnKey(head), q.length, room) : 1
     const jobs: Job[] = []
     while (jobs.length < limit && q.length > 0) {
       const idx = q.peek()
-      const spec = this.specs[idx]
+      const spec = this.spec(idx)
       if (jobs.length > 0 && spec.task.fn !== head.fn) break
       q.shift()
       this.ready.taken(1)
-      if (this.state[idx] !== 'ready') continue
+      if (this.state[idx] !== READY) continue
       const attempt = ++this.attempts[idx]
       try {
         const job = buildJob(spec, attempt, this.contextFor(spec))
@@ -401,7 +409,7 @@ export class Scheduler implements ExecutorSink {
       } catch (error) {
         if (!(error instanceof ResolveError)) throw error
         this.stream.emit({type: 'start', t: nowMicros(), inst: idx, attempt, pid: null})
-        this.state[idx] = 'running'
+        this.state[idx] = RUNNING
         const t = nowMicros()
         this.attemptFailed(idx, attempt, {kind: 'error', name: error.name, message: `${spec.name}: ${error.message}`}, null, t, t)
       }
@@ -418,8 +426,8 @@ export class Scheduler implements ExecutorSink {
     while (links === null || links.length < CHAIN_MAX) {
       const next = this.nextLink(before, demand)
       if (next < 0) break
-      const spec = this.specs[next]
-      const link = buildLink(spec, this.attempts[next] + 1, this.specs[before], this.contextFor(spec))
+      const spec = this.spec(next)
+      const link = buildLink(spec, this.attempts[next] + 1, this.spec(before), this.contextFor(spec))
       if (!link) break
       this.attempts[next]++
       ;(links ??= []).push(link)
@@ -433,11 +441,12 @@ export class Scheduler implements ExecutorSink {
   /** the instance that may run as `before`'s link, or -1: its one dependent, waiting for
    * nothing else, a short fn task of the same demand, run the usual way (not reused) */
   private nextLink(before: number, demand: Demand): number {
-    const ds = this.dependents[before]
-    if (ds.length !== 1) return -1
-    const d = ds[0]
-    if (this.state[d] !== 'pending' || this.waiting[d] !== 1 || this.linked.has(d) || this.expandedOf.has(d)) return -1
-    const spec = this.specs[d]
+    if (before >= this.specs.length) return -1 // its dependent is its fan-out's marker
+    const {offsets, flat} = this.dependents
+    if (offsets[before + 1] - offsets[before] !== 1) return -1
+    const d = flat[offsets[before]]
+    if (this.state[d] !== PENDING || this.waiting[d] !== 1 || this.linked.has(d) || this.expandedOf.has(d)) return -1
+    const spec = this.spec(d)
     const task = spec.task
     if (spec.marker || task.kind !== 'fn' || this.options.reuse?.has(spec.name)) return -1
     if (this.demandFor(task).key !== demand.key || !this.sizer.isShort(fnKey(task))) return -1
@@ -450,15 +459,23 @@ export class Scheduler implements ExecutorSink {
     this.linkAfter.delete(before)
     while (d !== undefined && this.linked.delete(d)) {
       this.attempts[d]--
-      const lane = this.lanes[d]
-      if (lane) {
-        this.lanes[d] = undefined
-        if (--lane.open === 0) this.pool.give(lane.demand)
-      }
+      this.leaveLane(d)
       const next = this.linkAfter.get(d)
       this.linkAfter.delete(d)
       d = next
     }
+  }
+
+  /** an instance is out of its lane (done, or taken back): the lane's slots are free after its last */
+  private leaveLane(inst: number): void {
+    const lane = this.lanes.get(inst)
+    if (!lane) return
+    this.lanes.delete(inst)
+    if (--lane.open === 0) this.pool.give(lane.demand)
+  }
+
+  private spec(idx: number): InstanceSpec {
+    return idx < this.specs.length ? this.specs[idx] : this.madeSpecs[idx - this.specs.length]
   }
 
   private demandFor(task: TaskSpec): Demand {
@@ -497,14 +514,14 @@ export class Scheduler implements ExecutorSink {
     for (const timer of this.retryTimers) timer.clear()
     this.retryTimers.clear()
     for (const idx of this.ready.drain()) this.cancelOne(idx)
-    for (let i = 0; i < this.state.length; i++) {
-      if (!TERMINAL.has(this.state[i])) this.cancelOne(i)
+    for (let i = 0; i < this.count; i++) {
+      if (!isTerminal(this.state[i])) this.cancelOne(i)
     }
     this.closeAndFinish()
   }
 
   private checkEnd(): void {
-    if (!this.stopping && this.terminal === this.specs.length) {
+    if (!this.stopping && this.terminal === this.count) {
       this.stopping = true
       this.closeAndFinish()
     }
