@@ -96,7 +96,7 @@ export class FnLane implements WorkerUser, Cancellable {
     while (end < this.queue.length) {
       let job = this.queue[end++]!
       let link: WireLink | null = null
-      const input = this.inputOf.get(job)
+      const input = links ? this.inputOf.get(job) : undefined
       if (input !== undefined) {
         const args = this.filled.get(job)
         if (args) {
@@ -157,9 +157,11 @@ export class FnLane implements WorkerUser, Cancellable {
       return
     }
     this.next = item.i + 1
-    if (this.inputOf.has(job)) this.forgetLink(job)
-    if (item.k === 'ok') this.fillLink(job.inst, item.v)
-    else this.linkOf.delete(job.inst)
+    if (this.linkOf.size > 0 || this.inputOf.size > 0) {
+      this.forgetLink(job)
+      if (item.k === 'ok') this.fillLink(job.inst, item.v)
+      else this.linkOf.delete(job.inst)
+    }
     if (item.k === 'skip') {
       if (this.ctx.holders.get(job.inst) === this) this.ctx.holders.delete(job.inst)
       return

@@ -439,7 +439,7 @@ export class Scheduler implements ExecutorSink {
   }
 
   /** the instance that may run as `before`'s link, or -1: its one dependent, waiting for
-   * nothing else, a short fn task of the same demand, run the usual way (not reused) */
+   * nothing else, a short fn task without a timeout, of the same demand, not reused */
   private nextLink(before: number, demand: Demand): number {
     if (before >= this.specs.length) return -1 // its dependent is its fan-out's marker
     const {offsets, flat} = this.dependents
@@ -448,7 +448,9 @@ export class Scheduler implements ExecutorSink {
     if (this.state[d] !== PENDING || this.waiting[d] !== 1 || this.linked.has(d) || this.expandedOf.has(d)) return -1
     const spec = this.spec(d)
     const task = spec.task
-    if (spec.marker || task.kind !== 'fn' || this.options.reuse?.has(spec.name)) return -1
+    // a link with a timeout is not run in a chain: its clock starts with a message from the
+    // worker, which then also has to flush the results before it (measure before doing so)
+    if (spec.marker || task.kind !== 'fn' || task.options.timeout !== null || this.options.reuse?.has(spec.name)) return -1
     if (this.demandFor(task).key !== demand.key || !this.sizer.isShort(fnKey(task))) return -1
     return d
   }

@@ -62,7 +62,7 @@ async function runIn(mode: Mode, write: (dir: string) => string, options: RunGra
 }
 
 /** a graph of chains: `chains` of `n` links each, link i of chain c fed link i-1 */
-function chainGraph(n: number, o: {chains?: number; fn?: (c: number, i: number) => string; extra?: (dir: string, i: number) => string; defaults?: string} = {}) {
+function chainGraph(n: number, o: {chains?: number; fn?: (c: number, i: number) => string; extra?: (dir: string, i: number) => string; options?: (i: number) => string; defaults?: string} = {}) {
   return (dir: string): string => {
     const log = join(dir, 'calls.log')
     writeFileSync(log, '')
@@ -72,7 +72,7 @@ function chainGraph(n: number, o: {chains?: number; fn?: (c: number, i: number) 
         const input = i === 0 ? '[]' : `!ref c${c}_${i - 1}`
         const fn = o.fn?.(c, i) ?? 'step'
         const extra = o.extra ? `, ${o.extra(dir, i)}` : ''
-        lines.push(`  c${c}_${i}: {fn: ${fn}, args: [${input}, ${c * 1000 + i}, ${JSON.stringify(log)}${extra}]}`)
+        lines.push(`  c${c}_${i}: {fn: ${fn}, args: [${input}, ${c * 1000 + i}, ${JSON.stringify(log)}${extra}]${o.options?.(i) ?? ''}}`)
       }
     }
     const file = join(dir, 'chain.yaml')
@@ -187,6 +187,24 @@ test.serial('a cancel in the middle of a fused chain: links before it succeed, t
     for (let i = 0; i < HANG; i++) t.is(r.calls.get(i), 1, `link ${i}`)
     t.true((r.calls.get(HANG) ?? 0) <= 1) // the cancel may come before the next dispatch
     for (let i = HANG + 1; i < 60; i++) t.is(r.calls.get(i), undefined, `link ${i}`)
+    t.deepEqual(alive(workerPids(r.ran.events)), [])
+  }
+})
+
+test.serial('a link with a timeout runs alone after a fused chain and times out: its dependents are skipped, the links before it keep their results', async (t) => {
+  const HANG = 30
+  const graph = chainGraph(40, {fn: () => 'hangAt', extra: () => String(HANG), options: (i) => (i === HANG ? ', timeout: 3' : '')})
+  const runs = new Map<Mode, ModeRun>()
+  for (const mode of MODES) runs.set(mode, await runIn(mode, graph))
+  const fused = runs.get('fused')!
+  t.true(linksRun(fused) >= 10, `links run in chains: ${linksRun(fused)}`)
+  t.false(fused.chains.some((c) => c.links.includes(HANG)), 'a link with a timeout is not chained')
+  for (const [mode, r] of runs) {
+    t.is(r.ran.summary.state, 'failed', mode)
+    t.is(r.ran.summary.firstError?.error.kind, 'timeout', mode)
+    for (let i = 0; i < 40; i++) t.is(r.ran.outcome.get(`c0_${i}`), i < HANG ? 'succeeded' : i === HANG ? 'failed' : 'skipped', `${mode} link ${i}`)
+    for (let i = 0; i <= HANG; i++) t.is(r.calls.get(i), 1, `${mode} link ${i}`)
+    t.deepEqual(perInstance(r.ran), perInstance(fused.ran), mode)
     t.deepEqual(alive(workerPids(r.ran.events)), [])
   }
 })
