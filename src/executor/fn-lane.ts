@@ -159,7 +159,7 @@ export class FnLane implements WorkerUser, Cancellable {
     this.next = item.i + 1
     if (this.linkOf.size > 0 || this.inputOf.size > 0) {
       this.forgetLink(job)
-      if (item.k === 'ok') this.fillLink(job.inst, item.v)
+      if (item.k === 'ok' && !this.cancelled?.has(item.i)) this.fillLink(job.inst, item.v)
       else this.linkOf.delete(job.inst)
     }
     if (item.k === 'skip') {

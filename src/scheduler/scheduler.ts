@@ -48,8 +48,9 @@ export class Scheduler implements ExecutorSink {
   /** the lane of each instance handed to the executor, until it is reported done */
   private readonly lanes = new Map<number, Lane>()
   private readonly expandedOf = new Map<number, number[]>()
-  /** an instance of a dynamic fan-out → its marker, its one dependent */
-  private readonly markerOf = new Map<number, number>()
+  /** the instances of each dynamic fan-out, in the order made: indexes below `end` (and at
+   * or above the previous range's) depend on `marker` alone */
+  private readonly madeRanges: {readonly end: number; readonly marker: number}[] = []
   private readonly demands = new Map<TaskSpec, Demand>()
   private readonly ready = new ReadyQueue()
   private readonly pool: ResourcePool
@@ -236,7 +237,7 @@ export class Scheduler implements ExecutorSink {
     this.results[idx] = value
     this.terminal++
     if (idx >= this.specs.length) {
-      const d = this.markerOf.get(idx)!
+      const d = this.markerOf(idx)
       if (--this.waiting[d] === 0) this.becameReady.push(d)
     } else {
       const {offsets, flat} = this.dependents
@@ -293,7 +294,7 @@ export class Scheduler implements ExecutorSink {
         this.stream.emit({type: 'skipped', t: nowMicros(), inst: d, because: from})
         stack.push(d)
       }
-      if (from >= this.specs.length) skip(this.markerOf.get(from)!)
+      if (from >= this.specs.length) skip(this.markerOf(from))
       else for (let k = this.dependents.offsets[from]; k < this.dependents.offsets[from + 1]; k++) skip(this.dependents.flat[k])
     }
   }
@@ -338,8 +339,8 @@ export class Scheduler implements ExecutorSink {
     for (const s of made.instances) {
       this.madeSpecs.push(s)
       this.results.push(undefined)
-      this.markerOf.set(s.idx, marker)
     }
+    this.madeRanges.push({end: n, marker})
     this.count = n
     this.waiting[marker] = idxs.length
     this.stream.emit({type: 'expanded', t: nowMicros(), task: spec.task.id, marker, instances: made.instances.map(infoOf)})
@@ -479,6 +480,19 @@ export class Scheduler implements ExecutorSink {
     if (!lane) return
     this.lanes.delete(inst)
     if (--lane.open === 0) this.pool.give(lane.demand)
+  }
+
+  /** the marker of an instance a dynamic fan-out made */
+  private markerOf(idx: number): number {
+    const ranges = this.madeRanges
+    let lo = 0
+    let hi = ranges.length - 1
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1
+      if (idx < ranges[mid].end) hi = mid
+      else lo = mid + 1
+    }
+    return ranges[lo].marker
   }
 
   private spec(idx: number): InstanceSpec {
