@@ -1,12 +1,16 @@
 // A batch of fn jobs: one lane, jobs in order on one worker at a time. The batch moves to
 // another worker when max_calls retires its worker, or when its worker dies (the job that
 // was running fails, the ones that had not started run on the next worker).
+// Chain links (types.ts, FnChain) follow their job in the queue. A link goes to the worker
+// with the job before it, which hands it the result; when that job already ended on an
+// earlier worker, the link takes the result from here; when it did not succeed, the link is
+// dropped, unreported (the scheduler takes it back when it hears of that job's failure).
 import {nowMicros} from '../runtime/clock.js'
 import {startTimer, type Timer} from '../runtime/timer.js'
 import type {TaskError} from '../runtime/events.js'
 import {CANCELLED, type Cancellable, type ExecutorContext, failJob} from './context.js'
 import type {WorkerProc, WorkerUser} from './pool/worker-proc.js'
-import type {FromWorker, OutItem, WireFnBatch, WireTarget} from './protocol.js'
+import type {FromWorker, OutItem, WireFnBatch, WireLink, WireTarget} from './protocol.js'
 import type {FnJob} from './types.js'
 
 export class FnLane implements WorkerUser, Cancellable {
@@ -21,12 +25,36 @@ export class FnLane implements WorkerUser, Cancellable {
   private timer: Timer | undefined
   private begunAt = 0
 
+  /** a link → the instance whose result it takes */
+  private readonly inputOf = new Map<FnJob, number>()
+  /** an instance → the link that takes its result */
+  private readonly linkOf = new Map<number, FnJob>()
+  /** a link whose input succeeded → its arguments with the input in place */
+  private readonly filled = new Map<FnJob, unknown[]>()
+  /** chain links of the current chunk, or null when it has none */
+  private links: (WireLink | null)[] | null = null
+
   constructor(
     private readonly ctx: ExecutorContext,
     jobs: readonly FnJob[],
+    /** run chain links (off: leave them to the scheduler) */
+    chains: boolean,
   ) {
-    this.queue = [...jobs]
-    for (const job of jobs) ctx.holders.set(job.inst, this)
+    this.queue = []
+    for (const job of jobs) {
+      this.queue.push(job)
+      const chain = job.chain
+      if (!chain || !chains) continue
+      chain.claimed = true
+      let before = job.inst
+      for (const link of chain.links) {
+        this.queue.push(link)
+        this.inputOf.set(link, before)
+        this.linkOf.set(before, link)
+        before = link.inst
+      }
+    }
+    for (const job of this.queue) ctx.holders.set(job.inst, this)
   }
 
   dispatch(): void {
@@ -38,8 +66,13 @@ export class FnLane implements WorkerUser, Cancellable {
     this.chunk = this.takeChunk(worker)
     this.next = 0
     this.cancelled = null
+    if (this.chunk.length === 0) {
+      // every job left was a link whose input failed
+      this.releaseWorker()
+      return
+    }
     try {
-      worker.send({t: 'fn', batch: packFnBatch(this.chunk)})
+      worker.send({t: 'fn', batch: packFnBatch(this.chunk, this.links)})
     } catch (error) {
       // arguments that do not clone (they come from results, so this is rare)
       const message = error instanceof Error ? error.message : String(error)
@@ -55,12 +88,29 @@ export class FnLane implements WorkerUser, Cancellable {
     }
   }
 
-  /** as many queued jobs as the worker may still run (max_calls), at least one */
+  /** as many queued jobs as the worker may still run (max_calls), at least one (unless all are dropped links) */
   private takeChunk(worker: WorkerProc): FnJob[] {
-    const start = this.head
-    let end = start
+    const chunk: FnJob[] = []
+    const links: (WireLink | null)[] | null = this.inputOf.size > 0 ? [] : null
+    let end = this.head
     while (end < this.queue.length) {
-      const job = this.queue[end++]!
+      let job = this.queue[end++]!
+      let link: WireLink | null = null
+      const input = links ? this.inputOf.get(job) : undefined
+      if (input !== undefined) {
+        const args = this.filled.get(job)
+        if (args) {
+          this.forgetLink(job)
+          job = {...job, args, fill: undefined}
+        } else if (chunk.length > 0 && chunk[chunk.length - 1]!.inst === input) {
+          link = {from: chunk.length - 1, fill: job.fill ?? []}
+        } else {
+          this.drop(job)
+          continue
+        }
+      }
+      chunk.push(job)
+      links?.push(link)
       if (job.maxCalls > 0) {
         const key = job.module + '#' + job.export
         const calls = (worker.callsOf.get(key) ?? 0) + 1
@@ -73,8 +123,8 @@ export class FnLane implements WorkerUser, Cancellable {
         }
       }
     }
-    worker.calls += end - start
-    const chunk = this.queue.slice(start, end)
+    worker.calls += chunk.length
+    this.links = links
     this.head = end
     if (this.head === this.queue.length) {
       this.queue = []
@@ -107,7 +157,16 @@ export class FnLane implements WorkerUser, Cancellable {
       return
     }
     this.next = item.i + 1
-    if (item.k === 'skip' || this.cancelled?.has(item.i)) return
+    if (this.linkOf.size > 0 || this.inputOf.size > 0) {
+      this.forgetLink(job)
+      if (item.k === 'ok' && !this.cancelled?.has(item.i)) this.fillLink(job.inst, item.v)
+      else this.linkOf.delete(job.inst)
+    }
+    if (item.k === 'skip') {
+      if (this.ctx.holders.get(job.inst) === this) this.ctx.holders.delete(job.inst)
+      return
+    }
+    if (this.cancelled?.has(item.i)) return
     if (this.timer) {
       this.timer.clear()
       this.timer = undefined
@@ -117,6 +176,28 @@ export class FnLane implements WorkerUser, Cancellable {
     if (chunk.length > 1) this.ctx.sink.started(job.inst, job.attempt, pid, item.s)
     if (item.k === 'ok') this.ctx.sink.done({inst: job.inst, attempt: job.attempt, pid, startedAt: item.s, endedAt: item.e, ok: true, value: item.v})
     else this.ctx.sink.done({inst: job.inst, attempt: job.attempt, pid, startedAt: item.s, endedAt: item.e, ok: false, error: item.err})
+  }
+
+  /** job `inst` succeeded: its link (if any) takes the result, here or in the worker */
+  private fillLink(inst: number, value: unknown): void {
+    const link = this.linkOf.get(inst)
+    if (link === undefined) return
+    this.linkOf.delete(inst)
+    const args = link.args.slice()
+    for (const k of link.fill ?? []) args[k] = value
+    this.filled.set(link, args)
+  }
+
+  private forgetLink(link: FnJob): void {
+    this.inputOf.delete(link)
+    this.filled.delete(link)
+  }
+
+  /** a link whose input did not succeed: never run, never reported */
+  private drop(link: FnJob): void {
+    this.forgetLink(link)
+    this.linkOf.delete(link.inst)
+    if (this.ctx.holders.get(link.inst) === this) this.ctx.holders.delete(link.inst)
   }
 
   private releaseWorker(): void {
@@ -187,7 +268,7 @@ export class FnLane implements WorkerUser, Cancellable {
   }
 }
 
-function packFnBatch(jobs: readonly FnJob[]): WireFnBatch {
+function packFnBatch(jobs: readonly FnJob[], links: readonly (WireLink | null)[] | null): WireFnBatch {
   const targets: WireTarget[] = []
   const target: number[] = new Array(jobs.length)
   const names: string[] = new Array(jobs.length)
@@ -207,5 +288,5 @@ function packFnBatch(jobs: readonly FnJob[]): WireFnBatch {
     args[i] = job.args
     if (job.timeout !== null) timed.push(i)
   }
-  return {targets, target, names, args, timed}
+  return links ? {targets, target, names, args, timed, links} : {targets, target, names, args, timed}
 }

@@ -1,2 +1,3 @@
 export {createLocalExecutor, type LocalExecutorOptions} from './local.js'
-export type {CmdJob, Executor, ExecutorEvent, ExecutorSink, FnJob, Job, JobOutcome} from './types.js'
+export type {CmdJob, Executor, ExecutorEvent, ExecutorSink, FnChain, FnJob, Job, JobOutcome} from './types.js'
+export {chainsOn} from './chain-switch.js'

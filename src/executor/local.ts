@@ -1,5 +1,6 @@
 // The local executor: fn batches and commands on a pool of worker processes on this machine.
 import {availableParallelism} from 'node:os'
+import {chainsOn} from './chain-switch.js'
 import {CmdRun} from './cmd-run.js'
 import type {ExecutorContext} from './context.js'
 import {FnLane} from './fn-lane.js'
@@ -14,6 +15,9 @@ export interface LocalExecutorOptions {
   readonly cmdSpread?: number
   /** workers to start at once, idle and warm, before any job (default 0) */
   readonly prespawn?: number
+  /** run chain links (FnJob.chain) in the worker that holds their input (default: on,
+   * unless $RAYTS_CHAIN is 0) */
+  readonly chains?: boolean
 }
 
 export function createLocalExecutor(sink: ExecutorSink, options: LocalExecutorOptions = {}): Executor {
@@ -33,6 +37,7 @@ export function createLocalExecutor(sink: ExecutorSink, options: LocalExecutorOp
   process.on('exit', onExit)
   for (let i = 0; i < (options.prespawn ?? 0); i++) ctx.pool.prespawn()
   let closing: Promise<void> | null = null
+  const chains = options.chains ?? chainsOn()
 
   return {
     submit(batch: readonly Job[]): void {
@@ -42,7 +47,7 @@ export function createLocalExecutor(sink: ExecutorSink, options: LocalExecutorOp
         if (batch.length === 1) new CmdRun(ctx, batch[0] as CmdJob).start()
         else runCmdsInOrder(ctx, batch as readonly CmdJob[])
       } else {
-        const lane = new FnLane(ctx, batch as readonly FnJob[])
+        const lane = new FnLane(ctx, batch as readonly FnJob[], chains)
         ctx.pool.whenSpawnable(() => lane.dispatch())
       }
     },

@@ -28,6 +28,14 @@ export interface WireFnBatch {
   readonly args: readonly (readonly unknown[])[]
   /** indexes of the jobs with a timeout: announce their real start with a `begin` message */
   readonly timed: readonly number[]
+  /** chain links (see worker/chain.ts), per job; absent when the batch has none */
+  readonly links?: readonly (WireLink | null)[]
+}
+
+/** a chain link: run only if job `from` of the batch succeeded, with its result at the argument positions `fill` */
+export interface WireLink {
+  readonly from: number
+  readonly fill: readonly number[]
 }
 
 /** one fn job as the worker runs it */
@@ -37,6 +45,7 @@ export interface WireFn {
   readonly args: readonly unknown[]
   /** the job has a timeout: announce its real start with a `begin` message */
   readonly timed: boolean
+  readonly link: WireLink | null
 }
 
 export interface WireCmd {
@@ -85,6 +94,6 @@ export type FromWorker =
 /** the worker's view of a batch: one object per job */
 export function unpackFnBatch(b: WireFnBatch): WireFn[] {
   const jobs: WireFn[] = new Array(b.names.length)
-  for (let i = 0; i < jobs.length; i++) jobs[i] = {name: b.names[i]!, fn: b.targets[b.target[i]!]!, args: b.args[i]!, timed: b.timed.includes(i)}
+  for (let i = 0; i < jobs.length; i++) jobs[i] = {name: b.names[i]!, fn: b.targets[b.target[i]!]!, args: b.args[i]!, timed: b.timed.includes(i), link: b.links?.[i] ?? null}
   return jobs
 }

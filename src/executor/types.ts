@@ -30,6 +30,25 @@ export interface FnJob extends JobBase {
   readonly numReturns: number
   /** a worker exits after running this function that many times; 0 = unlimited */
   readonly maxCalls: number
+  /** chain fusion: jobs to run after this one in its worker (see FnChain) */
+  readonly chain?: FnChain
+  /** a chain link: the argument positions that get the result of the job before it */
+  readonly fill?: readonly number[]
+}
+
+/**
+ * Chain fusion. A job's chain is a list of links: fn jobs that each take the result of the
+ * one before (the first, of the job itself), to run in the worker that holds that result,
+ * without a round trip through the scheduler. An executor that runs chains claims them in
+ * submit() (`claimed = true`); one that does not leaves them, and the scheduler takes them
+ * back at once (a claim on the job, not a flag of the executor, so that wrappers of an
+ * executor pass it on). A claimed link is a job like any other (reported started and done on its
+ * own, its own timeout and max_calls), with one rule: it runs only after the job before it
+ * succeeded. When that job ends any other way, the link is dropped without a report.
+ */
+export interface FnChain {
+  readonly links: readonly FnJob[]
+  claimed: boolean
 }
 
 export interface CmdJob extends JobBase {

@@ -18,6 +18,13 @@ export class BatchSizer {
     this.avg.set(fnKey, prev === undefined ? micros : prev + WEIGHT * (micros - prev))
   }
 
+  /** measured to run for less than a batch's target: worth running without a round trip
+   * each (a chain link's start is reported with its end, as in a batch) */
+  isShort(fnKey: string): boolean {
+    const avg = this.avg.get(fnKey)
+    return avg !== undefined && avg < TARGET_MICROS
+  }
+
   /** batch size for `queued` jobs spread over `lanes` free lanes */
   size(fnKey: string, queued: number, lanes: number): number {
     const avg = this.avg.get(fnKey)

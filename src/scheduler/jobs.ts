@@ -1,12 +1,22 @@
 // Turning a ready instance into an executor job: its templates resolved to values.
 import type {InstanceSpec, TaskSpec} from '../graph/model.js'
-import type {Job} from '../executor/types.js'
+import type {FnJob, Job} from '../executor/types.js'
+import {RefExpr} from '../graph/model.js'
 import {loadRefs} from '../objects/read.js'
-import {hasExpr, resolve, toText, type ResolveContext} from './resolve.js'
+import {hasExpr, resolve, ResolveError, toText, type ResolveContext} from './resolve.js'
 
 const staticEnv = new WeakMap<TaskSpec, Readonly<Record<string, string>>>()
 
+const NO_ENV: Readonly<Record<string, string>> = Object.freeze({})
+
 function resolveEnv(task: TaskSpec, ctx: ResolveContext): Readonly<Record<string, string>> {
+  // most tasks have none: no entry in the WeakMap (100,000 of them cost the GC measurably)
+  let empty = true
+  for (const _ in task.env) {
+    empty = false
+    break
+  }
+  if (empty) return NO_ENV
   const cached = staticEnv.get(task)
   if (cached) return cached
   const env: Record<string, string> = {}
@@ -54,4 +64,54 @@ export function buildJob(spec: InstanceSpec, attempt: number, ctx: ResolveContex
 /** the key under which jobs may share a batch and a duration estimate */
 export function fnKey(task: TaskSpec): string {
   return task.fn ? `${task.fn.module}#${task.fn.export}` : ''
+}
+
+const NOT_LINKABLE = new Error('not linkable')
+
+/**
+ * A chain link (executor/types.ts, FnChain): the job of `spec`, whose one unfinished input
+ * is `input`, built before that input ends. The arguments that are `input`'s whole result
+ * are left for the worker to fill (`fill`); null when the input is wanted any other way (a
+ * path into it, inside a string or a structure, its foreach item, its environment).
+ */
+export function buildLink(spec: InstanceSpec, attempt: number, input: InstanceSpec, ctx: ResolveContext): FnJob | null {
+  const task = spec.task
+  const from = input.task
+  if (task.kind !== 'fn' || !task.fn || from.fanout.kind === 'dynamic') return null
+  const guarded: ResolveContext = {
+    item: ctx.item,
+    index: ctx.index,
+    refValue(ref) {
+      if (ref.task === from.id) throw NOT_LINKABLE
+      return ctx.refValue(ref)
+    },
+  }
+  const fill: number[] = []
+  const args: unknown[] = new Array(task.args.length)
+  try {
+    for (let k = 0; k < task.args.length; k++) {
+      const t = task.args[k]
+      if (t instanceof RefExpr && t.task === from.id && t.path.length === 0 && (from.fanout.kind === 'none' || (t.instance !== null && from.instances[t.instance] === input.idx))) fill.push(k)
+      else args[k] = resolve(t, guarded)
+    }
+    return {
+      kind: 'fn',
+      inst: spec.idx,
+      attempt,
+      name: spec.name,
+      timeout: task.options.timeout,
+      env: resolveEnv(task, guarded),
+      cwd: task.cwd,
+      module: task.fn.module,
+      export: task.fn.export,
+      args,
+      numReturns: task.options.numReturns,
+      maxCalls: task.options.maxCalls,
+      fill,
+    }
+  } catch (error) {
+    // a template that fails to resolve fails the same way when the job is built the usual way
+    if (error === NOT_LINKABLE || error instanceof ResolveError) return null
+    throw error
+  }
 }

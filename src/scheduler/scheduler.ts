@@ -3,14 +3,16 @@
 // It emits every change on the run's event stream and never knows who listens.
 import type {CompiledGraph, InstanceSpec, RefExpr, TaskSpec} from '../graph/model.js'
 import {makeDynamicInstances} from '../graph/index.js'
-import type {Executor, ExecutorEvent, ExecutorSink, Job, JobOutcome} from '../executor/types.js'
+import type {Executor, ExecutorEvent, ExecutorSink, FnChain, FnJob, Job, JobOutcome} from '../executor/types.js'
+import {chainsOn} from '../executor/chain-switch.js'
 import type {EventStream, InstanceInfo, InstanceState, RunState, TaskError} from '../runtime/events.js'
 import {loadRefs} from '../objects/read.js'
 import {nowMicros} from '../runtime/clock.js'
 import {startTimer, type Timer} from '../runtime/timer.js'
 import {formatSize, logLimits} from '../runtime/log-limits.js'
 import {BatchSizer} from './batch-size.js'
-import {buildJob, fnKey} from './jobs.js'
+import {CANCELLED, dependentsOf, type Dependents, FAILED, grown, isTerminal, PENDING, READY, RETRYING, RUNNING, SKIPPED, STATE_NAMES, SUCCEEDED} from './instance-table.js'
+import {buildJob, buildLink, fnKey} from './jobs.js'
 import {ReadyQueue} from './ready-queue.js'
 import {resolve, ResolveError, type ResolveContext} from './resolve.js'
 import {demandOf, ResourcePool, type Capacity, type Demand} from './resources.js'
@@ -21,29 +23,47 @@ export interface SchedulerOptions {
   readonly capacity: Capacity
   readonly failFast: boolean
   readonly reuse: ReadonlyMap<string, unknown> | undefined
+  /** hand chains of fn jobs to the executor (chain fusion; default: on unless $RAYTS_CHAIN is 0) */
+  readonly chains?: boolean
 }
+
+/** links of one chain at most: a chain of 100,000 no-op tasks costs 100 round trips, not 100,000 */
+const CHAIN_MAX = 1000
 
 interface Lane {
   readonly demand: Demand
   open: number
 }
 
-const TERMINAL: ReadonlySet<InstanceState> = new Set(['succeeded', 'failed', 'skipped', 'cancelled'])
-
 export class Scheduler implements ExecutorSink {
-  private readonly specs: InstanceSpec[]
-  private readonly state: InstanceState[]
-  private readonly waiting: number[]
-  private readonly dependents: number[][]
-  private readonly attempts: number[]
+  /** the graph's instances, then those of dynamic fan-outs (made at run time) */
+  private readonly specs: readonly InstanceSpec[]
+  private readonly madeSpecs: InstanceSpec[] = []
+  private count: number
+  /** per instance (instance-table.ts): a state code, unfinished inputs, attempts so far */
+  private state: Uint8Array
+  private waiting: Int32Array
+  private attempts: Int32Array
   private readonly results: unknown[]
-  private readonly lanes: (Lane | undefined)[]
+  private readonly dependents: Dependents
+  /** the lane of each instance handed to the executor, until it is reported done */
+  private readonly lanes = new Map<number, Lane>()
   private readonly expandedOf = new Map<number, number[]>()
+  /** the instances of each dynamic fan-out, in the order made: indexes below `end` (and at
+   * or above the previous range's) depend on `marker` alone */
+  private readonly madeRanges: {readonly end: number; readonly marker: number}[] = []
   private readonly demands = new Map<TaskSpec, Demand>()
   private readonly ready = new ReadyQueue()
   private readonly pool: ResourcePool
   private readonly sizer = new BatchSizer()
   private readonly retryTimers = new Set<Timer>()
+  private readonly chains: boolean
+  /** chain links handed to the executor, until they are reported done (or taken back) */
+  private readonly linked = new Set<number>()
+  /** an instance → the chain link that takes its result */
+  private readonly linkAfter = new Map<number, number>()
+  /** the end of the attempt being reported: when its chain link became ready */
+  private reportedEnd = 0
   private readonly executor: Executor
   private terminal = 0
   /** instances whose dependencies are all done, not yet handled (a worklist, so that long
@@ -69,19 +89,16 @@ export class Scheduler implements ExecutorSink {
     makeExecutor: (sink: ExecutorSink) => Executor,
     private readonly options: SchedulerOptions,
   ) {
-    this.specs = [...graph.instances]
-    const n = this.specs.length
-    this.state = new Array<InstanceState>(n).fill('pending')
-    this.waiting = new Array<number>(n)
-    this.attempts = new Array<number>(n).fill(0)
+    this.specs = graph.instances
+    const n = (this.count = this.specs.length)
+    this.state = new Uint8Array(n)
+    this.waiting = new Int32Array(n)
+    this.attempts = new Int32Array(n)
     this.results = new Array<unknown>(n)
-    this.lanes = new Array<Lane | undefined>(n)
-    this.dependents = Array.from({length: n}, () => [])
-    for (const spec of this.specs) {
-      this.waiting[spec.idx] = spec.deps.length
-      for (const d of spec.deps) this.dependents[d].push(spec.idx)
-    }
+    for (const spec of this.specs) this.waiting[spec.idx] = spec.deps.length
+    this.dependents = dependentsOf(this.specs)
     this.pool = new ResourcePool(options.capacity)
+    this.chains = options.chains ?? chainsOn()
     this.executor = makeExecutor(this)
     this.ended = new Promise((r) => (this.resolveDone = r))
   }
@@ -107,7 +124,7 @@ export class Scheduler implements ExecutorSink {
 
   counts(): Record<InstanceState, number> {
     const c: Record<InstanceState, number> = {pending: 0, ready: 0, running: 0, retrying: 0, succeeded: 0, failed: 0, skipped: 0, cancelled: 0}
-    for (const s of this.state) c[s]++
+    for (let i = 0; i < this.count; i++) c[STATE_NAMES[this.state[i]]]++
     return c
   }
 
@@ -125,9 +142,9 @@ export class Scheduler implements ExecutorSink {
       instances: this.specs.map(infoOf),
       outputs: this.graph.outputs,
     })
-    if (this.specs.length === 0) return this.finish()
+    if (this.count === 0) return this.finish()
     for (const idx of this.graph.order) {
-      if (this.waiting[idx] === 0 && this.state[idx] === 'pending') this.becameReady.push(idx)
+      if (this.waiting[idx] === 0 && this.state[idx] === PENDING) this.becameReady.push(idx)
     }
     this.flushReady()
     this.pump()
@@ -143,26 +160,26 @@ export class Scheduler implements ExecutorSink {
   // ---- ExecutorSink ----
 
   started(inst: number, attempt: number, pid: number | null, at: number): void {
-    if (this.attempts[inst] !== attempt || this.state[inst] !== 'ready') return
-    this.state[inst] = 'running'
+    if (this.attempts[inst] !== attempt || this.state[inst] !== READY) return
+    this.state[inst] = RUNNING
     this.stream.emit({type: 'start', t: at, inst, attempt, pid})
   }
 
   done(outcome: JobOutcome): void {
     const {inst, attempt} = outcome
-    const lane = this.lanes[inst]
-    if (lane) {
-      this.lanes[inst] = undefined
-      if (--lane.open === 0) this.pool.give(lane.demand)
-    }
-    if (this.attempts[inst] !== attempt || TERMINAL.has(this.state[inst])) return
-    if (this.state[inst] === 'ready') this.started(inst, attempt, outcome.pid, outcome.startedAt)
-    const spec = this.specs[inst]
+    this.leaveLane(inst)
+    if (this.attempts[inst] !== attempt || isTerminal(this.state[inst])) return
+    if (this.state[inst] === READY) this.started(inst, attempt, outcome.pid, outcome.startedAt)
+    const spec = this.spec(inst)
     if (spec.task.kind === 'fn') this.sizer.observe(fnKey(spec.task), outcome.endedAt - outcome.startedAt)
+    this.linked.delete(inst)
     if (outcome.ok) {
+      this.linkAfter.delete(inst) // its link runs
       this.stream.emit({type: 'succeeded', t: outcome.endedAt, inst, attempt, pid: outcome.pid, startedAt: outcome.startedAt, value: outcome.value})
+      this.reportedEnd = outcome.endedAt
       this.succeed(inst, outcome.value)
     } else {
+      this.unlinkAfter(inst) // the executor drops its link: back to pending before a retry
       this.attemptFailed(inst, attempt, outcome.error, outcome.pid, outcome.startedAt, outcome.endedAt)
     }
     this.schedulePump()
@@ -197,45 +214,57 @@ export class Scheduler implements ExecutorSink {
   }
 
   private makeReady(idx: number): void {
-    const spec = this.specs[idx]
+    const spec = this.spec(idx)
     if (spec.marker) return this.advanceMarker(idx)
     const reused = this.options.reuse
     if (reused?.has(spec.name)) {
       const t = nowMicros()
-      this.state[idx] = 'running'
+      this.state[idx] = RUNNING
       this.stream.emit({type: 'succeeded', t, inst: idx, attempt: 0, pid: null, startedAt: t, value: reused.get(spec.name)})
       return this.succeed(idx, reused.get(spec.name))
     }
-    this.state[idx] = 'ready'
+    this.state[idx] = READY
+    if (this.linked.has(idx)) {
+      // a chain link: it is in its input's worker already (ready when that input ended there)
+      this.stream.emit({type: 'ready', t: Math.min(this.reportedEnd, nowMicros()), inst: idx})
+      return
+    }
     this.stream.emit({type: 'ready', t: nowMicros(), inst: idx})
     this.ready.push(idx, this.demandFor(spec.task))
   }
 
   private succeed(idx: number, value: unknown): void {
-    this.state[idx] = 'succeeded'
+    this.state[idx] = SUCCEEDED
     this.results[idx] = value
     this.terminal++
-    for (const d of this.dependents[idx]) {
-      if (--this.waiting[d] === 0 && (this.state[d] === 'pending' || this.expandedOf.has(d))) this.becameReady.push(d)
+    if (idx >= this.specs.length) {
+      const d = this.markerOf(idx)
+      if (--this.waiting[d] === 0) this.becameReady.push(d)
+    } else {
+      const {offsets, flat} = this.dependents
+      for (let k = offsets[idx]; k < offsets[idx + 1]; k++) {
+        const d = flat[k]
+        if (--this.waiting[d] === 0 && (this.state[d] === PENDING || this.expandedOf.has(d))) this.becameReady.push(d)
+      }
     }
     this.flushReady()
     this.checkEnd()
   }
 
   private attemptFailed(idx: number, attempt: number, error: TaskError, pid: number | null, startedAt: number, t: number): void {
-    const options = this.specs[idx].task.options
+    const options = this.spec(idx).task.options
     const retry = !this.stopping && shouldRetry(options, error, attempt)
     const delayMicros = retry ? Math.round(retryDelaySeconds(options, attempt) * 1e6) : 0
     this.stream.emit({type: 'attempt-failed', t, inst: idx, attempt, pid, startedAt, error, retryAt: retry ? t + delayMicros : null})
     if (!retry) return this.fail(idx, error)
-    this.state[idx] = 'retrying'
+    this.state[idx] = RETRYING
     if (delayMicros === 0) {
       this.becameReady.push(idx)
       return this.flushReady()
     }
     const timer = startTimer(() => {
       this.retryTimers.delete(timer)
-      if (this.state[idx] === 'retrying' && !this.stopping) {
+      if (this.state[idx] === RETRYING && !this.stopping) {
         this.becameReady.push(idx)
         this.flushReady()
         this.pump()
@@ -246,9 +275,9 @@ export class Scheduler implements ExecutorSink {
 
   private fail(idx: number, error: TaskError): void {
     if (error.kind === 'cancelled') return this.cancelOne(idx)
-    this.state[idx] = 'failed'
+    this.state[idx] = FAILED
     this.terminal++
-    this.firstError ??= {instance: this.specs[idx].name, error}
+    this.firstError ??= {instance: this.spec(idx).name, error}
     this.stream.emit({type: 'failed', t: nowMicros(), inst: idx, error})
     this.skipDependents(idx)
     if (this.options.failFast && !this.stopping) this.stop()
@@ -259,19 +288,21 @@ export class Scheduler implements ExecutorSink {
     const stack = [root]
     while (stack.length > 0) {
       const from = stack.pop()!
-      for (const d of this.dependents[from]) {
-        if (this.state[d] !== 'pending') continue
-        this.state[d] = 'skipped'
+      const skip = (d: number): void => {
+        if (this.state[d] !== PENDING) return
+        this.state[d] = SKIPPED
         this.terminal++
         this.stream.emit({type: 'skipped', t: nowMicros(), inst: d, because: from})
         stack.push(d)
       }
+      if (from >= this.specs.length) skip(this.markerOf(from))
+      else for (let k = this.dependents.offsets[from]; k < this.dependents.offsets[from + 1]; k++) skip(this.dependents.flat[k])
     }
   }
 
   private cancelOne(idx: number): void {
-    if (TERMINAL.has(this.state[idx])) return
-    this.state[idx] = 'cancelled'
+    if (isTerminal(this.state[idx])) return
+    this.state[idx] = CANCELLED
     this.terminal++
     this.stream.emit({type: 'cancelled', t: nowMicros(), inst: idx})
   }
@@ -285,13 +316,13 @@ export class Scheduler implements ExecutorSink {
       this.stream.emit({type: 'succeeded', t, inst: marker, attempt: 1, pid: null, startedAt: t, value})
       return this.succeed(marker, value)
     }
-    const spec = this.specs[marker]
+    const spec = this.spec(marker)
     const fanout = spec.task.fanout
     let made: ReturnType<typeof makeDynamicInstances>
     try {
       if (fanout.kind !== 'dynamic') throw new Error(`internal: ${spec.name} is a marker without a dynamic fan-out`)
       const source = loadRefs(resolve(fanout.source, this.contextFor(spec))) // the fan-out looks into it
-      made = makeDynamicInstances(this.graph, spec, source, this.specs.length)
+      made = makeDynamicInstances(this.graph, spec, source, this.count)
     } catch (error) {
       made = {ok: false, message: (error as Error).message}
     }
@@ -301,16 +332,17 @@ export class Scheduler implements ExecutorSink {
     }
     const idxs = made.instances.map((s) => s.idx)
     this.expandedOf.set(marker, idxs)
-    this.state[marker] = 'running'
+    this.state[marker] = RUNNING
+    const n = this.count + made.instances.length
+    this.state = grown(this.state, n)
+    this.waiting = grown(this.waiting, n)
+    this.attempts = grown(this.attempts, n)
     for (const s of made.instances) {
-      this.specs.push(s)
-      this.state.push('pending')
-      this.waiting.push(0)
-      this.attempts.push(0)
+      this.madeSpecs.push(s)
       this.results.push(undefined)
-      this.lanes.push(undefined)
-      this.dependents.push([marker])
     }
+    this.madeRanges.push({end: n, marker})
+    this.count = n
     this.waiting[marker] = idxs.length
     this.stream.emit({type: 'expanded', t: nowMicros(), task: spec.task.id, marker, instances: made.instances.map(infoOf)})
     if (idxs.length === 0) this.becameReady.push(marker)
@@ -341,9 +373,17 @@ export class Scheduler implements ExecutorSink {
           break
         }
         this.pool.take(q.demand)
-        const lane: Lane = {demand: q.demand, open: jobs.length}
-        for (const j of jobs) this.lanes[j.inst] = lane
+        const lane: Lane = {demand: q.demand, open: 0}
+        for (const j of jobs) {
+          this.lanes.set(j.inst, lane)
+          lane.open++
+          if (j.kind === 'fn' && j.chain) {
+            for (const link of j.chain.links) this.lanes.set(link.inst, lane)
+            lane.open += j.chain.links.length
+          }
+        }
         this.executor.submit(jobs)
+        for (const j of jobs) if (j.kind === 'fn' && j.chain && !j.chain.claimed) this.unlinkAfter(j.inst)
         dispatched = true
         break
       }
@@ -352,29 +392,112 @@ export class Scheduler implements ExecutorSink {
   }
 
   private takeBatch(q: ReturnType<ReadyQueue['queues']>[number], room: number): Job[] {
-    const head = this.specs[q.peek()].task
+    const head = this.spec(q.peek()).task
     const batchable = head.kind === 'fn' && head.options.timeout === null
     const limit = batchable ? this.sizer.size(fnKey(head), q.length, room) : 1
     const jobs: Job[] = []
     while (jobs.length < limit && q.length > 0) {
       const idx = q.peek()
-      const spec = this.specs[idx]
+      const spec = this.spec(idx)
       if (jobs.length > 0 && spec.task.fn !== head.fn) break
       q.shift()
       this.ready.taken(1)
-      if (this.state[idx] !== 'ready') continue
+      if (this.state[idx] !== READY) continue
       const attempt = ++this.attempts[idx]
       try {
-        jobs.push(buildJob(spec, attempt, this.contextFor(spec)))
+        const job = buildJob(spec, attempt, this.contextFor(spec))
+        const chain = this.chains && job.kind === 'fn' ? this.chainAfter(idx, q.demand) : null
+        jobs.push(chain && job.kind === 'fn' ? {...job, chain} : job)
       } catch (error) {
         if (!(error instanceof ResolveError)) throw error
         this.stream.emit({type: 'start', t: nowMicros(), inst: idx, attempt, pid: null})
-        this.state[idx] = 'running'
+        this.state[idx] = RUNNING
         const t = nowMicros()
         this.attemptFailed(idx, attempt, {kind: 'error', name: error.name, message: `${spec.name}: ${error.message}`}, null, t, t)
       }
     }
     return jobs
+  }
+
+  // ---- chain fusion (executor/types.ts, FnChain) ----
+
+  /** the chain of links after `first`, each the one dependent of the one before, or null */
+  private chainAfter(first: number, demand: Demand): FnChain | null {
+    let links: FnJob[] | null = null
+    let before = first
+    while (links === null || links.length < CHAIN_MAX) {
+      const next = this.nextLink(before, demand)
+      if (next < 0) break
+      const spec = this.spec(next)
+      const link = buildLink(spec, this.attempts[next] + 1, this.spec(before), this.contextFor(spec))
+      if (!link) break
+      this.attempts[next]++
+      ;(links ??= []).push(link)
+      this.linked.add(next)
+      this.linkAfter.set(before, next)
+      before = next
+    }
+    return links ? {links, claimed: false} : null
+  }
+
+  /** the instance that may run as `before`'s link, or -1: its one dependent, waiting for
+   * nothing else, a short fn task without a timeout, of the same demand, not reused */
+  private nextLink(before: number, demand: Demand): number {
+    if (before >= this.specs.length) return -1 // its dependent is its fan-out's marker
+    const {offsets, flat} = this.dependents
+    if (offsets[before + 1] - offsets[before] !== 1) return -1
+    const d = flat[offsets[before]]
+    if (this.state[d] !== PENDING || this.waiting[d] !== 1 || this.linked.has(d) || this.expandedOf.has(d)) return -1
+    const spec = this.spec(d)
+    const task = spec.task
+    // a link with a timeout is not run in a chain: its clock starts with a message from the
+    // worker, which then also has to flush the results before it (measure before doing so)
+    if (spec.marker || task.kind !== 'fn' || task.options.timeout !== null || this.options.reuse?.has(spec.name)) return -1
+    if (!this.sizer.isShort(fnKey(task))) return -1
+    // the same demand; without named resources, without making a Demand per task (100,000
+    // tasks of a chain made 100,000 of them, ~1 % of a run's CPU)
+    const o = task.options
+    const p = this.spec(before).task.options
+    if (!(o.numCpus === p.numCpus && noKeys(o.resources) && noKeys(p.resources)) && this.demandFor(task).key !== demand.key) return -1
+    return d
+  }
+
+  /** take back the links after `before`, which the executor will not run: not attempted */
+  private unlinkAfter(before: number): void {
+    let d = this.linkAfter.get(before)
+    this.linkAfter.delete(before)
+    while (d !== undefined && this.linked.delete(d)) {
+      this.attempts[d]--
+      this.leaveLane(d)
+      const next = this.linkAfter.get(d)
+      this.linkAfter.delete(d)
+      d = next
+    }
+  }
+
+  /** an instance is out of its lane (done, or taken back): the lane's slots are free after its last */
+  private leaveLane(inst: number): void {
+    const lane = this.lanes.get(inst)
+    if (!lane) return
+    this.lanes.delete(inst)
+    if (--lane.open === 0) this.pool.give(lane.demand)
+  }
+
+  /** the marker of an instance a dynamic fan-out made */
+  private markerOf(idx: number): number {
+    const ranges = this.madeRanges
+    let lo = 0
+    let hi = ranges.length - 1
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1
+      if (idx < ranges[mid].end) hi = mid
+      else lo = mid + 1
+    }
+    return ranges[lo].marker
+  }
+
+  private spec(idx: number): InstanceSpec {
+    return idx < this.specs.length ? this.specs[idx] : this.madeSpecs[idx - this.specs.length]
   }
 
   private demandFor(task: TaskSpec): Demand {
@@ -413,14 +536,14 @@ export class Scheduler implements ExecutorSink {
     for (const timer of this.retryTimers) timer.clear()
     this.retryTimers.clear()
     for (const idx of this.ready.drain()) this.cancelOne(idx)
-    for (let i = 0; i < this.state.length; i++) {
-      if (!TERMINAL.has(this.state[i])) this.cancelOne(i)
+    for (let i = 0; i < this.count; i++) {
+      if (!isTerminal(this.state[i])) this.cancelOne(i)
     }
     this.closeAndFinish()
   }
 
   private checkEnd(): void {
-    if (!this.stopping && this.terminal === this.specs.length) {
+    if (!this.stopping && this.terminal === this.count) {
       this.stopping = true
       this.closeAndFinish()
     }
@@ -440,6 +563,11 @@ export class Scheduler implements ExecutorSink {
     this.stream.emit({type: 'run-end', t: nowMicros(), state})
     this.resolveDone(state)
   }
+}
+
+function noKeys(o: object): boolean {
+  for (const _ in o) return false
+  return true
 }
 
 function infoOf(spec: InstanceSpec): InstanceInfo {

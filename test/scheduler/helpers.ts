@@ -1,5 +1,6 @@
 import {readFileSync} from 'node:fs'
 import {compileGraphFile, formatProblem} from '../../src/graph/index.js'
+import type {Executor, ExecutorSink} from '../../src/executor/types.js'
 import type {RunEvent} from '../../src/runtime/events.js'
 import {createRun} from '../../src/runtime/run.js'
 import type {RunOptions, RunSummary} from '../../src/runtime/types.js'
@@ -19,12 +20,14 @@ export interface RunGraphOptions extends Partial<RunOptions> {
   readonly set?: string[]
   /** cancel the run once this holds of the events so far */
   readonly cancelWhen?: (events: readonly RunEvent[]) => boolean
+  /** another executor (default: the local worker pool) */
+  readonly makeExecutor?: (sink: ExecutorSink) => Executor
 }
 
 export async function runGraph(file: string, options: RunGraphOptions = {}): Promise<Ran> {
   const compiled = compileGraphFile(file, {set: options.set})
   if (!compiled.ok) throw new Error(compiled.problems.map(formatProblem).join('\n'))
-  const handle = createRun(compiled.graph, {runId: 'test', ...options})
+  const handle = createRun(compiled.graph, {runId: 'test', ...options}, options.makeExecutor ? {makeExecutor: options.makeExecutor} : {})
   const events: RunEvent[] = []
   const names: string[] = []
   const values = new Map<string, unknown>()

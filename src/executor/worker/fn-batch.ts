@@ -7,6 +7,7 @@ import type {FromWorker, OutItem, WireFn} from '../protocol.js'
 import {cwdProblem} from '../cwd.js'
 import {LogCap, type Stream} from '../log-cap.js'
 import {logLimits} from '../../runtime/log-limits.js'
+import {ChainInputs} from './chain.js'
 import {uncloneable} from './clone-check.js'
 import {toTaskError} from './errors.js'
 import {cachedFunction, loadFunction} from './load-module.js'
@@ -56,14 +57,17 @@ export class FnBatchRunner {
     this.skipped.clear()
     this.jobs = jobs
     this.lastFlush = nowMicros()
+    const chain = new ChainInputs(jobs)
     for (let i = 0; i < jobs.length; i++) {
-      if (this.skipped.has(i)) {
+      const job = this.skipped.has(i) ? null : chain.bind(jobs[i]!)
+      if (job === null) {
         this.pending.push({k: 'skip', i})
         continue
       }
       this.current = i
-      let item = this.runOne(i, jobs[i]!)
+      let item = this.runOne(i, job)
       if (item instanceof Promise) item = await item
+      chain.keep(i, item)
       if (this.cap) {
         this.cap.end()
         this.cap = null
