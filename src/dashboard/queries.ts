@@ -122,11 +122,12 @@ export function runRecord(store: Store, runId: string): RunRecord | null {
   return getRun(store, runId)
 }
 
-/** task → how many instances it has, in order of first appearance */
+/**
+ * task → how many instances it has, by name. From the (run_id, task) index alone: ordering by
+ * first appearance (MIN(ord)) reads every row, 56–84 ms for 100,000 instances against 6–12.
+ */
 export function taskCounts(store: Store, runId: string): {task: string; count: number}[] {
-  const rows = store.db
-    .prepare('SELECT task, COUNT(*) AS n, MIN(ord) AS o FROM instances WHERE run_id = ? GROUP BY task ORDER BY o')
-    .all(runId) as Row[]
+  const rows = store.db.prepare('SELECT task, COUNT(*) AS n FROM instances WHERE run_id = ? GROUP BY task ORDER BY task').all(runId) as Row[]
   return rows.map((r) => ({task: String(r.task), count: Number(r.n)}))
 }
 

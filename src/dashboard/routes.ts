@@ -20,7 +20,7 @@ import {
   taskStateCounts,
 } from './queries.js'
 import {commonHeaders} from './security.js'
-import {taskGraph} from './task-graph.js'
+import type {TaskGraphCache} from './task-graph.js'
 import {chromeTrace, timelinePage} from './timeline.js'
 
 /** how much of a value's text the page is sent; the download has all of it */
@@ -55,7 +55,7 @@ const fileName = (s: string): string => s.replace(/[^A-Za-z0-9._-]/g, '_')
 const attachment = (name: string): Record<string, string> => ({'content-disposition': `attachment; filename="${fileName(name)}"`})
 
 /** Routes under /api/runs/RUN/...; returns false when nothing matched. */
-export async function runRoute(store: Store, runId: string, rest: string, req: IncomingMessage, url: URL, out: Reply): Promise<boolean> {
+export async function runRoute(store: Store, graphs: TaskGraphCache, runId: string, rest: string, req: IncomingMessage, url: URL, out: Reply): Promise<boolean> {
   const q = url.searchParams
   const method = req.method ?? 'GET'
   if (rest === 'cancel') {
@@ -121,7 +121,7 @@ export async function runRoute(store: Store, runId: string, rest: string, req: I
       return true
     }
     case 'graph.svg':
-      out.send(200, 'image/svg+xml; charset=utf-8', graphSvg(taskGraph(store, runId), taskStateCounts(store, runId)))
+      out.send(200, 'image/svg+xml; charset=utf-8', graphSvg(graphs.get(store, runId), taskStateCounts(store, runId)))
       return true
     case 'timeline.html': {
       const events = runEvents(store, runId)

@@ -20,6 +20,7 @@ import {
   sameToken,
 } from './security.js'
 import {shellHtml} from './shell.js'
+import {TaskGraphCache} from './task-graph.js'
 
 export interface DashboardOptions {
   /** default 127.0.0.1 */
@@ -59,6 +60,7 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Da
   const assets = await loadAssets()
   const store: Store = openStore(options.home)
   const live = new LiveHub(store)
+  const graphs = new TaskGraphCache()
   let allowed = new Set<string>()
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -99,7 +101,7 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Da
     if (method === 'GET' && path === '/api/live') return live.add(res, commonHeaders())
     if (method === 'GET' && path === '/api/runs') return runsRoute(store, out)
     const m = RUN_PATH.exec(path)
-    if (m && (await runRoute(store, m[1]!, m[2] ?? '', req, url, out))) return
+    if (m && (await runRoute(store, graphs, m[1]!, m[2] ?? '', req, url, out))) return
     out.json(404, {error: `not found: ${path}`})
   }
 
