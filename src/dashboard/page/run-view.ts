@@ -3,7 +3,7 @@
 // One run: progress, the instance table (a page at a time, filtered on the server), the
 // selected instance's attempts, value and logs, the run's logs, its task graph and timeline.
 import {getJson, onChange, postCancel, type InstanceDetail, type InstanceRow, type LogRow, type RunSummary} from './api.js'
-import {h, replace, stateBadge, STATE_ORDER} from './dom.js'
+import {h, markReady, replace, stateBadge, STATE_ORDER} from './dom.js'
 import {count, micros, millis, when} from './format.js'
 
 const PAGE = 100
@@ -67,7 +67,7 @@ export async function showRun(main: HTMLElement, runId: string): Promise<void> {
   const detail = h('section', {id: 'detail', class: 'panel', hidden: true})
   const logs = h('pre', {id: 'logs', class: 'logs', hidden: true})
   const noLogs = h('p', {class: 'muted'}, 'no output yet')
-  const graph = h('img', {id: 'graph', alt: 'task graph', src: `${base}/graph.svg`})
+  const graph = h('img', {id: 'graph', alt: 'task graph', loading: 'lazy', src: `${base}/graph.svg`})
   const timeline = h('details', {id: 'timeline'}, h('summary', {}, 'Timeline (Gantt)'))
 
   replace(
@@ -204,16 +204,12 @@ export async function showRun(main: HTMLElement, runId: string): Promise<void> {
   }
 
   const refresh = async (): Promise<void> => {
-    await loadSummary()
-    await loadTable()
-    await appendLogs()
-    if (view.selected !== null) await loadDetail()
+    await Promise.all([loadSummary(), loadTable(), appendLogs(), view.selected !== null ? loadDetail() : null])
     if (run && active(run.state) && Date.now() - lastGraph > GRAPH_EVERY_MS) {
       lastGraph = Date.now()
       graph.src = `${base}/graph.svg?t=${lastGraph}`
     }
-    document.body.dataset.ready = '1'
-    document.body.dataset.updates = String(Number(document.body.dataset.updates ?? 0) + 1)
+    markReady()
   }
 
   const refilter = (): void => {

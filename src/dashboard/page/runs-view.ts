@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 // The runs list, newest first, refreshed whenever the store changes.
 import {getJson, onChange, type RunSummary} from './api.js'
-import {h, replace, stateBadge, STATE_ORDER} from './dom.js'
+import {h, markReady, replace, stateBadge, STATE_ORDER} from './dom.js'
 import {count, millis, when} from './format.js'
 
 function countsText(r: RunSummary): string {
@@ -43,8 +43,7 @@ export async function showRuns(main: HTMLElement): Promise<void> {
     const {runs} = await getJson<{runs: RunSummary[]}>('/api/runs')
     replace(body, ...runs.map(row))
     empty.hidden = runs.length > 0
-    document.body.dataset.ready = '1'
-    document.body.dataset.updates = String(Number(document.body.dataset.updates ?? 0) + 1)
+    markReady()
   }
   await refresh()
   onChange(refresh, document.getElementById('live'))
