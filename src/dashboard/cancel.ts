@@ -1,6 +1,7 @@
 // Cancel from the page does what `rayts cancel` does: SIGTERM to the run's process (which
 // stops every task and process it started and records the run as cancelled), a grace
 // period, then SIGKILL and killing whatever the run recorded as still running.
+import {hostname} from 'node:os'
 import type {Store} from '../store/db.js'
 import {sameProcessAlive} from '../store/processes.js'
 import {killLeftovers, markEnded} from '../store/reconcile.js'
@@ -15,6 +16,8 @@ export async function cancelRun(store: Store, runId: string): Promise<CancelOutc
   const run = getRun(store, runId)
   if (!run) return {ok: false, status: 404, message: `no run ${runId}`}
   if (run.state !== 'running' && run.state !== 'submitted') return {ok: false, status: 409, message: `run ${runId} is already ${run.state}`}
+  // its pid means nothing here
+  if (run.host !== hostname()) return {ok: false, status: 409, message: `run ${runId} runs on ${run.host}: cancel it there`}
   const alive = (): boolean => run.pid !== null && sameProcessAlive(run.pid, run.pidStart)
   if (alive()) process.kill(run.pid!, 'SIGTERM')
   const deadline = Date.now() + GRACE_MS
