@@ -166,7 +166,7 @@ export async function showRun(main: HTMLElement, runId: string): Promise<void> {
       d.attempts.length === 0 ? errorBlock(d.error) : null,
       h('h3', {}, 'Value'),
       d.preview === null
-        ? h('p', {class: 'muted'}, d.state === 'succeeded' ? 'no value stored' : 'no value yet')
+        ? h('p', {class: 'muted'}, d.state === 'succeeded' ? 'no value stored' : ['pending', 'ready', 'running', 'retrying'].includes(d.state) ? 'no value yet' : `no value: ${d.state}`)
         : h('div', {}, h('pre', {id: 'value-preview', class: 'value'}, d.preview), d.truncated ? h('p', {class: 'muted'}, 'preview cut short: download it for all of it') : null,
             h('a', {id: 'value-download', href: `${base}/value?${new URLSearchParams({name})}`, download: `${name}.json`}, 'Download the value (JSON)')),
       h('h3', {}, 'Logs'),
