@@ -16,7 +16,7 @@ Exit codes: 0 stopped by Ctrl-C (or SIGTERM), 2 usage error (a busy --port, a no
   ]
 
   static override flags = {
-    port: Flags.integer({char: 'p', description: 'port to listen on (default: a free one)', min: 1, max: 65535, helpValue: 'PORT'}),
+    port: Flags.integer({description: 'port to listen on (default: a free one)', min: 1, max: 65535, helpValue: 'PORT'}),
     host: Flags.string({description: 'address to listen on', default: '127.0.0.1', helpValue: 'ADDR'}),
     'allow-remote': Flags.boolean({description: 'allow a --host beyond loopback (every request then needs the token)'}),
     open: Flags.boolean({description: 'open the page in a browser, where there is one'}),
