@@ -6,6 +6,8 @@ import {decodeEventRow} from '../store/event-block.js'
 import {loadValue} from '../store/results.js'
 import {getRun, toRunRecord, type RunRecord} from '../store/runs.js'
 import type {RunEvent, TaskError} from '../runtime/events.js'
+import {nowMicros} from '../runtime/clock.js'
+import {hostname} from 'node:os'
 
 type Row = Record<string, unknown>
 
@@ -103,19 +105,24 @@ export function countStates(store: Store, runId: string): Counts {
   return counts
 }
 
+/** how a run's counts are had: straight from the store, or through a cache (counts-cache.ts) */
+export type CountsOf = (store: Store, run: RunRecord) => Counts
+
+const freshCounts: CountsOf = (store, run) => countStates(store, run.id)
+
 /** The newest runs first, with their instance counts by state. */
-export function listRunSummaries(store: Store, limit = MAX_RUNS): RunSummary[] {
+export function listRunSummaries(store: Store, countsOf: CountsOf = freshCounts, limit = MAX_RUNS): RunSummary[] {
   const rows = store.db.prepare('SELECT * FROM runs ORDER BY created_ms DESC, id DESC LIMIT ?').all(Math.min(limit, MAX_RUNS)) as Row[]
   const now = Date.now()
   return rows.map((r) => {
     const run = toRunRecord(r)
-    return summarize(run, countStates(store, run.id), now)
+    return summarize(run, countsOf(store, run), now)
   })
 }
 
-export function runSummary(store: Store, runId: string): RunSummary | null {
+export function runSummary(store: Store, runId: string, countsOf: CountsOf = freshCounts): RunSummary | null {
   const run = getRun(store, runId)
-  return run ? summarize(run, countStates(store, runId), Date.now()) : null
+  return run ? summarize(run, countsOf(store, run), Date.now()) : null
 }
 
 export function runRecord(store: Store, runId: string): RunRecord | null {
@@ -144,6 +151,23 @@ export function taskStateCounts(store: Store, runId: string): Map<string, Counts
   return out
 }
 
+/**
+ * An attempt's duration in µs: end − start, or, while it runs, now − start (the monotonic
+ * clock is the machine's, shared with the run's processes; a run of another host would
+ * not share it, and its running rows show no duration).
+ */
+function elapsed(state: string, started: number | null, ended: number | null, now: number | null): number | null {
+  if (started === null) return null
+  if (ended !== null) return ended - started
+  return state === 'running' && now !== null && now >= started ? now - started : null
+}
+
+/** this machine's monotonic clock when the run is of this host, else null */
+function localNow(store: Store, runId: string): number | null {
+  const r = store.db.prepare('SELECT host FROM runs WHERE id = ?').get(runId) as Row | undefined
+  return r && String(r.host) === hostname() ? nowMicros() : null
+}
+
 const likeEscape = (s: string): string => s.replace(/[\\%_]/g, (c) => `\\${c}`)
 
 /** One page of a run's instances, in the order they appeared, filtered on the server. */
@@ -165,6 +189,7 @@ export function instancePage(store: Store, runId: string, filter: InstanceFilter
   const clause = where.join(' AND ')
   const total = Number((store.db.prepare(`SELECT COUNT(*) AS n FROM instances WHERE ${clause}`).get(params) as Row).n)
   const limit = Math.max(1, Math.min(MAX_PAGE, filter.limit))
+  const now = localNow(store, runId)
   const offset = Math.max(0, filter.offset)
   const rows = store.db
     .prepare(`SELECT name, task, state, attempt, pid, started_t, ended_t, error, has_value FROM instances WHERE ${clause} ORDER BY ord LIMIT ? OFFSET ?`)
@@ -176,13 +201,14 @@ export function instancePage(store: Store, runId: string, filter: InstanceFilter
       const started = num(r.started_t)
       const ended = num(r.ended_t)
       const error = r.error ? (JSON.parse(String(r.error)) as TaskError) : null
+      const state = String(r.state)
       return {
         name: String(r.name),
         task: String(r.task),
-        state: String(r.state),
+        state,
         attempt: Number(r.attempt),
         pid: num(r.pid),
-        durationUs: started !== null && ended !== null ? ended - started : null,
+        durationUs: elapsed(state, started, ended, now),
         errorKind: error ? error.kind : null,
         hasValue: Number(r.has_value) === 1,
       }
@@ -226,19 +252,20 @@ export function instanceDetail(store: Store, runId: string, name: string): Insta
   const started = num(r.started_t)
   const ended = num(r.ended_t)
   const error = r.error ? (JSON.parse(String(r.error)) as TaskError) : null
+  const duration = elapsed(String(r.state), started, ended, localNow(store, runId))
   // the store keeps a row per failed attempt only: the instance's own last attempt is added
   // when it is not among them
   const last = Number(r.attempt)
   const all = attempts.some((a) => a.attempt === last) || last === 0
     ? attempts
-    : [...attempts, {session: 0, attempt: last, pid: num(r.pid), state: String(r.state), durationUs: started !== null && ended !== null ? ended - started : null, error}]
+    : [...attempts, {session: 0, attempt: last, pid: num(r.pid), state: String(r.state), durationUs: duration, error}]
   return {
     name: String(r.name),
     task: String(r.task),
     state: String(r.state),
     attempt: last,
     pid: num(r.pid),
-    durationUs: started !== null && ended !== null ? ended - started : null,
+    durationUs: duration,
     error,
     hasValue: Number(r.has_value) === 1,
     attempts: all,

@@ -21,6 +21,7 @@ import {
 } from './queries.js'
 import {commonHeaders} from './security.js'
 import type {TaskGraphCache} from './task-graph.js'
+import type {CountsCache} from './counts-cache.js'
 import {chromeTrace, timelinePage} from './timeline.js'
 
 /** how much of a value's text the page is sent; the download has all of it */
@@ -55,7 +56,12 @@ const fileName = (s: string): string => s.replace(/[^A-Za-z0-9._-]/g, '_')
 const attachment = (name: string): Record<string, string> => ({'content-disposition': `attachment; filename="${fileName(name)}"`})
 
 /** Routes under /api/runs/RUN/...; returns false when nothing matched. */
-export async function runRoute(store: Store, graphs: TaskGraphCache, runId: string, rest: string, req: IncomingMessage, url: URL, out: Reply): Promise<boolean> {
+export interface Caches {
+  readonly graphs: TaskGraphCache
+  readonly counts: CountsCache
+}
+
+export async function runRoute(store: Store, caches: Caches, runId: string, rest: string, req: IncomingMessage, url: URL, out: Reply): Promise<boolean> {
   const q = url.searchParams
   const method = req.method ?? 'GET'
   if (rest === 'cancel') {
@@ -66,7 +72,7 @@ export async function runRoute(store: Store, graphs: TaskGraphCache, runId: stri
     return true
   }
   if (method !== 'GET' && method !== 'HEAD') return false
-  const summary = runSummary(store, runId)
+  const summary = runSummary(store, runId, (st, run) => caches.counts.get(st, run))
   if (!summary) {
     out.json(404, {error: `no run ${runId}`})
     return true
@@ -121,7 +127,7 @@ export async function runRoute(store: Store, graphs: TaskGraphCache, runId: stri
       return true
     }
     case 'graph.svg':
-      out.send(200, 'image/svg+xml; charset=utf-8', graphSvg(graphs.get(store, runId), taskStateCounts(store, runId)))
+      out.send(200, 'image/svg+xml; charset=utf-8', graphSvg(caches.graphs.get(store, runId), taskStateCounts(store, runId)))
       return true
     case 'timeline.html': {
       const events = runEvents(store, runId)
@@ -147,6 +153,6 @@ export async function runRoute(store: Store, graphs: TaskGraphCache, runId: stri
   }
 }
 
-export function runsRoute(store: Store, out: Reply): void {
-  out.json(200, {runs: listRunSummaries(store)})
+export function runsRoute(store: Store, caches: Caches, out: Reply): void {
+  out.json(200, {runs: listRunSummaries(store, (st, run) => caches.counts.get(st, run))})
 }

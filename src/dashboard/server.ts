@@ -21,6 +21,7 @@ import {
 } from './security.js'
 import {shellHtml} from './shell.js'
 import {TaskGraphCache} from './task-graph.js'
+import {CountsCache} from './counts-cache.js'
 
 export interface DashboardOptions {
   /** default 127.0.0.1 */
@@ -60,7 +61,7 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Da
   const assets = await loadAssets()
   const store: Store = openStore(options.home)
   const live = new LiveHub(store)
-  const graphs = new TaskGraphCache()
+  const caches = {graphs: new TaskGraphCache(), counts: new CountsCache()}
   let allowed = new Set<string>()
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -99,9 +100,9 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Da
     if (method === 'GET' && path === '/favicon.svg') return out.send(200, 'image/svg+xml', FAVICON)
     if (method === 'GET' && path === '/favicon.ico') return out.send(204, 'text/plain', '')
     if (method === 'GET' && path === '/api/live') return live.add(res, commonHeaders())
-    if (method === 'GET' && path === '/api/runs') return runsRoute(store, out)
+    if (method === 'GET' && path === '/api/runs') return runsRoute(store, caches, out)
     const m = RUN_PATH.exec(path)
-    if (m && (await runRoute(store, graphs, m[1]!, m[2] ?? '', req, url, out))) return
+    if (m && (await runRoute(store, caches, m[1]!, m[2] ?? '', req, url, out))) return
     out.json(404, {error: `not found: ${path}`})
   }
 

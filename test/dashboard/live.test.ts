@@ -69,6 +69,8 @@ test.serial('a run submitted from another terminal shows up running; a task fini
   })
   const pids = runPids(home, id)
   t.true(pids.run !== null && sameProcessAlive(pids.run, null))
+  // a running instance shows how long it has been running
+  await page.waitForFunction(() => /\d/.test(document.querySelector('#instances tr[data-name="hold"][data-state="running"] td:nth-child(6)')?.textContent ?? ''))
   await page.click('#cancel')
   await page.waitForFunction(() => document.getElementById('cancel')?.textContent === 'Click again to cancel')
   let postedAt = 0
