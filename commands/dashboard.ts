@@ -3,7 +3,7 @@ import {BaseCommand} from '../src/cli/base-command.js'
 
 export default class Dashboard extends BaseCommand {
   static override summary = 'Serve a live web page of the runs in $RAYTS_HOME'
-  static override description = `Serves the dashboard on 127.0.0.1 on a free port (or --port) and prints its URL; runs until Ctrl-C. The page lists the runs, newest first, and shows each run's progress, instances (with their attempts, errors, logs and values), task graph and timeline, updating live as runs started from any terminal progress. It can cancel a run; nothing else it does changes the store. Everything it needs is served by itself: it works offline. See docs/dashboard.md.
+  static override description = `Serves the dashboard on 127.0.0.1 on a free port (or --port) and prints its URL; runs until Ctrl-C. The page lists the runs, newest first, and shows each run's progress, instances (with their attempts, errors, logs and values), task graph and timeline, updating live as runs started from any terminal progress. It can cancel a run; otherwise it only reads the store (and marks runs whose process died as lost, as every command that reads runs does). Everything it needs is served by itself: it works offline. See docs/dashboard.md.
 
 --host beyond loopback needs --allow-remote, and then every request needs the token printed with the URL.
 
