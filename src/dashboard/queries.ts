@@ -321,3 +321,36 @@ export function runEvents(store: Store, runId: string): RunEvent[] {
   forEachEvent(store, runId, (e) => out.push(e))
   return out
 }
+
+/** the run's latest session, or null when there is no such run */
+export function runSession(store: Store, runId: string): number | null {
+  const r = store.db.prepare('SELECT session FROM runs WHERE id = ?').get(runId) as Row | undefined
+  return r ? Number(r.session) : null
+}
+
+/** the seq of the session's last event row; -1 when it has none */
+export function lastEventSeq(store: Store, runId: string, session: number): number {
+  const r = store.db.prepare('SELECT MAX(seq) AS s FROM events WHERE run_id = ? AND session = ?').get(runId, session) as Row
+  return r.s === null ? -1 : Number(r.s)
+}
+
+const INSTANCE_EVENT_ROWS = `SELECT json FROM events WHERE run_id = ? AND session = ? AND seq > ?
+  AND (instr(json, '"run-start"') > 0 OR instr(json, '"expanded"') > 0) ORDER BY seq`
+
+/**
+ * The run-start and expanded events of a session after row `afterSeq`: only the rows holding
+ * one are read and parsed (SQLite's instr() picks them; the rest may be most of the bytes).
+ */
+export function instanceEventsAfter(
+  store: Store,
+  runId: string,
+  session: number,
+  afterSeq: number,
+  visit: (e: Extract<RunEvent, {type: 'run-start' | 'expanded'}>) => void,
+): void {
+  for (const row of store.db.prepare(INSTANCE_EVENT_ROWS).iterate(runId, session, afterSeq) as IterableIterator<Row>) {
+    const block: RunEvent[] = []
+    decodeEventRow(String(row.json), block)
+    for (const e of block) if (e.type === 'run-start' || e.type === 'expanded') visit(e)
+  }
+}

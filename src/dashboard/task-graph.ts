@@ -6,10 +6,11 @@
 // instr() picks them), and what was read is kept per run session, so a later call reads
 // only the rows written since. Measured on a 100,000-instance run (142 event rows, 25 MB,
 // load ~11): reading and parsing every row took 1.2–2.2 s of the server's one thread per
-// call; the picked rows ~0.2 s once, then ~1 ms a call.
+// call; the picked rows (nearly all of it the 16.5 MB row holding run-start) 0.6–1.1 s,
+// once a session, then ~1 ms a call.
 import type {Store} from '../store/db.js'
-import {decodeEventRow} from '../store/event-block.js'
-import type {InstanceInfo, RunEvent} from '../runtime/events.js'
+import type {InstanceInfo} from '../runtime/events.js'
+import {instanceEventsAfter, lastEventSeq, runSession} from './queries.js'
 
 export interface TaskGraph {
   /** in order of first appearance */
@@ -17,8 +18,6 @@ export interface TaskGraph {
   /** [from, to] task names, each pair once */
   readonly edges: readonly (readonly [string, string])[]
 }
-
-type Row = Record<string, unknown>
 
 /** The graph being read: what has been seen up to `lastSeq`. */
 class Reading {
@@ -54,29 +53,16 @@ class Reading {
   }
 }
 
-const PICK = `SELECT seq, json FROM events WHERE run_id = ? AND session = ? AND seq > ?
-  AND (instr(json, '"run-start"') > 0 OR instr(json, '"expanded"') > 0) ORDER BY seq`
-
 function readMore(store: Store, runId: string, session: number, r: Reading): void {
-  const last = store.db.prepare('SELECT MAX(seq) AS s FROM events WHERE run_id = ? AND session = ?').get(runId, session) as Row
-  const maxSeq = last.s === null ? -1 : Number(last.s)
+  const maxSeq = lastEventSeq(store, runId, session)
   if (maxSeq <= r.lastSeq) return
-  for (const row of store.db.prepare(PICK).iterate(runId, session, r.lastSeq) as IterableIterator<Row>) {
-    const block: RunEvent[] = []
-    decodeEventRow(String(row.json), block)
-    for (const e of block) if (e.type === 'run-start' || e.type === 'expanded') r.add(e.instances)
-  }
+  instanceEventsAfter(store, runId, session, r.lastSeq, (e) => r.add(e.instances))
   r.lastSeq = maxSeq
-}
-
-function sessionOf(store: Store, runId: string): number | null {
-  const r = store.db.prepare('SELECT session FROM runs WHERE id = ?').get(runId) as Row | undefined
-  return r ? Number(r.session) : null
 }
 
 /** Read from scratch, every time: the slow path (tests compare the cache with it). */
 export function taskGraph(store: Store, runId: string): TaskGraph {
-  const session = sessionOf(store, runId)
+  const session = runSession(store, runId)
   const r = new Reading()
   if (session !== null) readMore(store, runId, session, r)
   return r.graph()
@@ -89,7 +75,7 @@ export class TaskGraphCache {
   constructor(private readonly maxRuns = 4) {}
 
   get(store: Store, runId: string): TaskGraph {
-    const session = sessionOf(store, runId)
+    const session = runSession(store, runId)
     if (session === null) return {tasks: [], edges: []}
     const key = `${runId}\u0000${session}`
     let r = this.readings.get(key)
