@@ -47,7 +47,8 @@ function errorBlock(e: InstanceDetail['error']): HTMLElement | null {
 
 export async function showRun(main: HTMLElement, runId: string): Promise<void> {
   const base = `/api/runs/${encodeURIComponent(runId)}`
-  const view: View = {offset: 0, state: '', task: '', search: '', selected: null}
+  // ?instance=NAME opens with that instance shown: a link to it can be shared
+  const view: View = {offset: 0, state: '', task: '', search: '', selected: new URLSearchParams(location.search).get('instance')}
   let lastLogId = 0
   let lastGraph = 0
   let run: RunSummary | null = null
@@ -132,6 +133,7 @@ export async function showRun(main: HTMLElement, runId: string): Promise<void> {
         )
         const pick = (): void => {
           view.selected = r.name
+          history.replaceState(null, '', `?${new URLSearchParams({instance: r.name})}`)
           for (const other of tbody.querySelectorAll('tr.selected')) other.classList.remove('selected')
           tr.classList.add('selected')
           void loadDetail()
