@@ -1,4 +1,5 @@
 import {Flags} from '@oclif/core'
+import {hostname} from 'node:os'
 import {BaseCommand} from '../src/cli/base-command.js'
 
 export default class Dashboard extends BaseCommand {
@@ -37,7 +38,7 @@ Exit codes: 0 stopped by Ctrl-C (or SIGTERM), 2 usage error (a busy --port, a no
       throw error
     }
     if (dashboard.remote) {
-      process.stderr.write(`warning: the dashboard listens on ${flags.host}, beyond this machine: anyone who can reach it and has the token can read your runs and cancel them. Every request needs the token.\n`)
+      process.stderr.write(`warning: the dashboard listens on ${flags.host}, beyond this machine: anyone who can reach it and has the token can read your runs and cancel them. Every request needs the token.${dashboard.url.includes('127.0.0.1') && !isLoopbackHost(flags.host) ? ` From another machine, put this machine's name or address (${hostname()}) in place of 127.0.0.1.` : ''}\n`)
     }
     process.stdout.write(`rayts dashboard: ${dashboard.openUrl}\n`)
     process.stderr.write('Ctrl-C to stop\n')
