@@ -125,10 +125,6 @@ export function runSummary(store: Store, runId: string, countsOf: CountsOf = fre
   return run ? summarize(run, countsOf(store, run), Date.now()) : null
 }
 
-export function runRecord(store: Store, runId: string): RunRecord | null {
-  return getRun(store, runId)
-}
-
 /**
  * task → how many instances it has, by name. From the (run_id, task) index alone: ordering by
  * first appearance (MIN(ord)) reads every row, 56–84 ms for 100,000 instances against 6–12.
