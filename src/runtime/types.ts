@@ -1,5 +1,6 @@
 // The runtime's public face: what `rayts run`, the detached `submit` process, benchmarks
 // and tests call. Implemented by run.ts (createRun).
+import type {InstanceSpec, TaskSpec} from '../graph/model.js'
 import type {EventStream, InstanceState, RunState, TaskError} from './events.js'
 
 export interface RunOptions {
@@ -13,6 +14,8 @@ export interface RunOptions {
   readonly failFast?: boolean
   /** resume: results of an earlier run, by instance name (`ID`, `ID[2]`), reused instead of run */
   readonly reuse?: ReadonlyMap<string, unknown>
+  /** an open run (a library session): it takes tasks while it runs and ends at close() */
+  readonly open?: boolean
 }
 
 export interface RunSummary {
@@ -35,6 +38,12 @@ export interface RunHandle {
   cancel(): void
   /** kill at once (second Ctrl-C): no grace for command groups */
   forceKill(): void
+  /** an open run: add tasks while it runs (see Scheduler.add) */
+  add(tasks: readonly TaskSpec[], instances: readonly InstanceSpec[]): void
+  /** cancel one instance; the instances that wait for it are skipped */
+  cancelInstance(inst: number): void
+  /** an open run: end it once what was added has finished, cancelling what has not */
+  close(): void
   /** settles after run-end, when every process the run started is gone */
   readonly done: Promise<RunSummary>
 }

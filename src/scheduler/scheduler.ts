@@ -20,6 +20,11 @@ export interface SchedulerOptions {
   readonly capacity: Capacity
   readonly failFast: boolean
   readonly reuse: ReadonlyMap<string, unknown> | undefined
+  /**
+   * An open run (a library session) takes tasks while it runs (`add`) and does not end when
+   * they are all done: it ends at `close()`.
+   */
+  readonly open?: boolean
 }
 
 interface Lane {
@@ -53,6 +58,7 @@ export class Scheduler implements ExecutorSink {
   private stopping = false
   private cancelRequested = false
   private hasEnded = false
+  private open: boolean
   private startedAt = 0
   private firstError: {instance: string; error: TaskError} | null = null
   /** the per-run log cap (each attempt's own cap is applied in the workers) */
@@ -80,6 +86,7 @@ export class Scheduler implements ExecutorSink {
       this.waiting[spec.idx] = spec.deps.length
       for (const d of spec.deps) this.dependents[d].push(spec.idx)
     }
+    this.open = options.open ?? false
     this.pool = new ResourcePool(options.capacity)
     this.executor = makeExecutor(this)
     this.ended = new Promise((r) => (this.resolveDone = r))
@@ -124,12 +131,78 @@ export class Scheduler implements ExecutorSink {
       instances: this.specs.map(infoOf),
       outputs: this.graph.outputs,
     })
-    if (this.specs.length === 0) return this.finish()
+    if (this.specs.length === 0 && !this.open) return this.finish()
     for (const idx of this.graph.order) {
       if (this.waiting[idx] === 0 && this.state[idx] === 'pending') this.becameReady.push(idx)
     }
     this.flushReady()
     this.pump()
+  }
+
+  /**
+   * Add tasks to a running open run. Each task's instances must be numbered from the current
+   * instance count on, and may depend only on instances already known. A dependency that
+   * already failed (or was skipped or cancelled) skips the new instance at once.
+   */
+  add(tasks: readonly TaskSpec[], instances: readonly InstanceSpec[]): void {
+    if (!this.open) throw new Error('internal: add() on a run that is not open')
+    for (const spec of instances) {
+      if (spec.idx !== this.specs.length) throw new Error(`internal: instance ${spec.name} is numbered ${spec.idx}, expected ${this.specs.length}`)
+      this.specs.push(spec)
+      this.state.push('pending')
+      this.waiting.push(0)
+      this.attempts.push(0)
+      this.results.push(undefined)
+      this.lanes.push(undefined)
+      this.dependents.push([])
+    }
+    this.stream.emit({type: 'added', t: nowMicros(), tasks: tasks.map((task) => task.id), instances: instances.map(infoOf)})
+    for (const spec of instances) {
+      let waiting = 0
+      let failedDep = -1
+      for (const d of spec.deps) {
+        const s = this.state[d]
+        if (s === 'succeeded') continue
+        if (s === 'failed' || s === 'skipped' || s === 'cancelled') failedDep = d
+        else {
+          waiting++
+          this.dependents[d].push(spec.idx)
+        }
+      }
+      this.waiting[spec.idx] = waiting
+      if (failedDep >= 0 || this.stopping) {
+        this.state[spec.idx] = this.stopping ? 'cancelled' : 'skipped'
+        this.terminal++
+        if (this.stopping) this.stream.emit({type: 'cancelled', t: nowMicros(), inst: spec.idx})
+        else this.stream.emit({type: 'skipped', t: nowMicros(), inst: spec.idx, because: failedDep})
+      } else if (waiting === 0) this.becameReady.push(spec.idx)
+    }
+    this.flushReady()
+    this.schedulePump()
+  }
+
+  /**
+   * Cancel one instance: dropped if it has not started, its process killed if it runs.
+   * Instances that wait for it are skipped.
+   */
+  cancelInstance(idx: number): void {
+    const s = this.state[idx]
+    if (s === undefined || TERMINAL.has(s)) return
+    if (s === 'running' || (s === 'ready' && this.lanes[idx] !== undefined)) {
+      this.executor.cancel(idx) // its outcome (kind 'cancelled') ends it through done()
+      return
+    }
+    this.cancelOne(idx) // a ready one is skipped when its queue reaches it
+
+    this.skipDependents(idx)
+    this.checkEnd()
+  }
+
+  /** an open run: end once everything added has finished; cancel what has not */
+  close(): void {
+    this.open = false
+    if (this.terminal === this.specs.length) this.checkEnd()
+    else this.cancel()
   }
 
   /** stop scheduling, kill every process, end as cancelled (or failed, under --fail-fast) */
@@ -244,7 +317,11 @@ export class Scheduler implements ExecutorSink {
   }
 
   private fail(idx: number, error: TaskError): void {
-    if (error.kind === 'cancelled') return this.cancelOne(idx)
+    if (error.kind === 'cancelled') {
+      this.cancelOne(idx)
+      this.skipDependents(idx)
+      return this.checkEnd()
+    }
     this.state[idx] = 'failed'
     this.terminal++
     this.firstError ??= {instance: this.specs[idx].name, error}
@@ -419,7 +496,7 @@ export class Scheduler implements ExecutorSink {
   }
 
   private checkEnd(): void {
-    if (!this.stopping && this.terminal === this.specs.length) {
+    if (!this.stopping && !this.open && this.terminal === this.specs.length) {
       this.stopping = true
       this.closeAndFinish()
     }

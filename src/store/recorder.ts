@@ -187,6 +187,7 @@ export function recordRun(store: Store, events: EventStream, meta: RunMeta, opti
         return
       }
       case 'expanded':
+      case 'added':
         addInstances(e.instances)
         return
       case 'log':

@@ -145,6 +145,9 @@ export function readRun(events: readonly RunEvent[], detail?: GraphDetail): RunM
   for (const e of events) {
     tEnd = Math.max(tEnd, e.t)
     switch (e.type) {
+      case 'added':
+        for (const i of e.instances) instances.set(i.idx, i)
+        break
       case 'expanded':
         for (const i of e.instances) instances.set(i.idx, i)
         expansions.set(e.marker, [...(expansions.get(e.marker) ?? []), ...e.instances.map((i) => i.idx)])
