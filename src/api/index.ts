@@ -4,7 +4,7 @@
 import {submitCommand, type Argv, type CommandValue} from './command.js'
 import {GetTimeoutError, RaytsError} from './errors.js'
 import {ObjectRef} from './object-ref.js'
-import {makeRemoteFunction, modulePath, type RemoteFunction, type SessionSource} from './remote-function.js'
+import {declaredModules, makeRemoteFunction, modulePath, type RemoteFunction, type SessionSource} from './remote-function.js'
 import {Session} from './session.js'
 import {RefCollector} from './task-specs.js'
 import type {AnyFunction, CommandOptions, FunctionKeys, FunctionOptions, InitOptions} from './types.js'
@@ -26,6 +26,38 @@ function startSession(options: InitOptions): Session {
   return new Session(options, {openStore, newRunId, recordRun, markEnded})
 }
 
+async function startClusterSession(options: InitOptions, url: string): Promise<Session> {
+  if (options.record === false) throw new RaytsError('init: a cluster session is always recorded (record: false is for local sessions)')
+  const {prepareCluster} = await import('../cluster/index.js')
+  const {UsageError} = await import('../runtime/flags.js')
+  const modules = new Set(declaredModules)
+  for (const m of options.code ?? []) modules.add(modulePath(m))
+  if (modules.size === 0) throw new RaytsError('init: a cluster session needs its task modules first: declare them with ray.module/ray.remote before init, or list them in init({code})')
+  const runId = newRunId()
+  const dir = process.cwd()
+  const codeOf = {
+    file: dir,
+    dir,
+    name: 'code',
+    description: undefined,
+    tasks: [...modules].map((module) => ({fn: {name: module, module, export: ''}, cwd: dir, options: {...DEFAULT_OPTIONS, numCpus: 0}})),
+    taskById: new Map(),
+    instances: [],
+    instanceByName: new Map(),
+    order: [],
+    outputs: [],
+  } as unknown as import('../graph/model.js').CompiledGraph // only tasks' modules, cwd and options are read
+  let prepared
+  const graph = Session.emptyGraph(options)
+  try {
+    prepared = await prepareCluster(url, graph, runId, {numCpus: options.numCpus, resources: options.resources ?? {}}, codeOf)
+  } catch (error) {
+    if (error instanceof UsageError) throw new RaytsError(`init: ${error.message}`)
+    throw error
+  }
+  return new Session(options, {openStore, newRunId, recordRun, markEnded}, {runId, prepared, modules}, graph)
+}
+
 export interface SessionInfo {
   /** the run id: `rayts status RUN`, `rayts logs RUN`, `rayts timeline RUN -o FILE` */
   readonly runId: string
@@ -34,7 +66,7 @@ export interface SessionInfo {
 /** Start a session (a run in the store). Throws if one is already running. */
 export async function init(options: InitOptions = {}): Promise<SessionInfo> {
   if (current && !current.closed) throw new RaytsError('init: a session is already running (call shutdown() first)')
-  current = startSession(options)
+  current = options.cluster === undefined ? startSession(options) : await startClusterSession(options, options.cluster)
   if (options.progress) await current.attachProgress(options.progress)
   return {runId: current.runId}
 }

@@ -24,6 +24,9 @@ export interface SessionSource {
   session(): Session
 }
 
+/** every task module named so far in this process: what `init({cluster})` ships */
+export const declaredModules = new Set<string>()
+
 export function modulePath(module: URL | string): string {
   let path: string
   if (module instanceof URL) {
@@ -32,6 +35,7 @@ export function modulePath(module: URL | string): string {
   } else if (module.startsWith('file:')) path = fileURLToPath(module)
   else path = isAbsolute(module) ? module : resolvePath(module)
   if (!existsSync(path)) throw new RaytsError(`remote: no module file ${path}`)
+  declaredModules.add(path)
   return path
 }
 

@@ -7,6 +7,7 @@ import {capacityOf, createRun} from '../runtime/run.js'
 import type {RunHandle, RunSummary} from '../runtime/types.js'
 import {demandOf, ResourcePool} from '../scheduler/resources.js'
 import type {Recorder, Store} from '../store/index.js'
+import type {PreparedCluster} from '../cluster/index.js'
 import {RaytsError, TaskCancelledError, taskErrorOf, type TaskError} from './errors.js'
 import type {ObjectRef} from './object-ref.js'
 import {makeTask, type CallParts, type RefCollector} from './task-specs.js'
@@ -20,13 +21,23 @@ export interface SessionStore {
   readonly markEnded: typeof import('../store/index.js').markEnded
 }
 
+export type SessionGraph = CompiledGraph & {tasks: TaskSpec[]; instances: InstanceSpec[]; taskById: Map<string, TaskSpec>; instanceByName: Map<string, InstanceSpec>}
+
+/** a session on a cluster: its run id and the cluster prepared for it (cluster/prepare.ts) */
+export interface SessionCluster {
+  readonly runId: string
+  readonly prepared: PreparedCluster
+  /** the module files in the code pack */
+  readonly modules: ReadonlySet<string>
+}
+
 type Settled = {readonly ok: true; readonly value: unknown} | {readonly ok: false; readonly error: TaskError | TaskCancelledError}
 
 export class Session {
   readonly runId: string
   readonly cwd = process.cwd()
   readonly file: string
-  private readonly graph: CompiledGraph & {tasks: TaskSpec[]; instances: InstanceSpec[]; taskById: Map<string, TaskSpec>; instanceByName: Map<string, InstanceSpec>}
+  private readonly graph: SessionGraph
   private readonly handle: RunHandle
   private readonly pool: ResourcePool
   private readonly put = new Map<string, unknown>()
@@ -35,6 +46,7 @@ export class Session {
   private readonly listeners = new Set<(inst: number) => void>()
   private readonly idCounts = new Map<string, number>()
   private readonly collected: RunEvent[] | null
+  private readonly cluster: SessionCluster | null
   private store: Store | null = null
   private recorder: Recorder | null = null
   private reporter: {close(): Promise<void>; cancelling(): void} | null = null
@@ -44,26 +56,18 @@ export class Session {
   private readonly onExit: () => void
 
   /** synchronous: a session can start on the first `.remote()` (Ray's implicit init) */
-  constructor(readonly options: InitOptions, deps: SessionStore | null) {
-    this.file = process.argv[1] ? resolvePath(process.argv[1]) : this.cwd
-    const name = options.name ?? (process.argv[1] ? basename(process.argv[1]) : 'session')
-    this.graph = {
-      file: this.file,
-      dir: this.cwd,
-      name,
-      description: undefined,
-      tasks: [],
-      taskById: new Map(),
-      instances: [],
-      instanceByName: new Map(),
-      order: [],
-      outputs: [],
-    }
-    const capacity = capacityOf({numCpus: options.numCpus, resources: options.resources})
-    this.pool = new ResourcePool(capacity)
+  constructor(readonly options: InitOptions, deps: SessionStore | null, cluster?: SessionCluster, graph?: SessionGraph) {
+    this.graph = graph ?? Session.emptyGraph(options)
+    this.file = this.graph.file
+    const slots = cluster ? {numCpus: cluster.prepared.numCpus, resources: cluster.prepared.resources} : {numCpus: options.numCpus, resources: options.resources}
+    this.pool = new ResourcePool(capacityOf(slots))
+    this.cluster = cluster ?? null
     if (deps) this.store = deps.openStore()
-    this.runId = deps ? deps.newRunId() : `api-${process.pid}-${Date.now().toString(36)}`
-    this.handle = createRun(this.graph, {runId: this.runId, numCpus: options.numCpus, resources: options.resources, reuse: this.put, open: true})
+    this.runId = cluster?.runId ?? (deps ? deps.newRunId() : `api-${process.pid}-${Date.now().toString(36)}`)
+    const executor = cluster ? {makeExecutor: cluster.prepared.makeExecutor} : {}
+    this.handle = createRun(this.graph, {runId: this.runId, ...slots, reuse: this.put, open: true}, executor)
+    // Redis lost mid-session: the tasks in flight failed (ClusterLostError); cancel the rest
+    void cluster?.prepared.lost.then(() => this.handle.cancel())
     this.handle.events.subscribe((e) => this.apply(e))
     if (deps && this.store) {
       this.recorder = deps.recordRun(this.store, this.handle.events, {
@@ -106,6 +110,23 @@ export class Session {
     this.handle.start()
   }
 
+  /** the graph a session grows: tasks are added as they are submitted */
+  static emptyGraph(options: InitOptions): SessionGraph {
+    const script = process.argv[1]
+    return {
+      file: script ? resolvePath(script) : process.cwd(),
+      dir: process.cwd(),
+      name: options.name ?? (script ? basename(script) : 'session'),
+      description: undefined,
+      tasks: [],
+      taskById: new Map(),
+      instances: [],
+      instanceByName: new Map(),
+      order: [],
+      outputs: [],
+    }
+  }
+
   /** the live UI or plain progress on stderr (init's `progress`) */
   async attachProgress(kind: 'live' | 'plain'): Promise<void> {
     const {attachReporter, wantColor} = await import('../ui/index.js')
@@ -138,6 +159,10 @@ export class Session {
     this.checkOpen()
     const why = this.pool.neverFits(demandOf(parts.options))
     if (why) throw new RaytsError(`${parts.id} ${why}`)
+    const module = parts.fn?.module
+    if (this.cluster && module && !value && !this.cluster.modules.has(module)) {
+      throw new RaytsError(`${parts.id}: ${module} is not in the cluster's code pack: declare it (ray.module or ray.remote) before init, or list it in init({code})`)
+    }
     const idx = this.graph.instances.length
     const {task, instance} = makeTask({...parts, idx, file: this.file, cwd: parts.cwd ?? this.cwd}, refs)
     if (value) this.put.set(task.id, value.put)

@@ -76,6 +76,16 @@ export interface InitOptions {
   readonly record?: boolean
   /** a name for the run in `rayts list` (default: the script's file name) */
   readonly name?: string
+  /**
+   * a Redis URL: run the tasks on that cluster's `rayts worker`s instead of this machine's
+   * pool (the password from $RAYTS_REDIS_PASSWORD, or in the URL)
+   */
+  readonly cluster?: string
+  /**
+   * with `cluster`: more task modules to ship to the workers, besides those declared with
+   * `ray.module`/`ray.remote` before `init` (their imports go too)
+   */
+  readonly code?: readonly (URL | string)[]
   /** progress on stderr: `live` (the terminal UI) or `plain` (one line per task); default none */
   readonly progress?: 'live' | 'plain'
 }
