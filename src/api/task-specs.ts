@@ -1,23 +1,14 @@
 // One `.remote()` call (or `command`, or `put`) as the graph model's task and instance, so
 // that the one scheduler runs it like a task of a graph file. Refs in arguments become
 // `RefExpr`s and dependencies.
-import type {CmdSpec, FnCall, InstanceSpec, OutputMode, RefExpr as RefExprT, TaskOptions, TaskSpec, Template} from '../graph/model.js'
+import type {InstanceSpec, RefExpr as RefExprT, TaskSpec, Template} from '../graph/model.js'
 import {RefExpr} from '../graph/model.js'
 import {ObjectRef} from './object-ref.js'
 import {RaytsError} from './errors.js'
 
-export interface CallParts {
-  readonly id: string
+/** a call's task, less what the session fills in (its instance index, the script file) */
+export type CallParts = Pick<TaskSpec, 'id' | 'kind' | 'fn' | 'cmd' | 'args' | 'stdin' | 'output' | 'env' | 'cwd' | 'options'> & {
   readonly idx: number
-  readonly kind: 'fn' | 'cmd'
-  readonly fn: FnCall | null
-  readonly cmd: CmdSpec | null
-  readonly args: readonly Template[]
-  readonly stdin: Template | undefined
-  readonly output: OutputMode
-  readonly env: Readonly<Record<string, Template>>
-  readonly cwd: string
-  readonly options: TaskOptions
   readonly file: string
 }
 

@@ -148,13 +148,7 @@ export class Scheduler implements ExecutorSink {
     if (!this.open) throw new Error('internal: add() on a run that is not open')
     for (const spec of instances) {
       if (spec.idx !== this.specs.length) throw new Error(`internal: instance ${spec.name} is numbered ${spec.idx}, expected ${this.specs.length}`)
-      this.specs.push(spec)
-      this.state.push('pending')
-      this.waiting.push(0)
-      this.attempts.push(0)
-      this.results.push(undefined)
-      this.lanes.push(undefined)
-      this.dependents.push([])
+      this.append(spec, [])
     }
     this.stream.emit({type: 'added', t: nowMicros(), tasks: tasks.map((task) => task.id), instances: instances.map(infoOf)})
     for (const spec of instances) {
@@ -378,19 +372,22 @@ export class Scheduler implements ExecutorSink {
     const idxs = made.instances.map((s) => s.idx)
     this.expandedOf.set(marker, idxs)
     this.state[marker] = 'running'
-    for (const s of made.instances) {
-      this.specs.push(s)
-      this.state.push('pending')
-      this.waiting.push(0)
-      this.attempts.push(0)
-      this.results.push(undefined)
-      this.lanes.push(undefined)
-      this.dependents.push([marker])
-    }
+    for (const s of made.instances) this.append(s, [marker])
     this.waiting[marker] = idxs.length
     this.stream.emit({type: 'expanded', t: nowMicros(), task: spec.task.id, marker, instances: made.instances.map(infoOf)})
     if (idxs.length === 0) this.becameReady.push(marker)
     else for (const i of idxs) this.becameReady.push(i) // no push(...): a fan-out may be huge
+  }
+
+  /** a new instance at the end of the tables, pending, waiting for nothing yet */
+  private append(spec: InstanceSpec, dependents: number[]): void {
+    this.specs.push(spec)
+    this.state.push('pending')
+    this.waiting.push(0)
+    this.attempts.push(0)
+    this.results.push(undefined)
+    this.lanes.push(undefined)
+    this.dependents.push(dependents)
   }
 
   // ---- dispatch ----
