@@ -434,7 +434,6 @@ export class Scheduler implements ExecutorSink {
       const spec = this.specs[idx]
       if (jobs.length > 0 && spec.task.fn !== head.fn) break
       q.shift()
-      this.ready.taken(1)
       if (this.state[idx] !== 'ready') continue
       const attempt = ++this.attempts[idx]
       try {
