@@ -2,7 +2,8 @@
 // whatever they left running is killed. Every reader command calls this first.
 import {hostname} from 'node:os'
 import type {Store} from './db.js'
-import {killGroup, pidAlive, processStartTime, sameProcessAlive} from './processes.js'
+import {killGroup} from '../core/kill-group.js'
+import {pidAlive, processStartTime, sameProcessAlive} from './processes.js'
 
 type Row = Record<string, unknown>
 
