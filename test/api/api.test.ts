@@ -49,9 +49,11 @@ test.serial("the lesson's arrays: id1 and id2 side by side, so about 4 s of task
 })
 
 test.serial('wait returns as tasks finish, in the order given, and a timeout returns what is ready', async (t) => {
-  await ray.init({numCpus: 4})
+  await ray.init({numCpus: 3})
   const sleepy = tasks.remote('sleepy')
-  const refs = [sleepy.remote(1500, 'slow'), sleepy.remote(100, 'fast'), sleepy.remote(600, 'mid')]
+  // three workers up first: how long a worker takes to boot under load is not the point
+  await ray.get([sleepy.remote(300, 0), sleepy.remote(300, 1), sleepy.remote(300, 2)])
+  const refs = [sleepy.remote(3000, 'slow'), sleepy.remote(100, 'fast'), sleepy.remote(1500, 'mid')]
   const order: string[] = []
   let remaining = refs
   while (remaining.length > 0) {
