@@ -3,7 +3,7 @@ import {runArg} from '../src/cli/flags.js'
 import {openForRun} from '../src/cli/open-run.js'
 import {getRun, killLeftovers, markEnded} from '../src/store/index.js'
 import {sameProcessAlive} from '../src/store/processes.js'
-import {sleep} from '../src/store/wait.js'
+import {sleep} from '../src/store/watch.js'
 
 const GRACE_MS = 3000
 

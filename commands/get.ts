@@ -3,7 +3,7 @@ import {BaseCommand} from '../src/cli/base-command.js'
 import {jsonFlag, runArg, timeoutFlag} from '../src/cli/flags.js'
 import {openForRun, waitResolved} from '../src/cli/open-run.js'
 import {getRun, refValue, waitForRefs} from '../src/store/index.js'
-import {errorJson, formatTaskError, formatValue, labelValue, toJson, type Json} from '../src/store/print.js'
+import {instanceErrorJson, formatTaskError, formatValue, labelValue, toJson, type Json} from '../src/cli/print.js'
 
 export default class Get extends BaseCommand {
   static override summary = 'Print results of a run, waiting for them'
@@ -66,7 +66,7 @@ Exit codes: 0 ok, 1 a task failed (or the run was lost before it finished), 2 us
           )
         } else {
           code = 1
-          if (flags.json) values[r.text] = {error: errorJson(out.instance, out.error)}
+          if (flags.json) values[r.text] = {error: instanceErrorJson(out.instance, out.error)}
           process.stderr.write(`${formatTaskError(r.text, out.instance, out.error)}\n`)
         }
       }

@@ -1,7 +1,7 @@
 import {BaseCommand} from '../src/cli/base-command.js'
 import {countFlag, jsonFlag} from '../src/cli/flags.js'
 import {countStates, listRuns, openStore, reconcileRuns} from '../src/store/index.js'
-import {countsText, localTime, runDurationMs, shortDuration, table} from '../src/store/print.js'
+import {countsText, localTime, runDurationMs, shortDuration, table} from '../src/cli/print.js'
 
 export default class List extends BaseCommand {
   static override summary = 'List runs, newest first'

@@ -3,8 +3,7 @@ import {BaseCommand} from '../src/cli/base-command.js'
 import {followFlag, jsonFlag, runArg} from '../src/cli/flags.js'
 import {openForRun} from '../src/cli/open-run.js'
 import {getRun, parseRef, readLogs, resolveRef, UsageError} from '../src/store/index.js'
-import {changeKey, sleep} from '../src/store/wait.js'
-import {reconcileRuns} from '../src/store/reconcile.js'
+import {watchRun} from '../src/store/watch.js'
 
 export default class Logs extends BaseCommand {
   static override summary = 'What the tasks of a run printed'
@@ -50,23 +49,10 @@ export default class Logs extends BaseCommand {
       }
       print()
       if (!flags.follow) return
-      let key = changeKey(store)
-      let lastReconcile = Date.now()
-      for (;;) {
-        const run = getRun(store, runId)!
-        if (run.state !== 'running' && run.state !== 'submitted') break
-        await sleep(50)
-        if (Date.now() - lastReconcile > 1000) {
-          lastReconcile = Date.now()
-          reconcileRuns(store, runId)
-        }
-        const k = changeKey(store)
-        if (k !== key) {
-          key = k
-          print()
-        }
-      }
-      print()
+      await watchRun(store, runId, (run) => {
+        print()
+        return run.state === 'running' || run.state === 'submitted' ? undefined : true
+      })
     } finally {
       store.close()
     }

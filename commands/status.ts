@@ -4,7 +4,7 @@ import {jsonFlag} from '../src/cli/flags.js'
 import {openForRun} from '../src/cli/open-run.js'
 import {nowMicros} from '../src/runtime/clock.js'
 import {getRun, listInstances} from '../src/store/index.js'
-import {countByState, countsText, instanceDurationMs, localTime, runDurationMs, shortDuration, table, withoutPlaceholders} from '../src/store/print.js'
+import {countByState, countsText, instanceDurationMs, localTime, runDurationMs, shortDuration, table, withoutPlaceholders} from '../src/cli/print.js'
 
 export default class Status extends BaseCommand {
   static override summary = 'State of a run and of each of its tasks'

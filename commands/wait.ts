@@ -4,7 +4,7 @@ import {followFlag, jsonFlag, numReturnsFlag, timeoutFlag} from '../src/cli/flag
 import {looksLikeGraphFile, openForRun, waitResolved} from '../src/cli/open-run.js'
 import {cliLauncher, submitRun} from '../src/cli/submit.js'
 import {checkWaitArgs, getRun, openStore, refValue, waitForRefs, UsageError} from '../src/store/index.js'
-import {batchHead, errorJson, formatTaskError, labelValue, toJson, type Json} from '../src/store/print.js'
+import {batchHead, instanceErrorJson, formatTaskError, labelValue, toJson, type Json} from '../src/cli/print.js'
 
 export default class Wait extends BaseCommand {
   static override summary = 'ray.wait on a run: which refs are ready, which remain'
@@ -97,7 +97,7 @@ Exit codes: 0 (also when the timeout passes), 1 a task failed (--follow), 2 usag
           lines.push(labelValue(`${text} =`, out.value))
         } else {
           failed = true
-          errors[text] = errorJson(out.instance, out.error)
+          errors[text] = instanceErrorJson(out.instance, out.error)
           process.stderr.write(`${formatTaskError(text, out.instance, out.error)}\n`)
         }
       }

@@ -6,7 +6,8 @@ import {openStore, type Store} from '../store/db.js'
 import {reconcileRuns} from '../store/reconcile.js'
 import {parseRef, type ResolvedRef} from '../store/refs.js'
 import {getRun, resolveRunId} from '../store/runs.js'
-import {changeKey, sleep, tryResolve} from '../store/wait.js'
+import {tryResolve} from '../store/wait.js'
+import {watchRun} from '../store/watch.js'
 
 /** Open the store, mark lost runs (and kill their leftovers), resolve RUN. */
 export function openForRun(runRef: string): {store: Store; runId: string} {
@@ -36,22 +37,6 @@ export function looksLikeGraphFile(arg: string): boolean {
  */
 export async function waitResolved(store: Store, runId: string, refs: readonly string[], deadline: number): Promise<ResolvedRef[] | null> {
   for (const r of refs) parseRef(r)
-  let last = ''
-  let lastReconcile = 0
-  for (;;) {
-    if (Date.now() - lastReconcile > 1000) {
-      lastReconcile = Date.now()
-      reconcileRuns(store, runId)
-    }
-    const key = changeKey(store)
-    if (key !== last) {
-      last = key
-      const run = getRun(store, runId)
-      if (!run) throw new UsageError(`no run ${runId}`)
-      const resolved = tryResolve(store, run, refs)
-      if (resolved) return resolved
-    }
-    if (Date.now() >= deadline) return null
-    await sleep(Math.min(20, deadline - Date.now()))
-  }
+  const resolved = await watchRun(store, runId, (run) => tryResolve(store, run, refs) ?? undefined, {deadline})
+  return resolved ?? null
 }

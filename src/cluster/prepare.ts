@@ -38,6 +38,9 @@ export async function prepareCluster(
   graph: CompiledGraph,
   runId: string,
   asked: {readonly numCpus: number | undefined; readonly resources: Readonly<Record<string, number>>},
+  /** the graph whose modules are packed and checked against the workers (default: `graph`;
+   * a library session packs the modules it declared, and its graph grows while it runs) */
+  codeOf: CompiledGraph = graph,
 ): Promise<PreparedCluster> {
   // a password in $RAYTS_REDIS_PASSWORD, kept out of argv
   url = withPassword(url, {env: process.env, flag: 'cluster'})
@@ -54,11 +57,11 @@ export async function prepareCluster(
     if (workers.length === 0) {
       throw new UsageError(`no live workers in the cluster at ${redact(parsed.url)}: start one with \`rayts worker --redis URL\``)
     }
-    const problems = clusterFitProblems(graph, workers)
+    const problems = clusterFitProblems(codeOf, workers)
     if (problems.length > 0) throw new UsageError(problems.join('\n'))
     let code: PackedCode
     try {
-      const chosen = await selectCode(graph)
+      const chosen = await selectCode(codeOf)
       const pack = packFiles(chosen.root, chosen.files, chosen.dirs)
       code = {sha: pack.sha, root: chosen.root, files: pack.files, bytes: pack.bytes.length, rawBytes: pack.rawBytes, paths: chosen.files, missing: chosen.missing, unmatched: chosen.unmatched}
       await redis.set(codeKey(pack.sha), pack.bytes, 'EX', RUN_TTL)

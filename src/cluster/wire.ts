@@ -84,11 +84,6 @@ export function encodeValue(value: unknown): EncodedValue {
   return {wire: {ref: sha}, store: {key: valueKey(sha), bytes}}
 }
 
-export function storeValue(redis: RedisClient, store: EncodedValue['store']): Promise<unknown> | undefined {
-  if (!store) return undefined
-  return redis.set(store.key, store.bytes, 'EX', RUN_TTL)
-}
-
 /** a value that needs no Redis read (raw, inline) */
 export const isLocalValue = (wire: WireValue): wire is {readonly raw: unknown} | {readonly inline: Uint8Array} => !('ref' in wire)
 

@@ -6,7 +6,7 @@ import type {Store} from '../store/db.js'
 import {sameProcessAlive} from '../store/processes.js'
 import {killLeftovers, markEnded} from '../store/reconcile.js'
 import {getRun} from '../store/runs.js'
-import {sleep} from '../store/wait.js'
+import {sleep} from '../store/watch.js'
 
 const GRACE_MS = 3000
 

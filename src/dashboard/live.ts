@@ -6,7 +6,7 @@
 import type {ServerResponse} from 'node:http'
 import type {Store} from '../store/db.js'
 import {reconcileRuns} from '../store/reconcile.js'
-import {changeKey} from '../store/wait.js'
+import {changeKey} from '../store/watch.js'
 
 export const POLL_MS = 200
 const RECONCILE_MS = 1000

@@ -331,10 +331,10 @@ export function lastEventSeq(store: Store, runId: string, session: number): numb
 }
 
 const INSTANCE_EVENT_ROWS = `SELECT json FROM events WHERE run_id = ? AND session = ? AND seq > ?
-  AND (instr(json, '"run-start"') > 0 OR instr(json, '"expanded"') > 0) ORDER BY seq`
+  AND (instr(json, '"run-start"') > 0 OR instr(json, '"expanded"') > 0 OR instr(json, '"added"') > 0) ORDER BY seq`
 
 /**
- * The run-start and expanded events of a session after row `afterSeq`: only the rows holding
+ * The run-start, expanded and added (a library session's tasks) events of a session after row `afterSeq`: only the rows holding
  * one are read and parsed (SQLite's instr() picks them; the rest may be most of the bytes).
  */
 export function instanceEventsAfter(
@@ -342,11 +342,11 @@ export function instanceEventsAfter(
   runId: string,
   session: number,
   afterSeq: number,
-  visit: (e: Extract<RunEvent, {type: 'run-start' | 'expanded'}>) => void,
+  visit: (e: Extract<RunEvent, {type: 'run-start' | 'expanded' | 'added'}>) => void,
 ): void {
   for (const row of store.db.prepare(INSTANCE_EVENT_ROWS).iterate(runId, session, afterSeq) as IterableIterator<Row>) {
     const block: RunEvent[] = []
     decodeEventRow(String(row.json), block)
-    for (const e of block) if (e.type === 'run-start' || e.type === 'expanded') visit(e)
+    for (const e of block) if (e.type === 'run-start' || e.type === 'expanded' || e.type === 'added') visit(e)
   }
 }

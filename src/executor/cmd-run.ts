@@ -6,7 +6,7 @@ import {CANCELLED, type Cancellable, type ExecutorContext, failJob} from './cont
 import {forgetGroup, watchGroup} from './pool/reaper.js'
 import type {WorkerProc, WorkerUser} from './pool/worker-proc.js'
 import type {FromWorker, WireCmd} from './protocol.js'
-import {killGroup} from './terminate/kill-group.js'
+import {killGroup} from '../core/kill-group.js'
 import type {CmdJob} from './types.js'
 
 let nextId = 1

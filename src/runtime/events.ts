@@ -4,7 +4,8 @@
 // Times (`t`) are microseconds on the machine's monotonic clock (see clock.ts), comparable
 // across the processes of one machine; `run-start` carries the one wall-clock anchor.
 // Instances are named by their index `inst` into the run's instance table: the compiled
-// graph's `instances`, extended by `expanded` events for dynamic fan-out.
+// graph's `instances`, extended by `expanded` events for dynamic fan-out and by `added`
+// events for tasks submitted to an open run.
 
 export type FailureKind = 'crash' | 'timeout' | 'error' | 'cancelled'
 
@@ -67,6 +68,8 @@ export type RunEvent =
     }
   /** dynamic fan-out: instances made at run time (their marker keeps its own idx) */
   | {readonly type: 'expanded'; readonly t: number; readonly task: string; readonly marker: number; readonly instances: readonly InstanceInfo[]}
+  /** tasks submitted to an open run (a library session) while it runs, and their instances */
+  | {readonly type: 'added'; readonly t: number; readonly tasks: readonly string[]; readonly instances: readonly InstanceInfo[]}
   | {readonly type: 'ready'; readonly t: number; readonly inst: number}
   /** an attempt handed to the executor */
   | {readonly type: 'start'; readonly t: number; readonly inst: number; readonly attempt: number; readonly pid: number | null}

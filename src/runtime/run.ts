@@ -42,6 +42,7 @@ export function createRun(graph: CompiledGraph, options: RunOptions, deps: Creat
     capacity,
     failFast: options.failFast ?? false,
     reuse: options.reuse,
+    open: options.open ?? false,
   })
   const done: Promise<RunSummary> = scheduler.ended.then((state) => ({
     runId: options.runId,
@@ -58,6 +59,9 @@ export function createRun(graph: CompiledGraph, options: RunOptions, deps: Creat
     // cancel already closes the executor, which kills at once (SIGKILL, no grace); its
     // exit hook covers a process.exit that follows before close() settles
     forceKill: () => scheduler.cancel(),
+    add: (tasks, instances) => scheduler.add(tasks, instances),
+    cancelInstance: (inst) => scheduler.cancelInstance(inst),
+    close: () => scheduler.close(),
     done,
   }
 }

@@ -1,5 +1,6 @@
 // The runtime's public face: what `rayts run`, the detached `submit` process, benchmarks
 // and tests call. Implemented by run.ts (createRun).
+import type {InstanceSpec, TaskSpec} from '../graph/model.js'
 import type {ObjectsConfig} from '../objects/config.js'
 import type {EventStream, InstanceState, RunState, TaskError} from './events.js'
 
@@ -16,6 +17,8 @@ export interface RunOptions {
   readonly reuse?: ReadonlyMap<string, unknown>
   /** the run's object store: workers write big results there and pass references */
   readonly objects?: ObjectsConfig
+  /** an open run (a library session): it takes tasks while it runs and ends at close() */
+  readonly open?: boolean
 }
 
 export interface RunSummary {
@@ -38,6 +41,12 @@ export interface RunHandle {
   cancel(): void
   /** kill at once (second Ctrl-C): no grace for command groups */
   forceKill(): void
+  /** an open run: add tasks while it runs (see Scheduler.add) */
+  add(tasks: readonly TaskSpec[], instances: readonly InstanceSpec[]): void
+  /** cancel one instance; the instances that wait for it are skipped */
+  cancelInstance(inst: number): void
+  /** an open run: end it once what was added has finished, cancelling what has not */
+  close(): void
   /** settles after run-end, when every process the run started is gone */
   readonly done: Promise<RunSummary>
 }

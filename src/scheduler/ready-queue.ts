@@ -52,13 +52,11 @@ export type ReadyFifo = Fifo
 export class ReadyQueue {
   private readonly byShape = new Map<string, Fifo>()
   private seq = 0
-  size = 0
 
   push(inst: number, demand: Demand): void {
     let q = this.byShape.get(demand.key)
     if (!q) this.byShape.set(demand.key, (q = new Fifo(demand)))
     q.push(inst, this.seq++)
-    this.size++
   }
 
   /** non-empty queues, the one whose head has waited longest first */
@@ -68,15 +66,10 @@ export class ReadyQueue {
     return qs
   }
 
-  taken(n: number): void {
-    this.size -= n
-  }
-
   drain(): number[] {
     const all: number[] = []
     // a loop, not push(...): a spread of ~120k+ items overflows the call stack
     for (const q of this.byShape.values()) for (const inst of q.drain()) all.push(inst)
-    this.size = 0
     return all.sort((a, b) => a - b)
   }
 }

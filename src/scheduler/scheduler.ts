@@ -25,6 +25,11 @@ export interface SchedulerOptions {
   readonly reuse: ReadonlyMap<string, unknown> | undefined
   /** hand chains of fn jobs to the executor (chain fusion; default: on unless $RAYTS_CHAIN is 0) */
   readonly chains?: boolean
+  /**
+   * An open run (a library session) takes tasks while it runs (`add`) and does not end when
+   * they are all done: it ends at `close()`.
+   */
+  readonly open?: boolean
 }
 
 /** links of one chain at most: a chain of 100,000 no-op tasks costs 100 round trips, not 100,000 */
@@ -52,6 +57,10 @@ export class Scheduler implements ExecutorSink {
   /** the instances of each dynamic fan-out, in the order made: indexes below `end` (and at
    * or above the previous range's) depend on `marker` alone */
   private readonly madeRanges: {readonly end: number; readonly marker: number}[] = []
+  /** an open run: instances added while it runs that wait for an instance (marker -1 in
+   * madeRanges: they depend on no marker) */
+  private readonly addedDependents = new Map<number, number[]>()
+  private open: boolean
   private readonly demands = new Map<TaskSpec, Demand>()
   private readonly ready = new ReadyQueue()
   private readonly pool: ResourcePool
@@ -97,6 +106,7 @@ export class Scheduler implements ExecutorSink {
     this.results = new Array<unknown>(n)
     for (const spec of this.specs) this.waiting[spec.idx] = spec.deps.length
     this.dependents = dependentsOf(this.specs)
+    this.open = options.open ?? false
     this.pool = new ResourcePool(options.capacity)
     this.chains = options.chains ?? chainsOn()
     this.executor = makeExecutor(this)
@@ -142,12 +152,81 @@ export class Scheduler implements ExecutorSink {
       instances: this.specs.map(infoOf),
       outputs: this.graph.outputs,
     })
-    if (this.count === 0) return this.finish()
+    if (this.count === 0 && !this.open) return this.finish()
     for (const idx of this.graph.order) {
       if (this.waiting[idx] === 0 && this.state[idx] === PENDING) this.becameReady.push(idx)
     }
     this.flushReady()
     this.pump()
+  }
+
+  /**
+   * Add tasks to a running open run. Each task's instances must be numbered from the current
+   * instance count on, and may depend only on instances already known. A dependency that
+   * already failed (or was skipped or cancelled) skips the new instance at once.
+   */
+  add(tasks: readonly TaskSpec[], instances: readonly InstanceSpec[]): void {
+    if (!this.open) throw new Error('internal: add() on a run that is not open')
+    const n = this.count + instances.length
+    instances.forEach((spec, k) => {
+      if (spec.idx !== this.count + k) throw new Error(`internal: instance ${spec.name} is numbered ${spec.idx}, expected ${this.count + k}`)
+    })
+    this.state = grown(this.state, n)
+    this.waiting = grown(this.waiting, n)
+    this.attempts = grown(this.attempts, n)
+    for (const spec of instances) {
+      this.madeSpecs.push(spec)
+      this.results.push(undefined)
+    }
+    this.madeRanges.push({end: n, marker: -1})
+    this.count = n
+    this.stream.emit({type: 'added', t: nowMicros(), tasks: tasks.map((task) => task.id), instances: instances.map(infoOf)})
+    for (const spec of instances) {
+      let waiting = 0
+      let failedDep = -1
+      for (const d of spec.deps) {
+        const s = this.state[d]
+        if (s === SUCCEEDED) continue
+        if (isTerminal(s)) failedDep = d
+        else {
+          waiting++
+          let list = this.addedDependents.get(d)
+          if (!list) this.addedDependents.set(d, (list = []))
+          list.push(spec.idx)
+        }
+      }
+      this.waiting[spec.idx] = waiting
+      if (this.stopping) this.cancelOne(spec.idx)
+      else if (failedDep >= 0) {
+        this.state[spec.idx] = SKIPPED
+        this.terminal++
+        this.stream.emit({type: 'skipped', t: nowMicros(), inst: spec.idx, because: failedDep})
+      } else if (waiting === 0) this.becameReady.push(spec.idx)
+    }
+    this.flushReady()
+    this.schedulePump()
+  }
+
+  /**
+   * Cancel one instance: dropped if it has not started, its process killed if it runs.
+   * Instances that wait for it are skipped.
+   */
+  cancelInstance(idx: number): void {
+    if (idx < 0 || idx >= this.count || isTerminal(this.state[idx])) return
+    if (this.lanes.has(idx)) {
+      this.executor.cancel(idx) // its outcome (kind 'cancelled') ends it through done()
+      return
+    }
+    this.cancelOne(idx) // a ready one is skipped when its queue reaches it
+    this.skipDependents(idx)
+    this.checkEnd()
+  }
+
+  /** an open run: end once everything added has finished; cancel what has not */
+  close(): void {
+    this.open = false
+    if (this.terminal === this.count) this.checkEnd()
+    else this.cancel()
   }
 
   /** stop scheduling, kill every process, end as cancelled (or failed, under --fail-fast) */
@@ -237,9 +316,14 @@ export class Scheduler implements ExecutorSink {
     this.state[idx] = SUCCEEDED
     this.results[idx] = value
     this.terminal++
+    const added = this.addedDependents.get(idx)
+    if (added) {
+      this.addedDependents.delete(idx)
+      for (const d of added) if (--this.waiting[d] === 0 && this.state[d] === PENDING) this.becameReady.push(d)
+    }
     if (idx >= this.specs.length) {
       const d = this.markerOf(idx)
-      if (--this.waiting[d] === 0) this.becameReady.push(d)
+      if (d >= 0 && --this.waiting[d] === 0) this.becameReady.push(d)
     } else {
       const {offsets, flat} = this.dependents
       for (let k = offsets[idx]; k < offsets[idx + 1]; k++) {
@@ -274,7 +358,11 @@ export class Scheduler implements ExecutorSink {
   }
 
   private fail(idx: number, error: TaskError): void {
-    if (error.kind === 'cancelled') return this.cancelOne(idx)
+    if (error.kind === 'cancelled') {
+      this.cancelOne(idx)
+      this.skipDependents(idx) // an open run goes on: what waits for it cannot run
+      return this.checkEnd()
+    }
     this.state[idx] = FAILED
     this.terminal++
     this.firstError ??= {instance: this.spec(idx).name, error}
@@ -295,8 +383,11 @@ export class Scheduler implements ExecutorSink {
         this.stream.emit({type: 'skipped', t: nowMicros(), inst: d, because: from})
         stack.push(d)
       }
-      if (from >= this.specs.length) skip(this.markerOf(from))
-      else for (let k = this.dependents.offsets[from]; k < this.dependents.offsets[from + 1]; k++) skip(this.dependents.flat[k])
+      for (const d of this.addedDependents.get(from) ?? []) skip(d)
+      if (from >= this.specs.length) {
+        const marker = this.markerOf(from)
+        if (marker >= 0) skip(marker)
+      } else for (let k = this.dependents.offsets[from]; k < this.dependents.offsets[from + 1]; k++) skip(this.dependents.flat[k])
     }
   }
 
@@ -401,7 +492,6 @@ export class Scheduler implements ExecutorSink {
       const spec = this.spec(idx)
       if (jobs.length > 0 && spec.task.fn !== head.fn) break
       q.shift()
-      this.ready.taken(1)
       if (this.state[idx] !== READY) continue
       const attempt = ++this.attempts[idx]
       try {
@@ -483,7 +573,7 @@ export class Scheduler implements ExecutorSink {
     if (--lane.open === 0) this.pool.give(lane.demand)
   }
 
-  /** the marker of an instance a dynamic fan-out made */
+  /** the marker of an instance a dynamic fan-out made; -1 for one added to an open run */
   private markerOf(idx: number): number {
     const ranges = this.madeRanges
     let lo = 0
@@ -543,7 +633,7 @@ export class Scheduler implements ExecutorSink {
   }
 
   private checkEnd(): void {
-    if (!this.stopping && this.terminal === this.count) {
+    if (!this.stopping && !this.open && this.terminal === this.count) {
       this.stopping = true
       this.closeAndFinish()
     }

@@ -7,7 +7,6 @@ export interface RunMeta {
   readonly numCpus: number | null
   readonly resources: Readonly<Record<string, number>>
   readonly failFast: boolean
-  readonly timeline?: string | null
   /** the run process (default: the recording process) */
   readonly pid?: number
   readonly runId?: string
@@ -22,7 +21,6 @@ export function parseMeta(json: string | null): RunMeta | null {
     numCpus: m.numCpus ?? null,
     resources: m.resources ?? {},
     failFast: m.failFast ?? false,
-    timeline: m.timeline ?? null,
     ...(m.pid === undefined ? {} : {pid: m.pid}),
     ...(m.runId === undefined ? {} : {runId: m.runId}),
   }

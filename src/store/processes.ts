@@ -34,12 +34,3 @@ export function sameProcessAlive(pid: number, startTime: string | null): boolean
   return startTime === null || stat[19] === startTime
 }
 
-export function killGroup(pgid: number, signal: NodeJS.Signals): boolean {
-  if (pgid <= 1) return false
-  try {
-    process.kill(-pgid, signal)
-    return true
-  } catch {
-    return false
-  }
-}

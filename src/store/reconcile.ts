@@ -4,8 +4,9 @@
 // this first.
 import {hostname} from 'node:os'
 import type {Store} from './db.js'
+import {killGroup} from '../core/kill-group.js'
 import {sweepLostObjects} from './objects.js'
-import {killGroup, pidAlive, processStartTime, sameProcessAlive} from './processes.js'
+import {pidAlive, processStartTime, sameProcessAlive} from './processes.js'
 
 type Row = Record<string, unknown>
 

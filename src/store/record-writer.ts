@@ -190,6 +190,7 @@ export function createRecordWriter(store: Store, meta: RunMeta, options: WriterO
         return
       }
       case 'expanded':
+      case 'added':
         addInstances(e.instances)
         return
       case 'log':

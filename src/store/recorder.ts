@@ -101,6 +101,7 @@ export function pendingMaker(store: Store): (event: RunEvent) => PendingEvent {
         break
       }
       case 'expanded':
+      case 'added':
         for (const i of event.instances) names[i.idx] = i.name
         break
       case 'succeeded':

@@ -13,10 +13,6 @@ export interface PreparedResume {
   readonly results: Map<string, unknown>
 }
 
-export function loadRunMeta(store: Store, runId: string): RunMeta | null {
-  return getRun(store, runId)?.meta ?? null
-}
-
 /** A UsageError when the run cannot be resumed (unknown, still running, succeeded). */
 export function prepareResume(store: Store, runIdOrLast: string): PreparedResume {
   const runId = resolveRunId(store, runIdOrLast)

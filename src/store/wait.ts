@@ -1,13 +1,9 @@
-// ray.wait over the store. Cheap to wait on: PRAGMA data_version changes only when another
-// connection commits, so it is read every POLL_MS and the refs are checked only then.
+// ray.wait over the store (watched by watch.ts).
 import type {Store} from './db.js'
 import {UsageError} from './ids.js'
-import {reconcileRuns} from './reconcile.js'
 import {outputRefs, parseRef, refReady, resolveRef, type ResolvedRef} from './refs.js'
-import {getRun, type RunRecord} from './runs.js'
-
-export const POLL_MS = 20
-const RECONCILE_MS = 1000
+import type {RunRecord} from './runs.js'
+import {watchRun} from './watch.js'
 
 export interface WaitOptions {
   /** how many ready refs end the wait (default 1) */
@@ -40,23 +36,6 @@ export function checkWaitArgs(refs: readonly string[], numReturns: number, timeo
   }
 }
 
-export function changeKey(store: Store): string {
-  const dv = store.db.pragma('data_version', {simple: true}) as number
-  const own = store.db.prepare('SELECT total_changes() AS n').get() as {n: number}
-  return `${dv}:${own.n}`
-}
-
-export const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
-  new Promise((resolve) => {
-    const t = setTimeout(done, ms)
-    function done(): void {
-      clearTimeout(t)
-      signal?.removeEventListener('abort', done)
-      resolve()
-    }
-    signal?.addEventListener('abort', done, {once: true})
-  })
-
 /**
  * Resolve refs once the run has started. Empty `refs` means the run's output instances.
  * Returns null while they cannot be resolved yet.
@@ -82,34 +61,24 @@ export async function waitForRefs(store: Store, runId: string, refs: readonly st
   const timeoutMs = options.timeoutMs ?? null
   checkWaitArgs(refs, numReturns, timeoutMs)
   const deadline = timeoutMs === null ? Number.POSITIVE_INFINITY : Date.now() + timeoutMs
-  let lastKey = ''
-  let lastReconcile = 0
   let resolved: ResolvedRef[] | null = null
   let result: WaitResult = {ready: [], remaining: [...refs]}
-  for (;;) {
-    const now = Date.now()
-    if (now - lastReconcile >= RECONCILE_MS) {
-      lastReconcile = now
-      reconcileRuns(store, runId)
-    }
-    const key = changeKey(store)
-    if (key !== lastKey) {
-      lastKey = key
-      const run = getRun(store, runId)
-      if (!run) throw new UsageError(`no run ${runId}`)
+  const done = await watchRun(
+    store,
+    runId,
+    (run) => {
       resolved ??= tryResolve(store, run, refs)
-      if (resolved !== null) {
-        if (resolved.length === 0) return {ready: [], remaining: []}
-        if (numReturns > resolved.length) {
-          throw new UsageError(`num_returns cannot be greater than the number of refs provided: ${numReturns} > ${resolved.length}`)
-        }
-        result = split(store, run, resolved, numReturns)
-        if (result.ready.length >= numReturns) return result
+      if (resolved === null) return undefined
+      if (resolved.length === 0) return {ready: [], remaining: []}
+      if (numReturns > resolved.length) {
+        throw new UsageError(`num_returns cannot be greater than the number of refs provided: ${numReturns} > ${resolved.length}`)
       }
-    }
-    if (Date.now() >= deadline || options.signal?.aborted) return result
-    await sleep(Math.min(POLL_MS, deadline - Date.now()), options.signal)
-  }
+      result = split(store, run, resolved, numReturns)
+      return result.ready.length >= numReturns ? result : undefined
+    },
+    {deadline, signal: options.signal},
+  )
+  return done ?? result
 }
 
 function split(store: Store, run: RunRecord, refs: readonly ResolvedRef[], numReturns: number): WaitResult {

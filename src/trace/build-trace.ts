@@ -5,7 +5,7 @@
 import type {RunEvent} from '../runtime/events.js'
 import {attemptMicros} from '../format/duration.js'
 import {assignSlots, clampLane} from './lanes.js'
-import {type Attempt, type GraphDetail, type RunModel, depsOf, errorText, readRun} from './run-model.js'
+import {type Attempt, type GraphDetail, type TimelineRun, depsOf, errorText, readRun} from './timeline-run.js'
 import {
   type ChromeTrace,
   type FlowEvent,
@@ -139,7 +139,7 @@ export function buildTrace(events: readonly RunEvent[], options: BuildOptions = 
   }
 }
 
-function attemptArgs(model: RunModel, a: Attempt, p: Placed): Record<string, unknown> {
+function attemptArgs(model: TimelineRun, a: Attempt, p: Placed): Record<string, unknown> {
   const info = model.instances.get(a.inst)
   const task = model.detail?.tasks.get(a.task)
   const args: Record<string, unknown> = {instance: a.name, task: a.task, kind: a.kind, attempt: a.attempt, outcome: a.outcome}
@@ -160,7 +160,7 @@ function attemptArgs(model: RunModel, a: Attempt, p: Placed): Record<string, unk
   return args
 }
 
-function instants(model: RunModel, placed: ReadonlyMap<Attempt, Placed>, workerTid: ReadonlyMap<number, number>, schedulerTid: number): InstantEvent[] {
+function instants(model: TimelineRun, placed: ReadonlyMap<Attempt, Placed>, workerTid: ReadonlyMap<number, number>, schedulerTid: number): InstantEvent[] {
   const rel = (t: number): number => t - model.t0
   const out: InstantEvent[] = []
   const at = (tid: number, t: number, name: string, cat: string, args: Record<string, unknown>, s: 't' | 'p' = 't') =>
@@ -190,7 +190,7 @@ function instants(model: RunModel, placed: ReadonlyMap<Attempt, Placed>, workerT
 }
 
 /** Flow arrows from each dependency's successful attempt end to the dependent's first attempt start. */
-function flows(model: RunModel, placed: ReadonlyMap<Attempt, Placed>): FlowEvent[] {
+function flows(model: TimelineRun, placed: ReadonlyMap<Attempt, Placed>): FlowEvent[] {
   const byName = new Map<string, number>()
   for (const i of model.instances.values()) byName.set(i.name, i.idx)
   const produced = new Map<number, Attempt>()

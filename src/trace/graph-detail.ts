@@ -1,6 +1,6 @@
 // What a compiled graph adds to a timeline: function and command names, dependency edges.
 import type {CompiledGraph} from '../graph/model.js'
-import type {GraphDetail} from './run-model.js'
+import type {GraphDetail} from './timeline-run.js'
 
 export function graphDetail(graph: CompiledGraph): GraphDetail {
   const tasks = new Map<string, {kind: 'fn' | 'cmd'; fn?: string; cmd?: string}>()

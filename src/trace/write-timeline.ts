@@ -3,7 +3,7 @@ import {writeFileSync} from 'node:fs'
 import type {RunEvent} from '../runtime/events.js'
 import {buildTrace} from './build-trace.js'
 import {renderTraceHtml} from './render-html.js'
-import type {GraphDetail} from './run-model.js'
+import type {GraphDetail} from './timeline-run.js'
 import type {ChromeTrace} from './types.js'
 
 export type TimelineFormat = 'json' | 'html'

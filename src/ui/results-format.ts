@@ -61,10 +61,3 @@ export function batchJson(b: Batch): Json {
   }
 }
 
-export function errorJson(e: TaskError): Json {
-  const o: {[k: string]: Json} = {kind: e.kind, name: e.name, message: e.message}
-  if (e.stack !== undefined) o.stack = e.stack
-  if (e.exitCode !== undefined) o.exitCode = e.exitCode
-  if (e.signal !== undefined) o.signal = e.signal
-  return o
-}

@@ -133,6 +133,9 @@ export class RunModel {
         this.outputs = new Set(e.outputs)
         for (const i of e.instances) this.addInstance(i)
         return
+      case 'added':
+        for (const i of e.instances) this.addInstance(i)
+        return
       case 'expanded':
         this.dropPlaceholder(e.marker)
         for (const i of e.instances) this.addInstance(i)

@@ -32,9 +32,10 @@ function job(command: WireCmd['command'], extra: Partial<WireCmd> = {}): WireCmd
 
 function run(launch: Launch, cmd: WireCmd, env: NodeJS.ProcessEnv = process.env, graceMs = 300, act?: (c: ReturnType<typeof runCmd>) => void): Promise<Run> {
   let stderr = ''
-  const running = runCmd(cmd, env, {spawned() {}, stderr: (text) => (stderr += text)}, graceMs, launch)
+  let pgid: number | null = null // a command leads its own group: its pid is the group's id
+  const running = runCmd(cmd, env, {spawned: (pid) => (pgid = pid), stderr: (text) => (stderr += text)}, graceMs, launch)
   act?.(running)
-  return running.result.then((result) => ({result, stderr, pgid: running.pgid()}))
+  return running.result.then((result) => ({result, stderr, pgid}))
 }
 
 /** what must agree: everything but the pid and the times */

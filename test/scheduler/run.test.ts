@@ -2,7 +2,7 @@ import test from 'ava'
 import {mkdtempSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {groupAlive} from '../../src/executor/terminate/kill-group.js'
+import {groupAlive} from '../../src/core/kill-group.js'
 import {alive, busySeconds, runGraph, workerPids} from './helpers.js'
 
 const fixture = (name: string) => join(import.meta.dirname, 'fixtures', name)

@@ -1,7 +1,7 @@
 import test from 'ava'
 import {buildTrace, graphDetail, type MetadataEvent} from '../../src/trace/index.js'
 import type {CompiledGraph} from '../../src/graph/model.js'
-import {validateTrace} from '../../src/trace/validate-trace.js'
+import {validateTrace} from './validate-trace.js'
 import {attemptSpans, checkTrace, flowEdges, flowEvents, instants, overlaps, spans, threadNames} from './helpers.js'
 import {T, WALL, syntheticRun} from './synthetic-run.js'
 

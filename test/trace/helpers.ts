@@ -2,7 +2,7 @@
 import type {ExecutionContext} from 'ava'
 import type {RunEvent} from '../../src/runtime/events.js'
 import {type ChromeTrace, type CompleteEvent, type FlowEvent, type InstantEvent, SCHEDULING_CATS} from '../../src/trace/index.js'
-import {validateTrace} from '../../src/trace/validate-trace.js'
+import {validateTrace} from './validate-trace.js'
 
 export const spans = (trace: ChromeTrace): CompleteEvent[] => trace.traceEvents.filter((e): e is CompleteEvent => e.ph === 'X')
 export const attemptSpans = (trace: ChromeTrace): CompleteEvent[] => spans(trace).filter((e) => !SCHEDULING_CATS.includes(e.cat))

@@ -6,7 +6,8 @@ import {mkdtempSync, readFileSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
-import {type ChromeTrace, formatForFile, validateTrace} from '../../src/trace/index.js'
+import {type ChromeTrace, formatForFile} from '../../src/trace/index.js'
+import {validateTrace} from './validate-trace.js'
 import {attemptSpans, overlaps} from './helpers.js'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))

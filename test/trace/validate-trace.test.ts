@@ -1,5 +1,5 @@
 import test from 'ava'
-import {assertValidTrace, validateTrace} from '../../src/trace/validate-trace.js'
+import {assertValidTrace, validateTrace} from './validate-trace.js'
 
 const ok = {ph: 'X', name: 'a', cat: 'succeeded', ts: 0, dur: 5, pid: 1, tid: 1}
 

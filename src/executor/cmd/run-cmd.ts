@@ -10,7 +10,7 @@ import type {CmdResult, WireCmd} from '../protocol.js'
 import {cwdProblem} from '../cwd.js'
 import {LogCap} from '../log-cap.js'
 import {logLimits} from '../../runtime/log-limits.js'
-import {groupAlive, killGroup} from '../terminate/kill-group.js'
+import {groupAlive, killGroup} from '../../core/kill-group.js'
 import {GRACE_MS, terminateGroup, type Termination} from '../terminate/terminate-group.js'
 import {defaultLaunch, type Launch} from './launch.js'
 import {lastLines, MAX_STDOUT_BYTES, parseOutput} from './output.js'
@@ -22,11 +22,7 @@ export interface CmdHooks {
 
 export interface RunningCmd {
   readonly result: Promise<CmdResult>
-  /** the process group, once spawned */
-  pgid(): number | null
   cancel(): void
-  /** SIGKILL the group at once (shutdown) */
-  kill(): void
 }
 
 const STDERR_TAIL = 8192
@@ -148,11 +144,7 @@ export function runCmd(job: WireCmd, baseEnv: NodeJS.ProcessEnv, hooks: CmdHooks
 
   return {
     result,
-    pgid: () => pid,
     cancel: () => stop('cancelled'),
-    kill() {
-      if (pid !== null) killGroup(pid, 'SIGKILL')
-    },
   }
 }
 

@@ -1,6 +1,6 @@
 // Every live process group a process started, so that no exit path leaves one behind:
 // close() kills them, and a synchronous 'exit' handler does as a last resort.
-import {killGroup} from './kill-group.js'
+import {killGroup} from '../../core/kill-group.js'
 
 export class GroupRegistry {
   private readonly groups = new Set<number>()

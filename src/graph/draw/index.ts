@@ -1,13 +1,13 @@
 import type {CompiledGraph} from '../model.js'
 import {toDot} from './dot.js'
-import {toJson} from './json.js'
+import {toJsonText} from './json.js'
 import {toMermaid} from './mermaid.js'
 
 export const FORMATS = ['dot', 'mermaid', 'json'] as const
 export type DrawFormat = (typeof FORMATS)[number]
 
 export function draw(graph: CompiledGraph, format: DrawFormat): string {
-  return format === 'dot' ? toDot(graph) : format === 'mermaid' ? toMermaid(graph) : toJson(graph)
+  return format === 'dot' ? toDot(graph) : format === 'mermaid' ? toMermaid(graph) : toJsonText(graph)
 }
 
-export {toDot, toMermaid, toJson}
+export {toDot, toMermaid, toJsonText}

@@ -50,6 +50,6 @@ export function toJsonGraph(graph: CompiledGraph): unknown {
   }
 }
 
-export function toJson(graph: CompiledGraph): string {
+export function toJsonText(graph: CompiledGraph): string {
   return JSON.stringify(toJsonGraph(graph), null, 2) + '\n'
 }

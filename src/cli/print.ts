@@ -1,12 +1,18 @@
 // How run commands print values, errors, durations and tables.
 import type {TaskError} from '../runtime/events.js'
-import type {InstanceRecord, RunRecord} from './runs.js'
+import type {InstanceRecord, RunRecord} from '../store/runs.js'
 import {attemptMicros} from '../format/duration.js'
 import {formatValue, labelValue} from '../format/value.js'
 import {batchHead} from '../format/batch.js'
 import {toJson, type Json} from '../format/json.js'
+import {errorJson} from '../format/error-json.js'
 
 export {formatValue, labelValue, batchHead, toJson, type Json}
+
+/** an instance's error, for --json */
+export function instanceErrorJson(instance: string, e: TaskError): Json {
+  return {instance, ...(errorJson(e) as {[k: string]: Json})}
+}
 
 /** `name: message` and the worker's stack, for stderr. */
 export function formatTaskError(ref: string, instance: string, e: TaskError): string {
@@ -19,19 +25,11 @@ export function formatTaskError(ref: string, instance: string, e: TaskError): st
   return `${head}${extra ? ` (${extra})` : ''}${stack}`
 }
 
-export function errorJson(instance: string, e: TaskError): Json {
-  return {instance, kind: e.kind, name: e.name, message: e.message, ...(e.stack ? {stack: e.stack} : {}), ...(e.exitCode === undefined ? {} : {exitCode: e.exitCode})}
-}
-
 function indent(s: string): string {
   return s
     .split('\n')
     .map((l) => `    ${l}`)
     .join('\n')
-}
-
-export function seconds(ms: number): string {
-  return `${(ms / 1000).toFixed(3)} s`
 }
 
 export function shortDuration(ms: number | null): string {

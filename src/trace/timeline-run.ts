@@ -52,7 +52,7 @@ export interface InstanceMark {
   readonly detail: string
 }
 
-export interface RunModel {
+export interface TimelineRun {
   readonly runId: string
   readonly graph: string
   readonly file: string
@@ -86,8 +86,8 @@ const outcomeOf = (error: TaskError): Outcome =>
 
 export const errorText = (error: TaskError | null): string | null => (error ? `${error.name}: ${error.message}` : null)
 
-/** Reads events into a RunModel. Throws when there is no run-start. */
-export function readRun(events: readonly RunEvent[], detail?: GraphDetail): RunModel {
+/** Reads events into a TimelineRun (a run as its timeline sees it). Throws when there is no run-start. */
+export function readRun(events: readonly RunEvent[], detail?: GraphDetail): TimelineRun {
   const head = events.find((e) => e.type === 'run-start')
   if (!head || head.type !== 'run-start') throw new Error('no run-start event: not a run')
   const instances = new Map<number, InstanceDetail>()
@@ -145,6 +145,9 @@ export function readRun(events: readonly RunEvent[], detail?: GraphDetail): RunM
   for (const e of events) {
     tEnd = Math.max(tEnd, e.t)
     switch (e.type) {
+      case 'added':
+        for (const i of e.instances) instances.set(i.idx, i)
+        break
       case 'expanded':
         for (const i of e.instances) instances.set(i.idx, i)
         expansions.set(e.marker, [...(expansions.get(e.marker) ?? []), ...e.instances.map((i) => i.idx)])
@@ -229,7 +232,7 @@ export function readRun(events: readonly RunEvent[], detail?: GraphDetail): RunM
 }
 
 /** The instances `inst` waits for: run-start's deps, else the compiled graph's (by name). */
-export function depsOf(model: RunModel, inst: number, byName: ReadonlyMap<string, number>): readonly number[] {
+export function depsOf(model: TimelineRun, inst: number, byName: ReadonlyMap<string, number>): readonly number[] {
   const i = model.instances.get(inst)
   if (!i) return []
   if (i.deps) return i.deps

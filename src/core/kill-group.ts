@@ -1,13 +1,20 @@
-// Signal a whole process group. A command runs detached, so its pid is its group id.
+// Signal a whole process group. A command runs detached, so its pid is its group id. Used by
+// the executor (its own groups) and the store (a lost run's recorded groups).
 import {readdirSync, readFileSync} from 'node:fs'
 
-/** Send `signal` to every process of group `pgid`; false when the group is gone. */
+/**
+ * Send `signal` to every process of group `pgid`; false when there is no such group, or it
+ * is not ours to signal (EPERM: a recorded group id now used by another user). Group ids 0
+ * and 1 are refused: kill(-0) is our own group, kill(-1) every process we may signal.
+ */
 export function killGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
+  if (!(pgid > 1)) return false
   try {
     process.kill(-pgid, signal)
     return true
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ESRCH') return false
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'ESRCH' || code === 'EPERM') return false
     throw error
   }
 }

@@ -1,0 +1,65 @@
+// The errors a library user catches, named as Ray names them where Ray has them.
+import type {FailureKind, TaskError as TaskErrorData} from '../runtime/events.js'
+
+/** Every error the library throws on its own account. */
+export class RaytsError extends Error {
+  override name = 'RaytsError'
+}
+
+/**
+ * A task failed for good (after its retries), or an input it needed did. `remoteName`,
+ * `remoteMessage` and `remoteStack` are the error as it was thrown in the worker.
+ */
+export class TaskError extends RaytsError {
+  override name = 'TaskError'
+  /** the task's instance name in the run (`makeArray_3`) */
+  readonly task: string
+  readonly kind: FailureKind
+  readonly remoteName: string
+  readonly remoteMessage: string
+  readonly remoteStack: string | undefined
+  /** command tasks: the exit code, when the process exited */
+  readonly exitCode: number | undefined
+  readonly signal: string | undefined
+  /** the task whose failure this is, when it is not `task` itself (an input failed) */
+  readonly failedInput: string | undefined
+  readonly timedOut: boolean
+  readonly crashed: boolean
+
+  constructor(task: string, error: TaskErrorData, failedInput?: string) {
+    const where = failedInput ? `${task}: its input ${failedInput} failed: ` : `${task}: `
+    super(`${where}${error.name}: ${error.message}`)
+    this.task = task
+    this.kind = error.kind
+    this.remoteName = error.name
+    this.remoteMessage = error.message
+    this.remoteStack = error.stack
+    this.exitCode = error.exitCode
+    this.signal = error.signal
+    this.failedInput = failedInput
+    this.timedOut = error.kind === 'timeout'
+    this.crashed = error.kind === 'crash'
+  }
+}
+
+/** The worker process running the task died (a crash, not an exception), on its last attempt. */
+export class WorkerCrashedError extends TaskError {
+  override name = 'WorkerCrashedError'
+}
+
+/** The task was cancelled (`ray.cancel`, or the session was shut down before it finished). */
+export class TaskCancelledError extends RaytsError {
+  override name = 'TaskCancelledError'
+  constructor(readonly task: string) {
+    super(`${task} was cancelled`)
+  }
+}
+
+/** `ray.get` gave up waiting: its `timeout` passed first. */
+export class GetTimeoutError extends RaytsError {
+  override name = 'GetTimeoutError'
+}
+
+export function taskErrorOf(task: string, error: TaskErrorData, failedInput?: string): TaskError {
+  return error.kind === 'crash' ? new WorkerCrashedError(task, error, failedInput) : new TaskError(task, error, failedInput)
+}

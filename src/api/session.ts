@@ -1,0 +1,282 @@
+// A library session: one open run on the one runtime (createRun → scheduler + local
+// executor), recorded in the store like `rayts run`, that takes tasks while it runs.
+import {basename, resolve as resolvePath} from 'node:path'
+import type {CompiledGraph, InstanceSpec, TaskSpec} from '../graph/model.js'
+import type {RunEvent} from '../runtime/events.js'
+import {capacityOf, createRun} from '../runtime/run.js'
+import type {RunHandle, RunSummary} from '../runtime/types.js'
+import {demandOf, ResourcePool} from '../scheduler/resources.js'
+import type {Recorder, Store} from '../store/index.js'
+import type {PreparedCluster} from '../cluster/index.js'
+import {RaytsError, TaskCancelledError, taskErrorOf, type TaskError} from './errors.js'
+import type {ObjectRef} from './object-ref.js'
+import {makeTask, type CallParts, type RefCollector} from './task-specs.js'
+import type {InitOptions} from './types.js'
+
+/** the store functions a recorded session uses */
+export interface SessionStore {
+  readonly openStore: () => Store
+  readonly newRunId: () => string
+  readonly recordRun: typeof import('../store/index.js').recordRun
+  readonly markEnded: typeof import('../store/index.js').markEnded
+}
+
+export type SessionGraph = CompiledGraph & {tasks: TaskSpec[]; instances: InstanceSpec[]; taskById: Map<string, TaskSpec>; instanceByName: Map<string, InstanceSpec>}
+
+/** a session on a cluster: its run id and the cluster prepared for it (cluster/prepare.ts) */
+export interface SessionCluster {
+  readonly runId: string
+  readonly prepared: PreparedCluster
+  /** the module files in the code pack */
+  readonly modules: ReadonlySet<string>
+}
+
+type Settled = {readonly ok: true; readonly value: unknown} | {readonly ok: false; readonly error: TaskError | TaskCancelledError}
+
+export class Session {
+  readonly runId: string
+  readonly cwd = process.cwd()
+  readonly file: string
+  private readonly graph: SessionGraph
+  private readonly handle: RunHandle
+  private readonly pool: ResourcePool
+  private readonly put = new Map<string, unknown>()
+  private readonly settled: (Settled | undefined)[] = []
+  private readonly names: string[] = []
+  private readonly listeners = new Set<(inst: number) => void>()
+  private readonly idCounts = new Map<string, number>()
+  private readonly collected: RunEvent[] | null
+  private readonly cluster: SessionCluster | null
+  private store: Store | null = null
+  private recorder: Recorder | null = null
+  private reporter: {close(): Promise<void>; cancelling(): void} | null = null
+  private closing: Promise<RunSummary> | null = null
+  private readonly onSignal: (signal: NodeJS.Signals) => void
+  private readonly onBeforeExit: () => void
+  private readonly onExit: () => void
+
+  /** synchronous: a session can start on the first `.remote()` (Ray's implicit init) */
+  constructor(readonly options: InitOptions, deps: SessionStore | null, cluster?: SessionCluster, graph?: SessionGraph) {
+    this.graph = graph ?? Session.emptyGraph(options)
+    this.file = this.graph.file
+    const slots = cluster ? {numCpus: cluster.prepared.numCpus, resources: cluster.prepared.resources} : {numCpus: options.numCpus, resources: options.resources}
+    this.pool = new ResourcePool(capacityOf(slots))
+    this.cluster = cluster ?? null
+    if (deps) this.store = deps.openStore()
+    this.runId = cluster?.runId ?? (deps ? deps.newRunId() : `api-${process.pid}-${Date.now().toString(36)}`)
+    const executor = cluster ? {makeExecutor: cluster.prepared.makeExecutor} : {}
+    this.handle = createRun(this.graph, {runId: this.runId, ...slots, reuse: this.put, open: true}, executor)
+    // Redis lost mid-session: the tasks in flight failed (ClusterLostError); cancel the rest
+    void cluster?.prepared.lost.then(() => this.handle.cancel())
+    this.handle.events.subscribe((e) => this.apply(e))
+    if (deps && this.store) {
+      this.recorder = deps.recordRun(this.store, this.handle.events, {
+        runId: this.runId,
+        graphFile: '',
+        set: [],
+        numCpus: options.numCpus ?? null,
+        resources: {...options.resources},
+        failFast: false,
+        pid: process.pid,
+      })
+    }
+    this.collected = deps ? null : []
+    if (this.collected) {
+      const collected = this.collected
+      this.handle.events.subscribe((e) => collected.push(e))
+    }
+    this.onSignal = (signal) => {
+      const ours = process.listenerCount(signal) === 0 // a once() listener is removed before it is called
+      void this.shutdown().finally(() => {
+        // nobody else handles it: die of the signal as the program would have without us
+        if (ours) process.kill(process.pid, signal)
+      })
+    }
+    this.onBeforeExit = () => void this.shutdown()
+    // the program ends without shutdown() (an uncaught error, process.exit): record what is
+    // known and end the run as cancelled; the executor's own exit hook kills the workers
+    this.onExit = () => {
+      if (this.closing || !this.store) return
+      try {
+        this.recorder?.flush()
+        deps?.markEnded(this.store, this.runId, 'cancelled')
+      } catch {
+        // a later rayts command finds the run lost instead
+      }
+    }
+    for (const s of SIGNALS) process.once(s, this.onSignal)
+    process.once('beforeExit', this.onBeforeExit)
+    process.on('exit', this.onExit)
+    this.handle.start()
+  }
+
+  /** the graph a session grows: tasks are added as they are submitted */
+  static emptyGraph(options: InitOptions): SessionGraph {
+    const script = process.argv[1]
+    return {
+      file: script ? resolvePath(script) : process.cwd(),
+      dir: process.cwd(),
+      name: options.name ?? (script ? basename(script) : 'session'),
+      description: undefined,
+      tasks: [],
+      taskById: new Map(),
+      instances: [],
+      instanceByName: new Map(),
+      order: [],
+      outputs: [],
+    }
+  }
+
+  /** the live UI or plain progress on stderr (init's `progress`) */
+  async attachProgress(kind: 'live' | 'plain'): Promise<void> {
+    const {attachReporter, wantColor} = await import('../ui/index.js')
+    this.reporter = await attachReporter(this.handle.events, {
+      renderer: kind === 'live' ? 'ink' : 'plain',
+      color: wantColor({flag: true, stream: process.stderr, env: process.env}),
+      stdout: process.stdout,
+      stderr: process.stderr,
+    })
+  }
+
+  get closed(): boolean {
+    return this.closing !== null
+  }
+
+  /** a fresh task id for a call of `base` (`makeArray_1`, `makeArray_2`, ...) */
+  nextId(base: string): string {
+    const clean = base.replace(/[^A-Za-z0-9_-]/g, '_').replace(/^([^A-Za-z_])/, '_$1') || 'task'
+    const n = (this.idCounts.get(clean) ?? 0) + 1
+    this.idCounts.set(clean, n)
+    return `${clean}_${n}`
+  }
+
+  get nextIndex(): number {
+    return this.graph.instances.length
+  }
+
+  /** submit one task; returns its instance index */
+  submit(parts: Omit<CallParts, 'idx' | 'file' | 'cwd'> & {cwd?: string}, refs: RefCollector, value?: {readonly put: unknown}): number {
+    this.checkOpen()
+    const why = this.pool.neverFits(demandOf(parts.options))
+    if (why) throw new RaytsError(`${parts.id} ${why}`)
+    const module = parts.fn?.module
+    if (this.cluster && module && !value && !this.cluster.modules.has(module)) {
+      throw new RaytsError(`${parts.id}: ${module} is not in the cluster's code pack: declare it (ray.module or ray.remote) before init, or list it in init({code})`)
+    }
+    const idx = this.graph.instances.length
+    const {task, instance} = makeTask({...parts, idx, file: this.file, cwd: parts.cwd ?? this.cwd}, refs)
+    if (value) this.put.set(task.id, value.put)
+    this.graph.tasks.push(task)
+    this.graph.taskById.set(task.id, task)
+    this.graph.instances.push(instance)
+    this.graph.instanceByName.set(instance.name, instance)
+    this.names[idx] = task.id
+    this.handle.add([task], [instance])
+    return idx
+  }
+
+  cancel(ref: ObjectRef<unknown>): void {
+    this.own(ref)
+    if (!this.closed) this.handle.cancelInstance(ref.inst)
+  }
+
+  /** the settled outcome of an instance, or undefined while it runs */
+  outcome(inst: number): Settled | undefined {
+    return this.settled[inst]
+  }
+
+  /** resolves once `ready(inst)` holds for enough of `insts`, or when `timeoutMs` passes */
+  whenSettled(insts: readonly number[], count: number, timeoutMs: number | null): Promise<boolean> {
+    const done = (): number => insts.reduce((n, i) => n + (this.settled[i] ? 1 : 0), 0)
+    if (done() >= count) return Promise.resolve(true)
+    return new Promise((resolve) => {
+      let timer: NodeJS.Timeout | null = null
+      const want = new Set(insts)
+      const listener = (inst: number): void => {
+        if (!want.has(inst) || done() < count) return
+        finish(true)
+      }
+      const finish = (ok: boolean): void => {
+        this.listeners.delete(listener)
+        if (timer) clearTimeout(timer)
+        resolve(ok)
+      }
+      this.listeners.add(listener)
+      if (timeoutMs !== null) timer = setTimeout(() => finish(false), timeoutMs)
+    })
+  }
+
+  own(ref: ObjectRef<unknown>): void {
+    if (ref.session !== this) throw new RaytsError(`${ref} belongs to another session (one that was shut down)`)
+  }
+
+  async timeline(file: string): Promise<{file: string; format: string; events: number}> {
+    const {formatForFile, writeTimeline} = await import('../trace/index.js')
+    let events: readonly RunEvent[]
+    if (this.collected) events = this.collected
+    else {
+      const {readEvents} = await import('../store/index.js')
+      this.recorder!.flush()
+      events = readEvents(this.store!, this.runId)
+    }
+    const written = writeTimeline(file, events, formatForFile(file))
+    return {file: written.file, format: written.format, events: written.events}
+  }
+
+  /** end the run: wait for nothing, cancel what is unfinished, stop every worker */
+  shutdown(): Promise<RunSummary> {
+    this.closing ??= (async () => {
+      for (const s of SIGNALS) process.off(s, this.onSignal)
+      process.off('beforeExit', this.onBeforeExit)
+      process.off('exit', this.onExit)
+      this.reporter?.cancelling()
+      this.handle.close()
+      try {
+        return await this.handle.done
+      } finally {
+        await this.reporter?.close()
+        this.recorder?.close()
+        this.store?.close()
+      }
+    })()
+    return this.closing
+  }
+
+  private checkOpen(): void {
+    if (this.closed) throw new RaytsError('the session was shut down: call ray.init() again to start another')
+  }
+
+  private apply(e: RunEvent): void {
+    let inst: number
+    switch (e.type) {
+      case 'succeeded':
+        this.settled[e.inst] = {ok: true, value: e.value}
+        inst = e.inst
+        break
+      case 'failed':
+        this.settled[e.inst] = {ok: false, error: taskErrorOf(this.names[e.inst]!, e.error)}
+        inst = e.inst
+        break
+      case 'cancelled':
+        this.settled[e.inst] = {ok: false, error: new TaskCancelledError(this.names[e.inst]!)}
+        inst = e.inst
+        break
+      case 'skipped': {
+        const cause = this.settled[e.because]
+        const name = this.names[e.inst]!
+        const error =
+          cause && !cause.ok && 'remoteName' in cause.error
+            ? taskErrorOf(name, {kind: cause.error.kind, name: cause.error.remoteName, message: cause.error.remoteMessage, stack: cause.error.remoteStack, exitCode: cause.error.exitCode, signal: cause.error.signal}, cause.error.failedInput ?? cause.error.task)
+            : new TaskCancelledError(name)
+        this.settled[e.inst] = {ok: false, error}
+        inst = e.inst
+        break
+      }
+      default:
+        return
+    }
+    for (const l of [...this.listeners]) l(inst)
+  }
+}
+
+const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP']

@@ -1,0 +1,93 @@
+// What the compiler's passes share: the file's data, where to report, the task drafts.
+import {isAbsolute, resolve} from 'node:path'
+import type {FnCall, PathPart, SourcePos} from '../model.js'
+import type {Locator} from '../locate.js'
+import type {OptionLayer} from '../options.js'
+import type {Problem} from '../problems.js'
+import {parseRefText, type RawRef} from '../refs.js'
+import {didYouMean} from '../suggest.js'
+
+export type Obj = Record<string, unknown>
+export const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v)
+
+export type FanKind = 'none' | 'items' | 'zip' | 'dynamic'
+
+/** one task as the passes learn about it */
+export interface Draft {
+  readonly id: string
+  readonly raw: Obj
+  readonly pos: SourcePos
+  readonly kind: 'fn' | 'cmd' | null
+  readonly layers: OptionLayer[]
+  readonly fn: FnCall | null
+  /** task ids this one depends on, with the data path of what made it so */
+  readonly deps: Map<string, readonly PathPart[]>
+  readonly foreachRef: {ref: RawRef; path: readonly PathPart[]} | null
+  /** foreach items (list or expanded range), when static */
+  items: readonly unknown[] | null
+  fan: FanKind
+  count: number
+  numReturns: number
+  idxs: number[]
+}
+
+export const EMPTY: readonly never[] = Object.freeze([])
+/** ids compared for "did you mean" in one compile (~1 s); later unknown ids get no suggestion */
+const SUGGESTION_BUDGET = 5_000_000
+
+export class CompileContext {
+  readonly drafts = new Map<string, Draft>()
+
+  readonly root: Obj
+
+  readonly functions: Obj
+
+  readonly tasks: Obj
+
+  /** ref texts, each parsed once (a text may stand in many places) */
+  private readonly refs = new Map<string, RawRef | string>()
+
+  constructor(
+    root: unknown,
+    readonly locate: Locator,
+    /** how the file spells tags in messages: `!ref` (YAML) or `$ref` (JSON) */
+    readonly sigil: '!' | '$',
+    readonly abs: string,
+    readonly dir: string,
+    readonly problems: Problem[],
+  ) {
+    this.root = isObj(root) ? root : {}
+    this.functions = isObj(this.root.functions) ? this.root.functions : {}
+    this.tasks = isObj(this.root.tasks) ? this.root.tasks : {}
+  }
+
+  report(path: readonly PathPart[], message: string, key = false): void {
+    this.problems.push(this.locate.problem(path, message, key))
+  }
+
+  reportAt(pos: SourcePos, message: string): void {
+    this.problems.push({file: pos.file, line: pos.line, col: pos.col, message})
+  }
+
+  private taskIds: string[] | undefined
+
+  /** task ids compared for "did you mean" so far: a file with a typo in each of 100,000 refs would be quadratic */
+  private suggestionWork = 0
+
+  /** ` (did you mean "ID"?)` for an unknown task id, while the work budget lasts */
+  taskSuggestion(word: string): string {
+    this.taskIds ??= Object.keys(this.tasks)
+    this.suggestionWork += this.taskIds.length
+    return this.suggestionWork > SUGGESTION_BUDGET ? '' : didYouMean(word, this.taskIds)
+  }
+
+  parseRef(text: string): RawRef | string {
+    let ref = this.refs.get(text)
+    if (ref === undefined) this.refs.set(text, (ref = parseRefText(text)))
+    return ref
+  }
+
+  moduleAbs(written: unknown): string | undefined {
+    return typeof written === 'string' ? (isAbsolute(written) ? written : resolve(this.dir, written)) : undefined
+  }
+}
