@@ -591,6 +591,7 @@ export class Scheduler implements ExecutorSink {
   }
 
   private demandFor(task: TaskSpec): Demand {
+    if (noKeys(task.options.resources)) return demandOf(task.options) // shared, no entry per task
     let d = this.demands.get(task)
     if (!d) this.demands.set(task, (d = demandOf(task.options)))
     return d
