@@ -89,18 +89,19 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Da
       out.send(405, 'text/plain; charset=utf-8', 'method not allowed\n', {allow: 'GET, HEAD, POST'})
       return
     }
-    if (method === 'GET' && PAGE_PATH.test(path)) {
+    const get = method === 'GET' || method === 'HEAD'
+    if (get && PAGE_PATH.test(path)) {
       const extra: Record<string, string> = {}
       if (remote && url.searchParams.get(TOKEN_QUERY) !== null) extra['set-cookie'] = `${TOKEN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`
       out.send(200, 'text/html; charset=utf-8', shellHtml(token), extra)
       return
     }
-    if (method === 'GET' && path === '/assets/app.js') return out.send(200, 'text/javascript; charset=utf-8', assets.js)
-    if (method === 'GET' && path === '/assets/app.css') return out.send(200, 'text/css; charset=utf-8', assets.css)
-    if (method === 'GET' && path === '/favicon.svg') return out.send(200, 'image/svg+xml', FAVICON)
-    if (method === 'GET' && path === '/favicon.ico') return out.send(204, 'text/plain', '')
-    if (method === 'GET' && path === '/api/live') return live.add(res, commonHeaders())
-    if (method === 'GET' && path === '/api/runs') return runsRoute(store, caches, out)
+    if (get && path === '/assets/app.js') return out.send(200, 'text/javascript; charset=utf-8', assets.js)
+    if (get && path === '/assets/app.css') return out.send(200, 'text/css; charset=utf-8', assets.css)
+    if (get && path === '/favicon.svg') return out.send(200, 'image/svg+xml', FAVICON)
+    if (get && path === '/favicon.ico') return out.send(204, 'text/plain', '')
+    if (get && path === '/api/live') return live.add(res, commonHeaders())
+    if (get && path === '/api/runs') return runsRoute(store, caches, out)
     const m = RUN_PATH.exec(path)
     if (m && (await runRoute(store, caches, m[1]!, m[2] ?? '', req, url, out))) return
     out.json(404, {error: `not found: ${path}`})

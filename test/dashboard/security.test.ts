@@ -108,3 +108,17 @@ test('beyond loopback every request needs the token; ?token= sets a cookie that 
   // the Host check still holds
   t.is((await send(dash.port, `/api/runs?token=${dash.token}`, {host: 'evil.example'})).status, 421)
 })
+
+test('HEAD is answered like GET, without a body', async (t) => {
+  const {home, cleanup} = tempHome()
+  const dash = await startDashboard({home})
+  t.teardown(async () => {
+    await dash.close()
+    cleanup()
+  })
+  for (const path of ['/', '/api/runs', '/assets/app.css']) {
+    const r = await send(dash.port, path, {}, 'HEAD')
+    t.is(r.status, 200, path)
+    t.is(r.body, '')
+  }
+})
