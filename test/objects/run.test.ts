@@ -254,3 +254,25 @@ test.serial('with RAYTS_OBJECTS=off (every value through the runner) a run gives
   t.deepEqual(hotDirs(lastRun(home)), [])
   t.deepEqual(keptObjects(home, lastRun(home)), [], 'off: no object written')
 })
+
+test.serial('the scheduler reads a stored value where it must look inside: a dynamic foreach, !item paths, !ref paths, env text', async (t) => {
+  t.timeout(300_000) // a loaded machine: a CLI start alone can take seconds
+  const {home, graph} = setup(t)
+  const file = graph(
+    'tasks:\n  src: { fn: records }\n  lab: { fn: labelled }\n' +
+      '  each: { fn: idPlusText, foreach: !ref src, args: [!item id, !item text, !ref lab.label], env: { LABEL: !ref lab.label } }\n' +
+      'outputs: [each]\n',
+  )
+  const r = await cli(home, ['run', file, '--json'])
+  t.is(r.exitCode, 0, String(r.stderr))
+  const out = String(r.stdout).trim().split('\n').map((l) => JSON.parse(l) as {instance?: string; value?: unknown}).filter((o) => o.instance)
+  const values = out.find((o) => o.instance === 'each')?.value ?? out.map((o) => o.value)
+  t.deepEqual(values, Array.from({length: 40}, (_, i) => `${i}:4000:seven:seven`))
+  const runId = lastRun(home)
+  const store = openStore(home)
+  t.teardown(() => store.close())
+  const {deserialize} = await import('node:v8')
+  const row = store.db.prepare('SELECT value FROM instances WHERE run_id = ? AND name = ?').get(runId, 'src') as {value: Buffer}
+  t.truthy((deserialize(row.value) as Record<string, unknown>)['$rayts.object'], 'src went through the object store')
+  t.deepEqual(hotDirs(runId), [])
+})
