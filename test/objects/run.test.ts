@@ -10,6 +10,7 @@ import {fileURLToPath} from 'node:url'
 import {getRun, loadValue, openStore, reconcileRuns, readEvents} from '../../src/store/index.js'
 import {resolveRunId} from '../../src/store/runs.js'
 import {pidAlive} from '../../src/store/processes.js'
+import {dropHotFolders} from '../setup/hot-folders.js'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 const DEV = join(ROOT, 'bin/dev.js')
@@ -27,8 +28,11 @@ function cli(home: string, args: string[], env: Record<string, string> = {}, opt
 
 function setup(t: {teardown(f: () => void): void}): {dir: string; home: string; graph(body: string): string} {
   const dir = mkdtempSync(join(tmpdir(), 'objects-run-'))
-  t.teardown(() => rmSync(dir, {recursive: true, force: true}))
   const home = join(dir, 'home')
+  t.teardown(() => {
+    dropHotFolders(home)
+    rmSync(dir, {recursive: true, force: true})
+  })
   return {
     dir,
     home,
