@@ -10,6 +10,7 @@ import {accessSync, constants, copyFileSync, mkdirSync, readdirSync, readFileSyn
 import {dirname, join} from 'node:path'
 import {defaultBudget} from './budget.js'
 import {FULL_FLAG, INLINE_MAX, type ObjectsConfig} from './config.js'
+import {ObjectError} from './errors.js'
 import {checkPrivateDir, tmpName} from './object-files.js'
 import {collectRefs} from './read.js'
 import {objectId} from './ref.js'
@@ -109,8 +110,11 @@ export class RunObjects {
   settle(keep: ReadonlySet<string>): void {
     if (this.settled) return
     this.settled = true
-    settleFolders({run: this.config.run, dir: this.config.dir, spill: this.config.spill, pid: process.pid, pidStart: null}, keep)
-    rmSync(this.pointer, {force: true})
+    try {
+      settleFolders({run: this.config.run, dir: this.config.dir, spill: this.config.spill, pid: process.pid, pidStart: null}, keep)
+    } finally {
+      rmSync(this.pointer, {force: true})
+    }
   }
 }
 
@@ -127,18 +131,25 @@ export function settleFolders(p: LivePointer, keep: ReadonlySet<string>): void {
   } catch {
     // gone, or not ours: only remove it below (rm does not follow a symlink)
   }
+  // a failed copy (a full disk) still removes the hot folder: nothing may stay in tmpfs
+  let failure: Error | null = null
   for (const name of hot) {
-    if (!keep.has(name)) continue
+    if (!keep.has(name) || failure) continue
     const tmp = join(p.spill, tmpName(name))
-    rmSync(tmp, {force: true})
-    copyFileSync(join(p.dir, name), tmp)
-    renameSync(tmp, join(p.spill, name))
+    try {
+      rmSync(tmp, {force: true})
+      copyFileSync(join(p.dir, name), tmp)
+      renameSync(tmp, join(p.spill, name))
+    } catch (error) {
+      failure = new ObjectError(`run ${p.run}: its objects could not be kept in ${p.spill}: ${(error as Error).message}`)
+    }
   }
   rmSync(p.dir, {recursive: true, force: true})
   let spilled: string[] = []
   try {
     spilled = readdirSync(p.spill)
   } catch {
+    if (failure) throw failure
     return
   }
   let left = 0
@@ -154,6 +165,7 @@ export function settleFolders(p: LivePointer, keep: ReadonlySet<string>): void {
       // holds other files of the run
     }
   }
+  if (failure) throw failure
 }
 
 export function readPointer(file: string): LivePointer | null {

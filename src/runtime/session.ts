@@ -156,18 +156,21 @@ export async function runSession(o: RunSessionOptions): Promise<number> {
     }
     await reporter?.close()
     recorder.close()
+    // the big results live in the objects kept on disk: without them the run is not recorded
+    let notKept: string | null = null
     try {
       objects?.settle()
     } catch (error) {
-      o.stderr.write(`rayts: run ${runId}: its objects could not be kept on disk: ${(error as Error).message}\n`)
+      notKept = (error as Error).message
     }
     if (o.timeline) {
       const {writeTimeline} = await import('../trace/index.js')
       writeTimeline(o.timeline, collected)
       if (!o.json && !o.quiet) o.stderr.write(`timeline written to ${o.timeline}\n`)
     }
-    if (recorder.writeError !== null) {
-      o.stderr.write(`Error: the results of run ${runId} could not be recorded in ${store.home}: ${recorder.writeError}. What was printed above stands; get, status and --resume will not have it.\n`)
+    const writeError = recorder.writeError ?? notKept
+    if (writeError !== null) {
+      o.stderr.write(`Error: the results of run ${runId} could not be recorded in ${store.home}: ${writeError}. What was printed above stands; get, status and --resume will not have it.\n`)
       if (!interrupted) return ExitCode.NotRecorded
     }
     if (lost !== undefined) {

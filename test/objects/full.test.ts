@@ -49,3 +49,27 @@ rmSync(probe, {recursive: true, force: true})
   t.deepEqual(readdirSync(disk).filter((n) => n.startsWith('.')), [], 'no temporary file left')
   t.deepEqual(readdirSync(hot), [])
 })
+
+;(canMount ? test.serial : test.serial.skip)('$RAYTS_HOME full at the end of a run: the kept objects cannot be copied, exit 4 "could not be recorded", and /dev/shm is empty', async (t) => {
+  t.timeout(300_000)
+  const {execa} = await import('execa')
+  const root = join(import.meta.dirname, '..', '..')
+  const base = mkdtempSync(join(tmpdir(), 'rayts-objects-home-full-'))
+  const mnt = join(base, 'mnt')
+  mkdirSync(mnt)
+  t.true(mountTmpfs(mnt, '5m'))
+  t.teardown(() => {
+    execFileSync('umount', [mnt])
+    rmSync(base, {recursive: true, force: true})
+  })
+  const r = await execa('node', ['--import', 'tsx', join(root, 'bin', 'dev.js'), 'run', join(root, 'test', 'store', 'fixtures', 'big-values.yaml'), '--num-cpus', '2'], {
+    cwd: root,
+    reject: false,
+    env: {RAYTS_HOME: join(mnt, 'home'), CI: '1', OCLIF_SKIP_NEW_VERSION_CHECK: 'true'},
+  })
+  t.is(r.exitCode, 4, r.stderr)
+  t.regex(r.stderr, /the results of run (\S+) could not be recorded/)
+  const runId = /the results of run (\S+) could not be recorded/.exec(r.stderr)![1]!
+  t.notRegex(r.stderr, /\n\s+at /, 'no stack trace')
+  t.deepEqual(readdirSync('/dev/shm').filter((n) => n.startsWith(`rayts-${runId}-`)), [], 'nothing left in /dev/shm')
+})

@@ -10,6 +10,7 @@ import {fileURLToPath} from 'node:url'
 import {getRun, loadValue, openStore, reconcileRuns, readEvents} from '../../src/store/index.js'
 import {resolveRunId} from '../../src/store/runs.js'
 import {pidAlive} from '../../src/store/processes.js'
+import {dropHotFolders} from '../setup/hot-folders.js'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 const DEV = join(ROOT, 'bin/dev.js')
@@ -27,8 +28,11 @@ function cli(home: string, args: string[], env: Record<string, string> = {}, opt
 
 function setup(t: {teardown(f: () => void): void}): {dir: string; home: string; graph(body: string): string} {
   const dir = mkdtempSync(join(tmpdir(), 'objects-run-'))
-  t.teardown(() => rmSync(dir, {recursive: true, force: true}))
   const home = join(dir, 'home')
+  t.teardown(() => {
+    dropHotFolders(home)
+    rmSync(dir, {recursive: true, force: true})
+  })
   return {
     dir,
     home,
@@ -42,7 +46,7 @@ function setup(t: {teardown(f: () => void): void}): {dir: string; home: string; 
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
-async function until(what: string, check: () => boolean, ms = 60_000): Promise<void> {
+async function until(what: string, check: () => boolean, ms = 180_000): Promise<void> {
   const deadline = Date.now() + ms
   while (!check()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
@@ -75,7 +79,8 @@ function killTree(proc: ResultPromise): void {
 
 const KINDS = ['Float64Array', 'Int32Array', 'Uint8Array', 'BigInt64Array', 'Buffer', 'Map', 'Set', 'BigInt', 'Date', 'nested']
 
-test('values of every type move between workers and come back from the store identical; /dev/shm is empty after', async (t) => {
+test.serial('values of every type move between workers and come back from the store identical; /dev/shm is empty after', async (t) => {
+  t.timeout(300_000) // a loaded machine: a CLI start alone can take seconds
   const {home, graph} = setup(t)
   const lines = ['tasks:']
   for (const k of KINDS) {
@@ -108,7 +113,8 @@ test('values of every type move between workers and come back from the store ide
   t.true(raw.n < 400, `the run store holds a reference (${raw.n} bytes), not the 400 kB value`)
 })
 
-test('while a run is live its folder is 0700 and its objects 0600; Ctrl-C leaves nothing in /dev/shm', async (t) => {
+test.serial('while a run is live its folder is 0700 and its objects 0600; Ctrl-C leaves nothing in /dev/shm', async (t) => {
+  t.timeout(300_000) // a loaded machine: a CLI start alone can take seconds
   const {dir, home, graph} = setup(t)
   const marker = join(dir, 'started')
   const file = graph(`tasks:\n  a: { fn: make, args: [Float64Array] }\n  b: { fn: slowSum, args: [!ref a, ${marker}] }\n`)
@@ -130,7 +136,8 @@ test('while a run is live its folder is 0700 and its objects 0600; Ctrl-C leaves
   t.deepEqual(keptObjects(home, runId), objects, 'the finished producer\'s object is kept for --resume')
 })
 
-test('kill -9 of the runner: a later command settles /dev/shm, and --resume reuses the stored object without rerunning', async (t) => {
+test.serial('kill -9 of the runner: a later command settles /dev/shm, and --resume reuses the stored object without rerunning', async (t) => {
+  t.timeout(300_000) // a loaded machine: a CLI start alone can take seconds
   const {dir, home, graph} = setup(t)
   const marker = join(dir, 'started')
   const counter = join(dir, 'counter')
@@ -160,7 +167,8 @@ test('kill -9 of the runner: a later command settles /dev/shm, and --resume reus
   t.deepEqual(hotDirs(runId), [])
 })
 
-test('kill -9 of a worker in the middle of writing an object: the retry succeeds, no half object is read', async (t) => {
+test.serial('kill -9 of a worker in the middle of writing an object: the retry succeeds, no half object is read', async (t) => {
+  t.timeout(300_000) // a loaded machine: a CLI start alone can take seconds
   const {dir, home, graph} = setup(t)
   const killed = join(dir, 'killed')
   const file = graph(`tasks:\n  a: { fn: make, args: [Float64Array], max_retries: 2 }\n  b: { fn: sum, args: [!ref a] }\noutputs: [b]\n`)
@@ -197,7 +205,8 @@ async function peakKb(pid: number, proc: Promise<unknown>): Promise<number> {
   return peak
 }
 
-test('a consumer reads a 200 MB array while the runner grows by far less than 200 MB', async (t) => {
+test.serial('a consumer reads a 200 MB array while the runner grows by far less than 200 MB', async (t) => {
+  t.timeout(300_000) // a loaded machine: a CLI start alone can take seconds
   const {home, graph} = setup(t)
   const body = (n: number) => `tasks:\n  a: { fn: counted, args: [${n}, /dev/null] }\n  b: { fn: sum, args: [!ref a] }\noutputs: [b]\n`
   const small = cli(home, ['run', graph(body(1000))])
@@ -215,7 +224,8 @@ test('a consumer reads a 200 MB array while the runner grows by far less than 20
   t.deepEqual(hotDirs(lastRun(home)), [])
 })
 
-test('past --object-store-memory, objects spill to disk under $RAYTS_HOME instead of failing', async (t) => {
+test.serial('past --object-store-memory, objects spill to disk under $RAYTS_HOME instead of failing', async (t) => {
+  t.timeout(300_000) // a loaded machine: a CLI start alone can take seconds
   const {home, graph} = setup(t)
   const file = graph(`tasks:\n  a: { fn: make, args: [Float64Array] }\n  b: { fn: counted, args: [100000, /dev/null], after: [a] }\n  c: { fn: sum, args: [!ref b] }\noutputs: [c]\n`)
   const r = await cli(home, ['run', file, '--object-store-memory', '1K'])
@@ -231,7 +241,8 @@ test('past --object-store-memory, objects spill to disk under $RAYTS_HOME instea
   t.deepEqual(hotDirs(runId), [])
 })
 
-test('with RAYTS_OBJECTS=off (every value through the runner) a run gives the same results', async (t) => {
+test.serial('with RAYTS_OBJECTS=off (every value through the runner) a run gives the same results', async (t) => {
+  t.timeout(300_000) // a loaded machine: a CLI start alone can take seconds
   const {home, graph} = setup(t)
   const file = graph(
     'tasks:\n  a: { fn: make, args: [Float64Array] }\n  m: { fn: make, args: [Map] }\n  p: { fn: make, args: [parts], num_returns: 3 }\n' +
@@ -246,4 +257,26 @@ test('with RAYTS_OBJECTS=off (every value through the runner) a run gives the sa
   t.is(values(String(on.stdout)).length, 4)
   t.deepEqual(hotDirs(lastRun(home)), [])
   t.deepEqual(keptObjects(home, lastRun(home)), [], 'off: no object written')
+})
+
+test.serial('the scheduler reads a stored value where it must look inside: a dynamic foreach, !item paths, !ref paths, env text', async (t) => {
+  t.timeout(300_000) // a loaded machine: a CLI start alone can take seconds
+  const {home, graph} = setup(t)
+  const file = graph(
+    'tasks:\n  src: { fn: records }\n  lab: { fn: labelled }\n' +
+      '  each: { fn: idPlusText, foreach: !ref src, args: [!item id, !item text, !ref lab.label], env: { LABEL: !ref lab.label } }\n' +
+      'outputs: [each]\n',
+  )
+  const r = await cli(home, ['run', file, '--json'])
+  t.is(r.exitCode, 0, String(r.stderr))
+  const out = String(r.stdout).trim().split('\n').map((l) => JSON.parse(l) as {instance?: string; value?: unknown}).filter((o) => o.instance)
+  const values = out.find((o) => o.instance === 'each')?.value ?? out.map((o) => o.value)
+  t.deepEqual(values, Array.from({length: 40}, (_, i) => `${i}:4000:seven:seven`))
+  const runId = lastRun(home)
+  const store = openStore(home)
+  t.teardown(() => store.close())
+  const {deserialize} = await import('node:v8')
+  const row = store.db.prepare('SELECT value FROM instances WHERE run_id = ? AND name = ?').get(runId, 'src') as {value: Buffer}
+  t.truthy((deserialize(row.value) as Record<string, unknown>)['$rayts.object'], 'src went through the object store')
+  t.deepEqual(hotDirs(runId), [])
 })

@@ -7,8 +7,12 @@
 import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
+import {dropHotFolders} from './hot-folders.js'
 
 const root = mkdtempSync(join(tmpdir(), 'rayts-test-'))
 process.env.TMPDIR = root
 process.env.RAYTS_HOME = join(root, 'home')
-process.on('exit', () => rmSync(root, {recursive: true, force: true}))
+process.on('exit', () => {
+  dropHotFolders(process.env.RAYTS_HOME!)
+  rmSync(root, {recursive: true, force: true})
+})

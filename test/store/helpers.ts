@@ -4,12 +4,19 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {EventStream, type InstanceInfo, type RunEvent, type TaskError} from '../../src/runtime/events.js'
 import {nowMicros} from '../../src/runtime/clock.js'
+import {dropHotFolders} from '../setup/hot-folders.js'
 import type {RunMeta} from '../../src/store/index.js'
 
 export function tempHome(): {home: string; cleanup: () => void} {
   const base = mkdtempSync(join(tmpdir(), 'rayts-store-'))
   const home = join(base, 'home')
-  return {home, cleanup: () => rmSync(base, {recursive: true, force: true})}
+  return {
+    home,
+    cleanup: () => {
+      dropHotFolders(home)
+      rmSync(base, {recursive: true, force: true})
+    },
+  }
 }
 
 export const META: RunMeta = {graphFile: '/tmp/g.yaml', set: ['defaults.max_retries=0'], numCpus: 2, resources: {gpu: 1}, failFast: false}
