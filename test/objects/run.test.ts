@@ -270,7 +270,9 @@ test.serial('the scheduler reads a stored value where it must look inside: a dyn
   const r = await cli(home, ['run', file, '--json'])
   t.is(r.exitCode, 0, String(r.stderr))
   const out = String(r.stdout).trim().split('\n').map((l) => JSON.parse(l) as {instance?: string; value?: unknown}).filter((o) => o.instance)
-  const values = out.find((o) => o.instance === 'each')?.value ?? out.map((o) => o.value)
+  // each[i] print as they finish, in any order: put them in index order
+  const index = (name: string | undefined) => Number(/\[(\d+)\]$/.exec(name ?? '')?.[1] ?? -1)
+  const values = out.find((o) => o.instance === 'each')?.value ?? out.sort((a, b) => index(a.instance) - index(b.instance)).map((o) => o.value)
   t.deepEqual(values, Array.from({length: 40}, (_, i) => `${i}:4000:seven:seven`))
   const runId = lastRun(home)
   const store = openStore(home)
