@@ -14,11 +14,10 @@ import {MessageChannel, receiveMessageOnPort, Worker} from 'node:worker_threads'
 import type {EventStream, RunEvent} from '../runtime/events.js'
 import type {Store} from './db.js'
 import type {RunMeta} from './meta.js'
-import {FLUSH_MAX, type PendingEvent} from './record-writer.js'
+import type {PendingEvent} from './record-writer.js'
 import type {Recorder, RecordOptions} from './recorder.js'
-import {DEAD, FAILING, OUTCOMES, QUEUED, REPLIES, SLOTS, STARTED, type ThreadMessage, type ThreadReply, type ThreadData} from './record-thread-protocol.js'
+import {DEAD, FAILING, MAX_QUEUED, OUTCOMES, pack, QUEUED, REPLIES, SLOTS, STARTED, type ThreadMessage, type ThreadReply, type ThreadData} from './record-thread-protocol.js'
 
-export const MAX_QUEUED = Math.ceil(FLUSH_MAX / 3)
 /** events posted at once, at most (the rest go next turn) */
 const POST_MAX = 4096
 
@@ -71,7 +70,7 @@ export function recordInThread(
       let outcomes = 0
       for (const p of list) if (OUTCOMES.has(p.event.type)) outcomes++
       Atomics.add(shared, QUEUED, outcomes)
-      send({kind: 'events', list})
+      send({kind: 'events', list: list.map(pack)})
     }
   }
 
@@ -103,8 +102,7 @@ export function recordInThread(
     if (closed) return
     if (event.type === 'run-start') runId = event.runId
     const p = make(event)
-    // the value is encoded already; the event crosses to the thread without it
-    out.push(event.type === 'succeeded' ? {...p, event: {...event, value: undefined}} : p)
+    out.push(p)
     if (event.type === 'run-end') close()
     else if (out.length >= POST_MAX) post()
     else if (!posting) {

@@ -2,7 +2,7 @@
 import {parentPort} from 'node:worker_threads'
 import {openStore} from './db.js'
 import {createRecordWriter} from './record-writer.js'
-import {FAILING, OUTCOMES, QUEUED, REPLIES, type ThreadData, type ThreadMessage, type ThreadReply} from './record-thread-protocol.js'
+import {FAILING, OUTCOMES, QUEUED, REPLIES, unpack, WRITE_NOW, type ThreadData, type ThreadMessage, type ThreadReply} from './record-thread-protocol.js'
 
 export function serve(data: ThreadData): void {
   const {shared, reply} = data
@@ -29,10 +29,12 @@ export function serve(data: ThreadData): void {
   parentPort!.on('message', (m: ThreadMessage) => {
     switch (m.kind) {
       case 'events':
-        for (const p of m.list) {
+        for (const x of m.list) {
+          const p = unpack(x)
           if (OUTCOMES.has(p.event.type)) unwritten++
           writer.push(p)
         }
+        if (unwritten >= WRITE_NOW && writer.writeError === null) writer.flush()
         return
       case 'flush':
         writer.flush()

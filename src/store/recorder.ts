@@ -1,7 +1,7 @@
 // The store's subscription to a run's event stream. Each event is taken as it comes (a
 // result's value encoded, a new process's start time read) and handed to the writer
-// (record-writer.ts), which writes in batches: in this process, or for a large run on a
-// thread of its own (record-thread-client.ts), so that the SQLite writes leave the run's
+// (record-writer.ts), which writes in batches: in this process, or (RAYTS_RECORD_THREAD) on
+// a thread of its own (record-thread-client.ts), so that the SQLite writes leave the run's
 // event loop.
 import type {EventStream, RunEvent} from '../runtime/events.js'
 import type {Store} from './db.js'
@@ -14,9 +14,9 @@ import {encodeValue, fileStemFor, type EncodedValue} from './values.js'
 export {FLUSH_MS, FLUSH_MAX, HEARTBEAT_MS, RETRY_MS} from './record-writer.js'
 
 /**
- * Runs of at least this many instances are written from a thread. Starting the thread costs
- * ~40 ms of CPU (its own V8 isolate, better-sqlite3, the store's modules); the writes it
- * takes off the run's event loop cost ~15-20 µs a task (docs/benchmarks.md, "overhead").
+ * With RAYTS_RECORD_THREAD=auto, runs of at least this many instances are written from a
+ * thread. Starting the thread costs ~40 ms of CPU (its own V8 isolate, better-sqlite3, the
+ * store's modules).
  */
 export const THREAD_MIN_INSTANCES = 5000
 
@@ -45,12 +45,15 @@ export interface RecordOptions {
 
 /**
  * Whether a run of `instances` instances is written from a thread: RAYTS_RECORD_THREAD=1
- * always, =0 never, else from THREAD_MIN_INSTANCES on.
+ * always, =auto from THREAD_MIN_INSTANCES on, else never. Off by default: it halves the
+ * CPU of the run's thread, but costs more in all than it takes off, and on a loaded machine
+ * (load 9-17) a 100k run took 18-22 s with it against 13-14 s without, three pairs in one
+ * sitting (docs/benchmarks.md, "overhead").
  */
 export function recordOnThread(instances: number, env: NodeJS.ProcessEnv): boolean {
   if (env.RAYTS_RECORD_THREAD === '1') return true
-  if (env.RAYTS_RECORD_THREAD === '0') return false
-  return instances >= THREAD_MIN_INSTANCES
+  if (env.RAYTS_RECORD_THREAD === 'auto') return instances >= THREAD_MIN_INSTANCES
+  return false
 }
 
 export function recordRun(store: Store, events: EventStream, meta: RunMeta, options: RecordOptions = {}): Recorder {

@@ -140,7 +140,8 @@ for (const thread of ['0', '1']) test.serial(`kill -9 of a submitted run: worker
   // workers exit by themselves when the run's IPC closes
   const killedAt = Date.now()
   await until('workers to exit', () => workers.every((p) => !pidAlive(p)), 10_000)
-  t.true(Date.now() - killedAt < 2000, `workers took ${Date.now() - killedAt} ms`)
+  // promptly, not after their 2-minute task: 2 s was missed by 28-197 ms at load 15-25
+  t.true(Date.now() - killedAt < 5000, `workers took ${Date.now() - killedAt} ms`)
 
   const status = await cli(home, ['status', id, '--json'])
   t.is(status.exitCode, 0, String(status.stderr))

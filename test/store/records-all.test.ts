@@ -10,13 +10,14 @@ import {countStates, listInstances, loadValue, openStore, readEvents, resolveRun
 const root = join(import.meta.dirname, '..', '..')
 const N = 10_000
 
-test.serial('a run of a 10,000-instance graph records all 10,000 instances and results', async (t) => {
+// RAYTS_RECORD_THREAD: the store written in the run's thread, and from a thread of its own
+for (const thread of ['0', '1']) test.serial(`a run of a 10,000-instance graph records all 10,000 instances and results (RAYTS_RECORD_THREAD=${thread})`, async (t) => {
   t.timeout(600_000)
   const dir = mkdtempSync(join(tmpdir(), 'rayts-records-all-'))
   t.teardown(() => rmSync(dir, {recursive: true, force: true}))
   writeFileSync(join(dir, 'sq.mjs'), 'export function sq(x) { return x * x }\n')
   writeFileSync(join(dir, 'g.yaml'), `version: 1\nmodule: ./sq.mjs\ntasks:\n  t: {fn: sq, foreach: {range: ${N}}, args: [!index]}\n`)
-  const env = {RAYTS_HOME: join(dir, 'home'), CI: '1', OCLIF_SKIP_NEW_VERSION_CHECK: 'true'}
+  const env = {RAYTS_HOME: join(dir, 'home'), CI: '1', OCLIF_SKIP_NEW_VERSION_CHECK: 'true', RAYTS_RECORD_THREAD: thread}
   const bin = join(root, 'bin', 'dev.js')
   const run = await execa(bin, ['run', join(dir, 'g.yaml'), '--num-cpus', '2', '--json'], {cwd: root, env, reject: false, timeout: 300_000})
   t.is(run.exitCode, 0, run.stderr)
