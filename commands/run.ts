@@ -2,7 +2,7 @@ import {Flags} from '@oclif/core'
 import {BaseCommand} from '../src/cli/base-command.js'
 import {checkBudget} from '../src/cli/budget.js'
 import {optionalGraphArg, jsonFlag, numCpusFlag, numReturnsFlag, objectStoreMemoryFlag, resourcesFlag, setFlag, timeoutFlag} from '../src/cli/flags.js'
-import {parsePositive, parseResources} from '../src/runtime/flags.js'
+import {parsePositive, parseResources} from '../src/cli/flag-values.js'
 import {runSession} from '../src/runtime/session.js'
 
 export default class Run extends BaseCommand {
@@ -62,6 +62,7 @@ Exit codes: 0 success, 1 a task failed, 2 usage or graph error (or the run store
       env: process.env,
       cluster: flags.cluster,
       objectStoreMemory: flags['object-store-memory'],
+      exitNow: (code) => process.exit(code),
     })
     checkBudget(process.stderr)
     if (code !== 0) this.exit(code)

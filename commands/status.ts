@@ -2,7 +2,7 @@ import {Args} from '@oclif/core'
 import {BaseCommand} from '../src/cli/base-command.js'
 import {jsonFlag} from '../src/cli/flags.js'
 import {openForRun} from '../src/cli/open-run.js'
-import {nowMicros} from '../src/runtime/clock.js'
+import {nowMicros} from '../src/core/clock.js'
 import {getRun, listInstances} from '../src/store/index.js'
 import {countByState, countsText, instanceDurationMs, localTime, runDurationMs, shortDuration, table, withoutPlaceholders} from '../src/cli/print.js'
 

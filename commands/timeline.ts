@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand} from '../src/cli/base-command.js'
 import {jsonFlag, runArg} from '../src/cli/flags.js'
-import {UsageError} from '../src/runtime/flags.js'
+import {UsageError} from '../src/core/usage-error.js'
 import {formatForFile, type TimelineFormat, writeTimeline} from '../src/trace/index.js'
 
 export default class Timeline extends BaseCommand {

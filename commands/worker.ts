@@ -2,7 +2,8 @@ import {Flags} from '@oclif/core'
 import {BaseCommand} from '../src/cli/base-command.js'
 import {availableParallelism} from 'node:os'
 import {numCpusFlag, resourcesFlag} from '../src/cli/flags.js'
-import {parseResources, UsageError} from '../src/runtime/flags.js'
+import {parseResources} from '../src/cli/flag-values.js'
+import {UsageError} from '../src/core/usage-error.js'
 
 export default class WorkerCommand extends BaseCommand {
   static override summary = 'Join a cluster: run tasks from a Redis queue on this machine'

@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand} from '../../src/cli/base-command.js'
-import {UsageError} from '../../src/runtime/flags.js'
+import {UsageError} from '../../src/core/usage-error.js'
 
 export default class ClusterStatusCommand extends BaseCommand {
   static override summary = 'Show a cluster\'s workers, capacity in use, queue depth and tasks/s'

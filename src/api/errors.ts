@@ -1,5 +1,5 @@
 // The errors a library user catches, named as Ray names them where Ray has them.
-import type {FailureKind, TaskError as TaskErrorData} from '../runtime/events.js'
+import type {FailureKind, TaskError as TaskErrorData} from '../core/events.js'
 
 /** Every error the library throws on its own account. */
 export class RaytsError extends Error {

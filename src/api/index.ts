@@ -29,7 +29,7 @@ function startSession(options: InitOptions): Session {
 async function startClusterSession(options: InitOptions, url: string): Promise<Session> {
   if (options.record === false) throw new RaytsError('init: a cluster session is always recorded (record: false is for local sessions)')
   const {prepareCluster} = await import('../cluster/index.js')
-  const {UsageError} = await import('../runtime/flags.js')
+  const {UsageError} = await import('../core/usage-error.js')
   const modules = new Set(declaredModules)
   for (const m of options.code ?? []) modules.add(modulePath(m))
   if (modules.size === 0) throw new RaytsError('init: a cluster session needs its task modules first: declare them with ray.module/ray.remote before init, or list them in init({code})')

@@ -2,7 +2,7 @@
 // executor), recorded in the store like `rayts run`, that takes tasks while it runs.
 import {basename, resolve as resolvePath} from 'node:path'
 import type {CompiledGraph, InstanceSpec, TaskSpec} from '../graph/model.js'
-import type {RunEvent} from '../runtime/events.js'
+import type {RunEvent} from '../core/events.js'
 import {capacityOf, createRun} from '../runtime/run.js'
 import type {RunHandle, RunSummary} from '../runtime/types.js'
 import {demandOf, ResourcePool} from '../scheduler/resources.js'

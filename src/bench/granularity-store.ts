@@ -5,7 +5,7 @@
 // given apart.
 import {compileGraphFile, formatProblem} from '../graph/index.js'
 import {loadRefs} from '../objects/read.js'
-import {nowMicros} from '../runtime/clock.js'
+import {nowMicros} from '../core/clock.js'
 import {type CreateRunDeps, createRun} from '../runtime/run.js'
 import type {Store} from '../store/db.js'
 import {newRunId} from '../store/ids.js'

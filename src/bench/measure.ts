@@ -1,8 +1,8 @@
 // Running a generated graph in-process and measuring it: the same compile and runtime as
 // `rayts run`, without the store and reporters (those are measured apart).
 import {compileGraphFile, formatProblem} from '../graph/index.js'
-import type {EventStream, RunEvent} from '../runtime/events.js'
-import {nowMicros} from '../runtime/clock.js'
+import type {EventStream, RunEvent} from '../core/events.js'
+import {nowMicros} from '../core/clock.js'
 import {type CreateRunDeps, createRun} from '../runtime/run.js'
 
 export interface RunMeasure {

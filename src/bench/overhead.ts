@@ -5,7 +5,7 @@
 import {availableParallelism} from 'node:os'
 import {measureIpcRoundTrip, measureSpawnLoop} from '../executor/floor.js'
 import {benchDir, commandsGraph, deepGraph, wideGraph} from './graphs.js'
-import type {EventStream} from '../runtime/events.js'
+import type {EventStream} from '../core/events.js'
 import {FakeTerminal} from './fake-terminal.js'
 import {measureRun, percentile, secondsBeyond} from './measure.js'
 import {measureIpcPipelined} from './ipc-floor.js'

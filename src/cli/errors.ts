@@ -1,10 +1,11 @@
 // The one error path of the command line: which errors are the user's (reported as one
 // `Error: message` line, no stack, with a documented exit code) and how they are printed.
 import * as Errors from '@oclif/core/errors'
-import {ExitCode} from '../runtime/exit-codes.js'
-import {UsageError} from '../runtime/flags.js'
+import {ExitCode} from '../core/exit-codes.js'
+import {UsageError} from '../core/usage-error.js'
 import {storeErrorFrom} from '../store/errors.js'
-import {raytsHome, storeFile} from '../store/home.js'
+import {storeFile} from '../store/home.js'
+import {raytsHome} from '../core/home.js'
 
 /** A graph that does not compile: its problems, one `FILE:LINE:COL: message` each. */
 export class GraphError extends Error {

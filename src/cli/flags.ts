@@ -6,7 +6,8 @@
 import {Args, Flags} from '@oclif/core'
 import {parseDuration} from '../graph/duration.js'
 import {parseSize} from '../objects/budget.js'
-import {parseResources, UsageError} from '../runtime/flags.js'
+import {parseResources} from './flag-values.js'
+import {UsageError} from '../core/usage-error.js'
 
 const DURATION_HELP = 'seconds, or 500ms, 2.5s, 1m, 1h'
 

@@ -1,5 +1,5 @@
 // How run commands print values, errors, durations and tables.
-import type {TaskError} from '../runtime/events.js'
+import type {TaskError} from '../core/events.js'
 import type {InstanceRecord, RunRecord} from '../store/runs.js'
 import {attemptMicros} from '../format/duration.js'
 import {formatValue, labelValue} from '../format/value.js'

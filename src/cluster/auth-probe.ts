@@ -2,7 +2,7 @@
 // would otherwise join a Redis that needs none (ioredis only warns), which anyone who can
 // reach it could use to run commands on the worker.
 import {Redis} from 'ioredis'
-import {UsageError} from '../runtime/flags.js'
+import {UsageError} from '../core/usage-error.js'
 import {bounded} from './link.js'
 import {isLoopback, redact, type ClusterUrl} from './url.js'
 

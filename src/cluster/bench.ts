@@ -2,7 +2,7 @@
 // workers, end to end (a run of N tasks minus a run of 1), beside the same graph locally.
 import {compileGraphFile, formatProblem} from '../graph/index.js'
 import {benchDir, wideGraph} from '../bench/graphs.js'
-import {nowMicros} from '../runtime/clock.js'
+import {nowMicros} from '../core/clock.js'
 import {createRun} from '../runtime/run.js'
 import {prepareCluster} from './prepare.js'
 import {redact} from './url.js'

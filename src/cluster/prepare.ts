@@ -2,7 +2,7 @@
 // fits at least one of them, and put the run's code (code-files.ts) into Redis once.
 import type {CompiledGraph} from '../graph/model.js'
 import type {Executor, ExecutorSink} from '../executor/types.js'
-import {UsageError} from '../runtime/flags.js'
+import {UsageError} from '../core/usage-error.js'
 import {IncludeError, selectCode} from './code-files.js'
 import {CodePackError, packFiles} from './code-pack.js'
 import type {PackedCode} from './code-report.js'

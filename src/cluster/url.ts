@@ -1,7 +1,7 @@
 // Redis URLs for the cluster: parse, check the security rules, print without the password.
 import {readFileSync} from 'node:fs'
 import {isIP} from 'node:net'
-import {UsageError} from '../runtime/flags.js'
+import {UsageError} from '../core/usage-error.js'
 
 export interface ClusterUrl {
   /** the URL as given (passed to ioredis as is) */

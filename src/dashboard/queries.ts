@@ -5,8 +5,8 @@ import type {Store} from '../store/db.js'
 import {decodeEventRow} from '../store/event-block.js'
 import {loadValue} from '../store/results.js'
 import {getRun, toRunRecord, type RunRecord} from '../store/runs.js'
-import type {RunEvent, TaskError} from '../runtime/events.js'
-import {nowMicros} from '../runtime/clock.js'
+import type {RunEvent, TaskError} from '../core/events.js'
+import {nowMicros} from '../core/clock.js'
 import {hostname} from 'node:os'
 
 type Row = Record<string, unknown>
@@ -319,7 +319,7 @@ export function runEvents(store: Store, runId: string): RunEvent[] {
 }
 
 /** the run's latest session, or null when there is no such run */
-export function runSession(store: Store, runId: string): number | null {
+export function latestSession(store: Store, runId: string): number | null {
   const r = store.db.prepare('SELECT session FROM runs WHERE id = ?').get(runId) as Row | undefined
   return r ? Number(r.session) : null
 }

@@ -9,8 +9,8 @@
 // call; the picked rows (nearly all of it the 16.5 MB row holding run-start) 0.6–1.1 s,
 // once a session, then ~1 ms a call.
 import type {Store} from '../store/db.js'
-import type {InstanceInfo} from '../runtime/events.js'
-import {instanceEventsAfter, lastEventSeq, runSession} from './queries.js'
+import type {InstanceInfo} from '../core/events.js'
+import {instanceEventsAfter, lastEventSeq, latestSession} from './queries.js'
 
 export interface TaskGraph {
   /** in order of first appearance */
@@ -62,7 +62,7 @@ function readMore(store: Store, runId: string, session: number, r: Reading): voi
 
 /** Read from scratch, every time: the slow path (tests compare the cache with it). */
 export function taskGraph(store: Store, runId: string): TaskGraph {
-  const session = runSession(store, runId)
+  const session = latestSession(store, runId)
   const r = new Reading()
   if (session !== null) readMore(store, runId, session, r)
   return r.graph()
@@ -75,7 +75,7 @@ export class TaskGraphCache {
   constructor(private readonly maxRuns = 4) {}
 
   get(store: Store, runId: string): TaskGraph {
-    const session = runSession(store, runId)
+    const session = latestSession(store, runId)
     if (session === null) return {tasks: [], edges: []}
     const key = `${runId}\u0000${session}`
     let r = this.readings.get(key)

@@ -2,7 +2,7 @@
 // of its own. That page carries one inline script and one inline style block, fixed text of
 // src/trace with every run value escaped; its policy allows exactly those by their hashes.
 import {createHash} from 'node:crypto'
-import type {RunEvent} from '../runtime/events.js'
+import type {RunEvent} from '../core/events.js'
 import {buildTrace, renderTraceHtml, type ChromeTrace} from '../trace/index.js'
 
 const sha = (text: string): string => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`

@@ -1,7 +1,7 @@
 // One command attempt, parent side: handed to a worker, which spawns it in its own process
 // group (spawning from workers spreads the fork cost over cores). The parent records the
 // group so that it can kill it whatever happens to the worker.
-import {nowMicros} from '../runtime/clock.js'
+import {nowMicros} from '../core/clock.js'
 import {CANCELLED, type Cancellable, type ExecutorContext, failJob} from './context.js'
 import {forgetGroup, watchGroup} from './pool/reaper.js'
 import type {WorkerProc, WorkerUser} from './pool/worker-proc.js'

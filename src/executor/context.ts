@@ -1,6 +1,6 @@
 // What the parts of the local executor share: the sink (silenced once closed), the pool,
 // the registry of command groups, and which unit of work holds each instance.
-import type {TaskError} from '../runtime/events.js'
+import type {TaskError} from '../core/events.js'
 import type {WorkerPool} from './pool/pool.js'
 import type {GroupRegistry} from './terminate/group-registry.js'
 import type {ExecutorSink, Job} from './types.js'

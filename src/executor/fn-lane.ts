@@ -5,9 +5,9 @@
 // with the job before it, which hands it the result; when that job already ended on an
 // earlier worker, the link takes the result from here; when it did not succeed, the link is
 // dropped, unreported (the scheduler takes it back when it hears of that job's failure).
-import {nowMicros} from '../runtime/clock.js'
-import {startTimer, type Timer} from '../runtime/timer.js'
-import type {TaskError} from '../runtime/events.js'
+import {nowMicros} from '../core/clock.js'
+import {startTimer, type Timer} from '../core/timer.js'
+import type {TaskError} from '../core/events.js'
 import {CANCELLED, type Cancellable, type ExecutorContext, failJob} from './context.js'
 import type {WorkerProc, WorkerUser} from './pool/worker-proc.js'
 import type {FromWorker, OutItem, WireFnBatch, WireLink, WireTarget} from './protocol.js'

@@ -2,7 +2,7 @@
 // neither the worker nor the runner holds more than the cap while a task floods its
 // output: the first half passes through as it comes, the last half is kept in a window
 // that slides, and at the end of the attempt a marker says how much was cut, then the tail.
-import {formatSize} from '../runtime/log-limits.js'
+import {formatSize} from '../core/log-limits.js'
 
 export type Stream = 'stdout' | 'stderr'
 export type EmitLog = (fd: Stream, text: string) => void

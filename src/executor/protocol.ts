@@ -2,7 +2,7 @@
 // Sent with `serialization: 'advanced'` (structured clone), so values keep their types.
 import type {OutputMode} from '../graph/model.js'
 import type {ObjectsConfig} from '../objects/config.js'
-import type {TaskError} from '../runtime/events.js'
+import type {TaskError} from '../core/events.js'
 
 /**
  * What a fn job calls and how. Jobs of one batch share one object, which structured clone

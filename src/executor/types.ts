@@ -1,8 +1,8 @@
-// What the scheduler asks of an executor. The local pool implements it now; a cluster
-// executor (BullMQ) will implement the same interface later.
+// What the scheduler asks of an executor: the local pool (local.ts) and the cluster
+// (cluster/coordinator.ts, on BullMQ) implement it.
 import type {OutputMode} from '../graph/model.js'
 import type {ObjectsConfig} from '../objects/config.js'
-import type {RunEvent, TaskError} from '../runtime/events.js'
+import type {RunEvent, TaskError} from '../core/events.js'
 
 interface JobBase {
   /** instance index in the run (see events.ts) */
@@ -65,7 +65,7 @@ interface OutcomeBase {
   readonly attempt: number
   /** the worker or command process, when there was one */
   readonly pid: number | null
-  /** monotonic microseconds (runtime/clock.ts) when the job began and ended running */
+  /** monotonic microseconds (core/clock.ts) when the job began and ended running */
   readonly startedAt: number
   readonly endedAt: number
 }

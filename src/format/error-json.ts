@@ -1,5 +1,5 @@
 // A task's error as plain JSON (`--json` output of run, get and wait).
-import type {TaskError} from '../runtime/events.js'
+import type {TaskError} from '../core/events.js'
 import type {Json} from './json.js'
 
 export function errorJson(e: TaskError): Json {

@@ -5,7 +5,7 @@ import {existsSync, statSync} from 'node:fs'
 import {dirname, join, resolve} from 'node:path'
 import type {BuildFailure, BuildResult, Message} from 'esbuild'
 import {loadEsbuild} from '../core/esbuild.js'
-import {raytsHome} from '../store/home.js'
+import {raytsHome} from '../core/home.js'
 import {exportsCache, type ExportsCache} from './exports-cache.js'
 
 /** 1-based place of a problem inside the module file */

@@ -4,7 +4,7 @@ import type {CompiledGraph} from '../graph/model.js'
 import {createLocalExecutor} from '../executor/index.js'
 import type {Executor, ExecutorSink} from '../executor/types.js'
 import {Scheduler} from '../scheduler/scheduler.js'
-import {EventStream} from './events.js'
+import {EventStream} from '../core/events.js'
 import type {RunHandle, RunOptions, RunSummary} from './types.js'
 
 export class RunSetupError extends Error {

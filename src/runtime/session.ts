@@ -2,10 +2,10 @@
 // record in the store, report, handle signals, write the timeline, pick the exit code.
 import {resolve as resolvePath} from 'node:path'
 import {compileGraphFile, formatProblem} from '../graph/index.js'
-import type {RunEvent} from './events.js'
+import type {RunEvent} from '../core/events.js'
 import {type CreateRunDeps, createRun, RunSetupError} from './run.js'
 import type {RunHandle, RunSummary} from './types.js'
-import {ExitCode} from './exit-codes.js'
+import {ExitCode} from '../core/exit-codes.js'
 import {onBrokenOutput} from './broken-pipe.js'
 import {EarlyExecutor} from './early-executor.js'
 
@@ -31,6 +31,11 @@ export interface RunSessionOptions {
   readonly stdout: NodeJS.WriteStream
   readonly stderr: NodeJS.WriteStream
   readonly env: NodeJS.ProcessEnv
+  /**
+   * A second Ctrl-C: the processes are killed at once, then this ends the program without
+   * waiting (the command's `process.exit`; library code never calls it itself)
+   */
+  readonly exitNow: (code: number) => void
   /** a Redis URL: run the tasks on that cluster's workers (default: $RAYTS_CLUSTER) */
   readonly cluster?: string
   /** bytes of tmpfs the run's objects may use before they spill to disk (default: objects/budget.ts) */
@@ -129,7 +134,8 @@ export async function runSession(o: RunSessionOptions): Promise<number> {
     const onSignal = (): void => {
       if (interrupted) {
         handle.forceKill()
-        process.exit(ExitCode.Interrupted)
+        o.exitNow(ExitCode.Interrupted)
+        return
       }
       interrupted = true
       reporter?.cancelling()
@@ -228,7 +234,7 @@ async function loadReusedValues(reuse: ReadonlyMap<string, unknown>): Promise<Ma
   return out
 }
 
-async function attach(o: RunSessionOptions, events: import('./events.js').EventStream) {
+async function attach(o: RunSessionOptions, events: import('../core/events.js').EventStream) {
   const {chooseRenderer, attachReporter, wantColor} = await import('../ui/index.js')
   const renderer = chooseRenderer({json: o.json, stderr: o.stderr, env: o.env})
   return attachReporter(events, {

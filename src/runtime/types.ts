@@ -2,7 +2,7 @@
 // and tests call. Implemented by run.ts (createRun).
 import type {InstanceSpec, TaskSpec} from '../graph/model.js'
 import type {ObjectsConfig} from '../objects/config.js'
-import type {EventStream, InstanceState, RunState, TaskError} from './events.js'
+import type {EventStream, InstanceState, RunState, TaskError} from '../core/events.js'
 
 export interface RunOptions {
   /** short, sortable, file-name-safe id (the store makes it) */

@@ -2,7 +2,7 @@
 // instance rather than an object or an array each (measured at 1M instances of a wide graph:
 // test/scheduler/measure-state.ts, figures in docs/benchmarks.md).
 import type {InstanceSpec} from '../graph/model.js'
-import type {InstanceState} from '../runtime/events.js'
+import type {InstanceState} from '../core/events.js'
 
 export const PENDING = 0
 export const READY = 1

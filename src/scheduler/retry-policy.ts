@@ -1,6 +1,6 @@
 // Whether a failed attempt is tried again, and after how long.
 import type {TaskOptions} from '../graph/model.js'
-import type {TaskError} from '../runtime/events.js'
+import type {TaskError} from '../core/events.js'
 
 export function shouldRetry(options: TaskOptions, error: TaskError, attempt: number): boolean {
   const retriesUsed = attempt - 1

@@ -5,7 +5,8 @@ import Database from 'better-sqlite3'
 import {chmodSync, existsSync, linkSync, rmSync, statSync} from 'node:fs'
 import {join} from 'node:path'
 import {emptyStoreError, folderError, storeErrorFrom} from './errors.js'
-import {DB_FILE, ensurePrivateDir, raytsHome, storeFile} from './home.js'
+import {DB_FILE, storeFile} from './home.js'
+import {ensurePrivateDir, raytsHome} from '../core/home.js'
 import {SCHEMA, SCHEMA_VERSION} from './schema.js'
 
 export interface Store {

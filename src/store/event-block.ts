@@ -5,7 +5,7 @@
 // instead of one per event: measured in the issue-13 profile, the row per event was the
 // largest share of the recorder's time.
 // Rows written before blocks hold one event object each; both read back the same.
-import type {RunEvent} from '../runtime/events.js'
+import type {RunEvent} from '../core/events.js'
 
 const READY = 0
 const START = 1

@@ -9,7 +9,7 @@ export function newRunId(now: number = Date.now()): string {
   return time + rand
 }
 
-import {UsageError} from '../runtime/flags.js'
+import {UsageError} from '../core/usage-error.js'
 
 export {UsageError}
 

@@ -1,7 +1,6 @@
 // The run store: every run, its instances, attempts, results, logs and events, in one
 // SQLite database under $RAYTS_HOME (see docs/runs.md).
 export {openStore, DB_FILE, type Store} from './db.js'
-export {raytsHome} from './home.js'
 export {newRunId, checkRunRef, UsageError} from './ids.js'
 export type {RunMeta} from './meta.js'
 export {recordRun, recordOnThread, type Recorder, type RecordOptions} from './recorder.js'

@@ -4,7 +4,7 @@
 // Before any other change to an instance (a failure, a skip...), its pending state is written
 // first, so the order of changes to one instance is kept.
 import type Database from 'better-sqlite3'
-import type {InstanceInfo, TaskError} from '../runtime/events.js'
+import type {InstanceInfo, TaskError} from '../core/events.js'
 
 const READY = 0
 const RUNNING = 1

@@ -11,7 +11,7 @@
 // hold the run until the thread has inserted every instance row. Not while writes are
 // failing: then the run goes on, as in-process, and reports the failure at its end.
 import {MessageChannel, receiveMessageOnPort, Worker} from 'node:worker_threads'
-import type {EventStream, RunEvent} from '../runtime/events.js'
+import type {EventStream, RunEvent} from '../core/events.js'
 import type {Store} from './db.js'
 import type {RunMeta} from './meta.js'
 import type {PendingEvent} from './record-writer.js'

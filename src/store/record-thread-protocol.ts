@@ -1,6 +1,6 @@
 // What the run's thread and the store's writer thread (record-thread.ts) say to each other.
 import type {MessagePort} from 'node:worker_threads'
-import type {RunEvent} from '../runtime/events.js'
+import type {RunEvent} from '../core/events.js'
 import type {RunMeta} from './meta.js'
 import type {PendingEvent} from './record-writer.js'
 

@@ -5,7 +5,7 @@
 // its latest state (instance-writes.ts) and the events go in one row (event-block.ts).
 // It runs in the run's process (recorder.ts) or on a thread of its own (record-thread.ts).
 import {hostname} from 'node:os'
-import type {InstanceInfo, RunEvent, RunState, TaskError} from '../runtime/events.js'
+import type {InstanceInfo, RunEvent, RunState, TaskError} from '../core/events.js'
 import type {Store} from './db.js'
 import {EventBlock} from './event-block.js'
 import {InstanceWrites} from './instance-writes.js'

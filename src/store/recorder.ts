@@ -3,7 +3,7 @@
 // (record-writer.ts), which writes in batches: in this process, or (RAYTS_RECORD_THREAD) on
 // a thread of its own (record-thread-client.ts), so that the SQLite writes leave the run's
 // event loop.
-import type {EventStream, RunEvent} from '../runtime/events.js'
+import type {EventStream, RunEvent} from '../core/events.js'
 import type {Store} from './db.js'
 import type {RunMeta} from './meta.js'
 import {processStartTime} from './processes.js'

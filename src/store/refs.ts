@@ -1,6 +1,6 @@
 // Refs on the command line: `ID`, `ID[i]`, `ID.i` (instance i of a fanned-out ID) and
 // `ID.k` (part k of a num_returns task), resolved against a run's stored instances.
-import type {TaskError} from '../runtime/events.js'
+import type {TaskError} from '../core/events.js'
 import type {Store} from './db.js'
 import {UsageError} from './ids.js'
 import {ObjectError} from '../objects/errors.js'

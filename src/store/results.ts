@@ -1,5 +1,5 @@
 // Result values and the raw event history of a run.
-import type {RunEvent} from '../runtime/events.js'
+import type {RunEvent} from '../core/events.js'
 import type {Store} from './db.js'
 import {decodeEventRow} from './event-block.js'
 import {loadRefs, relocateRefs} from '../objects/read.js'

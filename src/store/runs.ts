@@ -1,5 +1,5 @@
 // Reading runs: rows as typed objects, `last`, listing.
-import type {TaskError} from '../runtime/events.js'
+import type {TaskError} from '../core/events.js'
 import type {Store} from './db.js'
 import {checkRunRef, UsageError} from './ids.js'
 import {parseMeta, type RunMeta} from './meta.js'

@@ -2,7 +2,7 @@
 // well: one process, a thread per worker process, per command slot and per scheduler lane;
 // an X span per attempt, scheduler waits, instants for crashes, timeouts, retries and
 // worker lifecycles, and flow arrows along dependency edges.
-import type {RunEvent} from '../runtime/events.js'
+import type {RunEvent} from '../core/events.js'
 import {attemptMicros} from '../format/duration.js'
 import {assignSlots, clampLane} from './lanes.js'
 import {type Attempt, type GraphDetail, type TimelineRun, depsOf, errorText, readRun} from './timeline-run.js'

@@ -1,6 +1,6 @@
 // One self-contained HTML file drawing a run's timeline as a Gantt chart: inline SVG, CSS
 // and a few lines of JS for a hover box. No network: nothing is loaded from anywhere.
-import type {RunEvent} from '../runtime/events.js'
+import type {RunEvent} from '../core/events.js'
 import {buildTrace} from './build-trace.js'
 import {type GanttRow, ganttRows} from './gantt-rows.js'
 import {formatMicros, formatTick, tickStep} from './time-axis.js'

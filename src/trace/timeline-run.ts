@@ -1,6 +1,6 @@
 // Reads a run's event stream into what a timeline draws: attempts with their real start
 // and end, scheduling waits, workers, instants. Pure; no drawing decisions here.
-import type {InstanceInfo, RunEvent, TaskError} from '../runtime/events.js'
+import type {InstanceInfo, RunEvent, TaskError} from '../core/events.js'
 import type {Outcome} from './types.js'
 
 /** An instance as run-start/expanded describe it (deps, kind and what are optional: older events lack them). */

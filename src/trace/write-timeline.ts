@@ -1,6 +1,6 @@
 // Writes a run's timeline to a file: Chrome trace JSON, or the self-contained HTML.
 import {writeFileSync} from 'node:fs'
-import type {RunEvent} from '../runtime/events.js'
+import type {RunEvent} from '../core/events.js'
 import {buildTrace} from './build-trace.js'
 import {renderTraceHtml} from './render-html.js'
 import type {GraphDetail} from './timeline-run.js'

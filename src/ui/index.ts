@@ -19,8 +19,8 @@
 // Ink and React are imported only when the Ink renderer is used; `rayts: starting…` is shown
 // while they load.
 import {loadForPrint} from '../objects/read.js'
-import type {EventStream, RunEvent} from '../runtime/events.js'
-import {nowMicros} from '../runtime/clock.js'
+import type {EventStream, RunEvent} from '../core/events.js'
+import {nowMicros} from '../core/clock.js'
 import {Batcher} from './batcher.js'
 import {makeChalk, type Renderer} from './choose.js'
 import {JsonSink} from './json-reporter.js'
@@ -48,7 +48,7 @@ export interface ReporterOptions {
   readonly timeoutSeconds?: number
   readonly stdout: OutStream
   readonly stderr: OutStream
-  /** monotonic microseconds (tests); default: runtime/clock nowMicros */
+  /** monotonic microseconds (tests); default: core/clock nowMicros */
   readonly clock?: () => number
 }
 

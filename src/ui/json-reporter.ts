@@ -1,7 +1,7 @@
 // `--json`: stdout holds JSON lines only (results or batches, failures, one summary last);
 // stderr holds only failures (as text) and one summary line. Encoding: docs/ui.md.
 import type {ChalkInstance} from 'chalk'
-import type {RunEvent} from '../runtime/events.js'
+import type {RunEvent} from '../core/events.js'
 import type {Json} from '../format/json.js'
 import type {RunModel} from './run-model.js'
 import {LineWriter} from './line-writer.js'

@@ -1,7 +1,7 @@
 // Plain lines: results on stdout, one progress line per finished task and a summary on
 // stderr. Chosen when stderr is not a terminal, in CI, or with TERM=dumb.
 import type {ChalkInstance} from 'chalk'
-import type {RunEvent} from '../runtime/events.js'
+import type {RunEvent} from '../core/events.js'
 import type {RunModel} from './run-model.js'
 import {attemptMicros} from '../format/duration.js'
 import {LineWriter} from './line-writer.js'

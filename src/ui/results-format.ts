@@ -1,6 +1,6 @@
 // How results, batches and failures read as text and as JSON lines. Pure functions, shared
 // by the reporters; values themselves are formatted in src/format (shared with the commands).
-import type {TaskError} from '../runtime/events.js'
+import type {TaskError} from '../core/events.js'
 import {seconds} from '../format/duration.js'
 import {toJson, type Json} from '../format/json.js'
 import {labelValue} from '../format/value.js'

@@ -1,7 +1,7 @@
 // The reporters' view of a run, folded from the event stream in O(1) per event: counters,
 // maps and small rings, never a scan of all instances. The Ink UI reads it at most ~30
 // times a second; the plain and JSON reporters read it when they print a line.
-import type {InstanceInfo, InstanceState, RunEvent, RunState, TaskError} from '../runtime/events.js'
+import type {InstanceInfo, InstanceState, RunEvent, RunState, TaskError} from '../core/events.js'
 import {attemptMicros} from '../format/duration.js'
 
 /** InstanceInfo with the optional task options the runtime may add to run-start. */

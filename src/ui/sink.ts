@@ -1,7 +1,7 @@
 // What each renderer implements. attachReporter folds every event into the RunModel, turns
 // output results into single results or batches, and hands both to the one chosen sink.
 import type {ChalkInstance} from 'chalk'
-import type {RunEvent} from '../runtime/events.js'
+import type {RunEvent} from '../core/events.js'
 import type {Failure, RunModel} from './run-model.js'
 import type {Batch, ResultItem} from './results-format.js'
 import {formatError} from './results-format.js'

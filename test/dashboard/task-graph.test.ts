@@ -1,7 +1,7 @@
 // The task graph cache reads on from where it stopped: it must agree with a read from
 // scratch (also after an expansion arrives), and two runs must never share a graph.
 import test from 'ava'
-import type {InstanceInfo} from '../../src/runtime/events.js'
+import type {InstanceInfo} from '../../src/core/events.js'
 import {newRunId, openStore, recordRun, type Store} from '../../src/store/index.js'
 import {graphSvg} from '../../src/dashboard/graph-svg.js'
 import {TaskGraphCache, taskGraph} from '../../src/dashboard/task-graph.js'

@@ -8,7 +8,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {createLocalExecutor} from '../../src/executor/index.js'
 import type {Executor, ExecutorSink, Job} from '../../src/executor/types.js'
-import type {RunEvent} from '../../src/runtime/events.js'
+import type {RunEvent} from '../../src/core/events.js'
 import {alive, type Ran, runGraph, type RunGraphOptions, workerPids} from './helpers.js'
 
 type Mode = 'fused' | 'off' | 'unclaimed'

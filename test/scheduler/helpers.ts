@@ -1,7 +1,7 @@
 import {readFileSync} from 'node:fs'
 import {compileGraphFile, formatProblem} from '../../src/graph/index.js'
 import type {Executor, ExecutorSink} from '../../src/executor/types.js'
-import type {RunEvent} from '../../src/runtime/events.js'
+import type {RunEvent} from '../../src/core/events.js'
 import {createRun} from '../../src/runtime/run.js'
 import type {RunOptions, RunSummary} from '../../src/runtime/types.js'
 

@@ -6,7 +6,7 @@ import {existsSync, mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {listRuns, openStore} from '../../src/store/index.js'
-import type {RunEvent} from '../../src/runtime/events.js'
+import type {RunEvent} from '../../src/core/events.js'
 import {alive, runGraph, workerPids} from './helpers.js'
 
 const fixture = (name: string) => join(import.meta.dirname, 'fixtures', name)

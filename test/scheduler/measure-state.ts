@@ -7,7 +7,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import type {Executor} from '../../src/executor/types.js'
 import {compileGraphFile} from '../../src/graph/index.js'
-import {EventStream} from '../../src/runtime/events.js'
+import {EventStream} from '../../src/core/events.js'
 import {Scheduler} from '../../src/scheduler/scheduler.js'
 import {generate, NOOP_MODULE, write} from '../graph/generated-graphs.js'
 

@@ -4,7 +4,7 @@
 import test from 'ava'
 import {listInstances, loadResults, newRunId, openStore, readEvents, recordRun} from '../../src/store/index.js'
 import {EventBlock, decodeEventRow} from '../../src/store/event-block.js'
-import type {RunEvent} from '../../src/runtime/events.js'
+import type {RunEvent} from '../../src/core/events.js'
 import {instancesOf, META, SyntheticRun, tempHome} from './helpers.js'
 
 function script(run: SyntheticRun, afterEach: () => void): void {

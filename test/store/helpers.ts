@@ -2,8 +2,8 @@
 import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {EventStream, type InstanceInfo, type RunEvent, type TaskError} from '../../src/runtime/events.js'
-import {nowMicros} from '../../src/runtime/clock.js'
+import {EventStream, type InstanceInfo, type RunEvent, type TaskError} from '../../src/core/events.js'
+import {nowMicros} from '../../src/core/clock.js'
 import {dropHotFolders} from '../setup/hot-folders.js'
 import type {RunMeta} from '../../src/store/index.js'
 

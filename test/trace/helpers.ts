@@ -1,6 +1,6 @@
 // Assertions every timeline must pass, for synthetic and real runs alike.
 import type {ExecutionContext} from 'ava'
-import type {RunEvent} from '../../src/runtime/events.js'
+import type {RunEvent} from '../../src/core/events.js'
 import {type ChromeTrace, type CompleteEvent, type FlowEvent, type InstantEvent, SCHEDULING_CATS} from '../../src/trace/index.js'
 import {validateTrace} from './validate-trace.js'
 

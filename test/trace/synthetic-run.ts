@@ -2,7 +2,7 @@
 // worker for the retry, a max_calls recycle), cmd attempts with process groups (one
 // timeout, then a retry after a delay), a clock-noise overlap, an error that fails for
 // good and a skipped dependent. Times are µs from T.
-import type {InstanceInfo, RunEvent} from '../../src/runtime/events.js'
+import type {InstanceInfo, RunEvent} from '../../src/core/events.js'
 
 export const T = 1_000_000_000
 export const WALL = 1_700_000_000_000

@@ -1,6 +1,6 @@
 // Synthetic runs for the UI tests: a capture stream and a small event script builder.
 import {Writable} from 'node:stream'
-import {EventStream, type InstanceInfo, type RunEvent, type TaskError} from '../../src/runtime/events.js'
+import {EventStream, type InstanceInfo, type RunEvent, type TaskError} from '../../src/core/events.js'
 import type {InstanceMeta} from '../../src/ui/run-model.js'
 
 export class Capture extends Writable {

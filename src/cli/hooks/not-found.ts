@@ -3,7 +3,7 @@
 // its one guess, and for `rn` that may be `rm`.
 import {type Hook, toConfiguredId} from '@oclif/core'
 import {editDistance} from '../../graph/suggest.js'
-import {UsageError} from '../../runtime/flags.js'
+import {UsageError} from '../../core/usage-error.js'
 
 const hook: Hook<'command_not_found'> = async function (opts) {
   const ids = opts.config.commands.filter((c) => !c.hidden).flatMap((c) => [c.id, ...c.aliases])

@@ -1,6 +1,6 @@
 // A command's stdout turned into its result, per the task's `output` mode.
 import type {OutputMode} from '../../graph/model.js'
-import type {TaskError} from '../../runtime/events.js'
+import type {TaskError} from '../../core/events.js'
 
 export const MAX_STDOUT_BYTES = 64 * 1024 * 1024
 

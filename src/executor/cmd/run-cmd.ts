@@ -3,13 +3,13 @@
 // How it starts is launch.ts's business (rayts-spawner, or child_process.spawn; not execa:
 // execa 9 measured 2.5x slower per spawn here, and its kill options reach only the direct child).
 import {StringDecoder} from 'node:string_decoder'
-import {nowMicros} from '../../runtime/clock.js'
-import type {TaskError} from '../../runtime/events.js'
-import {startTimer, type Timer} from '../../runtime/timer.js'
+import {nowMicros} from '../../core/clock.js'
+import type {TaskError} from '../../core/events.js'
+import {startTimer, type Timer} from '../../core/timer.js'
 import type {CmdResult, WireCmd} from '../protocol.js'
 import {cwdProblem} from '../cwd.js'
 import {LogCap} from '../log-cap.js'
-import {logLimits} from '../../runtime/log-limits.js'
+import {logLimits} from '../../core/log-limits.js'
 import {groupAlive, killGroup} from '../../core/kill-group.js'
 import {GRACE_MS, terminateGroup, type Termination} from '../terminate/terminate-group.js'
 import {defaultLaunch, type Launch} from './launch.js'

@@ -1,6 +1,6 @@
 // The warm pool: workers started lazily, idle ones reused, replacements started ahead.
 import type {ObjectsConfig} from '../../objects/config.js'
-import {nowMicros} from '../../runtime/clock.js'
+import {nowMicros} from '../../core/clock.js'
 import type {ExecutorSink} from '../types.js'
 import {type WorkerExit, WorkerProc} from './worker-proc.js'
 

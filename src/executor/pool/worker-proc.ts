@@ -1,7 +1,7 @@
 // One worker process as the parent sees it: fork, message routing, how it ends.
 import {type ChildProcess, fork} from 'node:child_process'
 import type {Socket} from 'node:net'
-import {startTimer} from '../../runtime/timer.js'
+import {startTimer} from '../../core/timer.js'
 import type {FromWorker, ToWorker} from '../protocol.js'
 import {forgetWorker, watchWorker} from './reaper.js'
 

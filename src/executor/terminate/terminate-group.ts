@@ -1,5 +1,5 @@
 // Stop a process group the polite way: SIGTERM now, SIGKILL after a grace period.
-import {startTimer, type Timer} from '../../runtime/timer.js'
+import {startTimer, type Timer} from '../../core/timer.js'
 import {killGroup} from '../../core/kill-group.js'
 
 export const GRACE_MS = 2000

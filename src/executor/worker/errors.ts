@@ -1,6 +1,6 @@
 // What a thrown value becomes when it crosses to the parent: plain TaskError data.
 import {fileURLToPath} from 'node:url'
-import type {TaskError} from '../../runtime/events.js'
+import type {TaskError} from '../../core/events.js'
 
 export function toTaskError(thrown: unknown): TaskError {
   if (thrown instanceof Error) {

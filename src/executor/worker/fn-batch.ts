@@ -1,12 +1,12 @@
 // Runs one fn batch in the worker: jobs in order, results and logs sent back in few
 // messages (flushed when ~2 ms passed since the last flush, when STREAM_CHARS of log text
 // wait, and at the end of the batch). Each job's log goes through the per-attempt cap.
-import {nowMicros} from '../../runtime/clock.js'
-import type {TaskError} from '../../runtime/events.js'
+import {nowMicros} from '../../core/clock.js'
+import type {TaskError} from '../../core/events.js'
 import type {FromWorker, OutItem, WireFn} from '../protocol.js'
 import {cwdProblem} from '../cwd.js'
 import {LogCap, type Stream} from '../log-cap.js'
-import {logLimits} from '../../runtime/log-limits.js'
+import {logLimits} from '../../core/log-limits.js'
 import {ChainInputs} from './chain.js'
 import {uncloneable} from './clone-check.js'
 import {toTaskError} from './errors.js'
@@ -122,7 +122,7 @@ export class FnBatchRunner {
     return this.runOne(i, job)
   }
 
-  // a fixed 2 ms on the hot path: a bare setTimeout (long delays go through runtime/timer.ts)
+  // a fixed 2 ms on the hot path: a bare setTimeout (long delays go through core/timer.ts)
   private arm(): void {
     if (this.timer === undefined) this.timer = setTimeout(() => this.flush(false), FLUSH_MICROS / 1000)
   }

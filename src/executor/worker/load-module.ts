@@ -4,7 +4,7 @@
 import {register} from 'node:module'
 import {join} from 'node:path'
 import {pathToFileURL} from 'node:url'
-import {raytsHome} from '../../store/home.js'
+import {raytsHome} from '../../core/home.js'
 import {esbuildLocation} from '../../core/esbuild.js'
 import type {TsHooksData} from './ts-hooks.js'
 

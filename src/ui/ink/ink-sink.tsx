@@ -17,7 +17,7 @@
 // also written there as plain lines, exactly as the plain reporter writes them.
 import {render, renderToString, Text, type Instance} from 'ink'
 import type {ChalkInstance} from 'chalk'
-import type {RunEvent} from '../../runtime/events.js'
+import type {RunEvent} from '../../core/events.js'
 import type {RunModel} from '../run-model.js'
 import {makeChalk} from '../choose.js'
 import {LineWriter} from '../line-writer.js'

@@ -1,8 +1,5 @@
 // Parsing of run flag values shared by `run`, `submit` and the bench commands.
-
-export class UsageError extends Error {
-  override name = 'UsageError'
-}
+import {UsageError} from '../core/usage-error.js'
 
 /** `gpu=1,mem=4` → {gpu: 1, mem: 4} */
 export function parseResources(text: string | undefined): Record<string, number> {
