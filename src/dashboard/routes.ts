@@ -4,7 +4,7 @@ import type {IncomingMessage, ServerResponse} from 'node:http'
 import {toJson} from '../format/json.js'
 import {formatValue} from '../format/value.js'
 import type {Store} from '../store/db.js'
-import {cancelRun} from './cancel.js'
+import {cancelRun} from '../store/cancel.js'
 import {graphSvg} from './graph-svg.js'
 import {
   MAX_LOG_LINES,
@@ -68,7 +68,7 @@ export async function runRoute(store: Store, caches: Caches, runId: string, rest
     if (method !== 'POST') return false
     const r = await cancelRun(store, runId)
     if (r.ok) out.json(200, {state: r.state})
-    else out.json(r.status, {error: r.message})
+    else out.json(r.why === 'unknown' ? 404 : 409, {error: r.message})
     return true
   }
   if (method !== 'GET' && method !== 'HEAD') return false
