@@ -1,9 +1,10 @@
 // Task modules, imported once per worker. TypeScript modules load through ts-hooks.ts,
 // registered only when the first .ts/.mts module is needed: esbuild's output, cached by
 // content under $RAYTS_HOME/cache/ts, so a fresh worker reads a file instead of loading tsx.
+import {existsSync} from 'node:fs'
 import {register} from 'node:module'
 import {join} from 'node:path'
-import {pathToFileURL} from 'node:url'
+import {fileURLToPath, pathToFileURL} from 'node:url'
 import {raytsHome} from '../../core/home.js'
 import {esbuildLocation} from '../../core/esbuild.js'
 import type {TsHooksData} from './ts-hooks.js'
@@ -37,12 +38,28 @@ function loadModule(file: string): Promise<Record<string, unknown>> {
   let mod = modules.get(file)
   if (!mod) {
     if (/\.m?ts$/.test(file)) registerTsHooks()
-    mod = import(pathToFileURL(file).href) as Promise<Record<string, unknown>>
+    const url = pathToFileURL(file).href
+    mod = (import(url) as Promise<Record<string, unknown>>).catch((error: unknown) => {
+      // a JavaScript module that imports TypeScript by its .js name (`./helper.js` for
+      // helper.ts) needs the hooks too: register them and load it again, under a new URL
+      // since the failed one stays failed in the module map
+      if (tsHooks || !importsTypeScript(error)) throw error
+      registerTsHooks()
+      return import(`${url}?ts`) as Promise<Record<string, unknown>>
+    })
     modules.set(file, mod)
     // a failed import is retried by the next job rather than cached
     mod.catch(() => modules.delete(file))
   }
   return mod
+}
+
+/** a module-not-found error for `x.js` / `x.mjs` where `x.ts` / `x.mts` exists */
+function importsTypeScript(error: unknown): boolean {
+  const e = error as NodeJS.ErrnoException & {url?: string}
+  if (e?.code !== 'ERR_MODULE_NOT_FOUND') return false
+  const missing = /Cannot find module '([^']+)'/.exec(e.message)?.[1] ?? (e.url ? fileURLToPath(e.url) : '')
+  return /\.m?js$/.test(missing) && existsSync(missing.replace(/js$/, 'ts'))
 }
 
 function registerTsHooks(): void {

@@ -70,8 +70,9 @@ export const resolve: ResolveHook = async (specifier, context, nextResolve) => {
   try {
     return await nextResolve(specifier, context)
   } catch (error) {
-    const fromTs = context.parentURL !== undefined && TS.test(new URL(context.parentURL).pathname)
-    if (!fromTs || !/^\.\.?\//.test(specifier) || (error as {code?: string}).code !== 'ERR_MODULE_NOT_FOUND') throw error
+    // `./helper.js` names helper.ts when no helper.js exists, from TypeScript and JavaScript
+    // modules alike (as tsx and TypeScript's NodeNext resolution have it)
+    if (context.parentURL === undefined || !/^\.\.?\//.test(specifier) || (error as {code?: string}).code !== 'ERR_MODULE_NOT_FOUND') throw error
     for (const alt of [specifier.replace(/\.(m?)js$/, '.$1ts'), `${specifier}.ts`, `${specifier}.mts`]) {
       if (alt === specifier) continue
       try {
