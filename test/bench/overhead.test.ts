@@ -34,12 +34,15 @@ test.serial('--json: fn, sync latency, cmd, UI ratio and floors', async (t) => {
   t.is(report.floor.spawnLoop.concurrency, 2)
   t.is(report.floor.ipcPipelined.workers, 2)
   t.true(report.floor.ipcPipelined.messagesPerSecond > 0)
-  // the user's path: whole processes, so each is slower than a bare `node -e 0`
+  // the user's path: whole processes. With --runs 1 one sample each, so only the 1-task run
+  // (several times node -e 0) is sure to be slower; --version (about 1.1x) may come out under
+  // a noisy node -e 0, so it and --help are only checked to be measured
   const u = report.userPath
   t.is(u.tasks, 500)
   t.is(u.runs, 1)
   t.true(u.nodeStartMs > 0)
-  for (const ms of [u.versionMs, u.helpMs, u.oneTaskRunMs]) t.true(ms > u.nodeStartMs, `${ms} vs node ${u.nodeStartMs}`)
+  for (const ms of [u.versionMs, u.helpMs]) t.true(ms > 0)
+  t.true(u.oneTaskRunMs > u.nodeStartMs, `${u.oneTaskRunMs} vs node ${u.nodeStartMs}`)
   for (const run of [u.json, u.plain]) t.true(run.wallMs > 0 && run.tasksPerSecond > 0)
 })
 
