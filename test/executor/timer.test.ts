@@ -34,7 +34,7 @@ test('clear() stops a chained timer between chunks', async (t) => {
 })
 
 test('unref() carries over to the later chunks: the process exits without waiting', async (t) => {
-  const timerModule = join(import.meta.dirname, '..', '..', 'src', 'runtime', 'timer.ts')
+  const timerModule = join(import.meta.dirname, '..', '..', 'src', 'core', 'timer.ts')
   const script = `import {startTimer} from ${JSON.stringify(timerModule)}; startTimer(() => console.log('fired'), 1500, 50).unref()`
   const result = await execa(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {reject: false})
   t.is(result.exitCode, 0, result.stderr)
