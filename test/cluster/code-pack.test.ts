@@ -39,7 +39,7 @@ function project(t: import('ava').ExecutionContext, include: string[] | null): s
     '',
   ].join('\n'))
   put('lib/helper.ts', "import {WEIGHT} from './weights.cjs'\nexport const total = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) * WEIGHT\n")
-  put('lib/weights.cjs', 'module.exports = {WEIGHT: 1}\n')
+  put('lib/weights.cjs', 'exports.WEIGHT = 1\n') // a named export Node's CommonJS lexer sees, for ESM and tsx alike
   put('lib/lazy.mjs', 'export const twice = (x) => 2 * x\n')
   put('lib/unused.mjs', 'export const nobody = 1\n')
   put('scripts/hello.sh', 'echo hello from the pack\n')
