@@ -26,7 +26,12 @@ export class TaskError extends RaytsError {
   readonly timedOut: boolean
   readonly crashed: boolean
 
-  constructor(task: string, error: TaskErrorData, failedInput?: string) {
+  constructor(
+    task: string,
+    private readonly data: TaskErrorData,
+    failedInput?: string,
+  ) {
+    const error = data
     const where = failedInput ? `${task}: its input ${failedInput} failed: ` : `${task}: `
     super(`${where}${error.name}: ${error.message}`)
     this.task = task
@@ -39,6 +44,11 @@ export class TaskError extends RaytsError {
     this.failedInput = failedInput
     this.timedOut = error.kind === 'timeout'
     this.crashed = error.kind === 'crash'
+  }
+
+  /** the same failure, as thrown for `task`, which waited for this one */
+  forDependent(task: string): TaskError {
+    return taskErrorOf(task, this.data, this.failedInput ?? this.task)
   }
 }
 

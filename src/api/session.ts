@@ -8,7 +8,7 @@ import type {RunHandle, RunSummary} from '../runtime/types.js'
 import {demandOf, ResourcePool} from '../scheduler/resources.js'
 import type {Recorder, Store} from '../store/index.js'
 import type {PreparedCluster} from '../cluster/index.js'
-import {RaytsError, TaskCancelledError, taskErrorOf, type TaskError} from './errors.js'
+import {RaytsError, TaskCancelledError, TaskError, taskErrorOf} from './errors.js'
 import type {ObjectRef} from './object-ref.js'
 import {makeTask, type CallParts, type RefCollector} from './task-specs.js'
 import type {InitOptions} from './types.js'
@@ -187,14 +187,22 @@ export class Session {
 
   /** resolves once `ready(inst)` holds for enough of `insts`, or when `timeoutMs` passes */
   whenSettled(insts: readonly number[], count: number, timeoutMs: number | null): Promise<boolean> {
-    const done = (): number => insts.reduce((n, i) => n + (this.settled[i] ? 1 : 0), 0)
-    if (done() >= count) return Promise.resolve(true)
+    // how many of `insts` are still unsettled, by instance (a numReturns task's parts repeat it)
+    const open = new Map<number, number>()
+    let done = 0
+    for (const i of insts) {
+      if (this.settled[i]) done++
+      else open.set(i, (open.get(i) ?? 0) + 1)
+    }
+    if (done >= count) return Promise.resolve(true)
     return new Promise((resolve) => {
       let timer: NodeJS.Timeout | null = null
-      const want = new Set(insts)
       const listener = (inst: number): void => {
-        if (!want.has(inst) || done() < count) return
-        finish(true)
+        const n = open.get(inst)
+        if (n === undefined) return
+        open.delete(inst)
+        done += n
+        if (done >= count) finish(true)
       }
       const finish = (ok: boolean): void => {
         this.listeners.delete(listener)
@@ -264,10 +272,7 @@ export class Session {
       case 'skipped': {
         const cause = this.settled[e.because]
         const name = this.names[e.inst]!
-        const error =
-          cause && !cause.ok && 'remoteName' in cause.error
-            ? taskErrorOf(name, {kind: cause.error.kind, name: cause.error.remoteName, message: cause.error.remoteMessage, stack: cause.error.remoteStack, exitCode: cause.error.exitCode, signal: cause.error.signal}, cause.error.failedInput ?? cause.error.task)
-            : new TaskCancelledError(name)
+        const error = cause && !cause.ok && cause.error instanceof TaskError ? cause.error.forDependent(name) : new TaskCancelledError(name)
         this.settled[e.inst] = {ok: false, error}
         inst = e.inst
         break
