@@ -212,15 +212,9 @@ export function instancePage(store: Store, runId: string, filter: InstanceFilter
   }
 }
 
-export interface InstanceDetail {
-  readonly name: string
-  readonly task: string
-  readonly state: string
-  readonly attempt: number
-  readonly pid: number | null
-  readonly durationUs: number | null
+/** an instance's row, with its whole error (not just its kind) and its attempts */
+export interface InstanceDetail extends Omit<InstanceRow, 'errorKind'> {
   readonly error: TaskError | null
-  readonly hasValue: boolean
   readonly attempts: readonly AttemptRow[]
 }
 
