@@ -167,3 +167,32 @@ test.serial('a run of 250 instances is paged by the server: next and prev, a sea
   t.regex(await page.$eval('#detail h2', (e) => e.textContent ?? ''), /work\[247\]/)
   t.deepEqual(errors, [])
 })
+
+test.serial('a refresh keeps the rows it shows: the element under the pointer is the same after another run changes the store', async (t) => {
+  const dash = await serve(home)
+  t.teardown(() => dash.close())
+  const {page, errors} = await watchedPage(browser)
+  await page.goto(`${dash.url}runs/${runId}`)
+  await ready(page)
+  const row = await page.$('#instances tr[data-name="markup"]')
+  const runsPage = await browser.newPage()
+  t.teardown(() => runsPage.close())
+  await runsPage.goto(dash.url)
+  await ready(runsPage)
+  const runRow = await runsPage.$(`#runs tr[data-run="${runId}"]`)
+  const updates = (p: typeof page) => p.evaluate(() => Number(document.body.dataset.updates))
+  const before = [await updates(page), await updates(runsPage)]
+  const runsBefore = await runsPage.$$eval('#runs tbody tr', (trs) => trs.length)
+
+  const r = await cli(['run', join(FIXTURES, 'paged.yaml')])
+  t.is(r.exitCode, 0, String(r.stderr))
+  await page.waitForFunction((n) => Number(document.body.dataset.updates) > n, {}, before[0])
+  await runsPage.waitForFunction((n, rows) => Number(document.body.dataset.updates) > n && document.querySelectorAll('#runs tbody tr').length === rows + 1, {}, before[1], runsBefore)
+  t.true(await row!.evaluate((tr) => tr.isConnected), 'the same instance row')
+  t.true(await runRow!.evaluate((tr) => tr.isConnected), 'the same run row')
+  await page.bringToFront() // a page behind another tab draws no frames: a click on it would wait forever
+  await row!.click()
+  await page.waitForSelector('#value-preview')
+  t.regex(await page.$eval('#detail h2', (e) => e.textContent ?? ''), /markup/)
+  t.deepEqual(errors, [])
+})

@@ -30,6 +30,29 @@ export function replace(el: Node, ...children: Child[]): void {
   append(el, children)
 }
 
+/**
+ * Puts `rows` in `body`, keeping the element of every row whose key (`attr`) was there before:
+ * an unchanged row is left alone and a changed one is updated in place. A refresh never swaps
+ * the element under the user's pointer, so a click that lands during a redraw is not lost.
+ * Listeners belong on `body` (delegated), not on the rows, whose attributes and cells change.
+ */
+export function syncRows(body: HTMLElement, attr: string, rows: readonly HTMLTableRowElement[]): void {
+  const kept = new Map<string, HTMLTableRowElement>()
+  for (const tr of body.querySelectorAll<HTMLTableRowElement>(':scope > tr')) kept.set(tr.getAttribute(attr) ?? '', tr)
+  const wanted = rows.map((fresh) => {
+    const old = kept.get(fresh.getAttribute(attr) ?? '')
+    if (!old) return fresh
+    if (old.outerHTML !== fresh.outerHTML) {
+      for (const a of [...old.attributes]) if (!fresh.hasAttribute(a.name)) old.removeAttribute(a.name)
+      for (const a of fresh.attributes) old.setAttribute(a.name, a.value)
+      old.replaceChildren(...fresh.childNodes)
+    }
+    return old
+  })
+  const same = wanted.length === body.children.length && wanted.every((tr, i) => body.children[i] === tr)
+  if (!same) body.replaceChildren(...wanted)
+}
+
 export const STATE_ORDER = ['succeeded', 'running', 'ready', 'pending', 'retrying', 'failed', 'skipped', 'cancelled', 'lost'] as const
 
 export function stateBadge(state: string): HTMLSpanElement {

@@ -3,7 +3,7 @@
 // One run: progress, the instance table (a page at a time, filtered on the server), the
 // selected instance's attempts, value and logs, the run's logs, its task graph and timeline.
 import {getJson, onChange, postCancel, type InstanceDetail, type InstanceRow, type LogRow, type RunSummary} from './api.js'
-import {h, markReady, replace, stateBadge, STATE_ORDER} from './dom.js'
+import {h, markReady, replace, stateBadge, STATE_ORDER, syncRows} from './dom.js'
 import {count, micros, millis, when} from './format.js'
 
 const PAGE = 100
@@ -111,16 +111,35 @@ export async function showRun(main: HTMLElement, runId: string): Promise<void> {
     })
   })
 
+  const pick = (tr: HTMLTableRowElement): void => {
+    view.selected = tr.getAttribute('data-name')
+    if (view.selected === null) return
+    history.replaceState(null, '', `?${new URLSearchParams({instance: view.selected})}`)
+    for (const other of tbody.querySelectorAll('tr.selected')) other.classList.remove('selected')
+    tr.classList.add('selected')
+    void loadDetail()
+  }
+  const rowOf = (ev: Event): HTMLTableRowElement | null => (ev.target instanceof Element ? ev.target.closest<HTMLTableRowElement>('tbody > tr') : null)
+  tbody.addEventListener('click', (ev) => {
+    const tr = rowOf(ev)
+    if (tr) pick(tr)
+  })
+  tbody.addEventListener('keydown', (ev) => {
+    const tr = rowOf(ev)
+    if (tr && ev.key === 'Enter') pick(tr)
+  })
+
   const loadTable = async (): Promise<void> => {
     const q = new URLSearchParams({offset: String(view.offset), limit: String(PAGE)})
     if (view.state) q.set('state', view.state)
     if (view.task) q.set('task', view.task)
     if (view.search) q.set('q', view.search)
     const page = await getJson<{total: number; offset: number; rows: InstanceRow[]}>(`${base}/instances?${q}`)
-    replace(
+    syncRows(
       tbody,
-      ...page.rows.map((r) => {
-        const tr = h(
+      'data-name',
+      page.rows.map((r) =>
+        h(
           'tr',
           {'data-name': r.name, 'data-state': r.state, class: r.name === view.selected ? 'selected' : undefined, tabindex: 0},
           h('td', {class: 'name'}, r.name),
@@ -130,18 +149,8 @@ export async function showRun(main: HTMLElement, runId: string): Promise<void> {
           h('td', {class: 'num'}, r.pid === null ? '' : String(r.pid)),
           h('td', {class: 'num'}, micros(r.durationUs)),
           h('td', {}, r.errorKind ?? ''),
-        )
-        const pick = (): void => {
-          view.selected = r.name
-          history.replaceState(null, '', `?${new URLSearchParams({instance: r.name})}`)
-          for (const other of tbody.querySelectorAll('tr.selected')) other.classList.remove('selected')
-          tr.classList.add('selected')
-          void loadDetail()
-        }
-        tr.addEventListener('click', pick)
-        tr.addEventListener('keydown', (ev) => ev.key === 'Enter' && pick())
-        return tr
-      }),
+        ),
+      ),
     )
     const end = Math.min(page.total, page.offset + page.rows.length)
     pager.textContent = page.total === 0 ? 'no instances match' : `${count(page.offset + 1)}–${count(end)} of ${count(page.total)}`

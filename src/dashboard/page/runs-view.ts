@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 // The runs list, newest first, refreshed whenever the store changes.
 import {getJson, onChange, type RunSummary} from './api.js'
-import {h, markReady, replace, stateBadge, STATE_ORDER} from './dom.js'
+import {h, markReady, replace, stateBadge, STATE_ORDER, syncRows} from './dom.js'
 import {count, millis, when} from './format.js'
 
 function countsText(r: RunSummary): string {
@@ -41,7 +41,7 @@ export async function showRuns(main: HTMLElement): Promise<void> {
   )
   const refresh = async (): Promise<void> => {
     const {runs} = await getJson<{runs: RunSummary[]}>('/api/runs')
-    replace(body, ...runs.map(row))
+    syncRows(body, 'data-run', runs.map(row))
     empty.hidden = runs.length > 0
     markReady()
   }
