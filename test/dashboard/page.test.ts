@@ -180,6 +180,7 @@ test.serial('a refresh keeps the rows it shows: the element under the pointer is
   await runsPage.goto(dash.url)
   await ready(runsPage)
   const runRow = await runsPage.$(`#runs tr[data-run="${runId}"]`)
+  const runLink = await runsPage.$(`#runs tr[data-run="${runId}"] a`)
   const updates = (p: typeof page) => p.evaluate(() => Number(document.body.dataset.updates))
   const before = [await updates(page), await updates(runsPage)]
   const runsBefore = await runsPage.$$eval('#runs tbody tr', (trs) => trs.length)
@@ -190,6 +191,7 @@ test.serial('a refresh keeps the rows it shows: the element under the pointer is
   await runsPage.waitForFunction((n, rows) => Number(document.body.dataset.updates) > n && document.querySelectorAll('#runs tbody tr').length === rows + 1, {}, before[1], runsBefore)
   t.true(await row!.evaluate((tr) => tr.isConnected), 'the same instance row')
   t.true(await runRow!.evaluate((tr) => tr.isConnected), 'the same run row')
+  t.true(await runLink!.evaluate((a) => a.isConnected), 'the same link in it')
   await page.bringToFront() // a page behind another tab draws no frames: a click on it would wait forever
   await row!.click()
   await page.waitForSelector('#value-preview')

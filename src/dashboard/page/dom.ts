@@ -31,10 +31,10 @@ export function replace(el: Node, ...children: Child[]): void {
 }
 
 /**
- * Puts `rows` in `body`, keeping the element of every row whose key (`attr`) was there before:
- * an unchanged row is left alone and a changed one is updated in place. A refresh never swaps
- * the element under the user's pointer, so a click that lands during a redraw is not lost.
- * Listeners belong on `body` (delegated), not on the rows, whose attributes and cells change.
+ * Puts `rows` in `body`, keeping the element of every row whose key (`attr`) was there before,
+ * and within it every node that did not change: a refresh never swaps the element under the
+ * user's pointer (a row, the link in it), so a click that lands during a redraw is not lost.
+ * Listeners belong on `body` (delegated), not on the rows, whose contents change.
  */
 export function syncRows(body: HTMLElement, attr: string, rows: readonly HTMLTableRowElement[]): void {
   const kept = new Map<string, HTMLTableRowElement>()
@@ -42,15 +42,30 @@ export function syncRows(body: HTMLElement, attr: string, rows: readonly HTMLTab
   const wanted = rows.map((fresh) => {
     const old = kept.get(fresh.getAttribute(attr) ?? '')
     if (!old) return fresh
-    if (old.outerHTML !== fresh.outerHTML) {
-      for (const a of [...old.attributes]) if (!fresh.hasAttribute(a.name)) old.removeAttribute(a.name)
-      for (const a of fresh.attributes) old.setAttribute(a.name, a.value)
-      old.replaceChildren(...fresh.childNodes)
-    }
+    morph(old, fresh)
     return old
   })
   const same = wanted.length === body.children.length && wanted.every((tr, i) => body.children[i] === tr)
   if (!same) body.replaceChildren(...wanted)
+}
+
+/** make `old` look like `fresh`, changing only what differs (same tags are kept, in place) */
+function morph(old: Element, fresh: Element): void {
+  if (old.isEqualNode(fresh)) return
+  for (const a of [...old.attributes]) if (!fresh.hasAttribute(a.name)) old.removeAttribute(a.name)
+  for (const a of fresh.attributes) if (old.getAttribute(a.name) !== a.value) old.setAttribute(a.name, a.value)
+  const from = old.childNodes
+  const to = [...fresh.childNodes]
+  const alike = from.length === to.length && to.every((n, i) => n.nodeType === from[i]!.nodeType && n.nodeName === from[i]!.nodeName)
+  if (!alike) {
+    old.replaceChildren(...to)
+    return
+  }
+  to.forEach((n, i) => {
+    const o = from[i]!
+    if (o instanceof Element && n instanceof Element) morph(o, n)
+    else if (o.nodeValue !== n.nodeValue) o.nodeValue = n.nodeValue
+  })
 }
 
 export const STATE_ORDER = ['succeeded', 'running', 'ready', 'pending', 'retrying', 'failed', 'skipped', 'cancelled', 'lost'] as const
