@@ -3,6 +3,7 @@
 // server's memory does not grow with the size of a run.
 import type {Store} from '../store/db.js'
 import {decodeEventRow} from '../store/event-block.js'
+import {restoreRunStart} from '../store/stored-run-start.js'
 import {loadValue} from '../store/results.js'
 import {getRun, toRunRecord, type RunRecord} from '../store/runs.js'
 import type {RunEvent, TaskError} from '../core/events.js'
@@ -300,7 +301,7 @@ export function forEachEvent(store: Store, runId: string, visit: (e: RunEvent) =
   const rows = store.db.prepare('SELECT json FROM events WHERE run_id = ? AND session = ? ORDER BY seq').iterate(runId, run.session) as IterableIterator<Row>
   for (const r of rows) {
     const block: RunEvent[] = []
-    decodeEventRow(String(r.json), block)
+    decodeEventRow(String(r.json), block, (s) => restoreRunStart(store.db, runId, s))
     for (const e of block) visit(e)
   }
 }
@@ -340,7 +341,7 @@ export function instanceEventsAfter(
 ): void {
   for (const row of store.db.prepare(INSTANCE_EVENT_ROWS).iterate(runId, session, afterSeq) as IterableIterator<Row>) {
     const block: RunEvent[] = []
-    decodeEventRow(String(row.json), block)
+    decodeEventRow(String(row.json), block, (s) => restoreRunStart(store.db, runId, s))
     for (const e of block) if (e.type === 'run-start' || e.type === 'expanded' || e.type === 'added') visit(e)
   }
 }

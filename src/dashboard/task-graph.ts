@@ -1,13 +1,14 @@
 // The task graph of a run, tasks rather than instances: a 100,000-way fan-out is one node.
 // Read from the run's own events (run-start and expanded list every instance with its
-// dependencies), so it shows what ran even when the graph file has changed since.
+// dependencies; a stored run-start gets them back from the instance rows), so it shows what
+// ran even when the graph file has changed since.
 //
 // Only the event rows holding a run-start or an expansion are read and parsed (SQLite's
 // instr() picks them), and what was read is kept per run session, so a later call reads
 // only the rows written since. Measured on a 100,000-instance run (142 event rows, 25 MB,
-// load ~11): reading and parsing every row took 1.2–2.2 s of the server's one thread per
-// call; the picked rows (nearly all of it the 16.5 MB row holding run-start) 0.6–1.1 s,
-// once a session, then ~1 ms a call.
+// load ~11), when the run-start row still held every description: reading and parsing every
+// row took 1.2–2.2 s of the server's one thread per call; the picked rows 0.6–1.1 s, once a
+// session, then ~1 ms a call.
 import type {Store} from '../store/db.js'
 import type {InstanceInfo} from '../core/events.js'
 import {instanceEventsAfter, lastEventSeq, latestSession} from './queries.js'

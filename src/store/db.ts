@@ -7,7 +7,7 @@ import {join} from 'node:path'
 import {emptyStoreError, folderError, storeErrorFrom} from './errors.js'
 import {DB_FILE, storeFile} from './home.js'
 import {ensurePrivateDir, raytsHome} from '../core/home.js'
-import {SCHEMA, SCHEMA_VERSION} from './schema.js'
+import {ADDED_COLUMNS, SCHEMA, SCHEMA_VERSION} from './schema.js'
 
 export interface Store {
   readonly home: string
@@ -63,6 +63,10 @@ export function openStore(home: string = raytsHome()): Store {
 function initSchema(db: Database.Database): void {
   db.transaction(() => {
     db.exec(SCHEMA)
+    for (const {table, column, type} of ADDED_COLUMNS) {
+      const has = (db.pragma(`table_info(${table})`) as {name: string}[]).some((c) => c.name === column)
+      if (!has) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`)
+    }
     db.pragma(`user_version = ${SCHEMA_VERSION}`)
   }).immediate()
 }

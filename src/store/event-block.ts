@@ -4,8 +4,10 @@
 // never part of it; logs live in their own table). One JSON.stringify and one row per flush
 // instead of one per event: measured in the issue-13 profile, the row per event was the
 // largest share of the recorder's time.
-// Rows written before blocks hold one event object each; both read back the same.
-import type {RunEvent} from '../core/events.js'
+// Rows written before blocks hold one event object each; both read back the same. The
+// run-start is stored without its instances' descriptions (stored-run-start.ts).
+import type {EventOf, RunEvent} from '../core/events.js'
+import {isStoredRunStart, toStoredRunStart, type StoredRunStart} from './stored-run-start.js'
 
 const READY = 0
 const START = 1
@@ -33,6 +35,9 @@ export class EventBlock {
         return
       case 'log':
         return
+      case 'run-start':
+        this.items.push(toStoredRunStart(e))
+        return
       default:
         this.items.push(e)
     }
@@ -47,14 +52,21 @@ export class EventBlock {
   }
 }
 
+/** puts a stored run-start's instances back (restoreRunStart, from the run's instance rows) */
+export type RunStartReader = (stored: StoredRunStart) => EventOf<'run-start'>
+
 /** Appends the events of one stored row (a block, or a single event of an older store). */
-export function decodeEventRow(json: string, out: RunEvent[]): void {
+export function decodeEventRow(json: string, out: RunEvent[], runStart: RunStartReader): void {
   const parsed = JSON.parse(json) as unknown
   if (!Array.isArray(parsed)) {
     out.push(parsed as RunEvent)
     return
   }
-  for (const item of parsed as unknown[]) out.push(Array.isArray(item) ? fromTuple(item as Tuple) : (item as RunEvent))
+  for (const item of parsed as unknown[]) {
+    if (Array.isArray(item)) out.push(fromTuple(item as Tuple))
+    else if (isStoredRunStart(item)) out.push(runStart(item))
+    else out.push(item as RunEvent)
+  }
 }
 
 function fromTuple(x: Tuple): RunEvent {

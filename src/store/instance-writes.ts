@@ -44,9 +44,9 @@ export class InstanceWrites {
     // 5,000, one sitting: updates to succeeded 472 vs 1,278 ms, inserts 500 vs 1,224 ms:
     // json_each parses a row's JSON again for each of its fields.
     this.q = {
-      upsert: db.prepare(`INSERT INTO instances (run_id, name, idx, task, findex, ord, state, session) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+      upsert: db.prepare(`INSERT INTO instances (run_id, name, idx, task, findex, deps, ord, state, session) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT (run_id, name) DO UPDATE SET idx = excluded.idx, task = excluded.task, findex = excluded.findex,
-          session = excluded.session,
+          deps = excluded.deps, session = excluded.session,
           state = CASE WHEN state = 'succeeded' THEN state ELSE excluded.state END,
           error = CASE WHEN state = 'succeeded' THEN error ELSE NULL END,
           attempt = CASE WHEN state = 'succeeded' THEN attempt ELSE 0 END,
@@ -72,7 +72,7 @@ export class InstanceWrites {
         this.hot.delete(i.name)
         state = 'ready'
       }
-      upsert.run(run, i.name, i.idx, i.task, i.index, firstOrd + k, state, session)
+      upsert.run(run, i.name, i.idx, i.task, i.index, i.deps && i.deps.length > 0 ? JSON.stringify(i.deps) : null, firstOrd + k, state, session)
     }
   }
 

@@ -2,6 +2,7 @@
 import type {RunEvent} from '../core/events.js'
 import type {Store} from './db.js'
 import {decodeEventRow} from './event-block.js'
+import {restoreRunStart} from './stored-run-start.js'
 import {loadRefs, relocateRefs} from '../objects/read.js'
 import {keptObjectDir} from './objects.js'
 import {decodeValue, runBlobDir} from './values.js'
@@ -56,7 +57,7 @@ export function readEvents(store: Store, runId: string, options: ReadEventsOptio
       : store.db.prepare('SELECT json FROM events WHERE run_id = ? AND session = ? ORDER BY seq').all(runId, wanted)
   ) as Row[]
   const out: RunEvent[] = []
-  for (const r of rows) decodeEventRow(String(r.json), out)
+  for (const r of rows) decodeEventRow(String(r.json), out, (s) => restoreRunStart(store.db, runId, s))
   return out
 }
 

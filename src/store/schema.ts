@@ -1,7 +1,8 @@
 // The store's tables. Instances are keyed by name (`ID`, `ID[2]`), not by the runtime's
 // index, so a resumed run (whose dynamic instances may be numbered differently) lines up.
 // `session` counts run-starts of one run: 1, then 2 after the first resume, and so on.
-export const SCHEMA_VERSION = 1
+// Version 2 added instances.deps; ADDED_COLUMNS brings a version-1 store up to date.
+export const SCHEMA_VERSION = 2
 
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS runs (
@@ -41,6 +42,7 @@ CREATE TABLE IF NOT EXISTS instances (
   value      BLOB,                 -- v8.serialize, when small
   value_file TEXT,                 -- file name under blobs/RUN/, when large
   has_value  INTEGER NOT NULL DEFAULT 0,
+  deps       TEXT,                 -- JSON list of the idx it waits for; null when none
   PRIMARY KEY (run_id, name)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS instances_task ON instances (run_id, task);
@@ -92,3 +94,8 @@ CREATE TABLE IF NOT EXISTS pgroups (
   PRIMARY KEY (run_id, pgid)
 ) WITHOUT ROWID;
 `
+
+/** Columns added since version 1: a store made before them gets them when it is opened. */
+export const ADDED_COLUMNS: readonly {readonly table: string; readonly column: string; readonly type: string}[] = [
+  {table: 'instances', column: 'deps', type: 'TEXT'},
+]
