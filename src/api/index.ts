@@ -6,6 +6,7 @@ import {GetTimeoutError, RaytsError} from './errors.js'
 import {ObjectRef} from './object-ref.js'
 import {declaredModules, makeRemoteFunction, modulePath, type RemoteFunction, type SessionSource} from './remote-function.js'
 import {Session} from './session.js'
+import {openSessionObjects} from './session-objects.js'
 import {RefCollector} from './task-specs.js'
 import type {AnyFunction, CommandOptions, FunctionKeys, FunctionOptions, InitOptions} from './types.js'
 import {DEFAULT_OPTIONS} from '../graph/options.js'
@@ -22,8 +23,10 @@ const source: SessionSource = {
 
 function startSession(options: InitOptions): Session {
   if (options.numCpus !== undefined && !(typeof options.numCpus === 'number' && options.numCpus > 0)) throw new RaytsError(`init: numCpus must be a number > 0, not ${String(options.numCpus)}`)
+  const memory = options.objectStoreMemory
+  if (memory !== undefined && !(Number.isSafeInteger(memory) && memory > 0)) throw new RaytsError(`init: objectStoreMemory must be a whole number of bytes > 0, not ${String(memory)}`)
   if (options.record === false) return new Session(options, null)
-  return new Session(options, {openStore, newRunId, recordRun, markEnded})
+  return new Session(options, {openStore, newRunId, recordRun, markEnded, openObjects: openSessionObjects})
 }
 
 async function startClusterSession(options: InitOptions, url: string): Promise<Session> {
@@ -55,7 +58,7 @@ async function startClusterSession(options: InitOptions, url: string): Promise<S
     if (error instanceof UsageError) throw new RaytsError(`init: ${error.message}`)
     throw error
   }
-  return new Session(options, {openStore, newRunId, recordRun, markEnded}, {runId, prepared, modules}, graph)
+  return new Session(options, {openStore, newRunId, recordRun, markEnded, openObjects: openSessionObjects}, {runId, prepared, modules}, graph)
 }
 
 export interface SessionInfo {
@@ -146,7 +149,8 @@ export async function get(refs: ObjectRef<unknown> | readonly ObjectRef<unknown>
   const values = list.map((r) => {
     const outcome = session.outcome(r.inst)!
     if (!outcome.ok) throw outcome.error
-    return r.part === null ? outcome.value : (outcome.value as unknown[])[r.part]
+    const value = session.value(r.inst)
+    return r.part === null ? value : (value as unknown[])[r.part]
   })
   return refs instanceof ObjectRef ? values[0] : values
 }
