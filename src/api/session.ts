@@ -106,10 +106,11 @@ export class Session {
       })
     }
     this.onBeforeExit = () => void this.shutdown()
-    // the program ends without shutdown() (an uncaught error, process.exit): record what is
-    // known and end the run as cancelled; the executor's own exit hook kills the workers
+    // the program ends without shutdown(), or before a shutdown has finished (an uncaught
+    // error, process.exit): record what is known, end the run as cancelled, leave nothing in
+    // /dev/shm; the executor's own exit hook kills the workers
     this.onExit = () => {
-      if (this.closing || !this.store) return
+      if (!this.store) return
       try {
         this.recorder?.flush()
         deps?.markEnded(this.store, this.runId, 'cancelled')
@@ -259,13 +260,13 @@ export class Session {
     this.closing ??= (async () => {
       for (const s of SIGNALS) process.off(s, this.onSignal)
       process.off('beforeExit', this.onBeforeExit)
-      process.off('exit', this.onExit)
       this.reporter?.cancelling()
       this.handle.close()
       try {
         return await this.handle.done
       } finally {
         await this.reporter?.close()
+        process.off('exit', this.onExit) // from here to the end, nothing waits: no exit comes between
         this.recorder?.close()
         try {
           this.objects?.settle()

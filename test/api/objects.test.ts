@@ -3,10 +3,11 @@
 // reads it back, and nothing stays in /dev/shm after shutdown. RAYTS_OBJECTS=off (every value
 // through this process) gives the same values.
 import test from 'ava'
+import {execa} from 'execa'
 import {existsSync, readdirSync} from 'node:fs'
 import {join} from 'node:path'
 import * as ray from '../../src/index.js'
-import {openStore} from '../../src/store/index.js'
+import {getRun, openStore} from '../../src/store/index.js'
 
 const tasks = ray.module<typeof import('./fixtures/tasks.mjs')>(new URL('./fixtures/tasks.mjs', import.meta.url))
 const N = 131_072 // 1 MiB of doubles
@@ -95,3 +96,26 @@ test.serial('init checks objectStoreMemory', async (t) => {
   await t.throwsAsync(ray.init({objectStoreMemory: -1}), {message: /objectStoreMemory must be a whole number of bytes > 0, not -1/})
   await t.throwsAsync(ray.init({objectStoreMemory: 1.5}), {message: /not 1.5/})
 })
+
+const ENDINGS = {exit: 'process.exit', signal: 'SIGTERM', 'signal-uncaught': 'SIGTERM, then an uncaught TaskCancelledError mid-shutdown'} as const
+for (const mode of Object.keys(ENDINGS) as (keyof typeof ENDINGS)[]) {
+  test.serial(`a program that ends its session by ${ENDINGS[mode]} leaves nothing in /dev/shm and keeps the recorded object`, async (t) => {
+    const child = execa(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'fixtures', 'exit-session.ts'), mode], {reject: false, buffer: {stdout: false}})
+    const line = await new Promise<string>((resolve) => child.stdout!.once('data', (d: Buffer) => resolve(String(d).trim())))
+    const [runId, length] = line.split(' ')
+    t.is(length, String(N))
+    if (mode !== 'exit') child.kill('SIGTERM')
+    const ended = await child
+    if (mode === 'exit') t.is(ended.exitCode, 3)
+    else if (mode === 'signal') t.is(ended.signal, 'SIGTERM', 'it dies of the signal, as it would without a session')
+    else t.regex(String(ended.stderr), /TaskCancelledError: sleepy_1 was cancelled/)
+    t.deepEqual(hotDirs(runId!), [], 'nothing left in /dev/shm')
+    t.is(keptObjects(runId!).length, 1, 'the recorded result is kept')
+    const store = openStore()
+    try {
+      t.is(getRun(store, runId!)?.state, 'cancelled')
+    } finally {
+      store.close()
+    }
+  })
+}
