@@ -11,6 +11,7 @@ import {RefCollector} from './task-specs.js'
 import type {AnyFunction, CommandOptions, FunctionKeys, FunctionOptions, InitOptions} from './types.js'
 import {DEFAULT_OPTIONS} from '../graph/options.js'
 import {markEnded, newRunId, openStore, recordRun} from '../store/index.js'
+import type {CodeSource} from '../cluster/code-files.js'
 
 let current: Session | null = null
 
@@ -38,18 +39,10 @@ async function startClusterSession(options: InitOptions, url: string): Promise<S
   if (modules.size === 0) throw new RaytsError('init: a cluster session needs its task modules first: declare them with ray.module/ray.remote before init, or list them in init({code})')
   const runId = newRunId()
   const dir = process.cwd()
-  const codeOf = {
-    file: dir,
+  const codeOf: CodeSource = {
     dir,
-    name: 'code',
-    description: undefined,
-    tasks: [...modules].map((module) => ({fn: {name: module, module, export: ''}, cwd: dir, options: {...DEFAULT_OPTIONS, numCpus: 0}})),
-    taskById: new Map(),
-    instances: [],
-    instanceByName: new Map(),
-    order: [],
-    outputs: [],
-  } as unknown as import('../graph/model.js').CompiledGraph // only tasks' modules, cwd and options are read
+    tasks: [...modules].map((module) => ({id: module, fn: {name: module, module, export: ''}, cwd: dir, options: {...DEFAULT_OPTIONS, numCpus: 0}})),
+  }
   let prepared
   const graph = Session.emptyGraph(options)
   try {
