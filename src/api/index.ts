@@ -6,10 +6,12 @@ import {GetTimeoutError, RaytsError} from './errors.js'
 import {ObjectRef} from './object-ref.js'
 import {declaredModules, makeRemoteFunction, modulePath, type RemoteFunction, type SessionSource} from './remote-function.js'
 import {Session} from './session.js'
+import {openSessionObjects} from './session-objects.js'
 import {RefCollector} from './task-specs.js'
 import type {AnyFunction, CommandOptions, FunctionKeys, FunctionOptions, InitOptions} from './types.js'
 import {DEFAULT_OPTIONS} from '../graph/options.js'
 import {markEnded, newRunId, openStore, recordRun} from '../store/index.js'
+import type {CodeSource} from '../cluster/code-files.js'
 
 let current: Session | null = null
 
@@ -22,8 +24,10 @@ const source: SessionSource = {
 
 function startSession(options: InitOptions): Session {
   if (options.numCpus !== undefined && !(typeof options.numCpus === 'number' && options.numCpus > 0)) throw new RaytsError(`init: numCpus must be a number > 0, not ${String(options.numCpus)}`)
+  const memory = options.objectStoreMemory
+  if (memory !== undefined && !(Number.isSafeInteger(memory) && memory > 0)) throw new RaytsError(`init: objectStoreMemory must be a whole number of bytes > 0, not ${String(memory)}`)
   if (options.record === false) return new Session(options, null)
-  return new Session(options, {openStore, newRunId, recordRun, markEnded})
+  return new Session(options, {openStore, newRunId, recordRun, markEnded, openObjects: openSessionObjects})
 }
 
 async function startClusterSession(options: InitOptions, url: string): Promise<Session> {
@@ -35,18 +39,10 @@ async function startClusterSession(options: InitOptions, url: string): Promise<S
   if (modules.size === 0) throw new RaytsError('init: a cluster session needs its task modules first: declare them with ray.module/ray.remote before init, or list them in init({code})')
   const runId = newRunId()
   const dir = process.cwd()
-  const codeOf = {
-    file: dir,
+  const codeOf: CodeSource = {
     dir,
-    name: 'code',
-    description: undefined,
-    tasks: [...modules].map((module) => ({fn: {name: module, module, export: ''}, cwd: dir, options: {...DEFAULT_OPTIONS, numCpus: 0}})),
-    taskById: new Map(),
-    instances: [],
-    instanceByName: new Map(),
-    order: [],
-    outputs: [],
-  } as unknown as import('../graph/model.js').CompiledGraph // only tasks' modules, cwd and options are read
+    tasks: [...modules].map((module) => ({id: module, fn: {name: module, module, export: ''}, cwd: dir, options: {...DEFAULT_OPTIONS, numCpus: 0}})),
+  }
   let prepared
   const graph = Session.emptyGraph(options)
   try {
@@ -55,7 +51,7 @@ async function startClusterSession(options: InitOptions, url: string): Promise<S
     if (error instanceof UsageError) throw new RaytsError(`init: ${error.message}`)
     throw error
   }
-  return new Session(options, {openStore, newRunId, recordRun, markEnded}, {runId, prepared, modules}, graph)
+  return new Session(options, {openStore, newRunId, recordRun, markEnded, openObjects: openSessionObjects}, {runId, prepared, modules}, graph)
 }
 
 export interface SessionInfo {
@@ -146,7 +142,8 @@ export async function get(refs: ObjectRef<unknown> | readonly ObjectRef<unknown>
   const values = list.map((r) => {
     const outcome = session.outcome(r.inst)!
     if (!outcome.ok) throw outcome.error
-    return r.part === null ? outcome.value : (outcome.value as unknown[])[r.part]
+    const value = session.value(r.inst)
+    return r.part === null ? value : (value as unknown[])[r.part]
   })
   return refs instanceof ObjectRef ? values[0] : values
 }

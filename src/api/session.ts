@@ -10,6 +10,7 @@ import type {Recorder, Store} from '../store/index.js'
 import type {PreparedCluster} from '../cluster/index.js'
 import {RaytsError, TaskCancelledError, TaskError, taskErrorOf} from './errors.js'
 import type {ObjectRef} from './object-ref.js'
+import type {SessionObjects} from './session-objects.js'
 import {makeTask, type CallParts, type RefCollector} from './task-specs.js'
 import type {InitOptions} from './types.js'
 
@@ -19,6 +20,7 @@ export interface SessionStore {
   readonly newRunId: () => string
   readonly recordRun: typeof import('../store/index.js').recordRun
   readonly markEnded: typeof import('../store/index.js').markEnded
+  readonly openObjects: typeof import('./session-objects.js').openSessionObjects
 }
 
 export type SessionGraph = CompiledGraph & {tasks: TaskSpec[]; instances: InstanceSpec[]; taskById: Map<string, TaskSpec>; instanceByName: Map<string, InstanceSpec>}
@@ -49,6 +51,9 @@ export class Session {
   private readonly cluster: SessionCluster | null
   private store: Store | null = null
   private recorder: Recorder | null = null
+  private readonly objects: SessionObjects | null
+  /** values read back from the object store, by instance (get reads each once) */
+  private readonly loaded = new Map<number, unknown>()
   private reporter: {close(): Promise<void>; cancelling(): void} | null = null
   private closing: Promise<RunSummary> | null = null
   private readonly onSignal: (signal: NodeJS.Signals) => void
@@ -65,10 +70,18 @@ export class Session {
     if (deps) this.store = deps.openStore()
     this.runId = cluster?.runId ?? (deps ? deps.newRunId() : `api-${process.pid}-${Date.now().toString(36)}`)
     const executor = cluster ? {makeExecutor: cluster.prepared.makeExecutor} : {}
-    this.handle = createRun(this.graph, {runId: this.runId, ...slots, reuse: this.put, open: true}, executor)
+    // a cluster keeps its own value path (Redis); an unrecorded session has no run folder
+    this.objects = deps && this.store && !cluster ? deps.openObjects(this.store, this.runId, options.objectStoreMemory, process.env) : null
+    this.handle = createRun(this.graph, {runId: this.runId, ...slots, reuse: this.put, open: true, objects: this.objects?.config}, executor)
     // Redis lost mid-session: the tasks in flight failed (ClusterLostError); cancel the rest
     void cluster?.prepared.lost.then(() => this.handle.cancel())
     this.handle.events.subscribe((e) => this.apply(e))
+    if (this.objects) {
+      const objects = this.objects
+      this.handle.events.subscribe((e) => {
+        if (e.type === 'succeeded') objects.observe(e.value)
+      })
+    }
     if (deps && this.store) {
       this.recorder = deps.recordRun(this.store, this.handle.events, {
         runId: this.runId,
@@ -93,15 +106,17 @@ export class Session {
       })
     }
     this.onBeforeExit = () => void this.shutdown()
-    // the program ends without shutdown() (an uncaught error, process.exit): record what is
-    // known and end the run as cancelled; the executor's own exit hook kills the workers
+    // the program ends without shutdown(), or before a shutdown has finished (an uncaught
+    // error, process.exit): record what is known, end the run as cancelled, leave nothing in
+    // /dev/shm; the executor's own exit hook kills the workers
     this.onExit = () => {
-      if (this.closing || !this.store) return
+      if (!this.store) return
       try {
         this.recorder?.flush()
         deps?.markEnded(this.store, this.runId, 'cancelled')
+        this.objects?.settle()
       } catch {
-        // a later rayts command finds the run lost instead
+        // a later rayts command finds the run lost instead (and settles its objects)
       }
     }
     for (const s of SIGNALS) process.once(s, this.onSignal)
@@ -165,7 +180,7 @@ export class Session {
     }
     const idx = this.graph.instances.length
     const {task, instance} = makeTask({...parts, idx, file: this.file, cwd: parts.cwd ?? this.cwd}, refs)
-    if (value) this.put.set(task.id, value.put)
+    if (value) this.put.set(task.id, this.objects ? this.objects.store(value.put) : value.put)
     this.graph.tasks.push(task)
     this.graph.taskById.set(task.id, task)
     this.graph.instances.push(instance)
@@ -180,9 +195,18 @@ export class Session {
     if (!this.closed) this.handle.cancelInstance(ref.inst)
   }
 
-  /** the settled outcome of an instance, or undefined while it runs */
+  /** the settled outcome of an instance, or undefined while it runs (its value may hold object references) */
   outcome(inst: number): Settled | undefined {
     return this.settled[inst]
+  }
+
+  /** the value of a succeeded instance, read from the object store where it is there */
+  value(inst: number): unknown {
+    const outcome = this.settled[inst]
+    if (!outcome?.ok) throw new RaytsError(`instance ${inst} has no value`)
+    if (!this.objects) return outcome.value
+    if (!this.loaded.has(inst)) this.loaded.set(inst, this.objects.load(outcome.value))
+    return this.loaded.get(inst)
   }
 
   /** resolves once `ready(inst)` holds for enough of `insts`, or when `timeoutMs` passes */
@@ -236,15 +260,19 @@ export class Session {
     this.closing ??= (async () => {
       for (const s of SIGNALS) process.off(s, this.onSignal)
       process.off('beforeExit', this.onBeforeExit)
-      process.off('exit', this.onExit)
       this.reporter?.cancelling()
       this.handle.close()
       try {
         return await this.handle.done
       } finally {
         await this.reporter?.close()
+        process.off('exit', this.onExit) // from here to the end, nothing waits: no exit comes between
         this.recorder?.close()
-        this.store?.close()
+        try {
+          this.objects?.settle()
+        } finally {
+          this.store?.close()
+        }
       }
     })()
     return this.closing

@@ -86,6 +86,11 @@ export interface InitOptions {
    * `ray.module`/`ray.remote` before `init` (their imports go too)
    */
   readonly code?: readonly (URL | string)[]
+  /**
+   * bytes of tmpfs (/dev/shm) the session's object store may use before big values spill to
+   * disk (default: $RAYTS_OBJECT_STORE_MEMORY, else a share of /dev/shm, as `rayts run`)
+   */
+  readonly objectStoreMemory?: number
   /** progress on stderr: `live` (the terminal UI) or `plain` (one line per task); default none */
   readonly progress?: 'live' | 'plain'
 }

@@ -5,7 +5,7 @@
 import {lstatSync, readdirSync} from 'node:fs'
 import {dirname, join, relative, sep} from 'node:path'
 import ignore from 'ignore'
-import type {CompiledGraph} from '../graph/model.js'
+import type {CompiledGraph, TaskSpec} from '../graph/model.js'
 import {commonFolder} from './code-pack.js'
 import {GitIgnores, repositoryTop} from './ignore.js'
 import {importClosure, type ImportClosure} from './imports.js'
@@ -23,6 +23,13 @@ export interface CodeSelection {
   readonly unmatched: readonly string[]
 }
 
+/**
+ * What a code pack is made from: a folder, its `include` globs, and tasks (their modules and
+ * working folders, and what they hold while they run). A compiled graph is one; a library
+ * session, whose graph grows while it runs, gives the modules it declared.
+ */
+export type CodeSource = Pick<CompiledGraph, 'dir' | 'include'> & {readonly tasks: readonly Pick<TaskSpec, 'id' | 'fn' | 'cwd' | 'options'>[]}
+
 export class IncludeError extends Error {
   override name = 'IncludeError'
 }
@@ -30,7 +37,7 @@ export class IncludeError extends Error {
 const slash = (p: string): string => p.split(sep).join('/')
 const IN_PACKAGES = `${sep}node_modules${sep}`
 
-export async function selectCode(graph: CompiledGraph): Promise<CodeSelection> {
+export async function selectCode(graph: CodeSource): Promise<CodeSelection> {
   const modules = [...new Set(graph.tasks.flatMap((t) => (t.fn ? [t.fn.module] : [])))]
   const closure = await importClosure(modules)
   const included = includedFiles(graph.dir, graph.include ?? [])

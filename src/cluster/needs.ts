@@ -1,6 +1,7 @@
 // What a task holds while it runs, and whether the cluster's workers can hold it.
 import type {CompiledGraph, TaskOptions, TaskSpec} from '../graph/model.js'
 import {demandOf, ResourcePool, type Demand} from '../scheduler/resources.js'
+import type {CodeSource} from './code-files.js'
 import type {WorkerInfo} from './registry.js'
 
 export interface Needs {
@@ -8,7 +9,7 @@ export interface Needs {
   readonly resources: Readonly<Record<string, number>>
 }
 
-export function needsOf(task: TaskSpec): Needs {
+export function needsOf(task: Pick<TaskSpec, 'options'>): Needs {
   return {numCpus: task.options.numCpus, resources: task.options.resources}
 }
 
@@ -23,7 +24,7 @@ export function taskOfName(graph: CompiledGraph, name: string): TaskSpec | undef
 }
 
 /** one line per task that no live worker could ever run */
-export function clusterFitProblems(graph: CompiledGraph, workers: readonly WorkerInfo[]): string[] {
+export function clusterFitProblems(graph: CodeSource, workers: readonly WorkerInfo[]): string[] {
   const pools = workers.map((w) => new ResourcePool(w.capacity))
   const problems: string[] = []
   for (const task of graph.tasks) {

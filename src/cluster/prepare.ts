@@ -3,7 +3,7 @@
 import type {CompiledGraph} from '../graph/model.js'
 import type {Executor, ExecutorSink} from '../executor/types.js'
 import {UsageError} from '../core/usage-error.js'
-import {IncludeError, selectCode} from './code-files.js'
+import {IncludeError, selectCode, type CodeSource} from './code-files.js'
 import {CodePackError, packFiles} from './code-pack.js'
 import type {PackedCode} from './code-report.js'
 import {ImportError} from './imports.js'
@@ -38,9 +38,8 @@ export async function prepareCluster(
   graph: CompiledGraph,
   runId: string,
   asked: {readonly numCpus: number | undefined; readonly resources: Readonly<Record<string, number>>},
-  /** the graph whose modules are packed and checked against the workers (default: `graph`;
-   * a library session packs the modules it declared, and its graph grows while it runs) */
-  codeOf: CompiledGraph = graph,
+  /** what is packed and checked against the workers (default: `graph`) */
+  codeOf: CodeSource = graph,
 ): Promise<PreparedCluster> {
   // a password in $RAYTS_REDIS_PASSWORD, kept out of argv
   url = withPassword(url, {env: process.env, flag: 'cluster'})
