@@ -6,6 +6,7 @@ import type {OptionLayer} from '../options.js'
 import type {Problem} from '../problems.js'
 import {parseRefText, type RawRef} from '../refs.js'
 import {didYouMean} from '../suggest.js'
+import type {Tagged} from '../tags.js'
 
 export type Obj = Record<string, unknown>
 export const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v)
@@ -44,9 +45,6 @@ export class CompileContext {
 
   readonly tasks: Obj
 
-  /** ref texts, each parsed once (a text may stand in many places) */
-  private readonly refs = new Map<string, RawRef | string>()
-
   constructor(
     root: unknown,
     readonly locate: Locator,
@@ -81,10 +79,9 @@ export class CompileContext {
     return this.suggestionWork > SUGGESTION_BUDGET ? '' : didYouMean(word, this.taskIds)
   }
 
-  parseRef(text: string): RawRef | string {
-    let ref = this.refs.get(text)
-    if (ref === undefined) this.refs.set(text, (ref = parseRefText(text)))
-    return ref
+  /** a `!ref`'s reading (parsed once, kept on the tag) */
+  parseRef(t: Tagged): RawRef | string {
+    return (t.parsedRef ??= parseRefText(t.text))
   }
 
   moduleAbs(written: unknown): string | undefined {

@@ -1,7 +1,7 @@
 // Pass A: one task's structure, its tags' syntax and placement, its refs and dependencies.
 import type {PathPart} from '../model.js'
 import {lastSet, mergedEnv} from '../options.js'
-import {parsePath, parseSubText, type RawRef} from '../refs.js'
+import {parsePath, parseRefText, parseSubText, type RawRef} from '../refs.js'
 import {Tagged} from '../tags.js'
 import {mapTags} from '../templates.js'
 import {isObj, type CompileContext, type Draft, type Obj} from './context.js'
@@ -135,21 +135,20 @@ export class DraftPass {
         }
         return undefined
       case 'ref':
-        return this.scanRef(d, t.text, at, `${s}ref`)
+        return this.scanRef(d, this.ctx.parseRef(t), at, `${s}ref`)
       case 'sub': {
         const parts = parseSubText(t.text)
         if (typeof parts === 'string') {
           this.ctx.report(at, `${s}sub ${parts}`)
           return undefined
         }
-        for (const p of parts) if ('ref' in p) this.scanRef(d, p.ref, at, `${s}sub \${...}`)
+        for (const p of parts) if ('ref' in p) this.scanRef(d, parseRefText(p.ref), at, `${s}sub \${...}`)
         return undefined
       }
     }
   }
 
-  private scanRef(d: Draft, text: string, at: readonly PathPart[], what: string): RawRef | undefined {
-    const ref = this.ctx.parseRef(text)
+  private scanRef(d: Draft, ref: RawRef | string, at: readonly PathPart[], what: string): RawRef | undefined {
     if (typeof ref === 'string') {
       this.ctx.report(at, `${what} ${ref}`)
       return undefined
