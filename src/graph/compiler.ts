@@ -37,12 +37,14 @@ export class Compiler {
       const raw = this.ctx.tasks[id]
       if (isObj(raw)) this.drafting.draft(id, raw)
     }
-    const {order, cycles} = orderTasks([...this.ctx.drafts.keys()], (id) => this.ctx.drafts.get(id)?.deps.keys() ?? [])
+    const drafts = this.ctx.drafts
+    // a dep with no draft (its task is no mapping: the schema reported it) is passed over
+    const {order, cycles} = orderTasks([...drafts.values()], (d, k) => (k < d.deps.length ? (drafts.get(d.deps[k]!) ?? null) : undefined))
     if (cycles.length > 0) {
       reportCycles(this.ctx, cycles)
       return undefined
     }
-    for (const id of order) fanOut(this.ctx, this.ctx.drafts.get(id)!)
+    for (const d of order) fanOut(this.ctx, d)
     const outputs = outputsOf(this.ctx)
     const before = this.ctx.problems.length
     // resolve every template once for the problems it holds, then build only if clean

@@ -15,6 +15,18 @@ export class LineIndex {
   constructor(private readonly text: string) {}
 
   pos(offset: number): {line: number; col: number} {
+    const line = this.lineOf(offset)
+    return {line: line + 1, col: offset - this.starts![line]! + 1}
+  }
+
+  /** the place of offset in file, made in one object (one per task of a big graph) */
+  sourcePos(file: string, offset: number): SourcePos {
+    const line = this.lineOf(offset)
+    return {file, line: line + 1, col: offset - this.starts![line]! + 1}
+  }
+
+  /** 0-based line of offset */
+  private lineOf(offset: number): number {
     const starts = (this.starts ??= lineStarts(this.text))
     let lo = 0
     let hi = starts.length - 1
@@ -23,7 +35,7 @@ export class LineIndex {
       if (starts[mid]! <= offset) lo = mid
       else hi = mid - 1
     }
-    return {line: lo + 1, col: offset - starts[lo]! + 1}
+    return lo
   }
 }
 
@@ -54,7 +66,7 @@ export class LazyLocator implements Locator {
   at(path: readonly PathPart[], key = false): SourcePos {
     if (key && path.length === 2) {
       const offset = this.keyOffsets.get(String(path[0]))?.get(String(path[1]))
-      if (offset !== undefined) return {file: this.file, ...this.lines.pos(offset)}
+      if (offset !== undefined) return this.lines.sourcePos(this.file, offset)
     }
     this.positioned ??= this.parseWithPositions()
     return this.positioned.at(path, key)

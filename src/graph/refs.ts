@@ -2,19 +2,34 @@ import type {PathPart} from './model.js'
 
 export const TASK_ID = /^[A-Za-z_][A-Za-z0-9_-]*$/
 
+const NO_PATH: readonly PathPart[] = Object.freeze([])
+
 export interface RawRef {
   readonly task: string
   /** the steps after the id, numbers where they are digits: `a.2.x` → [2, 'x'], `a[2]` → [2] */
-  readonly path: PathPart[]
+  readonly path: readonly PathPart[]
 }
 
 /** `ID`, `ID.2`, `ID[2]`, `ID.field.0`, `ID[2].field`. Returns an error message when malformed. */
 export function parseRefText(text: string): RawRef | string {
-  const m = /^[A-Za-z_][A-Za-z0-9_-]*/.exec(text)
-  if (!m) return text === '' ? 'needs a task id (!ref ID)' : `"${text}" does not start with a task id`
-  const path = parsePath(text.slice(m[0].length))
+  const end = idEnd(text)
+  if (end === 0) return text === '' ? 'needs a task id (!ref ID)' : `"${text}" does not start with a task id`
+  // the common `!ref ID`: no match array, no substring (one of each per ref of a big graph)
+  if (end === text.length) return {task: text, path: NO_PATH}
+  const path = parsePath(text.slice(end))
   if (typeof path === 'string') return path
-  return {task: m[0], path}
+  return {task: text.slice(0, end), path}
+}
+
+/** Where the task id at the start of text ends (0: none): a letter or _, then letters, digits, _ and -. */
+function idEnd(text: string): number {
+  let i = 0
+  for (; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    const letter = (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95
+    if (!(letter || (i > 0 && ((c >= 48 && c <= 57) || c === 45)))) break
+  }
+  return i
 }
 
 /** `.a.0`, `[2].x`, or (for !item) `a.0` with no leading dot. */

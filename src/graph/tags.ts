@@ -1,4 +1,5 @@
 import type {ScalarTag} from 'yaml'
+import type {RawRef} from './refs.js'
 
 export type TagName = 'ref' | 'item' | 'index' | 'sub'
 
@@ -20,6 +21,12 @@ export const customTags: ScalarTag[] = TAG_NAMES.map((name) => ({
  * compiler interprets it. It holds no position: problems are placed by their data path.
  */
 export class Tagged {
+  /**
+   * A `!ref`'s text as the compiler reads it, kept on first reading: two passes read each
+   * ref, and a text-keyed cache grew by one entry per ref (100,000 in a generated chain).
+   */
+  parsedRef: RawRef | string | undefined = undefined
+
   constructor(
     readonly tag: TagName,
     readonly text: string,

@@ -23,9 +23,10 @@ test.serial('--json: each shape of 100 tasks, every field sane', async (t) => {
   const tasks = Object.fromEntries(report.rows.map((row) => [row.shape, row.tasks]))
   t.deepEqual(tasks, {wide: 100, deep: 100, 'fan-in': 99}) // 50 leaves + 49 reductions
   for (const row of report.rows) {
-    t.deepEqual(Object.keys(row).sort(), ['compileMs', 'peakRssMb', 'schedulerMicrosPerTask', 'shape', 'size', 'tasks', 'userWallMs', 'wallMs'])
+    t.deepEqual(Object.keys(row).sort(), ['compileCpuMs', 'compileMs', 'peakRssMb', 'schedulerMicrosPerTask', 'shape', 'size', 'tasks', 'userWallMs', 'wallMs'])
     t.is(row.size, 100)
     t.true(row.compileMs > 0 && row.compileMs < 60_000)
+    t.true(row.compileCpuMs > 0 && row.compileCpuMs < 60_000)
     t.true(row.wallMs > 0 && row.wallMs < 60_000)
     // the user's path is a whole process (Node start-up, CLI, store) around the same run
     t.true(row.userWallMs > row.wallMs && row.userWallMs < 60_000)
@@ -40,7 +41,7 @@ test.serial('text, one shape; bad shapes are refused', async (t) => {
   const r = await rayts(home, ['bench', 'dag', '--sizes', '100', '--shapes', 'deep'])
   t.is(r.code, 0, r.stderr)
   t.regex(r.stdout, /machine: \d+ cores/)
-  t.regex(r.stdout, /shape\s+tasks\s+rayts run ms\s+compile ms\s+wall ms/)
+  t.regex(r.stdout, /shape\s+tasks\s+rayts run ms\s+compile ms\s+compile CPU ms\s+wall ms/)
   t.regex(r.stdout, /^deep\s+100\s/m)
   t.notRegex(r.stdout, /^wide/m)
   const bad = await rayts(home, ['bench', 'dag', '--sizes', '100', '--shapes', 'tall'])

@@ -1,3 +1,5 @@
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
 import {join, resolve} from 'node:path'
 import test from 'ava'
 import {compileGraphFile, IndexExpr, ItemExpr, RefExpr, SubExpr, type CompiledGraph} from '../../src/graph/index.js'
@@ -153,4 +155,30 @@ test('tasks nothing depends on are the default outputs; the name defaults to the
   t.deepEqual(arrays.outputs, ['counted', 'sorted', 'numbers', 'sum'])
   const dyn = compile('graphs/dynamic.yaml')
   t.deepEqual(dyn.outputs, ['all'])
+})
+
+test("a task's deps: each once, in file order, whether few (kept in a list) or many (kept in a set)", (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'rayts-deps-'))
+  t.teardown(() => rmSync(dir, {recursive: true, force: true}))
+  writeFileSync(join(dir, 'm.mjs'), 'export const f = (...xs) => xs.length\n')
+  const ids = Array.from({length: 20}, (_, i) => `a${i}`)
+  // refs out of file order and repeated: the first 16 go through the list, the rest through the set
+  const many = [...ids].reverse().concat(ids.slice(0, 5))
+  const few = ['a2', 'a0', 'a2', 'a1', 'a0']
+  const lines = ['version: 1', 'module: ./m.mjs', 'tasks:', ...ids.map((id) => `  ${id}: {fn: f}`)]
+  lines.push(`  many: {fn: f, args: [${many.map((id) => `!ref ${id}`).join(', ')}], after: [a7, a19]}`)
+  lines.push(`  few: {fn: f, args: [${few.map((id) => `!ref ${id}`).join(', ')}]}`)
+  lines.push('  both: {fn: f, args: [!ref few, !ref many, !ref few]}')
+  writeFileSync(join(dir, 'g.yaml'), lines.join('\n') + '\n')
+  const g = compile(join(dir, 'g.yaml'))
+  t.deepEqual(g.taskById.get('many')!.deps, ids)
+  t.deepEqual(g.taskById.get('few')!.deps, ['a0', 'a1', 'a2'])
+  t.deepEqual(g.taskById.get('both')!.deps, ['many', 'few'])
+  const instance = (name: string) => g.instanceByName.get(name)!
+  t.deepEqual(instance('many').deps, ids.map((id) => instance(id).idx))
+  t.deepEqual(instance('few').deps, [0, 1, 2])
+  t.deepEqual(g.outputs, ['both'])
+  // the order puts every dependency first
+  const at = new Map(g.order.map((idx, i) => [idx, i]))
+  for (const inst of g.instances) for (const d of inst.deps) t.true(at.get(d)! < at.get(inst.idx)!, `${inst.name} after its deps`)
 })

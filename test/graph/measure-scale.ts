@@ -1,14 +1,16 @@
 // Not a test: compile time, CPU time and peak RSS of generated graph files, each compiled once
 // in a fresh process (cold, as `rayts validate` does), from plain JS as dist runs it (the child
-// bundled by esbuild, packages left outside). Spellings: flow (one line per task), block, json.
+// bundled by esbuild, packages left outside, with dist's generated validator when built).
+// Spellings: flow (one line per task), block, json.
 // Run: npx tsx test/graph/measure-scale.ts [SHAPE:N[:SPELLING]...] [--repeat K] [--prof DIR]
 //   e.g. npx tsx test/graph/measure-scale.ts deep:100000 fan-in:100000:json --repeat 3
 import {spawnSync} from 'node:child_process'
-import {mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync} from 'node:fs'
+import {copyFileSync, existsSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
-import {join} from 'node:path'
+import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {buildSync} from 'esbuild'
+import {GENERATED_VALIDATOR_FILE} from '../../src/graph/standalone-validator.js'
 import {generate, NOOP_MODULE, write, type Shape, type Spelling} from './generated-graphs.js'
 
 const CHILD_SOURCE = fileURLToPath(new URL('./measure-scale-child.ts', import.meta.url))
@@ -25,6 +27,10 @@ try {
   const child = join(dir, 'src', 'graph', 'child.mjs')
   for (const sub of ['node_modules', 'schema']) symlinkSync(join(process.cwd(), sub), join(dir, sub))
   buildSync({entryPoints: [CHILD_SOURCE], bundle: true, platform: 'node', format: 'esm', packages: 'external', outfile: child, sourcemap: 'inline', logLevel: 'error'})
+  // the validator `npm run build` generates, as dist uses it (schema.ts ignores it if stale);
+  // without it each compile would first compile the schema with ajv
+  const validator = join(process.cwd(), 'dist', 'src', 'graph', GENERATED_VALIDATOR_FILE)
+  if (existsSync(validator)) copyFileSync(validator, join(dirname(child), GENERATED_VALIDATOR_FILE))
   writeFileSync(join(dir, 'noop.mjs'), NOOP_MODULE)
   for (const c of cases) {
     const [shape, n, only] = c.split(':') as [Shape, string, Spelling | undefined]

@@ -1,6 +1,8 @@
 import test from 'ava'
 import {parseDuration, parsePath, parseRefText} from '../../src/graph/index.js'
+import {CompileContext} from '../../src/graph/passes/context.js'
 import {parseSubText} from '../../src/graph/refs.js'
+import {Tagged} from '../../src/graph/tags.js'
 import {closest, editDistance} from '../../src/graph/suggest.js'
 
 test('durations become seconds', (t) => {
@@ -27,6 +29,24 @@ test('ref texts: ids, instances, paths', (t) => {
   t.is(parseRefText('a[x]'), 'cannot read "[x]" as a path (use .name, .0 or [0])')
   t.deepEqual(parsePath('a.0', false), ['a', 0])
   t.deepEqual(parsePath('[1].b', false), [1, 'b'])
+})
+
+test('ref texts: the id scan reads the ids the id pattern does, and no two texts share a reading', (t) => {
+  const texts = ['a', 'A_b-9', '_x', '-a', '9a', 'a.b', 'a[0]', 'a-', 'é', 'aé', 'a b', 'a$', 'ab.0.c', 'ab', 'abc', 'x_1-2.3']
+  for (const text of texts) {
+    const m = /^[A-Za-z_][A-Za-z0-9_-]*/.exec(text)
+    const r = parseRefText(text)
+    if (!m) t.is(typeof r, 'string', text)
+    else if (typeof r !== 'string') t.is(r.task, m[0], text)
+  }
+  // a ref's reading is kept on its tag: two tags, two readings
+  const a = new Tagged('ref', 'ab')
+  const b = new Tagged('ref', 'abc.1')
+  const ctx = new CompileContext({}, {file: 'f', at: () => ({file: 'f', line: 1, col: 1}), problem: (_p, message) => ({file: 'f', line: 1, col: 1, message})}, '!', '/f', '/', [])
+  t.deepEqual(ctx.parseRef(a), {task: 'ab', path: []})
+  t.deepEqual(ctx.parseRef(b), {task: 'abc', path: [1]})
+  t.is(ctx.parseRef(a), ctx.parseRef(a))
+  t.deepEqual(ctx.parseRef(new Tagged('ref', 'ab.2')), {task: 'ab', path: [2]})
 })
 
 test('!sub texts: refs, literals, $${', (t) => {

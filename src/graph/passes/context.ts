@@ -6,6 +6,7 @@ import type {OptionLayer} from '../options.js'
 import type {Problem} from '../problems.js'
 import {parseRefText, type RawRef} from '../refs.js'
 import {didYouMean} from '../suggest.js'
+import type {Tagged} from '../tags.js'
 
 export type Obj = Record<string, unknown>
 export const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v)
@@ -15,13 +16,20 @@ export type FanKind = 'none' | 'items' | 'zip' | 'dynamic'
 /** one task as the passes learn about it */
 export interface Draft {
   readonly id: string
+  /** its place among the tasks, in file order */
+  readonly ix: number
   readonly raw: Obj
   readonly pos: SourcePos
   readonly kind: 'fn' | 'cmd' | null
-  readonly layers: OptionLayer[]
+  /** the option layers it shares with other tasks (defaults, its function); see layersOf */
+  readonly sharedLayers: readonly OptionLayer[]
   readonly fn: FnCall | null
-  /** task ids this one depends on, with the data path of what made it so */
-  readonly deps: Map<string, readonly PathPart[]>
+  /** task ids this one depends on, in the order found, each once (see addDep) */
+  deps: string[]
+  /** for each of deps, the data path of what made it so */
+  depAt: (readonly PathPart[])[]
+  /** deps as a set, once there are too many for a linear look-up */
+  depSet: Set<string> | undefined
   readonly foreachRef: {ref: RawRef; path: readonly PathPart[]} | null
   /** foreach items (list or expanded range), when static */
   items: readonly unknown[] | null
@@ -32,6 +40,31 @@ export interface Draft {
 }
 
 export const EMPTY: readonly never[] = Object.freeze([])
+
+/**
+ * A draft's option layers, its own last. Made when asked, not kept: an array, a layer and a
+ * path per task that lived as long as the compile.
+ */
+export function layersOf(d: Draft): OptionLayer[] {
+  const own: OptionLayer = {data: d.raw, path: ['tasks', d.id]}
+  return d.sharedLayers.length === 0 ? [own] : d.sharedLayers.length === 1 ? [d.sharedLayers[0]!, own] : d.sharedLayers.concat([own])
+}
+
+/** Draft d depends on task `id` because of what stands at `at` (the first place counts). */
+export function addDep(d: Draft, id: string, at: readonly PathPart[]): void {
+  // arrays and a linear look-up for the few deps most tasks have (a Map per task cost more);
+  // the first dep makes arrays of one (a push onto [] reserves 16 slots)
+  if (d.deps.length === 0) {
+    d.deps = [id]
+    d.depAt = [at]
+    return
+  }
+  if (d.depSet === undefined ? d.deps.includes(id) : d.depSet.has(id)) return
+  d.deps.push(id)
+  d.depAt.push(at)
+  if (d.depSet !== undefined) d.depSet.add(id)
+  else if (d.deps.length > 16) d.depSet = new Set(d.deps)
+}
 /** ids compared for "did you mean" in one compile (~1 s); later unknown ids get no suggestion */
 const SUGGESTION_BUDGET = 5_000_000
 
@@ -43,9 +76,6 @@ export class CompileContext {
   readonly functions: Obj
 
   readonly tasks: Obj
-
-  /** ref texts, each parsed once (a text may stand in many places) */
-  private readonly refs = new Map<string, RawRef | string>()
 
   constructor(
     root: unknown,
@@ -81,10 +111,9 @@ export class CompileContext {
     return this.suggestionWork > SUGGESTION_BUDGET ? '' : didYouMean(word, this.taskIds)
   }
 
-  parseRef(text: string): RawRef | string {
-    let ref = this.refs.get(text)
-    if (ref === undefined) this.refs.set(text, (ref = parseRefText(text)))
-    return ref
+  /** a `!ref`'s reading (parsed once, kept on the tag) */
+  parseRef(t: Tagged): RawRef | string {
+    return (t.parsedRef ??= parseRefText(t.text))
   }
 
   moduleAbs(written: unknown): string | undefined {

@@ -1,11 +1,16 @@
 // Pass A: one task's structure, its tags' syntax and placement, its refs and dependencies.
 import type {PathPart} from '../model.js'
 import {lastSet, mergedEnv} from '../options.js'
-import {parsePath, parseSubText, type RawRef} from '../refs.js'
+import {parsePath, parseRefText, parseSubText, type RawRef} from '../refs.js'
 import {Tagged} from '../tags.js'
 import {mapTags} from '../templates.js'
-import {isObj, type CompileContext, type Draft, type Obj} from './context.js'
+import {addDep, isObj, layersOf, type CompileContext, type Draft, type Obj} from './context.js'
 import type {FunctionsPass} from './functions.js'
+
+// shared by the drafts until addDep or the build pass gives one its own (frozen: a push throws)
+const EMPTY_DEPS = Object.freeze([]) as unknown as string[]
+const EMPTY_DEP_AT = Object.freeze([]) as unknown as (readonly PathPart[])[]
+const NO_IDXS = Object.freeze([]) as unknown as number[]
 
 /** More instances than this in one graph is refused (memory), dynamic ones included. */
 export const MAX_INSTANCES = 2_000_000
@@ -37,25 +42,29 @@ export class DraftPass {
       }
     }
     const fn = kind === 'fn' ? this.functions.fnCall(id, raw) : null
-    const layers = [...this.functions.sharedLayers(kind === 'fn' && typeof raw.fn === 'string' ? raw.fn : undefined), {data: raw, path: ['tasks', id]}]
-    const nr = lastSet(layers, 'num_returns')?.value
-    const deps = new Map<string, readonly PathPart[]>()
+    const sharedLayers = this.functions.sharedLayers(kind === 'fn' && typeof raw.fn === 'string' ? raw.fn : undefined)
     const d: Draft = {
       id,
+      ix: this.ctx.drafts.size,
       raw,
       pos,
       kind,
-      layers,
+      sharedLayers,
       fn,
-      deps,
+      deps: EMPTY_DEPS,
+      depAt: EMPTY_DEP_AT,
+      depSet: undefined,
       foreachRef: null,
       items: null,
       fan: 'none',
       count: 1,
-      numReturns: kind === 'fn' && typeof nr === 'number' && Number.isInteger(nr) && nr >= 1 ? nr : 1,
-      idxs: [],
+      numReturns: 1,
+      idxs: NO_IDXS,
     }
     this.ctx.drafts.set(id, d)
+    const layers = layersOf(d)
+    const nr = lastSet(layers, 'num_returns')?.value
+    if (kind === 'fn' && typeof nr === 'number' && Number.isInteger(nr) && nr >= 1) d.numReturns = nr
     const inForeach = Object.hasOwn(raw, 'foreach')
     // refs anywhere a value may stand: record the dependency, check the syntax
     const scan = (value: unknown, path: PathPart[], itemOk: boolean) =>
@@ -63,6 +72,11 @@ export class DraftPass {
         this.scanTag(d, t, itemOk, at)
         return null
       })
+    // a path is made only for a value that may hold a tag (one array less per absent key and task)
+    const scanKey = (key: string) => {
+      const v = raw[key]
+      if (v !== null && typeof v === 'object') scan(v, ['tasks', id, key], inForeach)
+    }
     if (typeof raw.cmd === 'string' || raw.cmd instanceof Tagged) {
       if (raw.cmd instanceof Tagged) {
         this.ctx.report(
@@ -70,15 +84,15 @@ export class DraftPass {
           'a string cmd may hold no tag: it runs as shell text exactly as written; pass results through env: {NAME: !ref ID} and write $NAME, or use a cmd list',
         )
       }
-    } else scan(raw.cmd, ['tasks', id, 'cmd'], inForeach)
-    scan(raw.args, ['tasks', id, 'args'], inForeach)
-    scan(raw.stdin, ['tasks', id, 'stdin'], inForeach)
+    } else scanKey('cmd')
+    scanKey('args')
+    scanKey('stdin')
     if (layers.some((l) => l.data.env !== undefined)) for (const [, e] of mergedEnv(layers)) scan(e.value, e.path, inForeach)
     if (Array.isArray(raw.after)) {
       raw.after.forEach((a, i) => {
         if (typeof a !== 'string') return
         if (!Object.hasOwn(this.ctx.tasks, a)) this.ctx.report(['tasks', id, 'after', i], `unknown task "${a}" in after${this.ctx.taskSuggestion(a)}`)
-        else if (!deps.has(a)) deps.set(a, ['tasks', id, 'after', i])
+        else addDep(d, a, ['tasks', id, 'after', i])
       })
     }
     const fe = raw.foreach
@@ -135,21 +149,20 @@ export class DraftPass {
         }
         return undefined
       case 'ref':
-        return this.scanRef(d, t.text, at, `${s}ref`)
+        return this.scanRef(d, this.ctx.parseRef(t), at, `${s}ref`)
       case 'sub': {
         const parts = parseSubText(t.text)
         if (typeof parts === 'string') {
           this.ctx.report(at, `${s}sub ${parts}`)
           return undefined
         }
-        for (const p of parts) if ('ref' in p) this.scanRef(d, p.ref, at, `${s}sub \${...}`)
+        for (const p of parts) if ('ref' in p) this.scanRef(d, parseRefText(p.ref), at, `${s}sub \${...}`)
         return undefined
       }
     }
   }
 
-  private scanRef(d: Draft, text: string, at: readonly PathPart[], what: string): RawRef | undefined {
-    const ref = this.ctx.parseRef(text)
+  private scanRef(d: Draft, ref: RawRef | string, at: readonly PathPart[], what: string): RawRef | undefined {
     if (typeof ref === 'string') {
       this.ctx.report(at, `${what} ${ref}`)
       return undefined
@@ -158,7 +171,7 @@ export class DraftPass {
       this.ctx.report(at, `unknown task "${ref.task}"${this.ctx.taskSuggestion(ref.task)}`)
       return undefined
     }
-    if (!d.deps.has(ref.task)) d.deps.set(ref.task, at)
+    addDep(d, ref.task, at)
     return ref
   }
 }

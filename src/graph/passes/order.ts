@@ -2,23 +2,22 @@
 // and the outputs.
 import {EMPTY, type CompileContext, type Draft} from './context.js'
 
-export function reportCycles(ctx: CompileContext, cycles: string[][]): void {
-  const fileOrder = new Map([...ctx.drafts.keys()].map((id, i) => [id, i]))
+export function reportCycles(ctx: CompileContext, cycles: Draft[][]): void {
   const seen = new Set<string>()
   for (const c of cycles) {
     // as data flows: X -> Y when Y uses X; start at the task that comes first in the file
     const ring = c.slice(0, -1).reverse()
     let start = 0
-    ring.forEach((id, i) => {
-      if (fileOrder.get(id)! < fileOrder.get(ring[start]!)!) start = i
+    ring.forEach((d, i) => {
+      if (d.ix < ring[start]!.ix) start = i
     })
-    const rotated = [...ring.slice(start), ...ring.slice(0, start)]
+    const rotated = [...ring.slice(start), ...ring.slice(0, start)].map((d) => d.id)
     const key = [...rotated].sort().join(' ')
     if (seen.has(key)) continue
     seen.add(key)
-    const first = rotated[0]!
+    const first = ring[start]!
     const prev = rotated[rotated.length - 1]!
-    ctx.report(ctx.drafts.get(first)!.deps.get(prev)!, `cycle: ${[...rotated, first].join(' -> ')}`)
+    ctx.report(first.depAt[first.deps.indexOf(prev)]!, `cycle: ${[...rotated, first.id].join(' -> ')}`)
   }
 }
 
@@ -43,7 +42,6 @@ export function fanOut(ctx: CompileContext, d: Draft): void {
 }
 
 export function outputs(ctx: CompileContext): string[] {
-  const ids = [...ctx.drafts.keys()]
   if (Array.isArray(ctx.root.outputs)) {
     const out: string[] = []
     ctx.root.outputs.forEach((o, i) => {
@@ -53,7 +51,14 @@ export function outputs(ctx: CompileContext): string[] {
     })
     return out
   }
-  const used = new Set<string>()
-  for (const d of ctx.drafts.values()) for (const dep of d.deps.keys()) used.add(dep)
-  return ids.filter((id) => !used.has(id))
+  const used = new Uint8Array(ctx.drafts.size)
+  for (const d of ctx.drafts.values()) {
+    for (const dep of d.deps) {
+      const t = ctx.drafts.get(dep)
+      if (t !== undefined) used[t.ix] = 1
+    }
+  }
+  const out: string[] = []
+  for (const d of ctx.drafts.values()) if (used[d.ix] === 0) out.push(d.id)
+  return out
 }

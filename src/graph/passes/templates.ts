@@ -1,7 +1,7 @@
 // Pass C: values with tags become templates of expressions (RefExpr, ItemExpr, IndexExpr,
 // SubExpr); refs are checked against the target task's fan-out and num_returns.
 import {IndexExpr, ItemExpr, RefExpr, SubExpr, type PathPart, type Template} from '../model.js'
-import {parsePath, parseSubText, type RawRef} from '../refs.js'
+import {parsePath, parseRefText, parseSubText, type RawRef} from '../refs.js'
 import type {Tagged} from '../tags.js'
 import {mapTags} from '../templates.js'
 import type {CompileContext} from './context.js'
@@ -48,7 +48,7 @@ export class TemplatePass {
   private expr(t: Tagged, at: readonly PathPart[]): Template {
     switch (t.tag) {
       case 'ref': {
-        const ref = this.ctx.parseRef(t.text)
+        const ref = this.ctx.parseRef(t)
         return typeof ref === 'string' || !this.ctx.drafts.has(ref.task) ? null : this.resolveRef(ref, at, `${this.ctx.sigil}ref ${t.text}`)
       }
       case 'item': {
@@ -63,7 +63,7 @@ export class TemplatePass {
         return new SubExpr(
           parts.map((p) => {
             if ('lit' in p) return p.lit
-            const ref = this.ctx.parseRef(p.ref)
+            const ref = parseRefText(p.ref)
             return (typeof ref !== 'string' && this.ctx.drafts.has(ref.task) && this.resolveRef(ref, at, `\${${p.ref}}`)) || ''
           }),
         )
