@@ -1,6 +1,6 @@
 import test from 'ava'
 import {createLocalExecutor} from '../../src/executor/index.js'
-import {alive, delay, fnJob, RecordingSink} from './helpers.js'
+import {alive, delay, eventually, fnJob, RecordingSink} from './helpers.js'
 
 async function withExecutor(fn: (rec: RecordingSink, ex: ReturnType<typeof createLocalExecutor>) => Promise<void>) {
   const rec = new RecordingSink()
@@ -63,9 +63,8 @@ test.serial('a fn job that outlives its timeout: its worker is killed, TimeoutEr
     const out = rec.outcome(1)
     t.like(out, {ok: false, error: {kind: 'timeout', name: 'TimeoutError', message: 'timed out after 0.5 s'}})
     t.true(elapsed >= 450 && elapsed < 3000, `took ${elapsed} ms`)
-    await delay(200)
-    t.false(alive(out.pid!))
-    t.true(rec.events.some((e) => e.type === 'worker-exit' && e.pid === out.pid && e.reason === 'timeout'))
+    t.true(await eventually(() => !alive(out.pid!)), `worker ${out.pid} still alive`)
+    t.true(await eventually(() => rec.events.some((e) => e.type === 'worker-exit' && e.pid === out.pid && e.reason === 'timeout')))
   })
 })
 
@@ -82,9 +81,8 @@ test.serial('cancel: a running fn job kills its worker; a queued one is dropped'
     t.like(rec.outcome(3), {ok: false, error: {kind: 'cancelled'}})
     t.like(rec.outcome(1), {ok: true, value: 300})
     t.like(rec.outcome(2), {ok: true, value: 4})
-    await delay(200)
-    t.false(alive(pid))
-    t.true(rec.events.some((e) => e.type === 'worker-exit' && e.pid === pid && e.reason === 'cancel'))
+    t.true(await eventually(() => !alive(pid)), `worker ${pid} still alive`)
+    t.true(await eventually(() => rec.events.some((e) => e.type === 'worker-exit' && e.pid === pid && e.reason === 'cancel')))
   })
 })
 
