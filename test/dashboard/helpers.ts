@@ -1,10 +1,8 @@
 // The dashboard's tests: a store filled by real runs of the CLI, the server started on it,
 // and checks on screenshots.
 import {join} from 'node:path'
-import {existsSync} from 'node:fs'
 import {startDashboard, type Dashboard} from '../../src/dashboard/index.js'
 import {openStore} from '../../src/store/index.js'
-import {pidAlive} from '../../src/store/processes.js'
 import {colourCounts, readPng} from '../trace/png.js'
 import {ROOT} from '../cli/helpers.js'
 
@@ -54,14 +52,6 @@ export function groupAlive(pgid: number): boolean {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM'
   }
-}
-
-/** Kill whatever a run recorded (test cleanup only). */
-export function killRun(home: string, runId: string): void {
-  if (!existsSync(join(home, 'rayts.db'))) return
-  const p = runPids(home, runId)
-  for (const pid of [p.run, ...p.workers]) if (pid && pidAlive(pid)) process.kill(pid, 'SIGKILL')
-  for (const g of p.groups) if (groupAlive(g)) process.kill(-g, 'SIGKILL')
 }
 
 /** Not blank: many pixels differ from the most common colour, in more than a few colours. */

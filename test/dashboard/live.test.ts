@@ -7,7 +7,8 @@ import {join} from 'node:path'
 import {sameProcessAlive} from '../../src/store/processes.js'
 import {tempCli} from '../cli/helpers.js'
 import {launch, ready, watchedPage} from './browser.js'
-import {FIXTURES, groupAlive, instanceState, killRun, runPids, serve, until} from './helpers.js'
+import {killRecordedRun} from '../cli/kill-run.js'
+import {FIXTURES, groupAlive, instanceState, runPids, serve, until} from './helpers.js'
 
 const {cli, home, cleanup} = tempCli()
 let browser: Browser
@@ -18,7 +19,7 @@ test.before(async () => {
 })
 
 test.after.always(async () => {
-  for (const id of runs) killRun(home, id)
+  for (const id of runs) await killRecordedRun(home, id)
   await browser?.close()
   cleanup()
 })

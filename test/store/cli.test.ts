@@ -1,11 +1,12 @@
 // End to end through the CLI: submit, wait, get, status, cancel, lost and resume.
 import test from 'ava'
 import {execa, type Options} from 'execa'
-import {readFileSync, existsSync} from 'node:fs'
+import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {openStore} from '../../src/store/index.js'
 import {pidAlive} from '../../src/store/processes.js'
+import {killRecordedRun} from '../cli/kill-run.js'
 import {tempHome} from './helpers.js'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
@@ -31,26 +32,6 @@ async function until(what: string, check: () => boolean, ms = 60_000): Promise<v
   }
 }
 
-/** Kill whatever a run recorded (test cleanup only). */
-function killRun(home: string, runId: string): void {
-  if (!existsSync(join(home, 'rayts.db'))) return
-  const store = openStore(home)
-  try {
-    const row = store.db.prepare('SELECT pid FROM runs WHERE id = ?').get(runId) as {pid: number | null} | undefined
-    if (row?.pid && pidAlive(row.pid)) process.kill(row.pid, 'SIGKILL')
-    const workers = store.db.prepare('SELECT pid FROM workers WHERE run_id = ?').all(runId) as {pid: number}[]
-    for (const w of workers) if (pidAlive(w.pid)) process.kill(w.pid, 'SIGKILL')
-    const groups = store.db.prepare('SELECT pgid FROM pgroups WHERE run_id = ?').all(runId) as {pgid: number}[]
-    for (const g of groups) {
-      try {
-        process.kill(-g.pgid, 'SIGKILL')
-      } catch {}
-    }
-  } finally {
-    store.close()
-  }
-}
-
 test.serial('submit, wait --num-returns 2, get on arrays-wait: the right values in the right order', async (t) => {
   t.timeout(180_000)
   const {home, cleanup} = tempHome()
@@ -59,7 +40,7 @@ test.serial('submit, wait --num-returns 2, get on arrays-wait: the right values 
   t.is(sub.exitCode, 0, String(sub.stderr))
   const id = String(sub.stdout).trim()
   t.regex(id, /^[a-z0-9]{13}$/)
-  t.teardown(() => killRun(home, id))
+  t.teardown(() => killRecordedRun(home, id))
 
   const w = await cli(home, ['wait', id, '--num-returns', '2', '--json'])
   t.is(w.exitCode, 0, String(w.stderr))
@@ -95,7 +76,7 @@ test.serial('get --timeout on a slow task exits 3 and the run goes on; cancel st
   const sub = await cli(home, ['submit', COUNTER_GRAPH])
   t.is(sub.exitCode, 0, String(sub.stderr))
   const id = String(sub.stdout).trim()
-  t.teardown(() => killRun(home, id))
+  t.teardown(() => killRecordedRun(home, id))
   const g = await cli(home, ['get', id, 'slow', '--timeout', '1s'])
   t.is(g.exitCode, 3)
   t.regex(String(g.stderr), /timed out waiting for slow/)
@@ -121,7 +102,7 @@ for (const thread of ['0', '1']) test.serial(`kill -9 of a submitted run: worker
   const sub = await cli(home, ['submit', COUNTER_GRAPH], {RAYTS_TEST_COUNTER: counter, RAYTS_RECORD_THREAD: thread})
   t.is(sub.exitCode, 0, String(sub.stderr))
   const id = String(sub.stdout).trim()
-  t.teardown(() => killRun(home, id))
+  t.teardown(() => killRecordedRun(home, id))
   const store = openStore(home)
   t.teardown(() => store.close())
   // wait until the slow task and the command are running
@@ -168,7 +149,9 @@ test.serial('two submits at once plus ten concurrent waits: all finish, nothing 
   t.teardown(cleanup)
   const subs = await Promise.all([cli(home, ['submit', 'graphs/arrays-wait.yaml']), cli(home, ['submit', 'graphs/arrays-wait.yaml'])])
   const ids = subs.map((s) => String(s.stdout).trim())
-  t.teardown(() => ids.forEach((id) => killRun(home, id)))
+  t.teardown(async () => {
+    for (const id of ids) await killRecordedRun(home, id)
+  })
   t.not(ids[0], ids[1])
   const waits = await Promise.all(
     Array.from({length: 10}, (_, i) => cli(home, ['wait', ids[i % 2]!, '--num-returns', '5', '--json'])),
