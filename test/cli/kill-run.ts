@@ -8,6 +8,7 @@ import {join} from 'node:path'
 import {killGroup} from '../../src/core/kill-group.js'
 import {openStore, reconcileRuns} from '../../src/store/index.js'
 import {sameProcessAlive} from '../../src/store/processes.js'
+import {eventually} from '../helpers/poll.js'
 
 type Proc = {pid: number; pid_start: string | null}
 
@@ -21,8 +22,7 @@ export async function killRecordedRun(home: string, runId: string): Promise<void
     const mine = [run, ...workers].filter((p): p is Proc => p !== undefined && p.pid !== null && sameProcessAlive(p.pid, p.pid_start))
     for (const p of mine) process.kill(p.pid, 'SIGKILL')
     for (const g of groups) killGroup(g.pgid, 'SIGKILL')
-    const deadline = Date.now() + 5000
-    while (mine.some((p) => sameProcessAlive(p.pid, p.pid_start)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20))
+    await eventually(() => !mine.some((p) => sameProcessAlive(p.pid, p.pid_start)))
     reconcileRuns(store)
   } finally {
     store.close()

@@ -17,15 +17,9 @@ export const FIXTURES = join(ROOT, 'test/cluster/fixtures')
 export const HAVE_REDIS = spawnSync('sh', ['-c', 'command -v redis-server'], {encoding: 'utf8'}).status === 0
 export const NO_REDIS = 'redis-server is not installed (apt-get install -y redis-server): cluster tests skipped'
 
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+import {until} from '../helpers/poll.js'
 
-export async function until(what: string, check: () => boolean | Promise<boolean>, ms = 60_000): Promise<void> {
-  const deadline = Date.now() + ms
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await sleep(50)
-  }
-}
+export {until}
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -12,15 +12,7 @@ export async function serve(home: string): Promise<Dashboard> {
   return startDashboard({home})
 }
 
-export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
-
-export async function until(what: string, check: () => boolean, ms = 60_000): Promise<void> {
-  const deadline = Date.now() + ms
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await sleep(20)
-  }
-}
+export {until} from '../helpers/poll.js'
 
 /** a query on the store, in a connection of its own */
 export function query<T>(home: string, f: (db: ReturnType<typeof openStore>['db']) => T): T {

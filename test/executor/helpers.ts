@@ -127,15 +127,4 @@ export function alive(pid: number): boolean {
 
 export const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 
-/**
- * Waits until `check` holds, up to `ms` (a killed process takes a moment to die, longer on a
- * loaded machine); returns whether it held.
- */
-export async function eventually(check: () => boolean, ms = 5000): Promise<boolean> {
-  const deadline = Date.now() + ms
-  while (!check()) {
-    if (Date.now() > deadline) return false
-    await delay(20)
-  }
-  return true
-}
+export {eventually} from '../helpers/poll.js'

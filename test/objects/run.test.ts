@@ -11,6 +11,7 @@ import {getRun, loadValue, openStore, reconcileRuns, readEvents} from '../../src
 import {resolveRunId} from '../../src/store/runs.js'
 import {pidAlive} from '../../src/store/processes.js'
 import {dropHotFolders} from '../setup/hot-folders.js'
+import {until} from '../helpers/poll.js'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 const DEV = join(ROOT, 'bin/dev.js')
@@ -46,13 +47,6 @@ function setup(t: {teardown(f: () => void): void}): {dir: string; home: string; 
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
-async function until(what: string, check: () => boolean, ms = 180_000): Promise<void> {
-  const deadline = Date.now() + ms
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await sleep(50)
-  }
-}
 
 function lastRun(home: string): string {
   const store = openStore(home)
@@ -120,7 +114,7 @@ test.serial('while a run is live its folder is 0700 and its objects 0600; Ctrl-C
   const file = graph(`tasks:\n  a: { fn: make, args: [Float64Array] }\n  b: { fn: slowSum, args: [!ref a, ${marker}] }\n`)
   const proc = cli(home, ['run', file])
   t.teardown(() => killTree(proc))
-  await until('the consumer to start', () => existsSync(marker))
+  await until('the consumer to start', () => existsSync(marker), 180_000)
   const runId = lastRun(home)
   const [hot] = hotDirs(runId)
   t.truthy(hot)
@@ -144,7 +138,7 @@ test.serial('kill -9 of the runner: a later command settles /dev/shm, and --resu
   const file = graph(`tasks:\n  a: { fn: counted, args: [100000, ${counter}] }\n  b: { fn: slowSum, args: [!ref a, ${marker}] }\noutputs: [b]\n`)
   const proc = cli(home, ['run', file])
   t.teardown(() => killTree(proc))
-  await until('the consumer to start', () => existsSync(marker))
+  await until('the consumer to start', () => existsSync(marker), 180_000)
   const runId = lastRun(home)
   const workerPid = Number(readFileSync(marker, 'utf8'))
   await sleep(300) // the recorder's flush of a's result

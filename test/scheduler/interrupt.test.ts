@@ -4,6 +4,7 @@ import {execa} from 'execa'
 import {mkdtempSync, readdirSync, readFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
+import {eventually} from '../helpers/poll.js'
 import {alive} from './helpers.js'
 
 const root = join(import.meta.dirname, '..', '..')
@@ -29,14 +30,6 @@ function descendants(pid: number): number[] {
   return out
 }
 
-async function until(check: () => boolean, ms: number): Promise<boolean> {
-  const end = Date.now() + ms
-  while (Date.now() < end) {
-    if (check()) return true
-    await new Promise((r) => setTimeout(r, 100))
-  }
-  return check()
-}
 
 test.serial('SIGINT to rayts run with busy workers and commands: exit 130 within 2 s, no process left', async (t) => {
   const home = mkdtempSync(join(tmpdir(), 'rayts-home-'))
@@ -46,13 +39,13 @@ test.serial('SIGINT to rayts run with busy workers and commands: exit 130 within
     env: {RAYTS_HOME: home, CI: '1', OCLIF_SKIP_NEW_VERSION_CHECK: 'true'},
   })
   // three sleeping fn workers, two commands with a grandchild each, one that ignores SIGTERM
-  const started = await until(() => descendants(child.pid!).filter((p) => readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('sleep')).length >= 5, 60_000)
+  const started = await eventually(() => descendants(child.pid!).filter((p) => readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('sleep')).length >= 5, 60_000)
   t.true(started, 'the commands never started')
   // the workers and command processes; not tsx's esbuild service, which belongs to the dev entry
   const tree = descendants(child.pid!).filter((p) => !readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('esbuild'))
   const sent = Date.now()
   child.kill('SIGINT')
-  const gone = await until(() => alive(tree).length === 0, 4000)
+  const gone = await eventually(() => alive(tree).length === 0, 4000)
   const took = Date.now() - sent
   const result = await child
   t.is(result.exitCode, 130, result.stderr)

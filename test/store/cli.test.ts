@@ -7,6 +7,7 @@ import {fileURLToPath} from 'node:url'
 import {openStore} from '../../src/store/index.js'
 import {pidAlive} from '../../src/store/processes.js'
 import {killRecordedRun} from '../cli/kill-run.js'
+import {until} from '../helpers/poll.js'
 import {tempHome} from './helpers.js'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
@@ -22,15 +23,7 @@ function cli(home: string, args: string[], env: Record<string, string> = {}, opt
   })
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
-async function until(what: string, check: () => boolean, ms = 60_000): Promise<void> {
-  const deadline = Date.now() + ms
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await sleep(50)
-  }
-}
 
 test.serial('submit, wait --num-returns 2, get on arrays-wait: the right values in the right order', async (t) => {
   t.timeout(180_000)
