@@ -1,4 +1,5 @@
-import {closeSync, fstatSync, openSync, readSync} from 'node:fs'
+import {closeSync, fstatSync, openSync} from 'node:fs'
+import {readInto} from '../core/read-fd.js'
 
 export const MAX_GRAPH_BYTES = 8 * 1024 * 1024
 
@@ -21,13 +22,7 @@ export function readGraphText(path: string): ReadResult {
     if (!st.isFile()) return {ok: false, message: 'is not a regular file'}
     if (st.size > MAX_GRAPH_BYTES) return {ok: false, message: `file is too large (${mb(st.size)}; the limit is ${mb(MAX_GRAPH_BYTES)})`}
     const buf = Buffer.alloc(st.size)
-    let n = 0
-    while (n < buf.length) {
-      const r = readSync(fd, buf, n, buf.length - n, n)
-      if (r === 0) break
-      n += r
-    }
-    return decode(buf.subarray(0, n))
+    return decode(buf.subarray(0, readInto(fd, buf)))
   } catch (error) {
     return {ok: false, message: fsMessage(error)}
   } finally {

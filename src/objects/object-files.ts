@@ -1,7 +1,8 @@
 // Object files on disk: written once under a temporary name and renamed into place (a
 // writer killed mid-write leaves only a `.tmp-` file nobody reads), 0600, never through a
 // symlink; read with one read into a buffer of their own.
-import {closeSync, constants, existsSync, fstatSync, lstatSync, openSync, readSync, renameSync, unlinkSync, writeFileSync, writeSync} from 'node:fs'
+import {closeSync, constants, existsSync, fstatSync, lstatSync, openSync, renameSync, unlinkSync, writeFileSync, writeSync} from 'node:fs'
+import {readInto} from '../core/read-fd.js'
 import {join} from 'node:path'
 import {decodeObject, type Encoded} from './codec.js'
 import {ObjectError} from './errors.js'
@@ -90,13 +91,7 @@ export function readObjectBytes(path: string, what: string): Buffer {
     const st = fstatSync(fd)
     if (!st.isFile()) throw new ObjectError(`${what} is not a file (${path}): refused`)
     const bytes = Buffer.allocUnsafeSlow(st.size)
-    let at = 0
-    while (at < bytes.length) {
-      const n = readSync(fd, bytes, at, bytes.length - at, at)
-      if (n === 0) break
-      at += n
-    }
-    if (at !== bytes.length) throw new ObjectError(`${what} is corrupt (${path}): it shrank while read`)
+    if (readInto(fd, bytes) !== bytes.length) throw new ObjectError(`${what} is corrupt (${path}): it shrank while read`)
     return bytes
   } finally {
     closeSync(fd)
