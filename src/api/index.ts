@@ -6,7 +6,7 @@ import {GetTimeoutError, RaytsError} from './errors.js'
 import {ObjectRef} from './object-ref.js'
 import {declaredModules, makeRemoteFunction, modulePath, type RemoteFunction, type SessionSource} from './remote-function.js'
 import {Session} from './session.js'
-import {openSessionObjects} from './session-objects.js'
+import {openRunObjectsHandle} from '../runtime/run-objects.js'
 import {RefCollector} from './task-specs.js'
 import type {AnyFunction, CommandOptions, FunctionKeys, FunctionOptions, InitOptions} from './types.js'
 import {DEFAULT_OPTIONS} from '../graph/options.js'
@@ -27,7 +27,7 @@ function startSession(options: InitOptions): Session {
   const memory = options.objectStoreMemory
   if (memory !== undefined && !(Number.isSafeInteger(memory) && memory > 0)) throw new RaytsError(`init: objectStoreMemory must be a whole number of bytes > 0, not ${String(memory)}`)
   if (options.record === false) return new Session(options, null)
-  return new Session(options, {openStore, newRunId, recordRun, markEnded, openObjects: openSessionObjects})
+  return new Session(options, {openStore, newRunId, recordRun, markEnded, openObjects: openRunObjectsHandle})
 }
 
 async function startClusterSession(options: InitOptions, url: string): Promise<Session> {
@@ -51,7 +51,7 @@ async function startClusterSession(options: InitOptions, url: string): Promise<S
     if (error instanceof UsageError) throw new RaytsError(`init: ${error.message}`)
     throw error
   }
-  return new Session(options, {openStore, newRunId, recordRun, markEnded, openObjects: openSessionObjects}, {runId, prepared, modules}, graph)
+  return new Session(options, {openStore, newRunId, recordRun, markEnded, openObjects: openRunObjectsHandle}, {runId, prepared, modules}, graph)
 }
 
 export interface SessionInfo {

@@ -10,7 +10,7 @@ import type {Recorder, Store} from '../store/index.js'
 import type {PreparedCluster} from '../cluster/index.js'
 import {RaytsError, TaskCancelledError, TaskError, taskErrorOf} from './errors.js'
 import type {ObjectRef} from './object-ref.js'
-import type {SessionObjects} from './session-objects.js'
+import type {RunObjectsHandle} from '../runtime/run-objects.js'
 import {makeTask, type CallParts, type RefCollector} from './task-specs.js'
 import type {InitOptions} from './types.js'
 
@@ -20,7 +20,7 @@ export interface SessionStore {
   readonly newRunId: () => string
   readonly recordRun: typeof import('../store/index.js').recordRun
   readonly markEnded: typeof import('../store/index.js').markEnded
-  readonly openObjects: typeof import('./session-objects.js').openSessionObjects
+  readonly openObjects: typeof import('../runtime/run-objects.js').openRunObjectsHandle
 }
 
 export type SessionGraph = CompiledGraph & {tasks: TaskSpec[]; instances: InstanceSpec[]; taskById: Map<string, TaskSpec>; instanceByName: Map<string, InstanceSpec>}
@@ -51,7 +51,7 @@ export class Session {
   private readonly cluster: SessionCluster | null
   private store: Store | null = null
   private recorder: Recorder | null = null
-  private readonly objects: SessionObjects | null
+  private readonly objects: RunObjectsHandle | null
   /** values read back from the object store, by instance (get reads each once) */
   private readonly loaded = new Map<number, unknown>()
   private reporter: {close(): Promise<void>; cancelling(): void} | null = null
@@ -71,7 +71,7 @@ export class Session {
     this.runId = cluster?.runId ?? (deps ? deps.newRunId() : `api-${process.pid}-${Date.now().toString(36)}`)
     const executor = cluster ? {makeExecutor: cluster.prepared.makeExecutor} : {}
     // a cluster keeps its own value path (Redis); an unrecorded session has no run folder
-    this.objects = deps && this.store && !cluster ? deps.openObjects(this.store, this.runId, options.objectStoreMemory, process.env) : null
+    this.objects = deps && this.store && !cluster ? openObjects(deps, this.store, this.runId, options.objectStoreMemory) : null
     this.handle = createRun(this.graph, {runId: this.runId, ...slots, reuse: this.put, open: true, objects: this.objects?.config}, executor)
     // Redis lost mid-session: the tasks in flight failed (ClusterLostError); cancel the rest
     void cluster?.prepared.lost.then(() => this.handle.cancel())
@@ -313,3 +313,13 @@ export class Session {
 }
 
 const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP']
+
+/** the session's object store; null when turned off or when no folder can be made for it (values then cross inline) */
+function openObjects(deps: SessionStore, store: Store, runId: string, budget: number | undefined): RunObjectsHandle | null {
+  try {
+    // settled by the session's own exit hook, after it has recorded what it knows
+    return deps.openObjects(store, runId, {budget, env: process.env, settleAtExit: false})
+  } catch {
+    return null
+  }
+}

@@ -48,7 +48,7 @@ export async function runSession(o: RunSessionOptions): Promise<number> {
   const early = cluster ? undefined : new EarlyExecutor()
   const {openStore, newRunId, recordRun, recordOnThread, prepareResume} = await import('../store/index.js')
   let store: ReturnType<typeof openStore> | undefined
-  let objects: RunObjectsHandle | undefined
+  let objects: import('./run-objects.js').RunObjectsHandle | undefined
   try {
     store = openStore()
     let graphFile = o.graphFile
@@ -91,10 +91,10 @@ export async function runSession(o: RunSessionOptions): Promise<number> {
       clusterLost = prepared.lost
     }
     if (cluster && reuse) reuse = await loadReusedValues(reuse) // cluster workers cannot read this machine's files
-    // RAYTS_OBJECTS=off: every value through the runner, as before the store (for comparisons)
-    if (!cluster && o.env.RAYTS_OBJECTS !== 'off') {
+    if (!cluster) {
       try {
-        objects = await openObjects(store, runId, o.objectStoreMemory ?? (await budgetFromEnv(o.env)))
+        const {openRunObjectsHandle} = await import('./run-objects.js')
+        objects = openRunObjectsHandle(store, runId, {budget: o.objectStoreMemory, env: o.env, settleAtExit: true}) ?? undefined
       } catch (error) {
         // no folder for objects (tmpfs and $RAYTS_HOME refused it): values cross inline, as before
         o.stderr.write(`rayts: run ${runId}: no object store (${(error as Error).message}); big values go through the runner\n`)
@@ -196,37 +196,6 @@ export async function runSession(o: RunSessionOptions): Promise<number> {
   }
 }
 
-interface RunObjectsHandle {
-  readonly config: import('../objects/config.js').ObjectsConfig
-  observe(value: unknown): void
-  /** keep what the store refers to, remove the rest (also on process exit); idempotent */
-  settle(): void
-}
-
-/** The run's object store, settled at the end of the session or, failing that, at exit. */
-async function openObjects(store: import('../store/index.js').Store, runId: string, budget: number | undefined): Promise<RunObjectsHandle> {
-  const {openRunObjects, settleRunObjects} = await import('../store/objects.js')
-  const {processStartTime} = await import('../store/processes.js')
-  const objects = openRunObjects(store, runId, budget, processStartTime(process.pid))
-  let settled = false
-  const settle = (): void => {
-    if (settled) return
-    settled = true
-    process.off('exit', onExit)
-    settleRunObjects(store, objects)
-  }
-  // a second Ctrl-C exits at once: nothing may stay in /dev/shm
-  const onExit = (): void => {
-    try {
-      settle()
-    } catch {
-      // a later command's reconcile retries (the pointer file stays)
-    }
-  }
-  process.on('exit', onExit)
-  return {config: objects.config, observe: (v) => objects.observe(v), settle}
-}
-
 async function loadReusedValues(reuse: ReadonlyMap<string, unknown>): Promise<Map<string, unknown>> {
   const {loadRefs} = await import('../objects/read.js')
   const out = new Map<string, unknown>()
@@ -245,13 +214,4 @@ async function attach(o: RunSessionOptions, events: import('../core/events.js').
     stdout: o.stdout,
     stderr: o.stderr,
   })
-}
-
-/** $RAYTS_OBJECT_STORE_MEMORY (set by the user, or by `submit --object-store-memory` for its run) */
-async function budgetFromEnv(env: NodeJS.ProcessEnv): Promise<number | undefined> {
-  const text = env.RAYTS_OBJECT_STORE_MEMORY
-  if (!text) return undefined
-  const {parseSize} = await import('../objects/budget.js')
-  const n = parseSize(text)
-  return n !== undefined && n > 0 ? n : undefined
 }
