@@ -23,11 +23,24 @@ export class LineWriter {
     this.stream.write(text)
   }
 
-  /** flush, then settle when the stream has taken everything written so far */
+  /**
+   * flush, then settle when the stream has taken everything written so far, or when it can
+   * take nothing more (a reader gone: `| head`), so that the end of a run never waits on it
+   */
   async drain(): Promise<void> {
     this.flush()
+    const stream = this.stream as NodeJS.WritableStream & {destroyed?: boolean}
+    if (stream.destroyed) return
     await new Promise<void>((resolve) => {
-      if (!this.stream.write('', () => resolve())) this.stream.once('drain', () => resolve())
+      const done = (): void => {
+        stream.off('drain', done)
+        stream.off('error', done)
+        stream.off('close', done)
+        resolve()
+      }
+      stream.once('error', done)
+      stream.once('close', done)
+      if (!stream.write('', done)) stream.once('drain', done)
     })
   }
 }
