@@ -24,6 +24,8 @@ export class FnLane implements WorkerUser, Cancellable {
   private cancelled: Set<number> | null = null
   private timer: Timer | undefined
   private begunAt = 0
+  /** when the job at `next` began, as near as the parent knows: a crash's attempt starts here */
+  private since = 0
 
   /** a link → the instance whose result it takes */
   private readonly inputOf = new Map<FnJob, number>()
@@ -82,9 +84,10 @@ export class FnLane implements WorkerUser, Cancellable {
       this.dispatch()
       return
     }
+    this.since = nowMicros()
     if (this.chunk.length === 1) {
       const job = this.chunk[0]!
-      this.ctx.sink.started(job.inst, job.attempt, worker.pid, nowMicros())
+      this.ctx.sink.started(job.inst, job.attempt, worker.pid, this.since)
     }
   }
 
@@ -143,6 +146,7 @@ export class FnLane implements WorkerUser, Cancellable {
       if (message.end) this.dispatch()
     } else if (message.t === 'begin') {
       const job = this.chunk[message.i]
+      this.since = message.at
       if (job?.timeout != null) {
         this.begunAt = message.at
         this.timer = startTimer(() => this.timedOut(job), job.timeout * 1000)
@@ -166,6 +170,7 @@ export class FnLane implements WorkerUser, Cancellable {
       if (this.ctx.holders.get(job.inst) === this) this.ctx.holders.delete(job.inst)
       return
     }
+    this.since = item.e // the next job starts as this one ends
     if (this.cancelled?.has(item.i)) return
     if (this.timer) {
       this.timer.clear()
@@ -258,7 +263,7 @@ export class FnLane implements WorkerUser, Cancellable {
           message: `worker ${worker.pid} ${how} while running ${running.name}${last ? `: ${last}` : ''}`,
           ...(signal ? {signal} : {}),
         }
-        failJob(this.ctx, running, error, worker.pid, nowMicros(), nowMicros())
+        failJob(this.ctx, running, error, worker.pid, Math.min(this.since, nowMicros()), nowMicros())
       }
       // the jobs that had not started were not attempts yet: run them on another worker
       const rest = chunk.slice(this.next + 1).filter((_, k) => !this.cancelled?.has(this.next + 1 + k))

@@ -52,6 +52,24 @@ test.serial('a batch interrupted by a crash reruns its unstarted jobs on another
   })
 })
 
+test.serial('a crashed attempt keeps its real start: alone, and after another job of its batch', async (t) => {
+  await withExecutor(async (rec, ex) => {
+    ex.submit([fnJob(0, 'exitAfter', [400, 5])])
+    await rec.waitDone(1)
+    const alone = rec.outcome(0)
+    t.like(alone, {ok: false, error: {kind: 'crash', message: `worker ${alone.pid} exited with code 5 while running exitAfter[0]`}})
+    t.true(alone.endedAt - alone.startedAt >= 400_000, `ran ${alone.endedAt - alone.startedAt} µs`)
+
+    ex.submit([fnJob(1, 'sleep', [300]), fnJob(2, 'exitAfter', [400, 5])])
+    await rec.waitDone(3)
+    const first = rec.outcome(1)
+    const crashed = rec.outcome(2)
+    t.true(first.ok && crashed.pid === first.pid)
+    t.is(crashed.startedAt, first.endedAt)
+    t.true(crashed.endedAt - crashed.startedAt >= 400_000, `ran ${crashed.endedAt - crashed.startedAt} µs`)
+  })
+})
+
 test.serial('a fn job that outlives its timeout: its worker is killed, TimeoutError', async (t) => {
   await withExecutor(async (rec, ex) => {
     ex.submit([fnJob(0, 'noop')]) // warm a worker so the timeout measures the job
