@@ -2,6 +2,7 @@
 // group (spawning from workers spreads the fork cost over cores). The parent records the
 // group so that it can kill it whatever happens to the worker.
 import {nowMicros} from '../core/clock.js'
+import {crashError} from './crash-error.js'
 import {CANCELLED, type Cancellable, type ExecutorContext, failJob} from './context.js'
 import {forgetGroup, watchGroup} from './pool/reaper.js'
 import type {WorkerProc, WorkerUser} from './pool/worker-proc.js'
@@ -93,9 +94,8 @@ export class CmdRun implements WorkerUser, Cancellable {
     if (this.pgid !== null) killGroup(this.pgid, 'SIGKILL')
     const startedAt = this.startedAt
     this.groupGone()
-    const how = signal ? `was killed by ${signal}` : `exited with code ${code}`
     this.ended = true
-    failJob(this.ctx, this.job, {kind: 'crash', name: 'CrashError', message: `worker ${worker.pid} ${how} while running ${this.job.name}`, ...(signal ? {signal} : {})}, null, startedAt || nowMicros(), nowMicros())
+    failJob(this.ctx, this.job, crashError(worker, code, signal, this.job.name), null, startedAt || nowMicros(), nowMicros())
     if (!this.ctx.closed) this.after?.()
   }
 

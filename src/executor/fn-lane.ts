@@ -8,6 +8,7 @@
 import {nowMicros} from '../core/clock.js'
 import {startTimer, type Timer} from '../core/timer.js'
 import type {TaskError} from '../core/events.js'
+import {crashError} from './crash-error.js'
 import {CANCELLED, type Cancellable, type ExecutorContext, failJob} from './context.js'
 import type {WorkerProc, WorkerUser} from './pool/worker-proc.js'
 import type {FromWorker, OutItem, WireFnBatch, WireLink, WireTarget} from './protocol.js'
@@ -255,15 +256,7 @@ export class FnLane implements WorkerUser, Cancellable {
     if (this.next < chunk.length) {
       const running = chunk[this.next]!
       if (!this.cancelled?.has(this.next)) {
-        const how = signal ? `was killed by ${signal}` : `exited with code ${code}`
-        const last = worker.lastStderr()
-        const error: TaskError = {
-          kind: 'crash',
-          name: 'CrashError',
-          message: `worker ${worker.pid} ${how} while running ${running.name}${last ? `: ${last}` : ''}`,
-          ...(signal ? {signal} : {}),
-        }
-        failJob(this.ctx, running, error, worker.pid, Math.min(this.since, nowMicros()), nowMicros())
+        failJob(this.ctx, running, crashError(worker, code, signal, running.name), worker.pid, Math.min(this.since, nowMicros()), nowMicros())
       }
       // the jobs that had not started were not attempts yet: run them on another worker
       const rest = chunk.slice(this.next + 1).filter((_, k) => !this.cancelled?.has(this.next + 1 + k))

@@ -90,6 +90,8 @@ export type FromWorker =
   | {readonly t: 'cmd-log'; readonly id: number; readonly text: string}
   | {readonly t: 'cmd-done'; readonly id: number; readonly result: CmdResult}
   | {readonly t: 'pong'; readonly n: number}
+  /** an error nothing caught: the worker exits right after (worker/fatal.ts) */
+  | {readonly t: 'fatal'; readonly origin: 'uncaughtException' | 'unhandledRejection'; readonly error: TaskError}
 
 /** the worker's view of a batch: one object per job */
 export function unpackFnBatch(b: WireFnBatch): WireFn[] {

@@ -1,11 +1,13 @@
 // The worker process: runs fn batches and command jobs for the executor, talking over IPC.
 // It exits when the parent's channel closes (parent gone or done with it), killing the
 // process groups of its commands first. (When task code blocks its event loop, the
-// parent's reaper, pool/reaper.ts, kills it.)
+// parent's reaper, pool/reaper.ts, kills it.) An error nothing catches ends it with its
+// cause reported (worker/fatal.ts).
 import {runCmd, type RunningCmd} from './cmd/run-cmd.js'
 import {unpackFnBatch, type FromWorker, type ToWorker} from './protocol.js'
 import {GroupRegistry} from './terminate/group-registry.js'
 import {captureStdio} from './worker/capture.js'
+import {exitOnFatal} from './worker/fatal.js'
 import {FnBatchRunner} from './worker/fn-batch.js'
 import {useObjects} from './worker/objects.js'
 
@@ -14,11 +16,21 @@ const baseEnv = {...process.env}
 const groups = new GroupRegistry()
 const cmds = new Map<number, RunningCmd>()
 
+/** set when the worker is ending on an uncaught error: nothing more is sent but its cause */
+let silenced = false
 const send = (message: FromWorker): void => {
-  process.send!(message)
+  if (!silenced) process.send!(message)
 }
 const fn = new FnBatchRunner(send)
 captureStdio((fd, text) => fn.log(fd, text))
+exitOnFatal({
+  log: (text) => fn.log('stderr', text),
+  silence() {
+    fn.flush(false)
+    silenced = true
+  },
+  report: (origin, error, sent) => process.send!({t: 'fatal', origin, error}, undefined, undefined, () => sent()),
+})
 
 process.on('disconnect', () => {
   groups.killAll()

@@ -52,6 +52,30 @@ test.serial('a batch interrupted by a crash reruns its unstarted jobs on another
   })
 })
 
+for (const [exportName, origin, name] of [
+  ['throwInTimer', 'uncaught exception', 'Error'],
+  ['rejectUnawaited', 'unhandled rejection', 'TypeError'],
+] as const) {
+  test.serial(`an ${origin} ends the worker as a crash that carries its cause, and its log has it`, async (t) => {
+    await withExecutor(async (rec, ex) => {
+      ex.submit([fnJob(0, exportName, ['the real cause'])])
+      await rec.waitDone(1)
+      const out = rec.outcome(0)
+      t.like(out, {ok: false, error: {kind: 'crash', name: 'CrashError'}})
+      if (out.ok) return
+      t.is(out.error.message, `worker ${out.pid} exited on an ${origin} while running ${exportName}[0]: ${name}: the real cause`)
+      // its stack, cut to the task's own frames
+      const stack = out.error.stack ?? ''
+      t.true(stack.startsWith(`${name}: the real cause\n`), stack)
+      t.regex(stack, /\n\s+at .*tasks\.mjs:\d+:\d+\)?$/)
+      t.notRegex(stack, /node:internal/)
+      const prefix = origin === 'uncaught exception' ? 'Uncaught' : 'Unhandled rejection:'
+      t.true(rec.logText(0, 'stderr').startsWith(`${prefix} ${name}: the real cause\n    at `), rec.logText(0, 'stderr'))
+      t.true(await eventually(() => rec.events.some((e) => e.type === 'worker-exit' && e.pid === out.pid && e.reason === 'crash')))
+    })
+  })
+}
+
 test.serial('a crashed attempt keeps its real start: alone, and after another job of its batch', async (t) => {
   await withExecutor(async (rec, ex) => {
     ex.submit([fnJob(0, 'exitAfter', [400, 5])])

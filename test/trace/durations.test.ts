@@ -49,3 +49,27 @@ test.serial('status, status --json, the timeline and the reporters give each att
   t.truthy(nap, run.stderr)
   t.true(Math.abs(Number(nap![1]) - spanMs.get('nap')! / 1000) <= 0.0006, `${nap![1]} s against ${spanMs.get('nap')} ms`)
 })
+
+test.serial('a crashed attempt keeps its real duration in status --json and the timeline; an uncaught error its cause and log', (t) => {
+  t.timeout(300_000)
+  const run = rayts('run', 'test/trace/fixtures/crashes.yaml', '--num-cpus', '2', '--timeline', join(tmp, 'crashes.json'))
+  t.is(run.status, 1, run.stderr)
+  const trace = JSON.parse(readFileSync(join(tmp, 'crashes.json'), 'utf8')) as ChromeTrace
+  const quitSpan = trace.traceEvents.find((e): e is CompleteEvent => e.ph === 'X' && e.name === 'quit' && !['wait', 'queued'].includes(e.cat))
+  t.truthy(quitSpan)
+  t.true(quitSpan!.dur >= 1_000_000, `timeline: quit ran ${quitSpan!.dur} µs`)
+
+  const status = rayts('status', 'last', '--json')
+  t.is(status.status, 0, status.stderr)
+  const instances = (JSON.parse(status.stdout) as {instances: {instance: string; durationMs: number; error: {message: string}}[]}).instances
+  const quit = instances.find((i) => i.instance === 'quit')!
+  t.true(quit.durationMs >= 1000 && quit.durationMs < 5000, `status: quit ran ${quit.durationMs} ms`)
+  t.true(Math.abs(quit.durationMs - quitSpan!.dur / 1000) < 0.05)
+  t.regex(quit.error.message, /exited with code 5 while running quit$/)
+
+  const thrown = instances.find((i) => i.instance === 'thrown')!
+  t.regex(thrown.error.message, /exited on an uncaught exception while running thrown: Error: the real cause$/)
+  const logs = rayts('logs', 'last', 'thrown')
+  t.is(logs.status, 0, logs.stderr)
+  t.regex(logs.stdout, /^thrown#1 \| Uncaught Error: the real cause\nthrown#1 \|     at .*durations\.mjs:\d+:\d+/)
+})

@@ -40,6 +40,8 @@ export class WorkerProc {
   fnUser: WorkerUser | null = null
   readonly cmdUsers = new Map<number, WorkerUser>()
   reason: ExitReason | null = null
+  /** the uncaught error it reported before exiting (worker/fatal.ts) */
+  fatal: Extract<FromWorker, {t: 'fatal'}> | null = null
   alive = true
   readonly exited: Promise<WorkerExit>
   private ready = false
@@ -122,6 +124,10 @@ export class WorkerProc {
       const queued = this.queue
       this.queue = []
       for (const m of queued) this.child.send(m)
+      return
+    }
+    if (message.t === 'fatal') {
+      this.fatal = message
       return
     }
     if ('id' in message) this.cmdUsers.get(message.id)?.onMessage(message)
