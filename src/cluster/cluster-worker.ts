@@ -2,6 +2,8 @@
 // own local pool (createLocalExecutor: max_calls, process groups, timeouts, logs). BullMQ
 // concurrency = its CPU slots; each batch also waits on the worker's own resource gate, and
 // a batch that could never fit this worker is handed back (delayed) for another one.
+// Right before a batch starts, its session must be alive long enough (session.ts): a job
+// of a run that ended, or gave up on Redis, is dropped, never started.
 import {randomBytes} from 'node:crypto'
 import {hostname} from 'node:os'
 import {join} from 'node:path'
@@ -13,7 +15,6 @@ import {cachedCode, unpackInto} from './code-pack.js'
 import {defineDeliver} from './deliver.js'
 import {ResourceGate} from './gate.js'
 import {
-  aliveKey,
   CANCEL_CHANNEL,
   CLOSE_GRACE_MS,
   codeKey,
@@ -30,6 +31,7 @@ import {demandOfNeeds} from './needs.js'
 import {Outbox} from './outbox.js'
 import {connect, type RedisClient} from './redis.js'
 import {publishHeartbeat, removeWorker, type WorkerInfo} from './registry.js'
+import {sessionState} from './session.js'
 import {decode, decodeLocalValue, decodeValue, isLocalValue, type WireBatch, type WireJob, type WirePath, type WireMessage} from './wire.js'
 
 export interface ClusterWorkerOptions {
@@ -45,6 +47,9 @@ export interface ClusterWorkerOptions {
   readonly printable?: string
   readonly lostAfterMs?: number
 }
+
+/** what a session must have left, beyond the round trip that told it, for a job to start */
+const START_MARGIN_MS = 500
 
 interface Running {
   readonly sid: string
@@ -74,7 +79,6 @@ export class ClusterWorker {
   private lastCompleted = 0
   private lastBeat = Date.now()
   private rate = 0
-  private beats = 0
   private timer: NodeJS.Timeout | undefined
   private readonly startedMs = Date.now()
   private stopping = false
@@ -133,16 +137,19 @@ export class ClusterWorker {
       await job.moveToDelayed(Date.now() + 200, token)
       throw new DelayedError()
     }
-    const todo = await this.stillWanted(batch)
-    if (todo.length === 0) return
+    const wanted = await this.stillWanted(batch)
+    if (wanted === null) return
     const dir = await this.codeDir(batch.code)
     const jobs: {wire: WireJob; job: Job}[] = []
-    for (const w of todo) {
+    for (const w of wanted.jobs) {
       const local = this.toLocal(w, dir)
       jobs.push('then' in local ? await local : local)
     }
     await this.gate.acquire(demand)
     try {
+      // the batch may have waited (prefetched, or for the gate) past what we knew of its session
+      if (performance.now() + START_MARGIN_MS >= wanted.until && (await this.sessionAlive(batch.sid, [])) === null) return
+      if (this.deadSessions.has(batch.sid) || this.stopping) return
       await this.runLocal(batch.sid, jobs)
     } finally {
       this.gate.release(demand)
@@ -151,12 +158,31 @@ export class ClusterWorker {
     await this.outbox.flush()
   }
 
-  /** the jobs whose session is alive and whose attempt has no outcome yet */
-  private async stillWanted(batch: WireBatch): Promise<WireJob[]> {
-    if (this.deadSessions.has(batch.sid)) return []
-    const got = await this.redis.mget(aliveKey(batch.sid), ...batch.jobs.map((j) => doneKey(batch.sid, j.inst, j.attempt)))
-    if (got[0] === null) return []
-    return batch.jobs.filter((_, i) => got[i + 1] === null)
+  /** the jobs whose attempt has no outcome yet, and until when their session is alive; null: none */
+  private async stillWanted(batch: WireBatch): Promise<{jobs: WireJob[]; until: number} | null> {
+    const alive = await this.sessionAlive(batch.sid, batch.jobs.map((j) => doneKey(batch.sid, j.inst, j.attempt)))
+    if (alive === null) return null
+    const jobs = batch.jobs.filter((_, i) => !alive.done[i])
+    return jobs.length > 0 ? {jobs, until: alive.until} : null
+  }
+
+  /**
+   * Until when (performance.now()) the session is surely alive, counted from when we asked
+   * (Redis answered later), and which of `doneKeys` are set; null if it is over. An answer
+   * that came back too late to leave START_MARGIN_MS is asked again.
+   */
+  private async sessionAlive(sid: string, doneKeys: readonly string[]): Promise<{until: number; done: readonly boolean[]} | null> {
+    for (;;) {
+      if (this.deadSessions.has(sid) || this.stopping) return null
+      const asked = performance.now()
+      const state = await sessionState(this.redis, sid, doneKeys)
+      if (state.leftMs === 0) {
+        this.deadSessions.add(sid)
+        return null
+      }
+      const until = asked + state.leftMs
+      if (performance.now() + START_MARGIN_MS < until) return {until, done: state.done}
+    }
   }
 
   private codeDir(sha: string): Promise<string> {
@@ -306,14 +332,15 @@ export class ClusterWorker {
       () => {},
     )
     this.watchLink()
-    if (++this.beats % 5 === 0) await this.dropOrphans()
+    await this.dropOrphans()
   }
 
-  /** a coordinator that died (kill -9) stops refreshing its alive key: stop its tasks */
+  /** a session that ended unheard (its coordinator killed -9 or gone with Redis): stop its tasks */
   private async dropOrphans(): Promise<void> {
     const sids = [...new Set([...this.running.values()].map((r) => r.sid))]
     for (const sid of sids) {
-      if ((await this.redis.exists(aliveKey(sid)).catch(() => 1)) === 0) this.onCancel(JSON.stringify({sid}))
+      const state = await sessionState(this.redis, sid, []).catch(() => null)
+      if (state?.leftMs === 0) this.onCancel(JSON.stringify({sid}))
     }
   }
 }

@@ -4,7 +4,8 @@
 // A BullMQ job whose worker died is failed by BullMQ's stall check (maxStalledCount 0,
 // attempts 1): its running task is reported as a crash (rayts's max_retries decides), the
 // tasks that had not started are queued again. Redis silent for LOST_AFTER_MS: every task
-// in flight fails with ClusterLostError and onLost tells the run to stop.
+// in flight fails with ClusterLostError and onLost tells the run to stop. The session's
+// alive key (session.ts) expires by then, so workers start none of its jobs afterwards.
 import {randomBytes} from 'node:crypto'
 import {Queue} from 'bullmq'
 import type {CompiledGraph} from '../graph/model.js'
@@ -12,10 +13,11 @@ import type {Executor, ExecutorSink, Job} from '../executor/types.js'
 import {nowMicros} from '../core/clock.js'
 import type {TaskError} from '../core/events.js'
 import {claimDone} from './deliver.js'
-import {aliveKey, bullJobKey, CANCEL_CHANNEL, CLOSE_GRACE_MS, doneKey, INLINE_LIMIT, LOST_AFTER_MS, QUEUE, RUN_TTL, SESSION_TTL, SHORT_QUEUE, streamKey} from './keys.js'
+import {bullJobKey, CANCEL_CHANNEL, CLOSE_GRACE_MS, doneKey, HEARTBEAT_EVERY_MS, INLINE_LIMIT, LOST_AFTER_MS, QUEUE, RUN_TTL, SHORT_QUEUE, streamKey} from './keys.js'
 import {bounded, RedisLink} from './link.js'
 import {needsOf, taskOfName} from './needs.js'
 import {connect, type RedisClient} from './redis.js'
+import {beatSession, defineBeat, endSession} from './session.js'
 import {toWire, WirePaths} from './to-wire.js'
 import {decode, decodeLocalValue, decodeValue, encode, isLocalValue, type EncodedValue, type WireBatch, type WireMessage} from './wire.js'
 
@@ -80,6 +82,12 @@ class ClusterExecutor implements Executor {
   private readonly link: RedisLink
   /** set once Redis was lost: every job still or later submitted fails with it */
   private lostError: TaskError | undefined
+  private readonly lostAfterMs: number
+  /** Redis's clock minus ours (ms), at most: measured on each heartbeat's reply */
+  private clockOffsetMs = 0
+  /** the first heartbeat's reply: the session exists in Redis before any of its jobs */
+  private readonly sessionUp: Promise<void>
+  private beating = false
 
   constructor(
     private readonly sink: ExecutorSink,
@@ -93,14 +101,11 @@ class ClusterExecutor implements Executor {
     this.shortQueue = new Queue(SHORT_QUEUE, {connection: this.redis})
     this.shortQueue.on('error', () => {})
     this.paths = new WirePaths(o.code.root)
-    this.link = new RedisLink(o.lostAfterMs ?? LOST_AFTER_MS)
-    const beat = (): void =>
-      void this.redis.set(aliveKey(this.sid), '1', 'EX', SESSION_TTL).then(
-        () => this.link.heard(),
-        () => {},
-      )
-    beat()
-    this.timers.push(setInterval(beat, (SESSION_TTL * 1000) / 3))
+    this.lostAfterMs = o.lostAfterMs ?? LOST_AFTER_MS
+    this.link = new RedisLink(this.lostAfterMs)
+    defineBeat(this.redis)
+    this.sessionUp = this.beat(true)
+    this.timers.push(setInterval(() => void this.beat(false), HEARTBEAT_EVERY_MS))
     this.timers.push(setInterval(() => void this.reconcile(), RECONCILE_MS))
     this.timers.push(setInterval(() => this.watchLink(), 1000))
     this.reading = this.readLoop()
@@ -139,20 +144,45 @@ class ClusterExecutor implements Executor {
     })()
   }
 
+  /**
+   * The session's heartbeat: its alive key lives until we would give up on a silent Redis.
+   * A beat Redis refuses (it ran it past that deadline, or the session was ended) means the
+   * workers drop our jobs: the run has lost Redis, even if Redis answers again.
+   */
+  private async beat(first: boolean): Promise<void> {
+    if (this.closed || this.lostError || this.beating) return
+    this.beating = true
+    const silentMs = this.link.silentForMs()
+    const deadline = first ? 0 : Date.now() - silentMs + this.lostAfterMs + this.clockOffsetMs
+    try {
+      const reply = await beatSession(this.redis, this.sid, deadline, this.lostAfterMs)
+      // Redis ran it before we got the reply: this offset is at most the real one
+      this.clockOffsetMs = reply.redisMs - Date.now()
+      if (!reply.alive) this.declareLost(Math.max(silentMs, this.link.silentForMs()))
+      else this.link.heard()
+    } catch {
+      // Redis unreachable for now: the link's silence tells
+    } finally {
+      this.beating = false
+    }
+  }
+
   /** tells the workers and drops queued jobs if Redis answers within CLOSE_GRACE_MS; never waits longer */
   close(): Promise<void> {
     this.closing ??= (async () => {
       this.closed = true
       for (const t of this.timers) clearInterval(t)
+      const tell = (): Promise<unknown> => Promise.all([endSession(this.redis, this.sid), this.redis.publish(CANCEL_CHANNEL, JSON.stringify({sid: this.sid}))])
       const polite = async (): Promise<void> => {
         await this.flushing.catch(() => {})
-        await this.redis.publish(CANCEL_CHANNEL, JSON.stringify({sid: this.sid}))
-        await this.redis.del(aliveKey(this.sid))
+        await tell()
         // jobs still waiting in the queue: drop them (running ones are locked: the workers stop them)
         await Promise.all([...this.batches.values()].map((r) => (r.queue === SHORT_QUEUE ? this.shortQueue : this.queue).remove(r.id).catch(() => 0)))
       }
-      // Redis gone: the workers drop this session's jobs when its alive key expires
+      // Redis gone: the alive key has expired (workers start none of our jobs); the end
+      // is sent all the same, for a Redis that is only hung, so that it stops what runs
       if (!this.lostError) await bounded(polite(), CLOSE_GRACE_MS).catch(() => {})
+      else void tell().catch(() => {})
       // disconnecting rejects whatever still waits on Redis (ioredis's offline queue)
       this.reader.disconnect()
       this.redis.disconnect()
@@ -164,7 +194,12 @@ class ClusterExecutor implements Executor {
   /** Redis silent past the bound: fail what is in flight (nothing can come back) and say so */
   private watchLink(): void {
     if (this.closed || this.lostError || !this.link.justLost()) return
-    const seconds = Math.round(this.link.silentForMs() / 1000)
+    this.declareLost(this.link.silentForMs())
+  }
+
+  private declareLost(silentMs: number): void {
+    if (this.closed || this.lostError) return
+    const seconds = Math.round(silentMs / 1000)
     const message = `lost the connection to Redis${this.o.printable ? ` at ${this.o.printable}` : ''}: no answer for ${seconds} s`
     this.lostError = {kind: 'error', name: 'ClusterLostError', message}
     const t = nowMicros()
@@ -214,6 +249,8 @@ class ClusterExecutor implements Executor {
     this.toAdd = []
     this.stores = []
     if (items.length === 0 || this.closed) return
+    await this.sessionUp
+    if (this.closed) return
     try {
       if (stores.length > 0) {
         const p = this.redis.pipeline()

@@ -18,8 +18,6 @@ export const RUN_TTL = 24 * 3600
 /** a worker's heartbeat key expires after this, seconds */
 export const HEARTBEAT_TTL = 5
 export const HEARTBEAT_EVERY_MS = 1000
-/** a coordinator's liveness key expires after this, seconds; workers drop its jobs after */
-export const SESSION_TTL = 15
 /**
  * Redis silent this long (no reply to anything): a run ends as failed (ClusterLostError), a
  * worker says it lost Redis (and keeps retrying). ioredis reconnects meanwhile.
@@ -38,8 +36,10 @@ export const CANCEL_CHANNEL = 'rayts:cancel'
 export const workerKey = (id: string): string => `rayts:w:${id}`
 export const codeKey = (sha: string): string => `rayts:code:${sha}`
 export const valueKey = (sha: string): string => `rayts:v:${sha}`
-/** one coordinator session (a run, or a resumed run, in one process) */
+/** one coordinator session (a run, or a resumed run, in one process): alive until its deadline (session.ts) */
 export const aliveKey = (sid: string): string => `rayts:s:${sid}:alive`
+/** set when the session ends: no heartbeat revives it (session.ts) */
+export const endedKey = (sid: string): string => `rayts:s:${sid}:ended`
 export const streamKey = (sid: string): string => `rayts:s:${sid}:out`
 /** set once, by the first outcome of an attempt (worker) or by the coordinator's verdict */
 export const doneKey = (sid: string, inst: number, attempt: number): string => `rayts:s:${sid}:d:${inst}:${attempt}`

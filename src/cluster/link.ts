@@ -2,7 +2,20 @@
 // coordinator and `rayts worker`). ioredis retries a dropped connection forever and queues
 // commands meanwhile, so a lost Redis shows only as silence: after LOST_AFTER_MS of it the
 // owner acts (the run ends as failed; a worker says so and keeps retrying).
+import {UsageError} from '../core/usage-error.js'
+import {DURATION_HINT, parseDuration} from '../graph/duration.js'
 import {LOST_AFTER_MS} from './keys.js'
+
+export const LOST_AFTER_ENV = 'RAYTS_CLUSTER_LOST_AFTER'
+
+/** the run's bound on Redis's silence: $RAYTS_CLUSTER_LOST_AFTER (a duration, at least 2 s), else LOST_AFTER_MS */
+export function lostAfterMs(env: NodeJS.ProcessEnv = process.env): number {
+  const text = env[LOST_AFTER_ENV]
+  if (text === undefined || text === '') return LOST_AFTER_MS
+  const seconds = parseDuration(text)
+  if (seconds === undefined || seconds < 2) throw new UsageError(`$${LOST_AFTER_ENV} must be a duration of at least 2 s (${DURATION_HINT}), got '${text}'`)
+  return Math.round(seconds * 1000)
+}
 
 export class RedisLink {
   private lastHeard = Date.now()

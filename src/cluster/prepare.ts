@@ -9,6 +9,7 @@ import type {PackedCode} from './code-report.js'
 import {ImportError} from './imports.js'
 import {createClusterExecutor} from './coordinator.js'
 import {codeKey, RUN_TTL} from './keys.js'
+import {lostAfterMs} from './link.js'
 import {clusterCapacity, clusterFitProblems} from './needs.js'
 import {ClusterConnectError, connectChecked} from './redis.js'
 import {liveWorkers, type WorkerInfo} from './registry.js'
@@ -43,6 +44,7 @@ export async function prepareCluster(
 ): Promise<PreparedCluster> {
   // a password in $RAYTS_REDIS_PASSWORD, kept out of argv
   url = withPassword(url, {env: process.env, flag: 'cluster'})
+  const lostAfter = lostAfterMs()
   const parsed = parseClusterUrl(url, 'cluster')
   let redis
   try {
@@ -78,7 +80,7 @@ export async function prepareCluster(
       numCpus: asked.numCpus ?? IN_FLIGHT * total.cpu!,
       resources: {...Object.fromEntries(Object.entries(total).filter(([k]) => k !== 'cpu')), ...asked.resources},
       code,
-      makeExecutor: (sink) => createClusterExecutor(sink, {url, graph, runId, code, onLost, printable: redact(url)}),
+      makeExecutor: (sink) => createClusterExecutor(sink, {url, graph, runId, code, onLost, printable: redact(url), lostAfterMs: lostAfter}),
       lost,
     }
   } finally {

@@ -10,6 +10,7 @@ const serial = HAVE_REDIS ? test.serial : test.serial.skip
 if (!HAVE_REDIS) console.warn(NO_REDIS)
 
 const LOST = join(FIXTURES, 'lost.yaml')
+const OUTLIVE = join(FIXTURES, 'outlive.yaml')
 /** LOST_AFTER_MS (15 s) and then some: the machine is shared and slow */
 const LOST_BOUND_MS = 40_000
 
@@ -61,6 +62,64 @@ serial('Redis killed mid-run: the run ends as failed in bounded time, the worker
     const index = /\[(\d+)\]/.exec(name)![1]
     t.is(readdirSync(marks).filter((m) => m.startsWith(`${index}-`)).length, 1, name)
   }
+})
+
+/** the starts MARKS recorded (file `INDEX-PID-MS`) */
+const starts = (marks: string): {index: number; at: number}[] =>
+  readdirSync(marks).map((m) => {
+    const [index, , at] = m.split('-').map(Number)
+    return {index: index!, at: at!}
+  })
+
+serial('a run that gave up on a hung Redis: none of its tasks starts after it ended, its session stays dead, --resume runs each task once', async (t) => {
+  t.timeout(300_000) // a loaded machine: starting the CLI alone can take 10 s
+  const redis = await startRedis(t)
+  const home = tempDir(t, 'rayts-home-')
+  const marks = tempDir(t, 'rayts-marks-')
+  await startWorker(t, redis.url, home, 'w', 1, {MARKS: marks})
+  const env = {RAYTS_CLUSTER_LOST_AFTER: '3s'}
+  const run = cli(home, ['run', OUTLIVE, '--cluster', redis.url], env)
+  t.teardown(() => {
+    run.kill('SIGKILL')
+  })
+  t.teardown(() => redis.unpause())
+  // w[0] ran, w[1] runs, the rest of what is in flight waits in Redis
+  await until('the second task to start', () => readdirSync(marks).length >= 2)
+  redis.pause()
+  const done = await Promise.race([run, new Promise<null>((r) => setTimeout(r, LOST_BOUND_MS, null))])
+  t.not(done, null, `the run did not end within ${LOST_BOUND_MS / 1000} s of losing Redis`)
+  const endedAt = Date.now()
+  t.is(done!.exitCode, 1, String(done!.stderr))
+  t.regex(String(done!.stderr), /lost the connection to Redis at \S+: no answer for \d+ s/)
+  redis.unpause()
+
+  // what the dead session left in the queue (and what it sent while Redis hung) is taken and dropped
+  const client = redis.client()
+  const queued = async (): Promise<number> => {
+    let n = 0
+    for (const q of ['rayts-tasks', 'rayts-short']) n += (await client.llen(`bull:${q}:wait`)) + (await client.llen(`bull:${q}:active`))
+    return n
+  }
+  await until('the worker to take what was queued', async () => (await queued()) === 0, 30_000)
+  t.deepEqual(
+    starts(marks).filter((s) => s.at > endedAt),
+    [],
+    'tasks started after the run ended',
+  )
+  // heartbeats that waited in the socket while Redis hung did not bring the session back
+  t.deepEqual(await client.keys('rayts:s:*:alive'), [])
+
+  const resumedAt = Date.now()
+  const resumed = await cli(home, ['run', '--resume', 'last', '--json', '--cluster', redis.url], env)
+  t.is(resumed.exitCode, 0, String(resumed.stderr))
+  const results = resultsOf(String(resumed.stdout))
+  t.deepEqual([0, 1, 2, 3, 4, 5, 6, 7].map((i) => results[`w[${i}]`]), [0, 10, 20, 30, 40, 50, 60, 70])
+  const all = starts(marks)
+  for (let i = 0; i < 8; i++) {
+    t.true(all.some((s) => s.index === i), `w[${i}] never started`)
+    t.true(all.filter((s) => s.index === i && s.at >= resumedAt).length <= 1, `w[${i}] started more than once in the resumed run`)
+  }
+  t.deepEqual(all.filter((s) => s.at > endedAt && s.at < resumedAt), [])
 })
 
 serial('Redis hung mid-run: one SIGINT ends the run at once (130), one SIGTERM ends the worker, and its pool', async (t) => {
