@@ -76,6 +76,14 @@ for (const [exportName, origin, name] of [
   })
 }
 
+test.serial('task code that listens for uncaught exceptions itself keeps its worker alive, as in node', async (t) => {
+  await withExecutor(async (rec, ex) => {
+    ex.submit([fnJob(0, 'handleOwnErrors')])
+    await rec.waitDone(1)
+    t.like(rec.outcome(0), {ok: true, value: 'survived'})
+  })
+})
+
 test.serial('a crashed attempt keeps its real start: alone, and after another job of its batch', async (t) => {
   await withExecutor(async (rec, ex) => {
     ex.submit([fnJob(0, 'exitAfter', [400, 5])])

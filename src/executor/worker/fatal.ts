@@ -1,7 +1,8 @@
 // An error nothing catches in task code (a throw in a timer, a rejection no one awaits)
 // ends the worker, as it would end node. Before it exits, what node would have printed goes
 // to the running job's log, and the error to the parent, which reports it as the cause of
-// the crash (retried like any crash, under max_retries).
+// the crash (retried like any crash, under max_retries). Task code that listens for these
+// itself keeps node's rule: then the error is its business, and the worker lives on.
 import {inspect} from 'node:util'
 import type {TaskError} from '../../core/events.js'
 import type {FromWorker} from '../protocol.js'
@@ -25,6 +26,7 @@ const REPORT_WAIT_MS = 2000
 export function exitOnFatal(hooks: FatalHooks): void {
   let ending = false
   const die = (thrown: unknown, origin: FatalOrigin): void => {
+    if (process.listenerCount(origin) > 1) return
     if (ending) return // an error while ending: the first one is the cause
     ending = true
     setTimeout(() => process.exit(EXIT_CODE), REPORT_WAIT_MS)
