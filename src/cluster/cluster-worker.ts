@@ -169,7 +169,9 @@ export class ClusterWorker {
   /**
    * Until when (performance.now()) the session is surely alive, counted from when we asked
    * (Redis answered later), and which of `doneKeys` are set; null if it is over. An answer
-   * that came back too late to leave START_MARGIN_MS is asked again.
+   * that came back too late to leave START_MARGIN_MS is asked again. Only an ended session
+   * is remembered as dead: a missing key may be a Redis that restarted empty, which the
+   * run's next heartbeat fills again.
    */
   private async sessionAlive(sid: string, doneKeys: readonly string[]): Promise<{until: number; done: readonly boolean[]} | null> {
     for (;;) {
@@ -177,7 +179,7 @@ export class ClusterWorker {
       const asked = performance.now()
       const state = await sessionState(this.redis, sid, doneKeys)
       if (state.leftMs === 0) {
-        this.deadSessions.add(sid)
+        if (state.ended) this.deadSessions.add(sid)
         return null
       }
       const until = asked + state.leftMs

@@ -48,8 +48,17 @@ export async function endSession(redis: RedisClient, sid: string): Promise<void>
   await redis.multi().set(endedKey(sid), '1', 'EX', RUN_TTL).del(aliveKey(sid)).exec()
 }
 
-/** A worker's look at a session: how long it has left (ms; 0 = over), and which done keys are set. */
-export async function sessionState(redis: RedisClient, sid: string, doneKeys: readonly string[]): Promise<{leftMs: number; done: readonly boolean[]}> {
+export interface SessionState {
+  /** how long it has left, ms; 0: over (or, without `ended`, unknown to this Redis: one that lost its data) */
+  readonly leftMs: number
+  /** its run ended it */
+  readonly ended: boolean
+  /** which of the done keys asked for are set */
+  readonly done: readonly boolean[]
+}
+
+/** A worker's look at a session, and at the done keys of a batch of it. */
+export async function sessionState(redis: RedisClient, sid: string, doneKeys: readonly string[]): Promise<SessionState> {
   const m = redis.multi().pttl(aliveKey(sid)).exists(endedKey(sid))
   if (doneKeys.length > 0) m.mget(...doneKeys)
   const rows = (await m.exec()) ?? []
@@ -58,5 +67,5 @@ export async function sessionState(redis: RedisClient, sid: string, doneKeys: re
   const ended = rows[1]?.[1] as number
   const done = doneKeys.length > 0 ? (rows[2]![1] as (string | null)[]).map((v) => v !== null) : []
   // -2: no key (expired, ended, or a Redis that lost its data); -1 (no expiry) is not written
-  return {leftMs: ended === 1 || pttl < 0 ? 0 : pttl, done}
+  return {leftMs: ended === 1 || pttl < 0 ? 0 : pttl, ended: ended === 1, done}
 }

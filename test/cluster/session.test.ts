@@ -30,12 +30,12 @@ serial('a heartbeat extends a session only forward and only before its deadline;
   await new Promise((r) => setTimeout(r, 20))
   const late = await beatSession(client, 's2', first.redisMs, 60_000)
   t.false(late.alive)
-  t.deepEqual(await sessionState(client, 's2', []), {leftMs: 0, done: []})
+  t.deepEqual(await sessionState(client, 's2', []), {leftMs: 0, ended: false, done: []})
   t.is(await client.exists('rayts:s:s2:alive'), 0)
 
   // ended: no heartbeat revives it, whatever its deadline
   await endSession(client, 's1')
-  t.is((await sessionState(client, 's1', [])).leftMs, 0)
+  t.like(await sessionState(client, 's1', []), {leftMs: 0, ended: true})
   t.false((await beatSession(client, 's1', Date.now() + 3_600_000, 60_000)).alive)
   t.false((await beatSession(client, 's1', 0, 60_000)).alive)
   t.is((await sessionState(client, 's1', [])).leftMs, 0)
