@@ -57,7 +57,7 @@ export function makeRemoteFunction<F extends AnyFunction, N extends number>(sour
           kind: 'fn',
           fn: {name: exportName, module, export: exportName},
           cmd: null,
-          args: args.map((a) => refs.template(a)),
+          args: args.map((a, i) => refs.template(a, `${exportName}: argument ${i + 1}`)),
           stdin: undefined,
           output: 'text',
           env,
