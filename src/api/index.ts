@@ -1,14 +1,14 @@
 // The library API, in Ray's words: init, remote, get, wait, put, cancel, timeline, shutdown.
 // One session at a time per process, like Ray's driver; `.remote()` before `init()` starts
 // one with the defaults (as Ray does).
-import {submitCommand, type Argv, type CommandValue} from './command.js'
+import {submitCommand} from './command.js'
 import {GetTimeoutError, RaytsError} from './errors.js'
 import {ObjectRef} from './object-ref.js'
-import {declaredModules, makeRemoteFunction, modulePath, type RemoteFunction, type SessionSource} from './remote-function.js'
+import {declaredModules, makeRemoteFunction, modulePath, type SessionSource} from './remote-function.js'
 import {Session} from './session.js'
 import {openRunObjectsHandle} from '../runtime/run-objects.js'
 import {checkValue, RefCollector} from './task-specs.js'
-import type {AnyFunction, CommandOptions, FunctionKeys, FunctionOptions, InitOptions} from './types.js'
+import type {AnyFunction, Argv, CommandOptions, CommandValue, FunctionKeys, FunctionOptions, InitOptions, RemoteFunction} from './types.js'
 import {DEFAULT_OPTIONS} from '../graph/options.js'
 import {markEnded, newRunId, openStore, recordRun} from '../store/index.js'
 import type {CodeSource} from '../cluster/code-files.js'
