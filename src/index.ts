@@ -2,7 +2,5 @@
 export {init, isInitialized, runId, remote, module, command, put, get, wait, cancel, timeline, shutdown} from './api/index.js'
 export type {SessionInfo, RemoteModule, GetOptions, WaitOptions} from './api/index.js'
 export {ObjectRef, type ValueOf} from './api/object-ref.js'
-export type {RemoteFunction} from './api/remote-function.js'
-export type {CommandValue, Argv} from './api/command.js'
-export type {TaskOptions, FunctionOptions, CommandOptions, CommandOutput, InitOptions, RemoteArgs, RemoteResult} from './api/types.js'
+export type {TaskOptions, FunctionOptions, CommandOptions, CommandOutput, InitOptions, RemoteArgs, RemoteResult, RemoteFunction, CommandValue, Argv} from './api/types.js'
 export {RaytsError, TaskError, WorkerCrashedError, TaskCancelledError, GetTimeoutError} from './api/errors.js'

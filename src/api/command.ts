@@ -7,12 +7,7 @@ import {ObjectRef} from './object-ref.js'
 import {checkOptionNames, toModelOptions} from './options.js'
 import {envTemplate, type SessionSource} from './remote-function.js'
 import {RefCollector} from './task-specs.js'
-import type {CommandOptions, CommandOutput} from './types.js'
-
-/** the value a command's stdout becomes */
-export type CommandValue<O extends CommandOutput | undefined> = O extends 'json' ? unknown : O extends 'lines' ? string[] : string
-
-export type Argv = readonly (string | number | ObjectRef<unknown>)[]
+import type {Argv, CommandOptions, CommandValue} from './types.js'
 
 export function submitCommand<const O extends CommandOptions>(source: SessionSource, command: Argv | string, options: O): ObjectRef<CommandValue<O['output']>> {
   const where = `command(${typeof command === 'string' ? JSON.stringify(command) : 'argv'})`

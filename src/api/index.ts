@@ -1,14 +1,14 @@
 // The library API, in Ray's words: init, remote, get, wait, put, cancel, timeline, shutdown.
 // One session at a time per process, like Ray's driver; `.remote()` before `init()` starts
 // one with the defaults (as Ray does).
-import {submitCommand, type Argv, type CommandValue} from './command.js'
+import {submitCommand} from './command.js'
 import {GetTimeoutError, RaytsError} from './errors.js'
 import {ObjectRef} from './object-ref.js'
-import {declaredModules, makeRemoteFunction, modulePath, type RemoteFunction, type SessionSource} from './remote-function.js'
+import {declaredModules, makeRemoteFunction, modulePath, type SessionSource} from './remote-function.js'
 import {Session} from './session.js'
 import {openRunObjectsHandle} from '../runtime/run-objects.js'
-import {RefCollector} from './task-specs.js'
-import type {AnyFunction, CommandOptions, FunctionKeys, FunctionOptions, InitOptions} from './types.js'
+import {checkValue, RefCollector} from './task-specs.js'
+import type {AnyFunction, Argv, CommandOptions, CommandValue, FunctionKeys, FunctionOptions, InitOptions, RemoteFunction} from './types.js'
 import {DEFAULT_OPTIONS} from '../graph/options.js'
 import {markEnded, newRunId, openStore, recordRun} from '../store/index.js'
 import type {CodeSource} from '../cluster/code-files.js'
@@ -20,6 +20,15 @@ const source: SessionSource = {
     if (!current || current.closed) current = startSession({})
     return current
   },
+}
+
+const INIT_OPTIONS: ReadonlySet<string> = new Set<keyof InitOptions>(['numCpus', 'resources', 'record', 'name', 'cluster', 'code', 'objectStoreMemory', 'progress'])
+
+function checkInitOptions(options: InitOptions): void {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) throw new RaytsError('init: the options must be an object')
+  for (const key of Object.keys(options)) {
+    if (!INIT_OPTIONS.has(key)) throw new RaytsError(`init: unknown option ${JSON.stringify(key)} (known: ${[...INIT_OPTIONS].join(', ')})`)
+  }
 }
 
 function startSession(options: InitOptions): Session {
@@ -61,6 +70,7 @@ export interface SessionInfo {
 
 /** Start a session (a run in the store). Throws if one is already running. */
 export async function init(options: InitOptions = {}): Promise<SessionInfo> {
+  checkInitOptions(options)
   if (current && !current.closed) throw new RaytsError('init: a session is already running (call shutdown() first)')
   current = options.cluster === undefined ? startSession(options) : await startClusterSession(options, options.cluster)
   if (options.progress) await current.attachProgress(options.progress)
@@ -105,6 +115,7 @@ export function command<const O extends CommandOptions = {}>(cmd: Argv | string,
 
 /** A value as a ref, to pass to many tasks (stored once in the run, like Ray's `put`). */
 export function put<T>(value: T): ObjectRef<T> {
+  checkValue(value, 'put: the value', 'no refs')
   const session = source.session()
   const id = session.nextId('put')
   const idx = session.submit(
@@ -162,15 +173,15 @@ export interface WaitOptions {
 export async function wait<R extends ObjectRef<unknown>>(refs: readonly R[], options: WaitOptions = {}): Promise<{ready: R[]; remaining: R[]}> {
   const list = checkRefList(refs, 'wait')
   const numReturns = options.numReturns ?? 1
-  if (!Number.isInteger(numReturns) || numReturns < 0) throw new RaytsError(`wait: numReturns must be an integer ≥ 0, not ${numReturns}`)
+  if (!Number.isInteger(numReturns) || numReturns < 1) throw new RaytsError(`wait: numReturns must be an integer ≥ 1, not ${numReturns}`)
   if (numReturns > list.length) throw new RaytsError(`wait: numReturns (${numReturns}) is more than the ${list.length} refs given`)
+  const session = sessionOf(list)
+  if (!session) return {ready: [], remaining: []}
   const seen = new Set<string>()
   for (const r of list) {
     if (seen.has(r.name)) throw new RaytsError(`wait: ${r} is given twice`)
     seen.add(r.name)
   }
-  const session = sessionOf(list)
-  if (!session) return {ready: [], remaining: []}
   await session.whenSettled(
     list.map((r) => r.inst),
     numReturns,
@@ -210,9 +221,11 @@ function checkRefList<R extends ObjectRef<unknown>>(refs: readonly R[], where: s
   return refs
 }
 
+/** the session the refs belong to: the running one if any is its (so a ref of an ended one is named), else the first's */
 function sessionOf(refs: readonly ObjectRef<unknown>[]): Session | null {
   if (refs.length === 0) return null
-  const session = refs[0]!.session as Session
+  const running = current && !current.closed && refs.some((r) => r.session === current) ? current : null
+  const session = running ?? (refs[0]!.session as Session)
   for (const r of refs) session.own(r)
   return session
 }

@@ -7,17 +7,7 @@ import {ObjectRef} from './object-ref.js'
 import {checkOptionNames, toModelOptions} from './options.js'
 import type {Session} from './session.js'
 import {RefCollector} from './task-specs.js'
-import type {AnyFunction, FunctionOptions, RemoteArgs, RemoteResult} from './types.js'
-
-export interface RemoteFunction<F extends AnyFunction, N extends number = 1> {
-  /** submit a call; returns at once with a ref (or, with `numReturns: N`, a tuple of N refs) */
-  remote(...args: RemoteArgs<Parameters<F>>): RemoteResult<Awaited<ReturnType<F>>, N>
-  /** the same function with other options (like Ray's `.options(...)`) */
-  options<const O extends FunctionOptions>(options: O): RemoteFunction<F, O extends {numReturns: infer M extends number} ? M : N>
-  /** the module file and export name it runs */
-  readonly module: string
-  readonly exportName: string
-}
+import type {AnyFunction, FunctionOptions, RemoteFunction, RemoteResult} from './types.js'
 
 /** what a remote function needs of the API's module state */
 export interface SessionSource {
@@ -57,7 +47,7 @@ export function makeRemoteFunction<F extends AnyFunction, N extends number>(sour
           kind: 'fn',
           fn: {name: exportName, module, export: exportName},
           cmd: null,
-          args: args.map((a) => refs.template(a)),
+          args: args.map((a, i) => refs.template(a, `${exportName}: argument ${i + 1}`)),
           stdin: undefined,
           output: 'text',
           env,

@@ -11,7 +11,7 @@ import type {PreparedCluster} from '../cluster/index.js'
 import {RaytsError, TaskCancelledError, TaskError, taskErrorOf} from './errors.js'
 import type {ObjectRef} from './object-ref.js'
 import type {RunObjectsHandle} from '../runtime/run-objects.js'
-import {makeTask, type CallParts, type RefCollector} from './task-specs.js'
+import {foreignRef, makeTask, type CallParts, type RefCollector} from './task-specs.js'
 import type {InitOptions} from './types.js'
 
 /** the store functions a recorded session uses */
@@ -239,7 +239,7 @@ export class Session {
   }
 
   own(ref: ObjectRef<unknown>): void {
-    if (ref.session !== this) throw new RaytsError(`${ref} belongs to another session (one that was shut down)`)
+    if (ref.session !== this) throw foreignRef(ref)
   }
 
   async timeline(file: string): Promise<{file: string; format: string; events: number}> {

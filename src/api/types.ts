@@ -1,4 +1,6 @@
-// The option and type vocabulary of the library API.
+// The option and type vocabulary of the library API. The public declarations (index.d.ts)
+// reach only this file, object-ref.ts and errors.ts: none of them may import the runtime,
+// whose types name packages a user's project need not have (better-sqlite3, ioredis).
 import type {ObjectRef} from './object-ref.js'
 
 /** Options of a remote function or command (Ray's names, camelCased). Durations in seconds. */
@@ -93,4 +95,19 @@ export interface InitOptions {
   readonly objectStoreMemory?: number
   /** progress on stderr: `live` (the terminal UI) or `plain` (one line per task); default none */
   readonly progress?: 'live' | 'plain'
+}
+
+/** the value a command's stdout becomes */
+export type CommandValue<O extends CommandOutput | undefined> = O extends 'json' ? unknown : O extends 'lines' ? string[] : string
+
+export type Argv = readonly (string | number | ObjectRef<unknown>)[]
+
+export interface RemoteFunction<F extends AnyFunction, N extends number = 1> {
+  /** submit a call; returns at once with a ref (or, with `numReturns: N`, a tuple of N refs) */
+  remote(...args: RemoteArgs<Parameters<F>>): RemoteResult<Awaited<ReturnType<F>>, N>
+  /** the same function with other options (like Ray's `.options(...)`) */
+  options<const O extends FunctionOptions>(options: O): RemoteFunction<F, O extends {numReturns: infer M extends number} ? M : N>
+  /** the module file and export name it runs */
+  readonly module: string
+  readonly exportName: string
 }

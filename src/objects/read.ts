@@ -2,9 +2,11 @@
 // a result itself, the parts of a `num_returns` result, the arrays the scheduler builds
 // (a fan-out's results), and the arguments built from templates (arrays, plain objects).
 // Inside any other value there is no reference: a worker replaces references in its
-// arguments before task code sees them.
+// arguments before task code sees them. The walk keeps cycles and shared parts as they are
+// (core/value-walk.ts).
 import {existsSync} from 'node:fs'
 import {join} from 'node:path'
+import {mapLeaves} from '../core/value-walk.js'
 import {ObjectError} from './errors.js'
 import {checkPrivateDir, readObjectFile} from './object-files.js'
 import {isObjectRef, objectId, validId, type ObjectRef} from './ref.js'
@@ -55,28 +57,7 @@ export function collectRefs(value: unknown, into: Map<string, ObjectRef> = new M
 }
 
 function mapRefs(value: unknown, f: (ref: ObjectRef) => unknown): unknown {
-  if (value === null || typeof value !== 'object') return value
-  if (Array.isArray(value)) {
-    let out: unknown[] | null = null
-    for (let i = 0; i < value.length; i++) {
-      const v = value[i]
-      if (v === null || typeof v !== 'object') continue
-      const w = mapRefs(v, f)
-      if (w !== v) (out ??= value.slice())[i] = w
-    }
-    return out ?? value
-  }
-  if (isObjectRef(value)) return f(value)
-  const proto = Object.getPrototypeOf(value)
-  if (proto !== Object.prototype && proto !== null) return value
-  let out: Record<string, unknown> | null = null
-  for (const k in value) {
-    const v = (value as Record<string, unknown>)[k]
-    if (v === null || typeof v !== 'object') continue
-    const w = mapRefs(v, f)
-    if (w !== v) (out ??= {...(value as Record<string, unknown>)})[k] = w
-  }
-  return out ?? value
+  return mapLeaves(value, isObjectRef, (ref) => f(ref as ObjectRef))
 }
 
 /** For printing: the value, or a line saying why one of its objects cannot be read. */

@@ -1,5 +1,6 @@
 // Turning value templates into concrete values once their dependencies have finished.
-import {IndexExpr, ItemExpr, RefExpr, SubExpr, type PathPart, type Template} from '../graph/model.js'
+import {IndexExpr, ItemExpr, RefExpr, SubExpr, type Expr, type PathPart, type Template} from '../graph/model.js'
+import {DESCEND, mapLeaves, SKIP, STOP, walkValue} from '../core/value-walk.js'
 import {isObjectRef} from '../objects/ref.js'
 import {loadRefs, readObject} from '../objects/read.js'
 
@@ -17,41 +18,59 @@ export class ResolveError extends Error {
 
 const exprCache = new WeakMap<object, boolean>()
 
-/** whether a template holds any expression (cached per object, so per task, not per instance) */
+function isExpr(t: object): boolean {
+  return t instanceof RefExpr || t instanceof ItemExpr || t instanceof IndexExpr || t instanceof SubExpr
+}
+
+/**
+ * whether a template holds any expression (cached per object, so per task, not per
+ * instance). A template may hold a library call's values (cyclic, deep): no recursion.
+ */
 export function hasExpr(t: Template): boolean {
   if (t === null || typeof t !== 'object') return false
-  if (t instanceof RefExpr || t instanceof ItemExpr || t instanceof IndexExpr || t instanceof SubExpr) return true
+  if (isExpr(t)) return true
   const cached = exprCache.get(t)
   if (cached !== undefined) return cached
   let found = false
-  if (Array.isArray(t)) found = t.some(hasExpr)
-  else if (isPlainObject(t)) found = Object.values(t).some(hasExpr)
+  walkValue(t, (part) => {
+    if (typeof part !== 'object') return SKIP
+    if (isExpr(part)) {
+      found = true
+      return STOP
+    }
+    return Array.isArray(part) || isPlainObject(part) ? DESCEND : SKIP
+  })
   exprCache.set(t, found)
   return found
 }
 
 export function resolve(t: Template, ctx: ResolveContext): unknown {
   if (!hasExpr(t)) return t
+  return mapLeaves(t, isExpr, (e) => resolveExpr(e as Expr, ctx))
+}
+
+function resolveExpr(t: Expr, ctx: ResolveContext): unknown {
   if (t instanceof RefExpr) return followPath(ctx.refValue(t), t.path, describeRef(t))
   if (t instanceof ItemExpr) {
     const item = resolve(ctx.item, ctx)
     return followPath(item, t.path, 'the foreach item')
   }
   if (t instanceof IndexExpr) return ctx.index
-  if (t instanceof SubExpr) {
-    return t.parts.map((p) => (typeof p === 'string' ? p : toText(resolve(p, ctx)))).join('')
-  }
-  if (Array.isArray(t)) return t.map((x) => resolve(x, ctx))
-  const out: Record<string, unknown> = {}
-  for (const [k, v] of Object.entries(t as Record<string, unknown>)) out[k] = resolve(v, ctx)
-  return out
+  // a graph file's !sub: its parts are strings and expressions, no deeper
+  return t.parts.map((p) => (typeof p === 'string' ? p : toText(resolve(p, ctx)))).join('')
 }
 
 /** how a value stands in text: strings as they are, everything else JSON-encoded */
 export function toText(value: unknown): string {
   if (typeof value === 'string') return value
   value = loadRefs(value) // text needs the value itself
-  return JSON.stringify(value, jsonReplacer) ?? String(value)
+  try {
+    return JSON.stringify(value, jsonReplacer) ?? String(value)
+  } catch (error) {
+    // a cycle (TypeError), or nesting deeper than JSON.stringify's stack (RangeError)
+    const message = (error as Error).message
+    throw new ResolveError(`a value cannot be made text (JSON): ${/circular/i.test(message) ? 'it holds a cycle' : message}`)
+  }
 }
 
 function jsonReplacer(_key: string, value: unknown): unknown {

@@ -224,3 +224,61 @@ test.serial('bad calls are clear errors, thrown at once', async (t) => {
   await t.throwsAsync(ray.init(), {instanceOf: ray.RaytsError, message: /already running/})
   t.throws(() => ray.command([]), {instanceOf: ray.RaytsError})
 })
+
+const shapes = ray.module<typeof import('../objects/fixtures/shapes.mjs')>(new URL('../objects/fixtures/shapes.mjs', import.meta.url))
+
+test.serial('cyclic values: a result comes back from get and goes to a dependent, a put value too; a deep result is a TaskError naming the limit', async (t) => {
+  await ray.init({numCpus: 1})
+  const o = shapes.remote('cyclic').remote('object') as ray.ObjectRef<{self: unknown}>
+  const got = await ray.get(o)
+  t.is(got.self, got)
+  const a = shapes.remote('cyclic').remote('array')
+  const m = shapes.remote('cyclic').remote('map')
+  t.is(await ray.get(shapes.remote('cycles').remote(o, [a, {ms: m}] as never)), 'cycles kept')
+  const mine: Record<string, unknown> = {n: 1}
+  mine.me = mine
+  const put = ray.put(mine)
+  const back = (await ray.get(put)) as Record<string, unknown>
+  t.is(back.me, back)
+  const echoed = (await ray.get(shapes.remote('id').remote([put, mine]))) as [Record<string, unknown>, Record<string, unknown>]
+  t.is(echoed[0].me, echoed[0])
+  t.is(echoed[1].me, echoed[1])
+  const error = await t.throwsAsync(ray.get(shapes.remote('deep').remote('object', 2000)), {instanceOf: ray.TaskError})
+  t.is(error.remoteName, 'RangeError')
+  t.regex(error.remoteMessage, /nests more than 1000 levels deep/)
+})
+
+test.serial('put and arguments refuse, at the call, what cannot reach a task; init and wait refuse bad options', async (t) => {
+  const {runId} = await ray.init({numCpus: 1})
+  const id = shapes.remote('id')
+  const one = ray.put(1)
+  t.throws(() => ray.put(() => 1), {instanceOf: ray.RaytsError, message: 'put: the value is a function, which cannot be sent to a task (structured clone)'})
+  t.throws(() => ray.put(Symbol('s')), {instanceOf: ray.RaytsError, message: /put: the value is a symbol/})
+  t.throws(() => ray.put({one}), {instanceOf: ray.RaytsError, message: /put: the value holds ObjectRef\(put_1\): a put value cannot hold refs/})
+  t.throws(() => id.remote(new Map([['k', one]])), {instanceOf: ray.RaytsError, message: 'id: argument 1 holds ObjectRef(put_1) inside a Map: refs are found in arrays and plain objects only'})
+  t.throws(() => id.remote([new Set([one])]), {instanceOf: ray.RaytsError, message: /inside a Set/})
+  class Box {
+    constructor(readonly ref: unknown) {}
+  }
+  t.throws(() => id.remote({box: new Box(one)}), {instanceOf: ray.RaytsError, message: /inside a Box/})
+  t.throws(() => id.remote({f: () => 1}), {instanceOf: ray.RaytsError, message: 'id: argument 1 holds a function, which cannot be sent to a task (structured clone)'})
+  let deep: unknown = one
+  for (let i = 0; i < 2000; i++) deep = [deep]
+  t.throws(() => id.remote(deep), {instanceOf: ray.RaytsError, message: /id: argument 1 nests more than 1000 levels deep/})
+  // what passes the checks and still does not clone fails its task, not this process
+  const {port1, port2} = new MessageChannel()
+  const error = await t.throwsAsync(ray.get(id.remote(port1)), {instanceOf: ray.TaskError})
+  t.regex(error.message, /arguments of id_\d+ cannot be sent/)
+  port1.close()
+  port2.close()
+  await t.throwsAsync(ray.init({bogus: 1} as never), {instanceOf: ray.RaytsError, message: /init: unknown option "bogus"/})
+  await t.throwsAsync(ray.wait([one], {numReturns: 0}), {instanceOf: ray.RaytsError, message: 'wait: numReturns must be an integer ≥ 1, not 0'})
+  t.is(await ray.get(id.remote([one, {one}])).then((v) => JSON.stringify(v)), '[1,{"one":1}]')
+  await ray.shutdown()
+  // a new session names its first put put_1 again: the message must be about the old one
+  const neu = ray.put(2)
+  const old = `ObjectRef(put_1) belongs to another session (run ${runId}, which was shut down)`
+  await t.throwsAsync(ray.wait([one, neu]), {instanceOf: ray.RaytsError, message: old})
+  await t.throwsAsync(ray.wait([neu, one]), {instanceOf: ray.RaytsError, message: old})
+  await t.throwsAsync(ray.get([neu, one]), {instanceOf: ray.RaytsError, message: old})
+})

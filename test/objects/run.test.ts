@@ -276,3 +276,62 @@ test.serial('the scheduler reads a stored value where it must look inside: a dyn
   t.truthy((deserialize(row.value) as Record<string, unknown>)['$rayts.object'], 'src went through the object store')
   t.deepEqual(hotDirs(runId), [])
 })
+
+const SHAPES = join(ROOT, 'test/objects/fixtures/shapes.mjs')
+
+test.serial('a small cyclic result (an object, an array, a Map and a Set holding themselves) reaches its dependents, --json and rayts get', async (t) => {
+  const {home, graph} = setup(t)
+  const file = graph(`functions:
+  cyclic: {module: ${SHAPES}}
+  cycles: {module: ${SHAPES}}
+tasks:
+  o: {fn: cyclic, args: [object]}
+  a: {fn: cyclic, args: [array]}
+  m: {fn: cyclic, args: [map]}
+  b: {fn: cycles, args: [!ref o, [!ref a, {ms: !ref m}]]}
+  s: {cmd: [echo, !ref o]}
+outputs: [o, b, s]
+`)
+  const r = await cli(home, ['run', file, '--json'])
+  const out = String(r.stdout)
+  const lines = out.split('\n').filter(Boolean).map((l) => JSON.parse(l) as {type: string; instance?: string; value?: unknown; error?: {message: string}; state?: string})
+  const byName = new Map(lines.map((l) => [l.instance ?? l.type, l]))
+  t.deepEqual(byName.get('o')?.value, {name: 'o', self: '[Circular]'}, out + String(r.stderr))
+  t.is(byName.get('b')?.value, 'cycles kept')
+  // as text (a cmd argument) a cycle has no JSON: that one task fails, clearly
+  t.regex(byName.get('s')?.error?.message ?? '', /cannot be made text \(JSON\): it holds a cycle/)
+  t.is(byName.get('summary')?.state, 'failed')
+  t.is(r.exitCode, 1)
+  const runId = lastRun(home)
+  const got = await cli(home, ['get', runId, 'o'])
+  t.is(String(got.stdout).trim(), "<ref *1> { name: 'o', self: [Circular *1] }", String(got.stderr))
+  const json = await cli(home, ['get', runId, 'm', '--json'])
+  t.deepEqual(JSON.parse(String(json.stdout)), {m: {m: {n: 2, me: '[Circular]'}, s: [3, '[Circular]']}}, String(json.stderr))
+})
+
+test.serial('a result nested 2,000 deep fails its task naming the limit; the run is failed, exit 1, with its summary', async (t) => {
+  const {home, graph} = setup(t)
+  const file = graph(`functions:
+  deep: {module: ${SHAPES}}
+  id: {module: ${SHAPES}}
+tasks:
+  arrays: {fn: deep, args: [array, 2000]}
+  objects: {fn: deep, args: [object, 2000]}
+  ok: {fn: deep, args: [object, 900]}
+  json: {cmd: [node, -e, "process.stdout.write('['.repeat(5000) + ']'.repeat(5000))"], output: json}
+  b: {fn: id, args: [!ref arrays]}
+  c: {fn: id, args: [!ref ok]}
+`)
+  const r = await cli(home, ['run', file])
+  const err = String(r.stderr)
+  t.is(r.exitCode, 1, err)
+  for (const name of ['arrays', 'objects']) t.regex(err, new RegExp(`✗ ${name} RangeError: the result of ${name} nests more than 1000 levels deep`))
+  t.regex(err, /✗ json RangeError: the output of json nests more than 1000 levels deep/)
+  t.regex(err, /run \w+ failed: 2 succeeded, 3 failed, 1 skipped/)
+  const store = openStore(home)
+  try {
+    t.is(getRun(store, lastRun(home))!.state, 'failed')
+  } finally {
+    store.close()
+  }
+})

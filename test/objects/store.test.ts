@@ -159,3 +159,25 @@ test('over the budget (the runner marks the folder full) objects spill to disk',
   t.is(ref.dir, config.spill)
   t.is((readObject(ref) as Float64Array)[0], 4)
 })
+
+test('references inside cyclic and shared values are read, and the cycles and sharing kept', (t) => {
+  const {writer} = store(t)
+  const big = new Float64Array(N).fill(0.5)
+  const ref = writer.store(big) as ObjectRef
+  t.true(isObjectRef(ref))
+  const shared: Record<string, unknown> = {ref}
+  const args: unknown[] = [{shared, again: shared}, [ref]]
+  ;(args[1] as unknown[]).push(args) // the list holds the whole
+  shared.self = shared
+  const out = loadRefs(args) as [{shared: Record<string, unknown>; again: unknown}, unknown[]]
+  t.deepEqual(out[0].shared.ref, big)
+  t.is(out[0].shared.self, out[0].shared)
+  t.is(out[0].again, out[0].shared)
+  t.is(out[1][0], out[0].shared.ref) // one reference, read once
+  t.is(out[1][1], out)
+  t.deepEqual([...collectRefs(args).keys()], [objectId(ref)])
+  // a cycle with no reference in it is given back as it is
+  const plain: unknown[] = [1]
+  plain.push(plain)
+  t.is(loadRefs(plain), plain)
+})

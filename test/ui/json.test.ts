@@ -16,6 +16,23 @@ test('the JSON encoding of result values', (t) => {
   t.deepEqual(toJson({a: {b: [new Int8Array([-1])]}}), {a: {b: [[-1]]}})
 })
 
+test('the JSON encoding marks a cycle, keeps a shared part whole, and bounds nesting instead of running out of stack', (t) => {
+  const o: Record<string, unknown> = {name: 'o'}
+  o.self = o
+  const shared = {s: 1}
+  t.deepEqual(toJson({o, a: shared, b: shared}), {o: {name: 'o', self: '[Circular]'}, a: {s: 1}, b: {s: 1}})
+  let deep: unknown = 0
+  for (let i = 0; i < 100_000; i++) deep = [deep]
+  let v = toJson(deep)
+  let levels = 0
+  while (Array.isArray(v)) {
+    v = v[0]!
+    levels++
+  }
+  t.is(levels, 1000)
+  t.is(v, '[Deep]')
+})
+
 async function jsonRun(numReturns?: number) {
   const s = new Script()
   const out = new Capture()

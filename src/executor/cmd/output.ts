@@ -1,6 +1,7 @@
 // A command's stdout turned into its result, per the task's `output` mode.
 import type {OutputMode} from '../../graph/model.js'
 import type {TaskError} from '../../core/events.js'
+import {MAX_VALUE_DEPTH, nestedDeeperThan, tooDeepMessage} from '../../core/value-walk.js'
 
 export const MAX_STDOUT_BYTES = 64 * 1024 * 1024
 
@@ -17,7 +18,9 @@ export function parseOutput(stdout: string, mode: OutputMode, name: string): Par
     }
     case 'json':
       try {
-        return {ok: true, value: JSON.parse(stdout)}
+        const value: unknown = JSON.parse(stdout)
+        if (nestedDeeperThan(value, MAX_VALUE_DEPTH)) return {ok: false, error: {kind: 'error', name: 'RangeError', message: tooDeepMessage(`the output of ${name}`)}}
+        return {ok: true, value}
       } catch (error) {
         const why = error instanceof Error ? error.message : String(error)
         return {ok: false, error: {kind: 'error', name: 'SyntaxError', message: `output of ${name} is not valid JSON: ${why}`}}

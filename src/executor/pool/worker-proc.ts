@@ -1,6 +1,7 @@
 // One worker process as the parent sees it: fork, message routing, how it ends.
 import {type ChildProcess, fork} from 'node:child_process'
 import type {Socket} from 'node:net'
+import {serialize} from 'node:v8'
 import {startTimer} from '../../core/timer.js'
 import type {FromWorker, ToWorker} from '../protocol.js'
 import {forgetWorker, watchWorker} from './reaper.js'
@@ -77,9 +78,13 @@ export class WorkerProc {
     })
   }
 
+  /** throws, as child.send does, when the message does not clone (even while it waits for 'ready') */
   send(message: ToWorker): void {
     if (this.ready) this.child.send(message)
-    else this.queue.push(message)
+    else {
+      serialize(message) // sent later, from an event handler, where a throw would end this process
+      this.queue.push(message)
+    }
   }
 
   /** what the worker last wrote to its real stderr (native code, Node itself) */

@@ -2,6 +2,7 @@
 // messages (flushed when ~2 ms passed since the last flush, when STREAM_CHARS of log text
 // wait, and at the end of the batch). Each job's log goes through the per-attempt cap.
 import {nowMicros} from '../../core/clock.js'
+import {MAX_VALUE_DEPTH, nestedDeeperThan, tooDeepMessage} from '../../core/value-walk.js'
 import type {TaskError} from '../../core/events.js'
 import type {FromWorker, OutItem, WireFn} from '../protocol.js'
 import {cwdProblem} from '../cwd.js'
@@ -169,6 +170,11 @@ function finished(i: number, job: WireFn, s: number, v: unknown): Done {
   if (numReturns > 1 && (!Array.isArray(v) || v.length !== numReturns)) {
     const got = Array.isArray(v) ? `an array of ${v.length}` : typeof v
     const error: TaskError = {kind: 'error', name: 'TypeError', message: `${job.name} must return an array of ${numReturns} values (num_returns), got ${got}`}
+    return {k: 'err', i, err: error, s, e: nowMicros()}
+  }
+  // the parent could not read it: its IPC channel or the object store's reader would run out of stack
+  if (nestedDeeperThan(v, MAX_VALUE_DEPTH)) {
+    const error: TaskError = {kind: 'error', name: 'RangeError', message: tooDeepMessage(`the result of ${job.name}`)}
     return {k: 'err', i, err: error, s, e: nowMicros()}
   }
   try {
