@@ -3,7 +3,8 @@
 import type {RunEvent} from '../core/events.js'
 import {buildTrace} from './build-trace.js'
 import {type GanttRow, ganttRows} from './gantt-rows.js'
-import {formatMicros, formatTick, tickStep} from './time-axis.js'
+import {formatTick, tickStep} from './time-axis.js'
+import {formatDuration} from '../format/units.js'
 import {type ChromeTrace, type CompleteEvent, type InstantEvent, OUTCOMES, QUEUED_CAT, SCHEDULING_CATS, WAIT_CAT} from './types.js'
 
 export const OUTCOME_COLORS: Readonly<Record<string, string>> = {
@@ -72,7 +73,7 @@ export function renderTraceHtml(input: ChromeTrace | readonly RunEvent[]): strin
 <body>
 <header>
 <h1>${esc(o.graph)} <small>${esc(o.runId)}</small></h1>
-<p>started ${esc(o.startedAt)} · ${esc(formatMicros(gantt.end))} · ${esc(o.state)} · ${esc(summary)}</p>
+<p>started ${esc(o.startedAt)} · ${esc(formatDuration(gantt.end / 1000))} · ${esc(o.state)} · ${esc(summary)}</p>
 </header>
 ${legend()}
 <div class="scroll">${svg.join('\n')}</div>
@@ -121,7 +122,7 @@ function drawRow(row: GanttRow, y: number, x: (ts: number) => number): string {
 }
 
 function tip(e: CompleteEvent | InstantEvent): string {
-  const lines = [e.name, e.ph === 'X' ? `${e.cat} · ${formatMicros(e.dur)} from ${formatMicros(e.ts)}` : `${e.cat} at ${formatMicros(e.ts)}`]
+  const lines = [e.name, e.ph === 'X' ? `${e.cat} · ${formatDuration(e.dur / 1000)} from ${formatDuration(e.ts / 1000)}` : `${e.cat} at ${formatDuration(e.ts / 1000)}`]
   for (const [k, v] of Object.entries(e.args ?? {})) if (v !== null && v !== undefined) lines.push(`${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`)
   return lines.join('\n')
 }
