@@ -18,6 +18,7 @@ export function instanceErrorJson(instance: string, e: TaskError): Json {
 /** `name: message` and the worker's stack, for stderr. */
 export function formatTaskError(ref: string, instance: string, e: TaskError): string {
   const where = ref === instance ? ref : `${ref} (${instance})`
+  if (e.kind === 'skipped') return `${where} ${e.message}`
   const head = `${where} failed: ${e.name}: ${e.message}`
   const extra = [e.exitCode === undefined ? '' : `exit code ${e.exitCode}`, e.signal ? `signal ${e.signal}` : '']
     .filter(Boolean)
