@@ -1,7 +1,7 @@
 import {BaseCommand} from '../src/cli/base-command.js'
 import {countFlag, jsonFlag} from '../src/cli/flags.js'
 import {countStates, listRuns, openStore, reconcileRuns} from '../src/store/index.js'
-import {countsText, localTime, runDurationMs, shortDuration, table} from '../src/cli/print.js'
+import {countsText, localTime, runDurationMs, durationCell, table} from '../src/cli/print.js'
 
 export default class List extends BaseCommand {
   static override summary = 'List runs, newest first'
@@ -42,7 +42,7 @@ export default class List extends BaseCommand {
       this.log(
         table(
           ['ID', 'GRAPH', 'STATE', 'STARTED', 'DURATION', 'TASKS'],
-          runs.map((r) => [r.id, r.graph, r.state, localTime(r.startedMs), shortDuration(r.durationMs), countsText(r.counts)]),
+          runs.map((r) => [r.id, r.graph, r.state, localTime(r.startedMs), durationCell(r.durationMs), countsText(r.counts)]),
         ),
       )
     } finally {

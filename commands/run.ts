@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand} from '../src/cli/base-command.js'
 import {checkBudget} from '../src/cli/budget.js'
+import {checkEnvSizes} from '../src/runtime/env-sizes.js'
 import {optionalGraphArg, jsonFlag, numCpusFlag, numReturnsFlag, objectStoreMemoryFlag, resourcesFlag, setFlag, timeoutFlag} from '../src/cli/flags.js'
 import {parsePositive, parseResources} from '../src/cli/flag-values.js'
 import {runSession} from '../src/runtime/session.js'
@@ -43,6 +44,7 @@ Exit codes: 0 success, 1 a task failed, 2 usage or graph error (or the run store
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Run)
+    checkEnvSizes(process.env, {homeBudget: true})
     const code = await runSession({
       graphFile: args.graph,
       set: flags.set ?? [],

@@ -4,7 +4,7 @@ import {jsonFlag} from '../src/cli/flags.js'
 import {openForRun} from '../src/cli/open-run.js'
 import {nowMicros} from '../src/core/clock.js'
 import {getRun, listInstances} from '../src/store/index.js'
-import {countByState, countsText, instanceDurationMs, localTime, runDurationMs, shortDuration, table, withoutPlaceholders} from '../src/cli/print.js'
+import {countByState, countsText, instanceDurationMs, localTime, runDurationMs, durationCell, table, withoutPlaceholders} from '../src/cli/print.js'
 
 export default class Status extends BaseCommand {
   static override summary = 'State of a run and of each of its tasks'
@@ -46,7 +46,7 @@ export default class Status extends BaseCommand {
       }
       this.log(`run ${run.id}  ${run.graph ?? run.file ?? ''}  ${run.state}`)
       this.log(
-        `started ${localTime(run.startedMs ?? run.createdMs)}  duration ${shortDuration(runDurationMs(run))}  pid ${run.pid ?? '-'}` +
+        `started ${localTime(run.startedMs ?? run.createdMs)}  duration ${durationCell(runDurationMs(run))}  pid ${run.pid ?? '-'}` +
           (run.session > 1 ? `  resumed ${run.session - 1}x` : ''),
       )
       this.log('')
@@ -58,7 +58,7 @@ export default class Status extends BaseCommand {
             String(i.attempt),
             i.state,
             i.pid === null ? '-' : String(i.pid),
-            shortDuration(i.durationMs),
+            durationCell(i.durationMs),
             i.error ? `${i.error.kind}: ${i.error.name}` : '',
           ]),
         ),

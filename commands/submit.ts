@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand} from '../src/cli/base-command.js'
 import {checkBudget} from '../src/cli/budget.js'
+import {checkEnvSizes} from '../src/runtime/env-sizes.js'
 import {optionalGraphArg, numCpusFlag, objectStoreMemoryFlag, resourcesFlag, setFlag} from '../src/cli/flags.js'
 import {cliLauncher, submitRun} from '../src/cli/submit.js'
 import {openStore} from '../src/store/index.js'
@@ -34,6 +35,7 @@ Exit codes: 0 submitted, 2 usage or graph error (or the run store cannot be used
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Submit)
+    checkEnvSizes(process.env, {homeBudget: true})
     // the detached run reads it from its environment (kept out of its argv: it may hold a password)
     if (flags.cluster !== undefined) process.env.RAYTS_CLUSTER = flags.cluster
     if (flags['object-store-memory'] !== undefined) process.env.RAYTS_OBJECT_STORE_MEMORY = String(flags['object-store-memory'])

@@ -3,7 +3,7 @@ import {BaseCommand} from '../src/cli/base-command.js'
 import {followFlag, jsonFlag, numReturnsFlag, timeoutFlag} from '../src/cli/flags.js'
 import {looksLikeGraphFile, openForRun, waitResolved} from '../src/cli/open-run.js'
 import {cliLauncher, submitRun} from '../src/cli/submit.js'
-import {checkWaitArgs, getRun, openStore, refValue, waitForRefs, UsageError} from '../src/store/index.js'
+import {batchElapsedMs, checkWaitArgs, getRun, openStore, refValue, waitForRefs, UsageError} from '../src/store/index.js'
 import {batchHead, instanceErrorJson, formatTaskError, labelValue, toJson, type Json} from '../src/cli/print.js'
 
 export default class Wait extends BaseCommand {
@@ -31,7 +31,7 @@ Exit codes: 0 (also when the timeout passes), 1 a task failed (--follow), 2 usag
   static override flags = {
     'num-returns': numReturnsFlag('how many ready refs end the wait (default 1)'),
     timeout: timeoutFlag('wait at most D (seconds, or 500ms, 2.5s, 1m); with --follow, per batch'),
-    follow: followFlag('repeat until every ref is ready, printing each batch with its values'),
+    follow: followFlag("repeat until every ref is ready, printing each batch with its values and its elapsed time since the run's start"),
     json: jsonFlag('print {ready, remaining} as JSON (--follow: one line per batch, with values)'),
   }
 
@@ -73,7 +73,6 @@ Exit codes: 0 (also when the timeout passes), 1 a task failed (--follow), 2 usag
   private async follow(
     store: import('../src/store/index.js').Store, runId: string, refs: string[], n: number, timeoutMs: number | null, json: boolean,
   ): Promise<boolean> {
-    const start = Date.now()
     const resolved = await waitResolved(store, runId, refs, Number.POSITIVE_INFINITY)
     let remaining = (resolved ?? []).map((r) => r.text)
     const byText = new Map((resolved ?? []).map((r) => [r.text, r]))
@@ -86,7 +85,7 @@ Exit codes: 0 (also when the timeout passes), 1 a task failed (--follow), 2 usag
       remaining = res.remaining
       if (res.ready.length === 0) continue
       const run = getRun(store, runId)!
-      const elapsed = Date.now() - start
+      const elapsed = batchElapsedMs(store, run, res.ready.map((text) => byText.get(text)!), Date.now())
       const values: Record<string, Json> = {}
       const errors: Record<string, Json> = {}
       const lines: string[] = []
@@ -102,9 +101,9 @@ Exit codes: 0 (also when the timeout passes), 1 a task failed (--follow), 2 usag
         }
       }
       if (json) {
-        this.log(JSON.stringify({elapsed: elapsed / 1000, ready: res.ready, remaining, values, errors}))
+        this.log(JSON.stringify({elapsed: Math.round(elapsed) / 1000, ready: res.ready, remaining, values, errors}))
       } else {
-        this.log(batchHead(res.ready.length, elapsed / 1000))
+        this.log(batchHead(res.ready.length, Math.round(elapsed) / 1000))
         for (const l of lines) this.log(l)
       }
     }

@@ -4,6 +4,7 @@ import {availableParallelism} from 'node:os'
 import {numCpusFlag, resourcesFlag} from '../src/cli/flags.js'
 import {parseResources} from '../src/cli/flag-values.js'
 import {UsageError} from '../src/core/usage-error.js'
+import {logLimits} from '../src/core/log-limits.js'
 
 export default class WorkerCommand extends BaseCommand {
   static override summary = 'Join a cluster: run tasks from a Redis queue on this machine'
@@ -29,6 +30,7 @@ If Redis stops answering, the worker keeps retrying; after 15 s it says so on st
 
   async run(): Promise<void> {
     const {flags} = await this.parse(WorkerCommand)
+    logLimits(process.env) // a bad $RAYTS_LOG_*_MAX is refused here, not by each task
     const cluster = await import('../src/cluster/index.js')
     const say = (line: string): void => void process.stderr.write(`${line}\n`)
     let worker: InstanceType<typeof cluster.ClusterWorker>

@@ -2,7 +2,7 @@ import {Flags} from '@oclif/core'
 import {BaseCommand} from '../../src/cli/base-command.js'
 import {availableParallelism} from 'node:os'
 import {benchGranularity, defaultGranularityOptions} from '../../src/bench/granularity.js'
-import {formatGranularity, granularityChart, machineLine} from '../../src/bench/granularity-format.js'
+import {formatGranularity, granularityChart, machineLine, noiseLines} from '../../src/bench/granularity-format.js'
 import {parseSizes} from '../../src/bench/granularity-work.js'
 import {plotFormatOf, renderTextPlot, writePlot} from '../../src/bench/plot/index.js'
 
@@ -48,7 +48,7 @@ export default class BenchGranularity extends BaseCommand {
     const progress = flags.json ? undefined : (line: string) => process.stderr.write(`… ${line}\n`)
     const report = await benchGranularity({trials: flags.trials, sizes, numCpus: flags['num-cpus'], fanInSizes, fanInRuns: flags['fan-in-runs']}, progress)
     const chart = granularityChart(report)
-    if (flags.plot) writePlot(flags.plot, chart, [report.crossing.message, machineLine(report), `remote = ${report.remoteMeasures}`])
+    if (flags.plot) writePlot(flags.plot, chart, [report.crossing.message, ...noiseLines(report), machineLine(report), `remote = ${report.remoteMeasures}`])
     process.stdout.write(flags.json ? `${JSON.stringify(report)}\n` : `${formatGranularity(report, renderTextPlot(chart))}\n`)
     if (flags.plot && !flags.json) process.stderr.write(`chart written to ${flags.plot}\n`)
   }

@@ -7,6 +7,7 @@ import {ObjectRef} from './object-ref.js'
 import {declaredModules, makeRemoteFunction, modulePath, type SessionSource} from './remote-function.js'
 import {Session} from './session.js'
 import {openRunObjectsHandle} from '../runtime/run-objects.js'
+import {checkEnvSizes} from '../runtime/env-sizes.js'
 import {checkValue, RefCollector} from './task-specs.js'
 import type {AnyFunction, Argv, CommandOptions, CommandValue, FunctionKeys, FunctionOptions, InitOptions, RemoteFunction} from './types.js'
 import {DEFAULT_OPTIONS} from '../graph/options.js'
@@ -35,11 +36,22 @@ function startSession(options: InitOptions): Session {
   if (options.numCpus !== undefined && !(typeof options.numCpus === 'number' && options.numCpus > 0)) throw new RaytsError(`init: numCpus must be a number > 0, not ${String(options.numCpus)}`)
   const memory = options.objectStoreMemory
   if (memory !== undefined && !(Number.isSafeInteger(memory) && memory > 0)) throw new RaytsError(`init: objectStoreMemory must be a whole number of bytes > 0, not ${String(memory)}`)
+  checkEnv()
   if (options.record === false) return new Session(options, null)
   return new Session(options, {openStore, newRunId, recordRun, markEnded, openObjects: openRunObjectsHandle})
 }
 
+/** a bad size in the environment ($RAYTS_LOG_RUN_MAX, ...) is refused when a session starts */
+function checkEnv(): void {
+  try {
+    checkEnvSizes(process.env, {homeBudget: false})
+  } catch (error) {
+    throw new RaytsError(`init: ${(error as Error).message}`)
+  }
+}
+
 async function startClusterSession(options: InitOptions, url: string): Promise<Session> {
+  checkEnv()
   if (options.record === false) throw new RaytsError('init: a cluster session is always recorded (record: false is for local sessions)')
   const {prepareCluster} = await import('../cluster/index.js')
   const {UsageError} = await import('../core/usage-error.js')

@@ -10,6 +10,8 @@ export function granularityChart(r: GranularityReport): LogLogChart {
     yLabel: 'seconds',
     xTick: shortCount,
     yTick: shortSeconds,
+    // where the tasks become faster, on the chart as in the sentence under it
+    marks: r.crossing.n === null ? [] : [{x: r.crossing.n, label: `remote faster from n = ${shortCount(r.crossing.n)}${r.noise.warnings.length > 0 ? ' (noisy)' : ''}`}],
     series: [
       {name: 'local', marker: 'L', color: '#1f77b4', points: r.rows.map((row) => ({x: row.n, y: row.localSeconds}))},
       {name: 'remote (rayts)', marker: 'R', color: '#d62728', points: r.rows.map((row) => ({x: row.n, y: row.remoteSeconds}))},
@@ -53,8 +55,14 @@ export function formatGranularity(r: GranularityReport, plot: string): string {
     formatGranularityTable(r),
     '',
     r.crossing.message,
+    ...noiseLines(r),
     ...fanIn,
     '',
     plot,
   ].join('\n')
+}
+
+/** `Warning: noisy run: …`, one line per reason; none when the run looks quiet */
+export function noiseLines(r: GranularityReport): string[] {
+  return r.noise.warnings.map((w, i) => (i === 0 ? `Warning: noisy run: ${w}` : `  ${w}`))
 }

@@ -12,6 +12,7 @@ import {benchFanIn, FAN_IN_MEASURES, type FanInRow} from './granularity-fan-in.j
 import {measureThroughStore} from './granularity-store.js'
 import {type Crossing, type SizeTiming, findCrossing} from './granularity-crossing.js'
 import {warmExecutor} from './granularity-pool.js'
+import {judgeNoise, type Noise, otherCores, sampleCpu} from './granularity-noise.js'
 import {MAKE_ARRAY_MODULE, MODULE_FILE, type MakeArray, granularityGraph, lessonSizes} from './granularity-work.js'
 
 export interface GranularityOptions {
@@ -55,6 +56,8 @@ export interface GranularityReport {
   readonly warmup: {readonly coldSeconds: number; readonly workers: number}
   readonly rows: readonly GranularityRow[]
   readonly crossing: Crossing
+  /** whether the times were too noisy to trust the crossing */
+  readonly noise: Noise
   /** the arrays feed one consumer task */
   readonly fanIn: {readonly measures: string; readonly trials: number; readonly runs: number; readonly rows: readonly FanInRow[]}
 }
@@ -92,6 +95,7 @@ export async function benchGranularity(o: GranularityOptions, progress: (line: s
     await measureThroughStore(warmFile, store, o.numCpus, pool.deps)
 
     const rows: GranularityRow[] = []
+    const cpuBefore = sampleCpu()
     for (const n of sizes) {
       progress(`n = ${n}: ${o.trials} calls local, ${o.trials} tasks remote`)
       const localSeconds = timeLocal(makeArray, n, o.trials)
@@ -111,6 +115,7 @@ export async function benchGranularity(o: GranularityOptions, progress: (line: s
         runnerBytesPerTask: remote.recordedBytesPerTask,
       })
     }
+    const others = otherCores(cpuBefore, sampleCpu(), machine().cores)
     await pool.close()
     const fanInRows = o.fanInSizes.length > 0 && o.fanInRuns > 0 ? await benchFanIn(dir, o.fanInSizes, o.trials, o.fanInRuns, progress) : []
     return {
@@ -121,6 +126,7 @@ export async function benchGranularity(o: GranularityOptions, progress: (line: s
       warmup: {coldSeconds: cold.wallMs / 1000, workers: pool.workersStarted()},
       rows,
       crossing: findCrossing(rows, o.numCpus),
+      noise: judgeNoise(rows, others, machine().cores),
       fanIn: {measures: FAN_IN_MEASURES, trials: o.trials, runs: o.fanInRuns, rows: fanInRows},
     }
   } finally {

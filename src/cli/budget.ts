@@ -1,11 +1,11 @@
 // The store's size budget, checked when `run` and `submit` end: a warning on stderr
 // when it was exceeded, naming the runs removed to make room.
-import {BUDGET_ENV, enforceBudget, formatBytes, readBudget, type BudgetReport} from '../store/budget.js'
+import {BUDGET_ENV, enforceBudget, readBudget, type BudgetReport} from '../store/budget.js'
+import {formatBytes} from '../format/units.js'
 import {openStore} from '../store/db.js'
 
 export function checkBudget(stderr: NodeJS.WritableStream, env: NodeJS.ProcessEnv = process.env): void {
   const budget = readBudget(env)
-  if (budget.problem) stderr.write(`Warning: ${budget.problem}\n`)
   try {
     const store = openStore()
     try {

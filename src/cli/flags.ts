@@ -4,19 +4,16 @@
 // A repeatable flag takes one value per use (`--set A --set B`), so it never swallows
 // the GRAPH argument that follows it.
 import {Args, Flags} from '@oclif/core'
-import {parseDuration} from '../graph/duration.js'
-import {parseSize} from '../objects/budget.js'
+import {DURATION_FORMS, parseDuration, requireBytes} from '../format/units.js'
 import {parseResources} from './flag-values.js'
 import {UsageError} from '../core/usage-error.js'
-
-const DURATION_HELP = 'seconds, or 500ms, 2.5s, 1m, 1h'
 
 /** A duration in seconds. */
 export const durationFlag = Flags.custom<number>({
   helpValue: 'D',
   parse: async (input) => {
     const seconds = parseDuration(input)
-    if (seconds === undefined) throw new UsageError(`expected a duration (${DURATION_HELP}), got "${input}"`)
+    if (seconds === undefined) throw new UsageError(`expected a duration (${DURATION_FORMS}), got "${input}"`)
     return seconds
   },
 })
@@ -70,13 +67,9 @@ export const runArg = (description = 'run id or last') => Args.string({descripti
 export const graphArg = (description = 'graph file (YAML)') => Args.string({description, required: true})
 export const optionalGraphArg = (description: string) => Args.string({description, required: false})
 
-/** `--object-store-memory`: bytes, with an optional unit (K, M, G; KiB... alike) */
+/** `--object-store-memory`: bytes, with an optional unit (format/units.ts) */
 export const objectStoreMemoryFlag = Flags.custom<number>({
   description: "tmpfs (/dev/shm) a run's big values may use before they spill to disk under $RAYTS_HOME (default: 30% of memory, at most half of /dev/shm; also $RAYTS_OBJECT_STORE_MEMORY)",
   helpValue: 'SIZE',
-  parse: async (input) => {
-    const n = parseSize(input)
-    if (n === undefined || n <= 0) throw new UsageError(`expected a size such as 2G, 512M or 100000 (bytes), got "${input}"`)
-    return n
-  },
+  parse: async (input) => requireBytes('--object-store-memory', input),
 })()

@@ -2,6 +2,7 @@
 import type {TaskError} from '../core/events.js'
 import type {InstanceRecord, RunRecord} from '../store/runs.js'
 import {attemptMicros} from '../format/duration.js'
+import {formatDuration} from '../format/units.js'
 import {formatValue, labelValue} from '../format/value.js'
 import {batchHead} from '../format/batch.js'
 import {toJson, type Json} from '../format/json.js'
@@ -17,6 +18,7 @@ export function instanceErrorJson(instance: string, e: TaskError): Json {
 /** `name: message` and the worker's stack, for stderr. */
 export function formatTaskError(ref: string, instance: string, e: TaskError): string {
   const where = ref === instance ? ref : `${ref} (${instance})`
+  if (e.kind === 'skipped') return `${where} ${e.message}`
   const head = `${where} failed: ${e.name}: ${e.message}`
   const extra = [e.exitCode === undefined ? '' : `exit code ${e.exitCode}`, e.signal ? `signal ${e.signal}` : '']
     .filter(Boolean)
@@ -32,12 +34,9 @@ function indent(s: string): string {
     .join('\n')
 }
 
-export function shortDuration(ms: number | null): string {
-  if (ms === null || ms < 0) return '-'
-  if (ms < 1000) return `${Math.round(ms)}ms`
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`
-  const m = Math.floor(ms / 60_000)
-  return m < 60 ? `${m}m${Math.round((ms % 60_000) / 1000)}s` : `${Math.floor(m / 60)}h${m % 60}m`
+/** a table's duration cell: `-` when there is none */
+export function durationCell(ms: number | null): string {
+  return ms === null || ms < 0 ? '-' : formatDuration(ms)
 }
 
 export function localTime(ms: number | null): string {

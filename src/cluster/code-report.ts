@@ -1,5 +1,6 @@
 // What a cluster run packed for its workers, for the user (on stderr before the run starts).
 import type {CodeSelection} from './code-files.js'
+import {formatBytes} from '../format/units.js'
 
 export interface PackedCode {
   readonly sha: string
@@ -18,17 +19,11 @@ export interface PackedCode {
 
 const SHOWN = 12
 
-function size(n: number): string {
-  if (n < 1024) return `${n} B`
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`
-  return `${(n / 1024 / 1024).toFixed(1)} MiB`
-}
-
 export function describeCode(code: PackedCode): string {
   const shown = code.paths.slice(0, SHOWN).join(', ')
   const more = code.paths.length > SHOWN ? ` and ${code.paths.length - SHOWN} more` : ''
   const lines = [
-    `code for the workers: ${code.files} file${code.files === 1 ? '' : 's'}, ${size(code.rawBytes)} (${size(code.bytes)} gzipped) from ${code.root}: ${shown}${more}`,
+    `code for the workers: ${code.files} file${code.files === 1 ? '' : 's'}, ${formatBytes(code.rawBytes)} (${formatBytes(code.bytes)} gzipped) from ${code.root}: ${shown}${more}`,
   ]
   for (const m of code.missing) lines.push(`  not packed: ${m.specifier}, imported by ${m.importer}, names no file`)
   for (const g of code.unmatched) lines.push(`  include: "${g}" matches no file`)

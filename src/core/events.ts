@@ -7,7 +7,8 @@
 // graph's `instances`, extended by `expanded` events for dynamic fan-out and by `added`
 // events for tasks submitted to an open run.
 
-export type FailureKind = 'crash' | 'timeout' | 'error' | 'cancelled'
+/** `skipped`: never ran, because an instance it needs failed (the error of a skipped instance) */
+export type FailureKind = 'crash' | 'timeout' | 'error' | 'cancelled' | 'skipped'
 
 /** A failure of one attempt, as it crosses processes and is stored: plain data. */
 export interface TaskError {

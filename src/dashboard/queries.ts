@@ -5,7 +5,7 @@ import type {Store} from '../store/db.js'
 import {decodeEventRow} from '../store/event-block.js'
 import {restoreRunStart} from '../store/stored-run-start.js'
 import {loadValue} from '../store/results.js'
-import {getRun, toRunRecord, type RunRecord} from '../store/runs.js'
+import {getRun, instanceError, toRunRecord, type RunRecord} from '../store/runs.js'
 import type {RunEvent, TaskError} from '../core/events.js'
 import {nowMicros} from '../core/clock.js'
 import {hostname} from 'node:os'
@@ -197,8 +197,8 @@ export function instancePage(store: Store, runId: string, filter: InstanceFilter
     rows: rows.map((r) => {
       const started = num(r.started_t)
       const ended = num(r.ended_t)
-      const error = r.error ? (JSON.parse(String(r.error)) as TaskError) : null
       const state = String(r.state)
+      const error = instanceError(state, r.error)
       return {
         name: String(r.name),
         task: String(r.task),
@@ -242,7 +242,7 @@ export function instanceDetail(store: Store, runId: string, name: string): Insta
   })
   const started = num(r.started_t)
   const ended = num(r.ended_t)
-  const error = r.error ? (JSON.parse(String(r.error)) as TaskError) : null
+  const error = instanceError(String(r.state), r.error)
   const duration = elapsed(String(r.state), started, ended, localNow(store, runId))
   // the store keeps a row per failed attempt only: the instance's own last attempt is added
   // when it is not among them

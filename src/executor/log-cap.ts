@@ -2,7 +2,7 @@
 // neither the worker nor the runner holds more than the cap while a task floods its
 // output: the first half passes through as it comes, the last half is kept in a window
 // that slides, and at the end of the attempt a marker says how much was cut, then the tail.
-import {formatSize} from '../core/log-limits.js'
+import {formatBytes} from '../format/units.js'
 
 export type Stream = 'stdout' | 'stderr'
 export type EmitLog = (fd: Stream, text: string) => void
@@ -58,7 +58,7 @@ export class LogCap {
       this.dropped += over
     }
     if (this.dropped > 0) {
-      this.emit(this.cutOn, `\n[rayts: ${formatSize(this.dropped)} of output cut here: the log keeps the first and the last ${formatSize(this.tailMax)} of an attempt]\n`)
+      this.emit(this.cutOn, `\n[rayts: ${formatBytes(this.dropped, 'characters')} of output cut here: the log keeps the first and the last ${formatBytes(this.tailMax, 'characters')} of an attempt]\n`)
     }
     for (const piece of tail) this.emit(piece.fd, piece.text)
     this.tail = []

@@ -1,11 +1,11 @@
 // The `ray.wait` loop's report of one batch (`rayts run --num-returns/--timeout` and
 // `rayts wait --follow` print the same thing).
-import {seconds} from './duration.js'
+import {formatSeconds} from './units.js'
 import {labelValue} from './value.js'
 
 /** `Returned 1 completed task (elapsed 2.011 s)`, `Returned 2 completed tasks (…)` */
 export function batchHead(n: number, elapsedSeconds: number): string {
-  return `Returned ${n} completed task${n === 1 ? '' : 's'} (elapsed ${seconds(elapsedSeconds)})`
+  return `Returned ${n} completed task${n === 1 ? '' : 's'} (elapsed ${formatSeconds(elapsedSeconds)})`
 }
 
 /** `  add[0] = value`: a multi-line string value goes below its name, whole */

@@ -8,8 +8,3 @@
 export function attemptMicros(a: {readonly startedAt: number; readonly endedAt: number}): number {
   return Math.max(0, a.endedAt - a.startedAt)
 }
-
-/** `1.234 s` */
-export function seconds(s: number): string {
-  return `${s.toFixed(3)} s`
-}

@@ -1,6 +1,6 @@
 import {isAbsolute, resolve} from 'node:path'
 import type {RetryExceptions, TaskOptions} from './model.js'
-import {parseDuration} from './duration.js'
+import {parseDuration} from '../format/units.js'
 import {OPTION_KEYS} from './set.js'
 
 export const DEFAULT_OPTIONS: TaskOptions = Object.freeze({

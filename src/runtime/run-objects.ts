@@ -3,7 +3,7 @@
 // there, and this process reads it only when it must (a printed output, `get`). A big `put`
 // value is written there once. At the end (or, failing that, at exit) the objects the run's
 // recorded results refer to move under $RAYTS_HOME, and the rest are removed.
-import {parseSize} from '../objects/budget.js'
+import {envBytes} from '../format/units.js'
 import type {ObjectsConfig} from '../objects/config.js'
 import {loadRefs} from '../objects/read.js'
 import {ObjectWriter} from '../objects/writer.js'
@@ -68,8 +68,10 @@ export function openRunObjectsHandle(store: Store, runId: string, o: OpenRunObje
   }
 }
 
-/** $RAYTS_OBJECT_STORE_MEMORY (set by the user, or by `submit --object-store-memory` for its run) */
-function budgetFromEnv(env: NodeJS.ProcessEnv): number | undefined {
-  const n = env.RAYTS_OBJECT_STORE_MEMORY ? parseSize(env.RAYTS_OBJECT_STORE_MEMORY) : undefined
-  return n !== undefined && n > 0 ? n : undefined
+/**
+ * $RAYTS_OBJECT_STORE_MEMORY (set by the user, or by `submit --object-store-memory` for its
+ * run); a value that is not a size > 0 is a UsageError
+ */
+export function budgetFromEnv(env: NodeJS.ProcessEnv): number | undefined {
+  return envBytes(env, 'RAYTS_OBJECT_STORE_MEMORY', undefined)
 }

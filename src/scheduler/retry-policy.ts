@@ -10,6 +10,7 @@ export function shouldRetry(options: TaskOptions, error: TaskError, attempt: num
     case 'timeout':
       return true
     case 'cancelled':
+    case 'skipped':
       return false
     case 'error': {
       const policy = options.retryExceptions

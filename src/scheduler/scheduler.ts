@@ -9,7 +9,8 @@ import type {EventStream, InstanceInfo, InstanceState, RunState, TaskError} from
 import {loadRefs} from '../objects/read.js'
 import {nowMicros} from '../core/clock.js'
 import {startTimer, type Timer} from '../core/timer.js'
-import {formatSize, logLimits} from '../core/log-limits.js'
+import {logLimits} from '../core/log-limits.js'
+import {formatBytes} from '../format/units.js'
 import {BatchSizer} from './batch-size.js'
 import {CANCELLED, dependentsOf, type Dependents, FAILED, grown, isTerminal, PENDING, READY, RETRYING, RUNNING, SKIPPED, STATE_NAMES, SUCCEEDED} from './instance-table.js'
 import {buildJob, buildLink, fnKey} from './jobs.js'
@@ -267,7 +268,7 @@ export class Scheduler implements ExecutorSink {
   log(inst: number, attempt: number, stream: 'stdout' | 'stderr', text: string): void {
     if (this.logLeft <= 0) return
     if (text.length > this.logLeft) {
-      text = `${text.slice(0, this.logLeft)}\n[rayts: the run's log cap (${formatSize(this.runLogMax)}) is reached: later output of its tasks is not kept]\n`
+      text = `${text.slice(0, this.logLeft)}\n[rayts: the run's log cap (${formatBytes(this.runLogMax, 'characters')}) is reached: later output of its tasks is not kept]\n`
       this.logLeft = 0
     } else this.logLeft -= text.length
     this.stream.emit({type: 'log', t: nowMicros(), inst, attempt, stream, text})

@@ -4,36 +4,25 @@ import {readdirSync} from 'node:fs'
 import {join} from 'node:path'
 import {DB_FILE, type Store} from './db.js'
 import {pruneCandidates, reclaimSpace, removeRun, treeBytes, type RemovedRun} from './remove.js'
+import {GiB, requireBytes} from '../format/units.js'
 
 export const BUDGET_ENV = 'RAYTS_HOME_BUDGET'
-export const DEFAULT_BUDGET_BYTES = 1024 ** 3
-
-const UNITS: Record<string, number> = {
-  '': 1, b: 1,
-  k: 1024, kib: 1024, kb: 1000,
-  m: 1024 ** 2, mib: 1024 ** 2, mb: 1000 ** 2,
-  g: 1024 ** 3, gib: 1024 ** 3, gb: 1000 ** 3,
-  t: 1024 ** 4, tib: 1024 ** 4, tb: 1000 ** 4,
-}
+export const DEFAULT_BUDGET_BYTES = GiB
 
 export interface Budget {
   /** null: no budget (`off`) */
   readonly bytes: number | null
-  /** why the setting was not used, when it was not */
-  readonly problem?: string
 }
 
-/** `$RAYTS_HOME_BUDGET`: a size (`500MiB`, `2G`, `1.5GB`, bytes), or `off`; default 1 GiB. */
+/**
+ * `$RAYTS_HOME_BUDGET`: a size (format/units.ts: `500MiB`, `2G`, `1.5GB`, bytes), or `off`;
+ * default 1 GiB. Anything else is a UsageError.
+ */
 export function readBudget(env: NodeJS.ProcessEnv = process.env): Budget {
-  const text = env[BUDGET_ENV]?.trim()
-  if (text === undefined || text === '') return {bytes: DEFAULT_BUDGET_BYTES}
-  if (/^(off|none|unlimited)$/i.test(text)) return {bytes: null}
-  const m = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(text)
-  const unit = m ? UNITS[m[2]!.toLowerCase()] : undefined
-  if (!m || unit === undefined) {
-    return {bytes: DEFAULT_BUDGET_BYTES, problem: `${BUDGET_ENV}=${text} is not a size (like 500MiB, 2G or off); using ${formatBytes(DEFAULT_BUDGET_BYTES)}`}
-  }
-  return {bytes: Math.floor(Number(m[1]) * unit)}
+  const text = env[BUDGET_ENV]
+  if (text === undefined || text.trim() === '') return {bytes: DEFAULT_BUDGET_BYTES}
+  if (/^\s*(off|none|unlimited)\s*$/i.test(text)) return {bytes: null}
+  return {bytes: requireBytes(BUDGET_ENV, text, {or: 'off'})}
 }
 
 /**
@@ -77,15 +66,4 @@ export function enforceBudget(store: Store, budget: Budget = readBudget()): Budg
   }
   if (removed.length > 0) reclaimSpace(store)
   return {budgetBytes: budget.bytes, beforeBytes, afterBytes: storeBytes(store), removed}
-}
-
-export function formatBytes(n: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB']
-  let i = 0
-  let v = n
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024
-    i++
-  }
-  return i === 0 ? `${n} B` : `${v < 10 ? v.toFixed(1) : Math.round(v)} ${units[i]}`
 }

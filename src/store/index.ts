@@ -18,6 +18,6 @@ export {
 export {readEvents, loadResults, loadValue, readLogs, type LogLine, type ReadEventsOptions} from './results.js'
 export {reconcileRuns, markEnded, killLeftovers} from './reconcile.js'
 export {prepareResume, type PreparedResume} from './resume.js'
-export {waitForRefs, checkWaitArgs, type WaitOptions, type WaitResult} from './wait.js'
+export {waitForRefs, checkWaitArgs, batchElapsedMs, type WaitOptions, type WaitResult} from './wait.js'
 export {parseRef, resolveRef, refValue, outputRefs, type ResolvedRef, type RefOutcome} from './refs.js'
 export {StoreError} from './errors.js'

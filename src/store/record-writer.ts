@@ -223,7 +223,7 @@ export function createRecordWriter(store: Store, meta: RunMeta, options: WriterO
         break
       case 'skipped': {
         const because = nameOf(e.because)
-        const error: TaskError = {kind: 'cancelled', name: 'SkippedError', message: `skipped because ${because} failed`}
+        const error: TaskError = {kind: 'skipped', name: 'SkippedError', message: `skipped because ${because} failed`}
         instances.settle(id, session, nameOf(e.inst))
         q.instFinal.run('skipped', errJson(error), e.t, id, nameOf(e.inst))
         break

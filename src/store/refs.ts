@@ -125,7 +125,7 @@ function instanceError(run: RunRecord, i: InstanceRecord): TaskError {
     case 'cancelled':
       return {kind: 'cancelled', name: 'TaskCancelledError', message: `${i.name} was cancelled`}
     case 'skipped':
-      return {kind: 'cancelled', name: 'SkippedError', message: `${i.name} was skipped`}
+      return {kind: 'skipped', name: 'SkippedError', message: 'skipped because an instance it needs failed'}
     default:
       return {
         kind: 'crash',

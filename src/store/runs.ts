@@ -114,9 +114,19 @@ function toInstance(r: Row): InstanceRecord {
     pid: num(r.pid),
     startedT: num(r.started_t),
     endedT: num(r.ended_t),
-    error: r.error ? (JSON.parse(String(r.error)) as TaskError) : null,
+    error: instanceError(String(r.state), r.error),
     hasValue: Number(r.has_value) === 1,
   }
+}
+
+/**
+ * An instance row's error. Runs recorded before the `skipped` kind gave their skipped
+ * instances the kind `cancelled`: read as `skipped`, as they are recorded now.
+ */
+export function instanceError(state: string, json: unknown): TaskError | null {
+  if (!json) return null
+  const e = JSON.parse(String(json)) as TaskError
+  return state === 'skipped' && e.kind === 'cancelled' ? {...e, kind: 'skipped'} : e
 }
 
 export function listInstances(store: Store, runId: string): InstanceRecord[] {

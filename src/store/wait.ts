@@ -2,7 +2,7 @@
 import type {Store} from './db.js'
 import {UsageError} from './ids.js'
 import {outputRefs, parseRef, refReady, resolveRef, type ResolvedRef} from './refs.js'
-import type {RunRecord} from './runs.js'
+import {getInstance, type RunRecord} from './runs.js'
 import {watchRun} from './watch.js'
 
 export interface WaitOptions {
@@ -89,4 +89,23 @@ function split(store: Store, run: RunRecord, refs: readonly ResolvedRef[], numRe
     else remaining.push(r.text)
   }
   return {ready, remaining}
+}
+
+/**
+ * `wait --follow`'s elapsed time of a batch, in ms: from the run's start (its latest
+ * session's, for a resumed run) to when the batch's last instance ended, so that a batch
+ * that was ready before `wait` began reads as it would have then. Never past `nowMs`, and
+ * 0 for instances that ended in an earlier session.
+ */
+export function batchElapsedMs(store: Store, run: RunRecord, refs: readonly ResolvedRef[], nowMs: number): number {
+  const start = run.wallMs ?? run.resumedMs ?? run.startedMs ?? run.createdMs
+  let end = 0
+  for (const ref of refs) for (const name of ref.names) end = Math.max(end, endedWallMs(store, run, name) ?? nowMs)
+  return Math.max(0, Math.min(end, nowMs) - start)
+}
+
+/** an instance's end on the wall clock, from its monotonic end and the session's clock pair */
+function endedWallMs(store: Store, run: RunRecord, name: string): number | null {
+  const endedT = getInstance(store, run.id, name)?.endedT ?? null
+  return endedT === null || run.wallMs === null || run.t0 === null ? null : run.wallMs + (endedT - run.t0) / 1000
 }

@@ -3,7 +3,9 @@
 import type {RunEvent} from '../core/events.js'
 import {buildTrace} from './build-trace.js'
 import {type GanttRow, ganttRows} from './gantt-rows.js'
-import {formatMicros, formatTick, tickStep} from './time-axis.js'
+import {formatTick, tickStep} from './time-axis.js'
+import {formatDuration} from '../format/units.js'
+import {countsSummary, instanceCounts} from './instance-counts.js'
 import {type ChromeTrace, type CompleteEvent, type InstantEvent, OUTCOMES, QUEUED_CAT, SCHEDULING_CATS, WAIT_CAT} from './types.js'
 
 export const OUTCOME_COLORS: Readonly<Record<string, string>> = {
@@ -59,9 +61,7 @@ export function renderTraceHtml(input: ChromeTrace | readonly RunEvent[]): strin
   svg.push('</svg>')
 
   const o = trace.otherData
-  const counts = new Map<string, number>()
-  for (const e of trace.traceEvents) if (e.ph === 'X' && !SCHEDULING_CATS.includes(e.cat)) counts.set(e.cat, (counts.get(e.cat) ?? 0) + 1)
-  const summary = [...counts].map(([k, v]) => `${v} ${k}`).join(', ') || 'no attempts'
+  const summary = countsSummary(instanceCounts(trace))
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -72,7 +72,7 @@ export function renderTraceHtml(input: ChromeTrace | readonly RunEvent[]): strin
 <body>
 <header>
 <h1>${esc(o.graph)} <small>${esc(o.runId)}</small></h1>
-<p>started ${esc(o.startedAt)} · ${esc(formatMicros(gantt.end))} · ${esc(o.state)} · ${esc(summary)}</p>
+<p>started ${esc(o.startedAt)} · ${esc(formatDuration(gantt.end / 1000))} · ${esc(o.state)} · ${esc(summary)}</p>
 </header>
 ${legend()}
 <div class="scroll">${svg.join('\n')}</div>
@@ -121,7 +121,7 @@ function drawRow(row: GanttRow, y: number, x: (ts: number) => number): string {
 }
 
 function tip(e: CompleteEvent | InstantEvent): string {
-  const lines = [e.name, e.ph === 'X' ? `${e.cat} · ${formatMicros(e.dur)} from ${formatMicros(e.ts)}` : `${e.cat} at ${formatMicros(e.ts)}`]
+  const lines = [e.name, e.ph === 'X' ? `${e.cat} · ${formatDuration(e.dur / 1000)} from ${formatDuration(e.ts / 1000)}` : `${e.cat} at ${formatDuration(e.ts / 1000)}`]
   for (const [k, v] of Object.entries(e.args ?? {})) if (v !== null && v !== undefined) lines.push(`${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`)
   return lines.join('\n')
 }
@@ -131,8 +131,9 @@ function legend(): string {
   const items = [...OUTCOMES, ...SCHEDULING_CATS].map(
     (k) => `<span><i style="background:${OUTCOME_COLORS[k]}${label[k] ? ';opacity:.35' : ''}"></i>${label[k] ?? k}</span>`,
   )
-  const marks = ['crash', 'timeout', 'retry', 'worker'].map(
-    (k) => `<span><b style="color:${INSTANT_COLORS[k]}">▼</b>${k === 'worker' ? 'worker start / exit' : k}</span>`,
+  const words: Record<string, string> = {worker: 'worker start / exit', skipped: 'skipped (never started)', cancelled: 'cancelled (a running one ends there; one that never started has only this mark)'}
+  const marks = ['crash', 'timeout', 'retry', 'worker', 'failed', 'skipped', 'cancelled'].map(
+    (k) => `<span><b style="color:${INSTANT_COLORS[k]}">▼</b>${words[k] ?? k}</span>`,
   )
   return `<div class="legend">${items.join('')}${marks.join('')}</div>`
 }

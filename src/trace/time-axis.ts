@@ -9,15 +9,6 @@ export function tickStep(span: number, target = 8): number {
   return 10 * pow
 }
 
-/** `850 µs`, `12.5 ms`, `1.25 s`, `2 m 5 s` */
-export function formatMicros(us: number): string {
-  const a = Math.abs(us)
-  if (a < 1000) return `${round(us)} µs`
-  if (a < 1_000_000) return `${round(us / 1000)} ms`
-  if (a < 120_000_000) return `${round(us / 1_000_000)} s`
-  const s = Math.round(us / 1_000_000)
-  return `${Math.floor(s / 60)} m ${s % 60} s`
-}
 
 /**
  * A tick's label in the unit of the tick step, so that every label of one axis has the

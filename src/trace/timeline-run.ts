@@ -82,7 +82,7 @@ interface Open {
 }
 
 const outcomeOf = (error: TaskError): Outcome =>
-  error.kind === 'error' ? 'failed' : error.kind
+  error.kind === 'error' ? 'failed' : error.kind === 'skipped' ? 'cancelled' : error.kind
 
 export const errorText = (error: TaskError | null): string | null => (error ? `${error.name}: ${error.message}` : null)
 

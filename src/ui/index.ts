@@ -33,7 +33,7 @@ import {summaryData} from './summary.js'
 
 export {chooseRenderer, wantColor, isCi, type Renderer} from './choose.js'
 export {formatValue, labelValue} from '../format/value.js'
-export {formatBatch, formatResult, formatError, resultJson, batchJson, seconds, type Batch, type ResultItem} from './results-format.js'
+export {formatBatch, formatResult, formatError, resultJson, batchJson, type Batch, type ResultItem} from './results-format.js'
 export {toJson, type Json} from '../format/json.js'
 
 /** what the runtime writes to; process.stdout / process.stderr in the CLI */

@@ -5,7 +5,8 @@ import type {RunEvent} from '../core/events.js'
 import type {RunModel} from './run-model.js'
 import {attemptMicros} from '../format/duration.js'
 import {LineWriter} from './line-writer.js'
-import {formatBatch, formatResult, seconds, type Batch, type ResultItem} from './results-format.js'
+import {formatSeconds} from '../format/units.js'
+import {formatBatch, formatResult, type Batch, type ResultItem} from './results-format.js'
 import {failureLines, type Sink} from './sink.js'
 import {summaryLines, type SummaryData} from './summary.js'
 
@@ -23,7 +24,7 @@ export class PlainSink implements Sink {
     switch (e.type) {
       case 'succeeded':
         if (m.isPlaceholder(e.inst)) return
-        this.err.line(`${c.green('✓')} ${m.name(e.inst)} ${c.dim(seconds(attemptMicros({startedAt: e.startedAt, endedAt: e.t}) / 1e6))}`)
+        this.err.line(`${c.green('✓')} ${m.name(e.inst)} ${c.dim(formatSeconds(attemptMicros({startedAt: e.startedAt, endedAt: e.t}) / 1e6))}`)
         return
       case 'attempt-failed': {
         if (e.retryAt === null) return

@@ -1,11 +1,10 @@
 // How results, batches and failures read as text and as JSON lines. Pure functions, shared
 // by the reporters; values themselves are formatted in src/format (shared with the commands).
 import type {TaskError} from '../core/events.js'
-import {seconds} from '../format/duration.js'
+import {formatSeconds} from '../format/units.js'
 import {toJson, type Json} from '../format/json.js'
 import {labelValue} from '../format/value.js'
 
-export {seconds}
 export {formatBatch} from '../format/batch.js'
 
 export interface ResultItem {
@@ -29,7 +28,7 @@ export interface Batch {
  * lines below the name when it spans lines)
  */
 export function formatResult(r: ResultItem): string {
-  return labelValue(`${r.name} (${seconds(r.elapsed)}):`, r.value)
+  return labelValue(`${r.name} (${formatSeconds(r.elapsed)}):`, r.value)
 }
 
 /** `ValueError: bad input` then the stack (without its first line when it repeats it), indented */

@@ -2,7 +2,7 @@
 import type {ChalkInstance} from 'chalk'
 import type {Json} from '../format/json.js'
 import type {RunModel, SlowTask} from './run-model.js'
-import {seconds} from './results-format.js'
+import {formatSeconds} from '../format/units.js'
 
 export interface SummaryData {
   readonly runId: string
@@ -59,7 +59,7 @@ export function summaryLine(s: SummaryData): string {
   if (left) parts.push(`${left} unfinished`)
   const extra = [`${rate(s.tasksPerSecond)} tasks/s`]
   if (s.retries) extra.push(`${s.retries} ${s.retries === 1 ? 'retry' : 'retries'}`)
-  return `run ${s.runId} ${s.state}: ${parts.join(', ')} in ${seconds(s.elapsed)} (${extra.join(', ')})`
+  return `run ${s.runId} ${s.state}: ${parts.join(', ')} in ${formatSeconds(s.elapsed)} (${extra.join(', ')})`
 }
 
 export function rate(perSecond: number): string {
@@ -70,7 +70,7 @@ export function rate(perSecond: number): string {
 export function summaryLines(s: SummaryData, c: ChalkInstance): string[] {
   const colour = s.state === 'succeeded' ? c.green : s.state === 'failed' ? c.red : c.yellow
   const lines = [colour(summaryLine(s))]
-  if (s.slowest.length) lines.push(`slowest: ${s.slowest.map((t) => `${t.name} ${seconds(t.micros / 1e6)}`).join(', ')}`)
+  if (s.slowest.length) lines.push(`slowest: ${s.slowest.map((t) => `${t.name} ${formatSeconds(t.micros / 1e6)}`).join(', ')}`)
   lines.push(...hints(s.runId).map((h) => c.dim(h))) // bounded: two hints
   return lines
 }

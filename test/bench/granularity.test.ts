@@ -20,7 +20,9 @@ test.serial('--json: every measurement, the crossing and the machine', async (t)
   const r = await rayts(home, ['bench', 'granularity', '--trials', '2', '--sizes', '100,1000', '--num-cpus', '2', '--json', '--plot', svgFile, '--fan-in-sizes', '20000', '--fan-in-runs', '1'])
   t.is(r.code, 0, r.stderr)
   const report = JSON.parse(r.stdout) as GranularityReport
-  t.deepEqual(Object.keys(report).sort(), ['crossing', 'fanIn', 'machine', 'numCpus', 'remoteMeasures', 'rows', 'trials', 'warmup'])
+  t.deepEqual(Object.keys(report).sort(), ['crossing', 'fanIn', 'machine', 'noise', 'numCpus', 'remoteMeasures', 'rows', 'trials', 'warmup'])
+  t.true(Array.isArray(report.noise.warnings) && Array.isArray(report.noise.localFalls))
+  t.true(report.noise.otherCores === null || report.noise.otherCores >= 0)
   t.regex(report.remoteMeasures, /object store/)
   // the fan-in case: 2 arrays of 20,000 doubles (160 kB each) feed one task; the runner gets references
   t.is(report.fanIn.rows.length, 1)

@@ -1,8 +1,9 @@
 // The open page follows runs made by other processes: a submitted run shows up in the list
 // while it runs, a task finishing shows on the run's page within a second, cancel from the
-// page stops the run and its processes, and a run whose process died shows as lost.
+// page stops the run and its processes, a run whose process died shows as lost, and the task
+// graph and logs follow a run to its end (issue 21 item 10).
 import test from 'ava'
-import type {Browser} from 'puppeteer-core'
+import type {Browser, HTTPResponse} from 'puppeteer-core'
 import {join} from 'node:path'
 import {sameProcessAlive} from '../../src/store/processes.js'
 import {tempCli} from '../cli/helpers.js'
@@ -24,8 +25,8 @@ test.after.always(async () => {
   cleanup()
 })
 
-async function submit(): Promise<string> {
-  const r = await cli(['submit', join(FIXTURES, 'live.yaml')])
+async function submit(fixture = 'live.yaml'): Promise<string> {
+  const r = await cli(['submit', join(FIXTURES, fixture)])
   if (r.exitCode !== 0) throw new Error(`submit failed: ${r.stderr}`)
   const id = String(r.stdout).trim()
   runs.push(id)
@@ -115,5 +116,39 @@ test.serial('a run whose process was killed shows as lost, and what it left runn
   await page.waitForFunction(() => document.getElementById('run-state')?.textContent === 'lost', {timeout: 15_000})
   await until('the lost run’s command to be killed', () => !pids.groups.some((g) => groupAlive(g)), 10_000)
   t.pass()
+  t.deepEqual(errors, [])
+})
+
+// The graph was fetched only while the run was running and at most every 2 s, so the changes
+// of its last 2 s were never drawn (12/16 done on a run that had ended); the Logs panel of an
+// ended run still said "(following)" and "no output yet".
+test.serial('the task graph of a live run is redrawn at its end; an ended run\'s logs are not "following"', async (t) => {
+  t.timeout(120_000)
+  const dash = await serve(home)
+  t.teardown(() => dash.close())
+  const id = await submit('burst.yaml')
+  await until('the gate to run', () => instanceState(home, id, 'gate') === 'running')
+
+  const {page, errors} = await watchedPage(browser)
+  // the text of the newest graph.svg the page fetched
+  let seq = 0
+  let newest = {seq: 0, svg: ''}
+  page.on('response', (res: HTTPResponse) => {
+    if (!new URL(res.url()).pathname.endsWith('/graph.svg')) return
+    const mine = ++seq
+    void res.text().then((svg) => {
+      if (mine > newest.seq) newest = {seq: mine, svg}
+    }, () => undefined)
+  })
+  await page.goto(`${dash.url}runs/${id}`)
+  await ready(page)
+  await page.$eval('#graph', (e) => e.scrollIntoView()) // the picture loads lazily, when in view
+  t.is(await page.$eval('h2 .small', (e) => (e as HTMLElement).hidden), false, '(following) while it runs')
+
+  await page.waitForFunction(() => document.getElementById('run-state')?.textContent === 'succeeded', {timeout: 60_000})
+  await until('the graph the page shows to have every w done', () => newest.svg.includes('16/16 done'), 10_000)
+  t.true(newest.svg.includes('>1/1 done<'), 'the gate too')
+  t.is(await page.$eval('h2 .small', (e) => (e as HTMLElement).hidden), true, 'no "(following)" on an ended run')
+  t.is(await page.$eval('#logs', (e) => (e.previousElementSibling as HTMLElement).textContent), 'no output')
   t.deepEqual(errors, [])
 })

@@ -7,7 +7,8 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {createLocalExecutor} from '../../src/executor/index.js'
 import {LogCap, type Stream} from '../../src/executor/log-cap.js'
-import {ATTEMPT_LOG_DEFAULT, logLimits, MiB} from '../../src/core/log-limits.js'
+import {ATTEMPT_LOG_DEFAULT, logLimits} from '../../src/core/log-limits.js'
+import {MiB} from '../../src/format/units.js'
 import {openStore} from '../../src/store/index.js'
 import {runGraph} from '../scheduler/helpers.js'
 import {cmdJob, fixture, fnJob, RecordingSink} from './helpers.js'
@@ -48,7 +49,14 @@ test('the default is 10 MiB per attempt and 100 MiB per run; the environment may
   t.is(ATTEMPT_LOG_DEFAULT, 10 * MiB)
   t.deepEqual(logLimits({}), {attempt: 10 * MiB, run: 100 * MiB})
   t.deepEqual(logLimits({RAYTS_LOG_ATTEMPT_MAX: '64k', RAYTS_LOG_RUN_MAX: '2m'}), {attempt: 64 * 1024, run: 2 * MiB})
-  t.deepEqual(logLimits({RAYTS_LOG_ATTEMPT_MAX: 'lots'}), {attempt: 10 * MiB, run: 100 * MiB})
+  t.deepEqual(logLimits({RAYTS_LOG_ATTEMPT_MAX: ''}), {attempt: 10 * MiB, run: 100 * MiB})
+})
+
+test('a log cap that is not a size is refused, naming the variable, not replaced by the default', (t) => {
+  t.throws(() => logLimits({RAYTS_LOG_ATTEMPT_MAX: 'lots'}), {name: 'UsageError', message: /^RAYTS_LOG_ATTEMPT_MAX: expected a size greater than 0: .*64K.*; got "lots"$/})
+  t.throws(() => logLimits({RAYTS_LOG_RUN_MAX: '0'}), {message: /^RAYTS_LOG_RUN_MAX: expected a size greater than 0/})
+  // a fraction with a unit is a size (as Docker reads it), where it used to fall back to 100 MiB
+  t.is(logLimits({RAYTS_LOG_RUN_MAX: '1.5m'}).run, 1.5 * MiB)
 })
 
 test.serial('an fn task printing 40 MiB in a loop: its log is 10 MiB, first line, marker, last line', async (t) => {

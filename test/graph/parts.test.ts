@@ -1,21 +1,9 @@
 import test from 'ava'
-import {parseDuration, parsePath, parseRefText} from '../../src/graph/index.js'
+import {parsePath, parseRefText} from '../../src/graph/index.js'
 import {CompileContext} from '../../src/graph/passes/context.js'
 import {parseSubText} from '../../src/graph/refs.js'
 import {Tagged} from '../../src/graph/tags.js'
 import {closest, editDistance} from '../../src/graph/suggest.js'
-
-test('durations become seconds', (t) => {
-  t.is(parseDuration(3), 3)
-  t.is(parseDuration(0.5), 0.5)
-  t.is(parseDuration('500ms'), 0.5)
-  t.is(parseDuration('2.5s'), 2.5)
-  t.is(parseDuration('1m'), 60)
-  t.is(parseDuration('1h'), 3600)
-  t.is(parseDuration(' 10 s '), 10)
-  t.is(parseDuration('7'), 7)
-  for (const bad of ['5 seconds', '1d', '-1s', '', 's', '1.2.3s', null, -1, Number.NaN, Infinity, true]) t.is(parseDuration(bad), undefined, String(bad))
-})
 
 test('ref texts: ids, instances, paths', (t) => {
   t.deepEqual(parseRefText('id1'), {task: 'id1', path: []})

@@ -126,16 +126,16 @@ test.serial('prune --keep N and --older-than D remove finished runs only, oldest
   t.is(both.exitCode, 2)
 })
 
-test('RAYTS_HOME_BUDGET: sizes, off, and a bad value falls back to 1 GiB with a reason', (t) => {
+test('RAYTS_HOME_BUDGET: sizes (1GB is 2^30 bytes, as everywhere), off, and a bad value is refused', (t) => {
   t.deepEqual(readBudget({}), {bytes: 1024 ** 3})
   t.deepEqual(readBudget({RAYTS_HOME_BUDGET: '500MiB'}), {bytes: 500 * MiB})
   t.deepEqual(readBudget({RAYTS_HOME_BUDGET: '2G'}), {bytes: 2 * 1024 ** 3})
-  t.deepEqual(readBudget({RAYTS_HOME_BUDGET: '1.5GB'}), {bytes: 1.5e9})
+  t.deepEqual(readBudget({RAYTS_HOME_BUDGET: '1.5GB'}), {bytes: 1.5 * 1024 ** 3})
   t.deepEqual(readBudget({RAYTS_HOME_BUDGET: '4096'}), {bytes: 4096})
   t.deepEqual(readBudget({RAYTS_HOME_BUDGET: 'off'}), {bytes: null})
-  const bad = readBudget({RAYTS_HOME_BUDGET: 'lots'})
-  t.is(bad.bytes, 1024 ** 3)
-  t.regex(bad.problem!, /RAYTS_HOME_BUDGET=lots is not a size/)
+  for (const bad of ['lots', '-5', '0', '1.5m3']) {
+    t.throws(() => readBudget({RAYTS_HOME_BUDGET: bad}), {name: 'UsageError', message: new RegExp(`^RAYTS_HOME_BUDGET: expected off, or a size greater than 0: .*; got "${bad.replace('.', '\\.')}"$`)})
+  }
 })
 
 test.serial('over its budget, the end of a run removes the oldest finished runs (never the newest, never a running one) and says so', async (t) => {
@@ -157,7 +157,7 @@ test.serial('over its budget, the end of a run removes the oldest finished runs 
   const warning = String(r.stderr).split('\n').find((l) => l.startsWith('Warning: '))
   t.regex(
     warning ?? '',
-    new RegExp(`^Warning: the run store \\S+ held \\d+(\\.\\d)? MiB, over its budget of 7\\.0 MiB \\(RAYTS_HOME_BUDGET\\): removed the 2 oldest finished runs \\(${oldest[0]}, ${oldest[1]}\\); it holds \\d+(\\.\\d)? MiB now\\.$`),
+    new RegExp(`^Warning: the run store \\S+ held \\d+(\\.\\d)? MiB, over its budget of 7 MiB \\(RAYTS_HOME_BUDGET\\): removed the 2 oldest finished runs \\(${oldest[0]}, ${oldest[1]}\\); it holds \\d+(\\.\\d)? MiB now\\.$`),
   )
   const after = openStore(home)
   t.teardown(() => after.close())

@@ -43,7 +43,7 @@ test.serial('status, status --json, the timeline and the reporters give each att
   t.true(instances.find((i) => i.instance === 'boom')!.durationMs < 200, 'a failure at once is short')
 
   const text = rayts('status', 'last')
-  t.regex(text.stdout, /^slow +1 +failed +\d+ +1\.\ds +timeout: TimeoutError$/m)
+  t.regex(text.stdout, /^slow +1 +failed +\d+ +1(\.\d+)? s +timeout: TimeoutError$/m)
   // the plain reporter's ✓ line for nap: its duration to the ms
   const nap = /✓ nap (\d+\.\d{3}) s/.exec(run.stderr)
   t.truthy(nap, run.stderr)

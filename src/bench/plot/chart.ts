@@ -14,8 +14,15 @@ export interface Series {
   readonly points: readonly Point[]
 }
 
+/** a vertical line at `x` with its label (the granularity crossing) */
+export interface XMark {
+  readonly x: number
+  readonly label: string
+}
+
 export interface LogLogChart {
   readonly title: string
+  readonly marks?: readonly XMark[]
   readonly xLabel: string
   readonly yLabel: string
   readonly series: readonly Series[]

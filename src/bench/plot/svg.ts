@@ -46,6 +46,12 @@ export function renderSvg(chart: LogLogChart, notes: readonly string[] = []): st
   out.push(
     `<text x="20" y="${M.top + ph / 2}" text-anchor="middle" transform="rotate(-90 20 ${M.top + ph / 2})">${escapeXml(chart.yLabel)} (log scale)</text>`,
   )
+  for (const m of chart.marks ?? []) {
+    if (!(m.x > 0) || !Number.isFinite(m.x)) continue
+    const x = f(px(m.x))
+    out.push(`<g class="mark"><line x1="${x}" y1="${M.top}" x2="${x}" y2="${M.top + ph}" stroke="#2e7d32" stroke-width="2" stroke-dasharray="6 4"/>`)
+    out.push(`<text x="${f(px(m.x) + 6)}" y="${M.top + 16}" fill="#2e7d32">${escapeXml(m.label)}</text></g>`)
+  }
   chart.series.forEach((s, i) => {
     const pts = plottable(s.points)
     const color = escapeXml(s.color)

@@ -51,6 +51,9 @@ export async function showRun(main: HTMLElement, runId: string): Promise<void> {
   const view: View = {offset: 0, state: '', task: '', search: '', selected: new URLSearchParams(location.search).get('instance')}
   let lastLogId = 0
   let lastGraph = 0
+  /** the run's state and counts when the graph was last fetched: a change asks for a new one */
+  let graphDrawn = ''
+  let graphLater: ReturnType<typeof setTimeout> | null = null
   let run: RunSummary | null = null
 
   const title = h('h1', {})
@@ -68,6 +71,7 @@ export async function showRun(main: HTMLElement, runId: string): Promise<void> {
   const detail = h('section', {id: 'detail', class: 'panel', hidden: true})
   const logs = h('pre', {id: 'logs', class: 'logs', hidden: true})
   const noLogs = h('p', {class: 'muted'}, 'no output yet')
+  const following = h('span', {class: 'muted small'}, '(following)')
   const graph = h('img', {id: 'graph', alt: 'task graph', loading: 'lazy', src: `${base}/graph.svg`})
   const timeline = h('details', {id: 'timeline'}, h('summary', {}, 'Timeline (Gantt)'))
 
@@ -80,7 +84,7 @@ export async function showRun(main: HTMLElement, runId: string): Promise<void> {
     h('section', {class: 'panel'}, h('h2', {}, 'Instances'), h('div', {class: 'filters'}, stateSel, taskSel, search, h('span', {class: 'spacer'}), pager, prev, next),
       h('table', {id: 'instances', class: 'grid'}, h('thead', {}, h('tr', {}, ...['name', 'task', 'state', 'attempt', 'pid', 'duration', 'error'].map((c) => h('th', {}, c)))), tbody)),
     detail,
-    h('section', {class: 'panel'}, h('h2', {}, 'Logs ', h('span', {class: 'muted small'}, '(following)')), noLogs, logs),
+    h('section', {class: 'panel'}, h('h2', {}, 'Logs ', following), noLogs, logs),
     h('section', {class: 'panel'}, h('h2', {}, 'Task graph'), h('div', {class: 'graph'}, graph)),
     h('section', {class: 'panel'}, timeline, h('p', {}, h('a', {href: `${base}/trace.json`, download: `${runId}.trace.json`, id: 'trace-download'}, 'Download the Chrome trace'), h('span', {class: 'muted'}, ' (open it in chrome://tracing or ui.perfetto.dev)'))),
   )
@@ -206,6 +210,8 @@ export async function showRun(main: HTMLElement, runId: string): Promise<void> {
     replace(meta, `started ${when(s.run.startedMs ?? s.run.createdMs)}`, ` · ${millis(s.run.durationMs)}`, ` · ${count(s.run.total)} instances`, s.run.file ? ` · ${s.run.file}` : '', ` · host ${s.run.host}`)
     replace(prog, progress(s.run))
     cancel.hidden = !active(s.run.state)
+    following.hidden = !active(s.run.state)
+    noLogs.textContent = active(s.run.state) ? 'no output yet' : 'no output'
     document.body.dataset.runState = s.run.state
     const states = new Set([...STATE_ORDER, ...Object.keys(s.run.counts)])
     if (stateSel.options.length !== states.size + 1) replace(stateSel, h('option', {value: ''}, 'all states'), ...[...states].map((st) => h('option', {value: st}, st)))
@@ -216,11 +222,32 @@ export async function showRun(main: HTMLElement, runId: string): Promise<void> {
 
   const refresh = async (): Promise<void> => {
     await Promise.all([loadSummary(), loadTable(), appendLogs(), view.selected !== null ? loadDetail() : null])
-    if (run && active(run.state) && Date.now() - lastGraph > GRAPH_EVERY_MS) {
-      lastGraph = Date.now()
-      graph.src = `${base}/graph.svg?t=${lastGraph}`
-    }
+    refreshGraph()
     markReady()
+  }
+
+  // At most one graph every GRAPH_EVERY_MS while the run goes on, but a change held back by
+  // that limit is drawn when it ends, and the run's end at once: the picture never stays
+  // behind the run (it stopped at 12/16 done on a run that had ended).
+  const refreshGraph = (): void => {
+    if (!run) return
+    const shows = JSON.stringify([run.state, run.counts])
+    if (shows === graphDrawn) return
+    if (graphDrawn === '') {
+      graphDrawn = shows // the first summary: the picture loaded with the page shows it
+      return
+    }
+    const wait = lastGraph + GRAPH_EVERY_MS - Date.now()
+    if (active(run.state) && wait > 0) {
+      graphLater ??= setTimeout(() => {
+        graphLater = null
+        refreshGraph()
+      }, wait)
+      return
+    }
+    graphDrawn = shows
+    lastGraph = Date.now()
+    graph.src = `${base}/graph.svg?t=${lastGraph}`
   }
 
   const refilter = (): void => {

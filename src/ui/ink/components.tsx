@@ -6,7 +6,7 @@ import type {View, RunningRow, WorkerRow, CapacityUse} from './view.js'
 import type {Counts} from '../run-model.js'
 import type {SummaryData} from '../summary.js'
 import {hints, rate, summaryLine} from '../summary.js'
-import {seconds} from '../results-format.js'
+import {formatSeconds} from '../../format/units.js'
 
 type Color = string | undefined
 const paint = (on: boolean, c: string): Color => (on ? c : undefined)
@@ -86,7 +86,7 @@ export function Summary(p: {readonly summary: SummaryData; readonly color: boole
   return (
     <Box flexDirection="column">
       <Text color={paint(p.color, color)}>{summaryLine(s)}</Text>
-      {s.slowest.length ? <Text>slowest: {s.slowest.map((t) => `${t.name} ${seconds(t.micros / 1e6)}`).join(', ')}</Text> : null}
+      {s.slowest.length ? <Text>slowest: {s.slowest.map((t) => `${t.name} ${formatSeconds(t.micros / 1e6)}`).join(', ')}</Text> : null}
       {hints(s.runId).map((h) => (
         <Text key={h} dimColor={p.color}>{h}</Text>
       ))}
