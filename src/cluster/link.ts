@@ -3,7 +3,7 @@
 // commands meanwhile, so a lost Redis shows only as silence: after LOST_AFTER_MS of it the
 // owner acts (the run ends as failed; a worker says so and keeps retrying).
 import {UsageError} from '../core/usage-error.js'
-import {DURATION_HINT, parseDuration} from '../graph/duration.js'
+import {DURATION_FORMS, parseDuration} from '../format/units.js'
 import {LOST_AFTER_MS} from './keys.js'
 
 export const LOST_AFTER_ENV = 'RAYTS_CLUSTER_LOST_AFTER'
@@ -13,7 +13,7 @@ export function lostAfterMs(env: NodeJS.ProcessEnv = process.env): number {
   const text = env[LOST_AFTER_ENV]
   if (text === undefined || text === '') return LOST_AFTER_MS
   const seconds = parseDuration(text)
-  if (seconds === undefined || seconds < 2) throw new UsageError(`$${LOST_AFTER_ENV} must be a duration of at least 2 s (${DURATION_HINT}), got '${text}'`)
+  if (seconds === undefined || seconds < 2) throw new UsageError(`$${LOST_AFTER_ENV} must be a duration of at least 2 s (${DURATION_FORMS}), got '${text}'`)
   return Math.round(seconds * 1000)
 }
 
