@@ -4,7 +4,7 @@ import {jsonFlag} from '../src/cli/flags.js'
 import {openForRun} from '../src/cli/open-run.js'
 import {nowMicros} from '../src/core/clock.js'
 import {UsageError} from '../src/core/usage-error.js'
-import {DEFAULT_LIST_LIMIT, getRun, hasTask, queryInstances, taskNames} from '../src/store/index.js'
+import {DEFAULT_LIST_LIMIT, getRun, hasTask, queryInstances, taskNames, waitReasons} from '../src/store/index.js'
 import {countsText, instanceDurationMs, localTime, runDurationMs, shortDuration, table} from '../src/cli/print.js'
 import {cutLine, parseStates} from '../src/cli/inspect-view.js'
 
@@ -42,6 +42,8 @@ export default class Status extends BaseCommand {
       }
       const page = queryInstances(store, runId, {states, task: flags.task, limit: flags.limit})
       const now = nowMicros()
+      const active = run.state === 'running' || run.state === 'submitted'
+      const waits = active ? waitReasons(store, runId, page.instances.map((i) => i.name)) : new Map()
       const instances = page.instances.map((i) => ({
         instance: i.name,
         attempt: i.attempt,
@@ -49,6 +51,7 @@ export default class Status extends BaseCommand {
         pid: i.pid,
         durationMs: instanceDurationMs(i, now),
         error: i.error ? {kind: i.error.kind, name: i.error.name, message: i.error.message} : null,
+        ...(waits.has(i.name) ? {waitsFor: waits.get(i.name)!} : {}),
       }))
       const cut = cutLine(page, instances.length)
       if (flags.json) {
@@ -65,14 +68,14 @@ export default class Status extends BaseCommand {
       this.log('')
       this.log(
         table(
-          ['INSTANCE', 'ATTEMPT', 'STATE', 'PID', 'DURATION', 'ERROR'],
+          ['INSTANCE', 'ATTEMPT', 'STATE', 'PID', 'DURATION', waits.size > 0 ? 'ERROR / WAITS FOR' : 'ERROR'],
           instances.map((i) => [
             i.instance,
             String(i.attempt),
             i.state,
             i.pid === null ? '-' : String(i.pid),
             shortDuration(i.durationMs),
-            i.error ? `${i.error.kind}: ${i.error.name}` : '',
+            [i.error ? `${i.error.kind}: ${i.error.name}` : '', i.waitsFor ? `waits for ${i.waitsFor.text}` : ''].filter(Boolean).join('; '),
           ]),
         ),
       )

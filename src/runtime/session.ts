@@ -118,6 +118,7 @@ export async function runSession(o: RunSessionOptions): Promise<number> {
       resources: {...resources},
       failFast,
       pid: process.pid,
+      ...(cluster ? {cluster: true} : {}),
     }, {
       onWriteError: (message) => o.stderr.write(`rayts: could not write the run store: ${message}\n`),
       thread: recordOnThread(compiled.graph.instances.length, o.env),

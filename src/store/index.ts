@@ -22,3 +22,4 @@ export {waitForRefs, checkWaitArgs, type WaitOptions, type WaitResult} from './w
 export {parseRef, resolveRef, refValue, outputRefs, type ResolvedRef, type RefOutcome} from './refs.js'
 export {StoreError} from './errors.js'
 export {queryInstances, summarizeTasks, taskNames, hasTask, INSTANCE_STATES, DEFAULT_LIST_LIMIT, type InstanceFilter, type InstancePage, type TaskSummary} from './inspect.js'
+export {waitReasons, type WaitReason, type WaitKind} from './waiting.js'
