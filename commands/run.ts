@@ -8,7 +8,7 @@ import {runSession} from '../src/runtime/session.js'
 
 export default class Run extends BaseCommand {
   static override summary = 'Run a graph: stream the output tasks\' results as they finish'
-  static override description = `Compiles GRAPH, runs its tasks on a pool of worker processes (fn tasks) and process groups (cmd tasks), and prints the results of its output tasks on stdout as they finish. Progress goes to stderr: a live view on a terminal, plain lines otherwise. Every run is recorded in $RAYTS_HOME (default ~/.rayts).
+  static override description = `Compiles GRAPH, runs its tasks on a pool of worker processes (fn tasks) and process groups (cmd tasks), and prints the results of its output tasks on stdout as they finish. Progress goes to stderr: a live view on a terminal, plain lines otherwise; so does what the tasks print, each line prefixed \`ID#ATTEMPT | \` as in \`rayts logs\` (--quiet-tasks keeps it in the store only). Every run is recorded in $RAYTS_HOME (default ~/.rayts).
 
 Exit codes: 0 success, 1 a task failed, 2 usage or graph error (or the run store cannot be used), 4 the results could not be written to the store (disk full), 130 interrupted.`
 
@@ -38,6 +38,7 @@ Exit codes: 0 success, 1 a task failed, 2 usage or graph error (or the run store
     resume: Flags.string({description: 'continue a lost, failed or cancelled run (id or last)', helpValue: 'RUN'}),
     cluster: Flags.string({description: 'run the tasks on the workers of this Redis (default: $RAYTS_CLUSTER)', helpValue: 'URL'}),
     'object-store-memory': objectStoreMemoryFlag,
+    'quiet-tasks': Flags.boolean({description: "keep the tasks' own output in the store only (rayts logs), not on stderr"}),
     'run-id': Flags.string({hidden: true}),
     quiet: Flags.boolean({hidden: true, description: 'no output at all (the detached process of submit)'}),
   }
@@ -59,6 +60,7 @@ Exit codes: 0 success, 1 a task failed, 2 usage or graph error (or the run store
       resume: flags.resume,
       runId: flags['run-id'],
       quiet: flags.quiet,
+      quietTasks: flags['quiet-tasks'],
       stdout: process.stdout,
       stderr: process.stderr,
       env: process.env,

@@ -148,6 +148,7 @@ export class Session {
     this.reporter = await attachReporter(this.handle.events, {
       renderer: kind === 'live' ? 'ink' : 'plain',
       color: wantColor({flag: true, stream: process.stderr, env: process.env}),
+      quietTasks: true, // a program's terminal is its own: task output stays in the store (docs/api.md)
       stdout: process.stdout,
       stderr: process.stderr,
     })

@@ -79,19 +79,3 @@ export function instanceDurationMs(i: Pick<InstanceRecord, 'startedT' | 'endedT'
   if (i.endedT !== null) return attemptMicros({startedAt: i.startedT, endedAt: i.endedT}) / 1000
   return i.state === 'running' ? attemptMicros({startedAt: i.startedT, endedAt: nowMicros}) / 1000 : null
 }
-
-/**
- * The instances a user knows: without the placeholder row of a dynamic fan-out (its
- * task's name alone, beside the indexed instances it expanded into).
- */
-export function withoutPlaceholders<T extends Pick<InstanceRecord, 'name' | 'task' | 'index'>>(list: readonly T[]): T[] {
-  const fanned = new Set(list.filter((i) => i.index !== null).map((i) => i.task))
-  return list.filter((i) => !(i.index === null && i.name === i.task && fanned.has(i.task)))
-}
-
-/** instances by state */
-export function countByState(list: readonly Pick<InstanceRecord, 'state'>[]): Record<string, number> {
-  const counts: Record<string, number> = {}
-  for (const i of list) counts[i.state] = (counts[i.state] ?? 0) + 1
-  return counts
-}

@@ -24,6 +24,17 @@ export interface TaskError {
   readonly signal?: string
 }
 
+/**
+ * The phases of an fn attempt, like Ray's task:deserialize_arguments / task:execute /
+ * task:store_outputs: reading its inputs (object-store values included) from `startedAt`
+ * to `calledAt`, executing to `returnedAt`, writing its result to the end (`t`). Absent
+ * when they are not known (cmd tasks, cluster workers, an attempt that never ran).
+ */
+export interface AttemptPhases {
+  readonly calledAt?: number
+  readonly returnedAt?: number
+}
+
 export type InstanceState =
   | 'pending'
   | 'ready'
@@ -83,6 +94,9 @@ export type RunEvent =
       /** when the attempt really began running (in a worker's batch it may be later than `start`) */
       readonly startedAt: number
       readonly value: unknown
+      /** fn: when its inputs were read and its function called, and when that returned (see AttemptPhases) */
+      readonly calledAt?: number
+      readonly returnedAt?: number
     }
   /** one attempt failed; `retryAt` is set when another attempt will follow */
   | {
@@ -94,6 +108,8 @@ export type RunEvent =
       readonly startedAt: number
       readonly error: TaskError
       readonly retryAt: number | null
+      readonly calledAt?: number
+      readonly returnedAt?: number
     }
   /** failed for good (after the last attempt-failed) */
   | {readonly type: 'failed'; readonly t: number; readonly inst: number; readonly error: TaskError}

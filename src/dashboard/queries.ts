@@ -6,6 +6,7 @@ import {decodeEventRow} from '../store/event-block.js'
 import {restoreRunStart} from '../store/stored-run-start.js'
 import {loadValue} from '../store/results.js'
 import {getRun, instanceError, toRunRecord, type RunRecord} from '../store/runs.js'
+import {waitReasons} from '../store/waiting.js'
 import type {RunEvent, TaskError} from '../core/events.js'
 import {nowMicros} from '../core/clock.js'
 import {hostname} from 'node:os'
@@ -159,6 +160,11 @@ function elapsed(state: string, started: number | null, ended: number | null, no
   return state === 'running' && now !== null && now >= started ? now - started : null
 }
 
+function activeRun(store: Store, runId: string): boolean {
+  const r = store.db.prepare('SELECT state FROM runs WHERE id = ?').get(runId) as Row | undefined
+  return r?.state === 'running' || r?.state === 'submitted'
+}
+
 /** this machine's monotonic clock when the run is of this host, else null */
 function localNow(store: Store, runId: string): number | null {
   const r = store.db.prepare('SELECT host FROM runs WHERE id = ?').get(runId) as Row | undefined
@@ -217,6 +223,8 @@ export function instancePage(store: Store, runId: string, filter: InstanceFilter
 export interface InstanceDetail extends Omit<InstanceRow, 'errorKind'> {
   readonly error: TaskError | null
   readonly attempts: readonly AttemptRow[]
+  /** what it waits for, while it waits (pending, ready, retrying in an active run) */
+  readonly waitsFor: string | null
 }
 
 export function instanceDetail(store: Store, runId: string, name: string): InstanceDetail | null {
@@ -260,6 +268,7 @@ export function instanceDetail(store: Store, runId: string, name: string): Insta
     error,
     hasValue: Number(r.has_value) === 1,
     attempts: all,
+    waitsFor: activeRun(store, runId) ? (waitReasons(store, runId, [name]).get(name)?.text ?? null) : null,
   }
 }
 

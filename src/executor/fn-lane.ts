@@ -180,8 +180,8 @@ export class FnLane implements WorkerUser, Cancellable {
     this.ctx.holders.delete(job.inst)
     if (this.ctx.closed) return
     if (chunk.length > 1) this.ctx.sink.started(job.inst, job.attempt, pid, item.s)
-    if (item.k === 'ok') this.ctx.sink.done({inst: job.inst, attempt: job.attempt, pid, startedAt: item.s, endedAt: item.e, ok: true, value: item.v})
-    else this.ctx.sink.done({inst: job.inst, attempt: job.attempt, pid, startedAt: item.s, endedAt: item.e, ok: false, error: item.err})
+    if (item.k === 'ok') this.ctx.sink.done({inst: job.inst, attempt: job.attempt, pid, startedAt: item.s, endedAt: item.e, calledAt: item.c, returnedAt: item.r, ok: true, value: item.v})
+    else this.ctx.sink.done({inst: job.inst, attempt: job.attempt, pid, startedAt: item.s, endedAt: item.e, calledAt: item.c, returnedAt: item.r, ok: false, error: item.err})
   }
 
   /** job `inst` succeeded: its link (if any) takes the result, here or in the worker */

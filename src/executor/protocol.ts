@@ -70,8 +70,9 @@ export type ToWorker =
 
 /** what a fn batch sends back, in job order */
 export type OutItem =
-  | {readonly k: 'ok'; readonly i: number; readonly v: unknown; readonly s: number; readonly e: number}
-  | {readonly k: 'err'; readonly i: number; readonly err: TaskError; readonly s: number; readonly e: number}
+  // c: its function called (its inputs read), r: it returned (its result is written from then to e)
+  | {readonly k: 'ok'; readonly i: number; readonly v: unknown; readonly s: number; readonly e: number; readonly c?: number; readonly r?: number}
+  | {readonly k: 'err'; readonly i: number; readonly err: TaskError; readonly s: number; readonly e: number; readonly c?: number; readonly r?: number}
   /** job i was skipped (cancelled before its turn) */
   | {readonly k: 'skip'; readonly i: number}
   | {readonly k: 'log'; readonly i: number; readonly fd: 'stdout' | 'stderr'; readonly text: string}

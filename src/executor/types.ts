@@ -68,6 +68,9 @@ interface OutcomeBase {
   /** monotonic microseconds (core/clock.ts) when the job began and ended running */
   readonly startedAt: number
   readonly endedAt: number
+  /** fn jobs: the phases between (core/events.ts, AttemptPhases) */
+  readonly calledAt?: number
+  readonly returnedAt?: number
 }
 
 export type JobOutcome =

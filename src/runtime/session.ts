@@ -28,6 +28,8 @@ export interface RunSessionOptions {
   readonly runId: string | undefined
   /** no reporter at all (the detached process of `submit`: everything goes to the store) */
   readonly quiet: boolean
+  /** the tasks' own output goes to the store only, not to stderr */
+  readonly quietTasks?: boolean
   readonly stdout: NodeJS.WriteStream
   readonly stderr: NodeJS.WriteStream
   readonly env: NodeJS.ProcessEnv
@@ -116,6 +118,7 @@ export async function runSession(o: RunSessionOptions): Promise<number> {
       resources: {...resources},
       failFast,
       pid: process.pid,
+      ...(cluster ? {cluster: true} : {}),
     }, {
       onWriteError: (message) => o.stderr.write(`rayts: could not write the run store: ${message}\n`),
       thread: recordOnThread(compiled.graph.instances.length, o.env),
@@ -211,6 +214,7 @@ async function attach(o: RunSessionOptions, events: import('../core/events.js').
     color: wantColor({flag: o.color, stream: o.stderr, env: o.env}),
     numReturns: o.numReturns,
     timeoutSeconds: o.timeoutSeconds,
+    quietTasks: o.quietTasks,
     stdout: o.stdout,
     stderr: o.stderr,
   })

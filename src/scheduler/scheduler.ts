@@ -5,7 +5,7 @@ import type {CompiledGraph, InstanceSpec, RefExpr, TaskSpec} from '../graph/mode
 import {makeDynamicInstances} from '../graph/index.js'
 import type {Executor, ExecutorEvent, ExecutorSink, FnChain, FnJob, Job, JobOutcome} from '../executor/types.js'
 import {chainsOn} from '../executor/chain-switch.js'
-import type {EventStream, InstanceInfo, InstanceState, RunState, TaskError} from '../core/events.js'
+import type {AttemptPhases, EventStream, InstanceInfo, InstanceState, RunState, TaskError} from '../core/events.js'
 import {loadRefs} from '../objects/read.js'
 import {nowMicros} from '../core/clock.js'
 import {startTimer, type Timer} from '../core/timer.js'
@@ -255,12 +255,17 @@ export class Scheduler implements ExecutorSink {
     this.linked.delete(inst)
     if (outcome.ok) {
       this.linkAfter.delete(inst) // its link runs
-      this.stream.emit({type: 'succeeded', t: outcome.endedAt, inst, attempt, pid: outcome.pid, startedAt: outcome.startedAt, value: outcome.value})
+      // the phases only when known: two literals, no spread on this path
+      this.stream.emit(
+        outcome.calledAt === undefined
+          ? {type: 'succeeded', t: outcome.endedAt, inst, attempt, pid: outcome.pid, startedAt: outcome.startedAt, value: outcome.value}
+          : {type: 'succeeded', t: outcome.endedAt, inst, attempt, pid: outcome.pid, startedAt: outcome.startedAt, value: outcome.value, calledAt: outcome.calledAt, returnedAt: outcome.returnedAt},
+      )
       this.reportedEnd = outcome.endedAt
       this.succeed(inst, outcome.value)
     } else {
       this.unlinkAfter(inst) // the executor drops its link: back to pending before a retry
-      this.attemptFailed(inst, attempt, outcome.error, outcome.pid, outcome.startedAt, outcome.endedAt)
+      this.attemptFailed(inst, attempt, outcome.error, outcome.pid, outcome.startedAt, outcome.endedAt, outcome)
     }
     this.schedulePump()
   }
@@ -336,11 +341,16 @@ export class Scheduler implements ExecutorSink {
     this.checkEnd()
   }
 
-  private attemptFailed(idx: number, attempt: number, error: TaskError, pid: number | null, startedAt: number, t: number): void {
+  private attemptFailed(idx: number, attempt: number, error: TaskError, pid: number | null, startedAt: number, t: number, phases?: AttemptPhases): void {
     const options = this.spec(idx).task.options
     const retry = !this.stopping && shouldRetry(options, error, attempt)
     const delayMicros = retry ? Math.round(retryDelaySeconds(options, attempt) * 1e6) : 0
-    this.stream.emit({type: 'attempt-failed', t, inst: idx, attempt, pid, startedAt, error, retryAt: retry ? t + delayMicros : null})
+    const retryAt = retry ? t + delayMicros : null
+    this.stream.emit(
+      phases?.calledAt === undefined
+        ? {type: 'attempt-failed', t, inst: idx, attempt, pid, startedAt, error, retryAt}
+        : {type: 'attempt-failed', t, inst: idx, attempt, pid, startedAt, error, retryAt, calledAt: phases.calledAt, returnedAt: phases.returnedAt},
+    )
     if (!retry) return this.fail(idx, error)
     this.state[idx] = RETRYING
     if (delayMicros === 0) {

@@ -31,7 +31,7 @@ export class EventBlock {
         this.items.push([START, e.t, e.inst, e.attempt, e.pid])
         return
       case 'succeeded':
-        this.items.push([SUCCEEDED, e.t, e.inst, e.attempt, e.pid, e.startedAt])
+        this.items.push(e.calledAt === undefined ? [SUCCEEDED, e.t, e.inst, e.attempt, e.pid, e.startedAt] : [SUCCEEDED, e.t, e.inst, e.attempt, e.pid, e.startedAt, e.calledAt, e.returnedAt ?? null])
         return
       case 'log':
         return
@@ -78,6 +78,7 @@ function fromTuple(x: Tuple): RunEvent {
       return {type: 'start', t, inst, attempt: x[3] as number, pid: x[4] ?? null}
     case SUCCEEDED:
       // as stored before blocks: a succeeded event without its value
+      if (x.length > 6) return {type: 'succeeded', t, inst, attempt: x[3] as number, pid: x[4] ?? null, startedAt: x[5] as number, calledAt: x[6] as number, returnedAt: (x[7] ?? undefined) as number} as RunEvent
       return {type: 'succeeded', t, inst, attempt: x[3] as number, pid: x[4] ?? null, startedAt: x[5] as number} as RunEvent
     default:
       throw new Error(`unknown stored event code ${code}`)

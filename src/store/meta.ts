@@ -10,6 +10,8 @@ export interface RunMeta {
   /** the run process (default: the recording process) */
   readonly pid?: number
   readonly runId?: string
+  /** its tasks ran on a cluster's workers (`--cluster`) */
+  readonly cluster?: boolean
 }
 
 export function parseMeta(json: string | null): RunMeta | null {
@@ -23,5 +25,6 @@ export function parseMeta(json: string | null): RunMeta | null {
     failFast: m.failFast ?? false,
     ...(m.pid === undefined ? {} : {pid: m.pid}),
     ...(m.runId === undefined ? {} : {runId: m.runId}),
+    ...(m.cluster ? {cluster: true} : {}),
   }
 }

@@ -53,7 +53,12 @@ export interface ThreadReply {
  * value) as number tuples, the rest as PendingEvent objects (a result's value left out).
  * A tuple is cheaper to clone than an object, whose clone writes every key again.
  */
-export type Posted = readonly [0, number, number] | readonly [1, number, number, number, number | null] | readonly [2, number, number, number, number | null, number, Uint8Array] | PendingEvent
+export type Posted =
+  | readonly [0, number, number]
+  | readonly [1, number, number, number, number | null]
+  // the last two: the attempt's phases (calledAt, returnedAt), when known
+  | readonly [2, number, number, number, number | null, number, Uint8Array, ...([] | [number, number | null])]
+  | PendingEvent
 
 export function pack(p: PendingEvent): Posted {
   const e = p.event
@@ -64,7 +69,11 @@ export function pack(p: PendingEvent): Posted {
       return [1, e.t, e.inst, e.attempt, e.pid]
     case 'succeeded': {
       const enc = p.encoded
-      if (enc?.inline && p.valueError === null) return [2, e.t, e.inst, e.attempt, e.pid, e.startedAt, enc.inline]
+      if (enc?.inline && p.valueError === null) {
+        return e.calledAt === undefined
+          ? [2, e.t, e.inst, e.attempt, e.pid, e.startedAt, enc.inline]
+          : [2, e.t, e.inst, e.attempt, e.pid, e.startedAt, enc.inline, e.calledAt, e.returnedAt ?? null]
+      }
       return {...p, event: {...e, value: undefined}}
     }
     default:
@@ -74,7 +83,7 @@ export function pack(p: PendingEvent): Posted {
 
 export function unpack(x: Posted): PendingEvent {
   if (!Array.isArray(x)) return x as PendingEvent
-  const t = x as readonly [number, number, number, number, number | null, number, Uint8Array]
+  const t = x as readonly [number, number, number, number, number | null, number, Uint8Array, number?, (number | null)?]
   switch (t[0]) {
     case 0:
       return {event: {type: 'ready', t: t[1], inst: t[2]}, encoded: null, valueError: null, procStart: null}
@@ -82,7 +91,10 @@ export function unpack(x: Posted): PendingEvent {
       return {event: {type: 'start', t: t[1], inst: t[2], attempt: t[3], pid: t[4]}, encoded: null, valueError: null, procStart: null}
     default:
       return {
-        event: {type: 'succeeded', t: t[1], inst: t[2], attempt: t[3], pid: t[4], startedAt: t[5], value: undefined},
+        event:
+          t[7] === undefined
+            ? {type: 'succeeded', t: t[1], inst: t[2], attempt: t[3], pid: t[4], startedAt: t[5], value: undefined}
+            : {type: 'succeeded', t: t[1], inst: t[2], attempt: t[3], pid: t[4], startedAt: t[5], value: undefined, calledAt: t[7], returnedAt: t[8] ?? undefined},
         encoded: {inline: Buffer.from(t[6].buffer, t[6].byteOffset, t[6].byteLength), fileBytes: null, file: null},
         valueError: null,
         procStart: null,

@@ -102,9 +102,9 @@ export interface InstanceRecord {
   readonly hasValue: boolean
 }
 
-const INSTANCE_COLS = 'name, task, findex, state, attempt, pid, started_t, ended_t, error, has_value'
+export const INSTANCE_COLS = 'name, task, findex, state, attempt, pid, started_t, ended_t, error, has_value'
 
-function toInstance(r: Row): InstanceRecord {
+export function toInstance(r: Row): InstanceRecord {
   return {
     name: String(r.name),
     task: String(r.task),

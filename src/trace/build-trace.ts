@@ -5,6 +5,7 @@
 import type {RunEvent} from '../core/events.js'
 import {attemptMicros} from '../format/duration.js'
 import {assignSlots, clampLane} from './lanes.js'
+import {phasesOf} from './phases.js'
 import {type Attempt, type GraphDetail, type TimelineRun, depsOf, errorText, readRun} from './timeline-run.js'
 import {
   type ChromeTrace,
@@ -13,6 +14,7 @@ import {
   type MetadataEvent,
   type TraceEvent,
   FLOW_CAT,
+  PHASE_CAT,
   QUEUED_CAT,
   RUN_PID,
   WAIT_CAT,
@@ -104,10 +106,17 @@ export function buildTrace(events: readonly RunEvent[], options: BuildOptions = 
     mine.forEach((a, i) => placed.set(a, {tid: tids[slots[i]!]!, ts: rel(a.startedAt), dur: attemptMicros(a)}))
   }
 
-  // one span per attempt, as long as the attempt ran (src/format/duration.ts), unless clamped
+  // one span per attempt, as long as the attempt ran (src/format/duration.ts), unless clamped;
+  // inside it, its phases (read inputs, execute, write result), kept within the span
   for (const a of model.attempts) {
     const p = placed.get(a)!
     out.push({ph: 'X', name: a.name, cat: a.outcome, ts: p.ts, dur: p.dur, pid: RUN_PID, tid: p.tid, args: attemptArgs(model, a, p)})
+    for (const ph of phasesOf(a)) {
+      const ts = Math.max(p.ts, rel(ph.start))
+      const end = Math.min(p.ts + p.dur, rel(ph.end))
+      if (end <= ts) continue
+      out.push({ph: 'X', name: ph.name, cat: PHASE_CAT, ts, dur: end - ts, pid: RUN_PID, tid: p.tid, args: {instance: a.name, attempt: a.attempt, micros: ph.end - ph.start}})
+    }
   }
 
   // loops, not push(...): a run's instants and flows are as many as its tasks

@@ -1,11 +1,13 @@
 // A Chrome trace → the rows of a Gantt chart: one per worker / command slot, all scheduler
 // lanes folded into one row of (translucent, overlapping) waits.
-import type {ChromeTrace, CompleteEvent, InstantEvent} from './types.js'
+import {PHASE_CAT, type ChromeTrace, type CompleteEvent, type InstantEvent} from './types.js'
 
 export interface GanttRow {
   readonly label: string
   readonly waits: boolean
   readonly spans: readonly CompleteEvent[]
+  /** the attempts' phases, drawn inside their spans */
+  readonly phases: readonly CompleteEvent[]
   readonly instants: readonly InstantEvent[]
 }
 
@@ -28,15 +30,16 @@ export function ganttRows(trace: ChromeTrace): Gantt {
   const tids = [...new Set([...names.keys(), ...trace.traceEvents.filter((e) => e.ph === 'X' || e.ph === 'i').map((e) => e.tid)])]
   tids.sort((a, b) => (sort.get(a) ?? a) - (sort.get(b) ?? b))
   const isScheduler = (tid: number): boolean => (names.get(tid) ?? '').startsWith('scheduler')
-  const rowOf = new Map<number, {label: string; waits: boolean; spans: CompleteEvent[]; instants: InstantEvent[]}>()
-  const rows: {label: string; waits: boolean; spans: CompleteEvent[]; instants: InstantEvent[]}[] = []
+  type Row = {label: string; waits: boolean; spans: CompleteEvent[]; phases: CompleteEvent[]; instants: InstantEvent[]}
+  const rowOf = new Map<number, Row>()
+  const rows: Row[] = []
   let schedulerRow: (typeof rows)[number] | undefined
   for (const tid of tids) {
     if (isScheduler(tid) && schedulerRow) {
       rowOf.set(tid, schedulerRow)
       continue
     }
-    const row = {label: isScheduler(tid) ? 'scheduler (waits)' : (names.get(tid) ?? `thread ${tid}`), waits: isScheduler(tid), spans: [], instants: []}
+    const row: Row = {label: isScheduler(tid) ? 'scheduler (waits)' : (names.get(tid) ?? `thread ${tid}`), waits: isScheduler(tid), spans: [], phases: [], instants: []}
     if (row.waits) schedulerRow = row
     rows.push(row)
     rowOf.set(tid, row)
@@ -44,7 +47,8 @@ export function ganttRows(trace: ChromeTrace): Gantt {
   const marks: InstantEvent[] = []
   let end = 0
   for (const e of trace.traceEvents) {
-    if (e.ph === 'X') {
+    if (e.ph === 'X' && e.cat === PHASE_CAT) rowOf.get(e.tid)?.phases.push(e)
+    else if (e.ph === 'X') {
       rowOf.get(e.tid)?.spans.push(e)
       end = Math.max(end, e.ts + e.dur)
     } else if (e.ph === 'i') {

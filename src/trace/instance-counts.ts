@@ -1,7 +1,7 @@
 // How a timeline's instances ended, counted as `rayts status` counts them: one per
 // instance (not per attempt), and instances cancelled or skipped before they started count
 // too, though they have no bar (they are drawn as marks in the scheduler row).
-import {type ChromeTrace, SCHEDULING_CATS} from './types.js'
+import {type ChromeTrace, PHASE_CAT, SCHEDULING_CATS} from './types.js'
 
 /** the marks that end an instance (build-trace.ts: a `skipped` / `failed` / `cancelled` event) */
 const ENDING_MARKS: ReadonlySet<string> = new Set(['failed', 'skipped', 'cancelled'])
@@ -21,7 +21,7 @@ export function instanceCounts(trace: ChromeTrace): InstanceCounts {
   const started = new Set<string>()
   let attempts = 0
   for (const e of trace.traceEvents) {
-    if (e.ph !== 'X' || SCHEDULING_CATS.includes(e.cat)) continue
+    if (e.ph !== 'X' || SCHEDULING_CATS.includes(e.cat) || e.cat === PHASE_CAT) continue
     const inst = instanceOf(e.args)
     if (inst === undefined) continue
     attempts++

@@ -7,6 +7,7 @@ import {formatTick, tickStep} from './time-axis.js'
 import {formatDuration} from '../format/units.js'
 import {countsSummary, instanceCounts} from './instance-counts.js'
 import {type ChromeTrace, type CompleteEvent, type InstantEvent, OUTCOMES, QUEUED_CAT, SCHEDULING_CATS, WAIT_CAT} from './types.js'
+import {PHASE_NAMES} from './phases.js'
 
 export const OUTCOME_COLORS: Readonly<Record<string, string>> = {
   succeeded: '#43a047',
@@ -18,6 +19,14 @@ export const OUTCOME_COLORS: Readonly<Record<string, string>> = {
   [WAIT_CAT]: '#1e88e5',
   [QUEUED_CAT]: '#00897b',
 }
+
+/** an attempt's phases: a strip along the bottom of its bar */
+export const PHASE_COLORS: Readonly<Record<string, string>> = {
+  'read inputs': '#0d47a1',
+  execute: '#1b5e20',
+  'write result': '#e65100',
+}
+const PHASE_H = 4
 
 const INSTANT_COLORS: Readonly<Record<string, string>> = {
   crash: '#6a1b9a',
@@ -111,6 +120,12 @@ function drawRow(row: GanttRow, y: number, x: (ts: number) => number): string {
     // the instance's name inside its bar, when it fits
     if (!row.waits && s.name.length * 6.2 + 8 < w) out.push(`<text class="name" x="${num(x(s.ts) + 4)}" y="${top + BAR_H / 2 + 4}">${esc(s.name)}</text>`)
   }
+  // phases only where they are wide enough to see (the bar keeps its minimum width)
+  for (const p of row.phases) {
+    const w = x(p.ts + p.dur) - x(p.ts)
+    if (w < 1) continue
+    out.push(`<rect class="phase" x="${num(x(p.ts))}" y="${top + BAR_H - PHASE_H}" width="${num(w)}" height="${PHASE_H}" fill="${PHASE_COLORS[p.name] ?? '#000'}"><title>${esc(tip(p))}</title></rect>`)
+  }
   for (const i of row.instants) {
     const cx = x(i.ts)
     const fill = INSTANT_COLORS[i.cat] ?? '#212121'
@@ -132,10 +147,11 @@ function legend(): string {
     (k) => `<span><i style="background:${OUTCOME_COLORS[k]}${label[k] ? ';opacity:.35' : ''}"></i>${label[k] ?? k}</span>`,
   )
   const words: Record<string, string> = {worker: 'worker start / exit', skipped: 'skipped (never started)', cancelled: 'cancelled (a running one ends there; one that never started has only this mark)'}
+  const phases = PHASE_NAMES.map((k) => `<span><i class="phase-key" style="background:${PHASE_COLORS[k]}"></i>${k}</span>`)
   const marks = ['crash', 'timeout', 'retry', 'worker', 'failed', 'skipped', 'cancelled'].map(
     (k) => `<span><b style="color:${INSTANT_COLORS[k]}">▼</b>${words[k] ?? k}</span>`,
   )
-  return `<div class="legend">${items.join('')}${marks.join('')}</div>`
+  return `<div class="legend">${items.join('')}${phases.join('')}${marks.join('')}</div>`
 }
 
 const CSS = `
@@ -145,6 +161,7 @@ header p{margin:4px 0 8px;color:#424242}
 .legend{display:flex;flex-wrap:wrap;gap:14px;margin:6px 0 10px}
 .legend i{display:inline-block;width:14px;height:10px;margin-right:5px;vertical-align:middle;border-radius:2px}
 .legend b{margin-right:4px;font-size:11px}
+.legend i.phase-key{height:4px}
 .scroll{overflow-x:auto}
 svg{font-size:11px;width:100%;min-width:800px;height:auto;display:block}
 .axis line{stroke:#e0e0e0}.axis text{fill:#616161;text-anchor:middle}

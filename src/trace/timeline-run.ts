@@ -1,6 +1,6 @@
 // Reads a run's event stream into what a timeline draws: attempts with their real start
 // and end, scheduling waits, workers, instants. Pure; no drawing decisions here.
-import type {InstanceInfo, RunEvent, TaskError} from '../core/events.js'
+import type {AttemptPhases, InstanceInfo, RunEvent, TaskError} from '../core/events.js'
 import type {Outcome} from './types.js'
 
 /** An instance as run-start/expanded describe it (deps, kind and what are optional: older events lack them). A stored run-start's come from the instance rows (store/stored-run-start.ts). */
@@ -35,6 +35,9 @@ export interface Attempt {
   readonly error: TaskError | null
   /** set when another attempt follows */
   readonly retryAt: number | null
+  /** fn: when its inputs were read and its function called, and when that returned; null when not known */
+  readonly calledAt: number | null
+  readonly returnedAt: number | null
 }
 
 export interface WorkerLife {
@@ -117,6 +120,7 @@ export function readRun(events: readonly RunEvent[], detail?: GraphDetail): Time
     outcome: Outcome,
     error: TaskError | null,
     retryAt: number | null,
+    phases: AttemptPhases = {},
   ) => {
     const k = key(inst, attempt)
     const o = open.get(k)
@@ -139,6 +143,8 @@ export function readRun(events: readonly RunEvent[], detail?: GraphDetail): Time
       outcome,
       error,
       retryAt,
+      calledAt: phases.calledAt ?? null,
+      returnedAt: phases.returnedAt ?? null,
     })
   }
 
@@ -169,10 +175,10 @@ export function readRun(events: readonly RunEvent[], detail?: GraphDetail): Time
         break
       }
       case 'succeeded':
-        finish(e.inst, e.attempt, e.pid, e.startedAt, e.t, 'succeeded', null, null)
+        finish(e.inst, e.attempt, e.pid, e.startedAt, e.t, 'succeeded', null, null, e)
         break
       case 'attempt-failed':
-        finish(e.inst, e.attempt, e.pid, e.startedAt, e.t, outcomeOf(e.error), e.error, e.retryAt)
+        finish(e.inst, e.attempt, e.pid, e.startedAt, e.t, outcomeOf(e.error), e.error, e.retryAt, e)
         if (e.retryAt !== null) readyAt.set(e.inst, Math.max(e.t, e.retryAt))
         break
       case 'failed':

@@ -84,3 +84,5 @@ export const WAIT_CAT = 'wait'
 export const QUEUED_CAT = 'queued'
 export const SCHEDULING_CATS: readonly string[] = [WAIT_CAT, QUEUED_CAT]
 export const FLOW_CAT = 'dependency'
+/** an attempt's phases (phases.ts): slices inside its span */
+export const PHASE_CAT = 'phase'

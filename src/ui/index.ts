@@ -11,6 +11,7 @@
 //   chooseRenderer(...)  'ink' | 'plain' | 'json', chosen once (Ink: stderr a TTY, CI unset, TERM not dumb, not json)
 //   wantColor(...)       colour on/off from --no-color, NO_COLOR, TERM=dumb, FORCE_COLOR, isTTY
 //   attachReporter(events, opts) -> Reporter {cancelling(), close()}; subscribe before handle.start()
+//                        the tasks' own output goes to stderr as `ID#ATTEMPT | line` unless opts.quietTasks
 //   formatValue(v)       a value as text: a string whole, anything else a one-line util.inspect preview
 //   formatBatch(b)       `Returned N completed tasks (elapsed X s)` + `  name = value` lines (`rayts wait --follow`)
 //   formatResult(r)      `id3 (4.012 s): Float64Array(20) [ ... ]`
@@ -30,6 +31,7 @@ import {RunModel} from './run-model.js'
 import type {ResultItem} from './results-format.js'
 import type {Sink} from './sink.js'
 import {summaryData} from './summary.js'
+import {TaskOutput} from './task-output.js'
 
 export {chooseRenderer, wantColor, isCi, type Renderer} from './choose.js'
 export {formatValue, labelValue} from '../format/value.js'
@@ -48,6 +50,8 @@ export interface ReporterOptions {
   readonly timeoutSeconds?: number
   readonly stdout: OutStream
   readonly stderr: OutStream
+  /** keep the tasks' own output in the store only (`--quiet-tasks`); default: print it on stderr */
+  readonly quietTasks?: boolean
   /** monotonic microseconds (tests); default: core/clock nowMicros */
   readonly clock?: () => number
 }
@@ -74,8 +78,10 @@ export async function attachReporter(events: EventStream, opts: ReporterOptions)
       })
     : null
 
+  const output = opts.quietTasks ? null : new TaskOutput((prefix, text) => sink.output(prefix, text))
   const onEvent = (e: RunEvent): void => {
     model.apply(e)
+    output?.event(e, model)
     if (e.type === 'succeeded' && model.isOutput(e.inst)) {
       const info = model.instances[e.inst]!
       const r: ResultItem = {name: info.name, task: info.task, index: info.index, elapsed: model.elapsed(e.t) / 1e6, value: loadForPrint(e.value)}

@@ -39,6 +39,10 @@ export class JsonSink implements Sink {
     for (const l of failureLines(f, this.c)) this.err.line(l)
   }
 
+  output(prefix: string, text: string): void {
+    this.err.line(prefix + text)
+  }
+
   result(r: ResultItem): void {
     this.json(resultJson(r))
   }

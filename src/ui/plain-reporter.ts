@@ -45,6 +45,10 @@ export class PlainSink implements Sink {
     }
   }
 
+  output(prefix: string, text: string): void {
+    this.err.line(this.c.dim(prefix) + text)
+  }
+
   result(r: ResultItem): void {
     this.out.line(formatResult(r))
   }

@@ -11,6 +11,8 @@ export interface Sink {
   /** called after the model has folded `e` */
   event(e: RunEvent, model: RunModel): void
   result(r: ResultItem): void
+  /** one line a task printed, `ID#ATTEMPT | ` and its text (on stderr, above a live region) */
+  output(prefix: string, text: string): void
   batch(b: Batch): void
   cancelling(): void
   /** print the summary, flush, release the terminal */

@@ -27,7 +27,7 @@ test.serial('status, status --json, the timeline and the reporters give each att
   t.is(run.status, 1, run.stderr)
   const trace = JSON.parse(readFileSync(join(tmp, 'trace.json'), 'utf8')) as ChromeTrace
   const spanMs = new Map<string, number>()
-  for (const e of trace.traceEvents) if (e.ph === 'X' && !['wait', 'queued'].includes(e.cat)) spanMs.set(e.name, (e as CompleteEvent).dur / 1000)
+  for (const e of trace.traceEvents) if (e.ph === 'X' && !['wait', 'queued', 'phase'].includes(e.cat)) spanMs.set(e.name, (e as CompleteEvent).dur / 1000)
   t.deepEqual([...spanMs.keys()].sort(), ['boom', 'nap', 'slow'])
 
   const status = rayts('status', 'last', '--json')

@@ -2,9 +2,12 @@
 import type {ExecutionContext} from 'ava'
 import type {RunEvent} from '../../src/core/events.js'
 import {type ChromeTrace, type CompleteEvent, type FlowEvent, type InstantEvent, SCHEDULING_CATS} from '../../src/trace/index.js'
+import {PHASE_CAT} from '../../src/trace/types.js'
 import {validateTrace} from './validate-trace.js'
 
-export const spans = (trace: ChromeTrace): CompleteEvent[] => trace.traceEvents.filter((e): e is CompleteEvent => e.ph === 'X')
+/** X events but the phases nested in attempts (phaseSpans) */
+export const spans = (trace: ChromeTrace): CompleteEvent[] => trace.traceEvents.filter((e): e is CompleteEvent => e.ph === 'X' && e.cat !== PHASE_CAT)
+export const phaseSpans = (trace: ChromeTrace): CompleteEvent[] => trace.traceEvents.filter((e): e is CompleteEvent => e.ph === 'X' && e.cat === PHASE_CAT)
 export const attemptSpans = (trace: ChromeTrace): CompleteEvent[] => spans(trace).filter((e) => !SCHEDULING_CATS.includes(e.cat))
 export const instants = (trace: ChromeTrace): InstantEvent[] => trace.traceEvents.filter((e): e is InstantEvent => e.ph === 'i')
 export const flowEvents = (trace: ChromeTrace): FlowEvent[] => trace.traceEvents.filter((e): e is FlowEvent => e.ph === 's' || e.ph === 'f')
@@ -37,6 +40,9 @@ const key = (instance: unknown, attempt: unknown): string => `${String(instance)
 export function checkTrace(t: ExecutionContext, events: readonly RunEvent[], trace: ChromeTrace): void {
   t.deepEqual(validateTrace(trace), [], 'valid per the Trace Event Format')
   t.deepEqual(overlaps(trace), [], 'spans on one thread never overlap')
+  const attempts = spans(trace)
+  const loose = phaseSpans(trace).filter((p) => !attempts.some((a) => a.tid === p.tid && a.ts <= p.ts && p.ts + p.dur <= a.ts + a.dur))
+  t.deepEqual(loose, [], 'every phase lies inside an attempt span of its thread')
   t.true(JSON.parse(JSON.stringify(trace)) !== null)
 
   const head = events.find((e) => e.type === 'run-start')

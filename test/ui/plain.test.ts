@@ -56,7 +56,9 @@ for (const [title, env] of [
     t.is(lines[0], '✓ id1 1.002 s')
     t.is(lines[1], '↻ id2 retry 2/4 after crash')
     t.is(lines[2], '✓ id2 1.000 s')
-    t.is(lines[3], '✗ id3 ValueError: bad input')
+    t.is(lines[3], 'id3#1 | reading input') // the task's own output, live
+    t.is(lines[4], 'id3#1 | about to fail')
+    t.is(lines[5], '✗ id3 ValueError: bad input')
     t.regex(err, /\n {4}at f \(\/m\.mjs:3:9\)\n {2}last 2 log lines:\n {2}│ reading input\n {2}│ about to fail\n/)
     t.regex(err, /- id4 skipped \(id3 failed\)/)
     t.regex(err, /cancelling…/)

@@ -67,6 +67,8 @@ export interface InstanceDetail extends InstanceRow {
   attempts: AttemptRow[]
   preview: string | null
   truncated: boolean
+  /** what it waits for, while it waits */
+  waitsFor: string | null
 }
 
 export interface LogRow {

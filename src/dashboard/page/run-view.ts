@@ -173,6 +173,7 @@ export async function showRun(main: HTMLElement, runId: string): Promise<void> {
       detail,
       h('h2', {}, 'Instance ', h('span', {class: 'mono'}, d.name), ' ', stateBadge(d.state)),
       h('p', {class: 'meta'}, `task ${d.task}`, d.pid !== null ? ` · pid ${d.pid}` : '', d.durationUs !== null ? ` · ${micros(d.durationUs)}` : ''),
+      d.waitsFor === null ? null : h('p', {id: 'waits-for', class: 'meta'}, `waits for ${d.waitsFor}`),
       h('h3', {}, 'Attempts'),
       d.attempts.length === 0
         ? h('p', {class: 'muted'}, 'not started yet')

@@ -99,17 +99,21 @@ export class FnBatchRunner {
     }
     const restoreEnv = target.env ? applyEnv(target.env) : null
     const s = nowMicros()
+    let c: number | undefined
     try {
       if (job.timed) this.send({t: 'begin', i, at: s})
-      const v = fn(...readArgs(job.args))
+      const args = readArgs(job.args)
+      c = nowMicros()
+      const v = fn(...args)
       if (v !== null && typeof v === 'object' && typeof (v as {then?: unknown}).then === 'function') {
-        return settle(i, job, s, v as PromiseLike<unknown>, restoreEnv)
+        return settle(i, job, s, c, v as PromiseLike<unknown>, restoreEnv)
       }
       restoreEnv?.()
-      return finished(i, job, s, v)
+      return finished(i, job, s, c, v)
     } catch (error) {
       restoreEnv?.()
-      return {k: 'err', i, err: toTaskError(error), s, e: nowMicros()}
+      const e = nowMicros()
+      return {k: 'err', i, err: toTaskError(error), s, e, c, r: c === undefined ? undefined : e}
     }
   }
 
@@ -155,22 +159,25 @@ function checked(item: OutItem, name: string): OutItem {
   return {k: 'err', i: item.i, err: error, s: item.s, e: item.e}
 }
 
-async function settle(i: number, job: WireFn, s: number, pending: PromiseLike<unknown>, restoreEnv: (() => void) | null): Promise<Done> {
+async function settle(i: number, job: WireFn, s: number, c: number, pending: PromiseLike<unknown>, restoreEnv: (() => void) | null): Promise<Done> {
   try {
-    return finished(i, job, s, await pending)
+    return finished(i, job, s, c, await pending)
   } catch (error) {
-    return {k: 'err', i, err: toTaskError(error), s, e: nowMicros()}
+    const e = nowMicros()
+    return {k: 'err', i, err: toTaskError(error), s, e, c, r: e}
   } finally {
     restoreEnv?.()
   }
 }
 
-function finished(i: number, job: WireFn, s: number, v: unknown): Done {
+/** `c`: when its function was called; from its return on, the result is checked and written */
+function finished(i: number, job: WireFn, s: number, c: number, v: unknown): Done {
+  const r = nowMicros()
   const numReturns = job.fn.numReturns
   if (numReturns > 1 && (!Array.isArray(v) || v.length !== numReturns)) {
     const got = Array.isArray(v) ? `an array of ${v.length}` : typeof v
     const error: TaskError = {kind: 'error', name: 'TypeError', message: `${job.name} must return an array of ${numReturns} values (num_returns), got ${got}`}
-    return {k: 'err', i, err: error, s, e: nowMicros()}
+    return {k: 'err', i, err: error, s, e: nowMicros(), c, r}
   }
   // the parent could not read it: its IPC channel or the object store's reader would run out of stack
   if (nestedDeeperThan(v, MAX_VALUE_DEPTH)) {
@@ -178,9 +185,9 @@ function finished(i: number, job: WireFn, s: number, v: unknown): Done {
     return {k: 'err', i, err: error, s, e: nowMicros()}
   }
   try {
-    return {k: 'ok', i, v: storeResult(v, numReturns), s, e: nowMicros()}
+    return {k: 'ok', i, v: storeResult(v, numReturns), s, e: nowMicros(), c, r}
   } catch (error) {
-    return {k: 'err', i, err: toTaskError(error), s, e: nowMicros()}
+    return {k: 'err', i, err: toTaskError(error), s, e: nowMicros(), c, r}
   }
 }
 

@@ -68,6 +68,11 @@ export class InkSink implements Sink {
     else if (e.type === 'failed') this.pending.push(failureLines(m.failure(e.inst, e.error, e.t), this.c).join('\n'))
   }
 
+  /** written above the live region with the next frame, like finished results */
+  output(prefix: string, text: string): void {
+    this.pending.push(this.c.dim(prefix) + text)
+  }
+
   result(r: ResultItem): void {
     const line = formatResult(r)
     this.pending.push(`${this.c.green('✓')} ${line}`)
