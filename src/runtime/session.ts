@@ -164,15 +164,21 @@ export async function runSession(o: RunSessionOptions): Promise<number> {
     recorder.close()
     // the big results live in the objects kept on disk: without them the run is not recorded
     let notKept: string | null = null
+    let notKeptRecorded = false
     try {
       objects?.settle()
     } catch (error) {
       notKept = (error as Error).message
+      notKeptRecorded = error instanceof (await import('../objects/run-objects.js')).ObjectsNotKeptError
     }
     if (o.timeline) {
       const {writeTimeline} = await import('../trace/index.js')
       writeTimeline(o.timeline, collected)
       if (!o.json && !o.quiet) o.stderr.write(`timeline written to ${o.timeline}\n`)
+    }
+    if (recorder.writeError === null && notKeptRecorded) {
+      o.stderr.write(`Error: ${notKept}\n`)
+      if (!interrupted) return ExitCode.NotRecorded
     }
     const writeError = recorder.writeError ?? notKept
     if (writeError !== null) {
