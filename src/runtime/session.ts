@@ -49,6 +49,7 @@ export async function runSession(o: RunSessionOptions): Promise<number> {
   const {openStore, newRunId, recordRun, recordOnThread, prepareResume} = await import('../store/index.js')
   let store: ReturnType<typeof openStore> | undefined
   let objects: import('./run-objects.js').RunObjectsHandle | undefined
+  let resumed: import('../store/index.js').PreparedResume | undefined
   try {
     store = openStore()
     let graphFile = o.graphFile
@@ -59,7 +60,7 @@ export async function runSession(o: RunSessionOptions): Promise<number> {
     let runId = o.runId
     let reuse: ReadonlyMap<string, unknown> | undefined
     if (o.resume) {
-      const prepared = prepareResume(store, o.resume)
+      const prepared = (resumed = prepareResume(store, o.resume))
       runId = prepared.runId
       graphFile ??= prepared.meta.graphFile
       if (set.length === 0) set = prepared.meta.set
@@ -198,7 +199,11 @@ export async function runSession(o: RunSessionOptions): Promise<number> {
     } catch {
       // reported above when the run got that far; a later command's reconcile retries
     }
-    store?.close()
+    try {
+      resumed?.release() // ended before its run started: the run is as it was
+    } finally {
+      store?.close()
+    }
   }
 }
 
