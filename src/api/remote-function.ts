@@ -8,6 +8,7 @@ import {checkOptionNames, toModelOptions} from './options.js'
 import type {Session} from './session.js'
 import {RefCollector} from './task-specs.js'
 import type {AnyFunction, FunctionOptions, RemoteArgs, RemoteResult} from './types.js'
+import {dict} from '../core/dict.js'
 
 export interface RemoteFunction<F extends AnyFunction, N extends number = 1> {
   /** submit a call; returns at once with a ref (or, with `numReturns: N`, a tuple of N refs) */
@@ -79,7 +80,7 @@ export function makeRemoteFunction<F extends AnyFunction, N extends number>(sour
 export function envTemplate(env: FunctionOptions['env'], refs: RefCollector): Readonly<Record<string, unknown>> {
   if (env === undefined) return {}
   if (typeof env !== 'object' || env === null) throw new RaytsError('option env must be an object of strings (or refs)')
-  const out: Record<string, unknown> = {}
+  const out = dict<unknown>()
   for (const [k, v] of Object.entries(env)) {
     if (v instanceof ObjectRef) out[k] = refs.ref(v)
     else if (typeof v === 'string') out[k] = v

@@ -4,6 +4,7 @@
 //   Map -> object when every key is a string, else an array of [key, value] entries
 //   NaN, Infinity, -Infinity -> the strings "NaN", "Infinity", "-Infinity"
 //   undefined -> null             ArrayBuffer -> array of bytes      a cycle -> "[Circular]"
+import {dict} from '../core/dict.js'
 
 export type Json = null | boolean | number | string | Json[] | {[key: string]: Json}
 
@@ -45,13 +46,13 @@ function enc(v: unknown, seen: Set<object>): Json {
     if (o instanceof Map) {
       const entries = [...o.entries()]
       if (entries.every(([k]) => typeof k === 'string')) {
-        const obj: {[key: string]: Json} = {}
+        const obj = dict<Json>()
         for (const [k, x] of entries) obj[k as string] = enc(x, seen)
         return obj
       }
       return entries.map(([k, x]) => [enc(k, seen), enc(x, seen)])
     }
-    const obj: {[key: string]: Json} = {}
+    const obj = dict<Json>()
     for (const [k, x] of Object.entries(o)) obj[k] = enc(x, seen)
     return obj
   } finally {

@@ -2,6 +2,7 @@
 import {IndexExpr, ItemExpr, RefExpr, SubExpr, type PathPart, type Template} from '../graph/model.js'
 import {isObjectRef} from '../objects/ref.js'
 import {loadRefs, readObject} from '../objects/read.js'
+import {dict} from '../core/dict.js'
 
 export interface ResolveContext {
   /** the value of a ref's target (whole task, or one instance), before its path */
@@ -42,7 +43,7 @@ export function resolve(t: Template, ctx: ResolveContext): unknown {
     return t.parts.map((p) => (typeof p === 'string' ? p : toText(resolve(p, ctx)))).join('')
   }
   if (Array.isArray(t)) return t.map((x) => resolve(x, ctx))
-  const out: Record<string, unknown> = {}
+  const out = dict<unknown>()
   for (const [k, v] of Object.entries(t as Record<string, unknown>)) out[k] = resolve(v, ctx)
   return out
 }
