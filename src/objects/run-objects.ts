@@ -6,12 +6,12 @@
 // it, so that a later rayts command finds the folders of a runner that was killed
 // (settle.ts, called by reconcile).
 import {randomBytes} from 'node:crypto'
-import {accessSync, constants, copyFileSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync} from 'node:fs'
+import {accessSync, constants, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import {dirname, join} from 'node:path'
 import {defaultBudget} from './budget.js'
 import {FULL_FLAG, INLINE_MAX, type ObjectsConfig} from './config.js'
 import {ObjectError} from './errors.js'
-import {checkPrivateDir, tmpName} from './object-files.js'
+import {checkPrivateDir, copyObjectFile, tmpName} from './object-files.js'
 import {collectRefs} from './read.js'
 import {objectId} from './ref.js'
 
@@ -156,6 +156,7 @@ export function settleFolders(p: LivePointer, keep: ReadonlySet<string>, onNotKe
     // gone, or not ours: only remove it below (rm does not follow a symlink)
   }
   let why: string | null = null
+  let bad: string | null = null
   const notKept = new Set<string>()
   for (const name of hot) {
     if (!keep.has(name)) continue
@@ -166,14 +167,16 @@ export function settleFolders(p: LivePointer, keep: ReadonlySet<string>, onNotKe
     const tmp = join(p.spill, tmpName(name))
     try {
       rmSync(tmp, {force: true})
-      copyFileSync(join(p.dir, name), tmp)
+      copyObjectFile(join(p.dir, name), tmp, `object ${name} of run ${p.run}`)
       renameSync(tmp, join(p.spill, name))
     } catch (error) {
       rmSync(tmp, {force: true})
-      why = (error as Error).message
       notKept.add(name)
+      if (error instanceof ObjectError) bad ??= error.message // not a file: the others may still be copied
+      else why = (error as Error).message // the disk: the rest would fail the same way
     }
   }
+  why ??= bad
   if (why !== null) onNotKept(notKept, why)
   rmSync(p.dir, {recursive: true, force: true})
   let spilled: string[] = []
