@@ -201,6 +201,20 @@ export function settleFolders(p: LivePointer, keep: ReadonlySet<string>, onNotKe
   if (why !== null) throw new ObjectsNotKeptError(`run ${p.run}: its objects could not be kept in ${p.spill}: ${why}`, notKept)
 }
 
+/** whether a run's hot or spill folder holds an object (not only the full flag or a temporary file) */
+export function holdsObjects(p: {dir: string; spill: string}): boolean {
+  for (const dir of [p.dir, p.spill]) {
+    let names: string[]
+    try {
+      names = readdirSync(dir)
+    } catch {
+      continue
+    }
+    if (names.some((n) => !n.startsWith('.'))) return true
+  }
+  return false
+}
+
 export function readPointer(file: string): LivePointer | null {
   try {
     const p = JSON.parse(readFileSync(file, 'utf8')) as LivePointer

@@ -4,7 +4,7 @@
 import {readdirSync, rmSync} from 'node:fs'
 import {join} from 'node:path'
 import {REF_KEY} from '../objects/ref.js'
-import {idsIn, LIVE_DIR, ObjectsNotKeptError, type OnNotKept, readPointer, RunObjects, settleFolders} from '../objects/run-objects.js'
+import {holdsObjects, idsIn, LIVE_DIR, ObjectsNotKeptError, type OnNotKept, readPointer, RunObjects, settleFolders} from '../objects/run-objects.js'
 import type {Store} from './db.js'
 import {sameProcessAlive} from './processes.js'
 import {decodeValue, runBlobDir} from './values.js'
@@ -76,17 +76,26 @@ export function openRunObjects(store: Store, runId: string, budget: number | und
 
 /** the end of a run (succeeded, failed, cancelled): keep what its results refer to */
 export function settleRunObjects(store: Store, objects: RunObjects): void {
-  settleWith(store, objects.config.run, (keep, onNotKept) => objects.settle(keep, onNotKept))
+  settleWith(store, objects.config, (keep, onNotKept) => objects.settle(keep, onNotKept))
 }
 
 /**
  * Settle with what the store keeps. When objects could not be kept, the results that needed
  * them are recorded as failed first; the ObjectsNotKeptError that follows names them.
  */
-function settleWith(store: Store, runId: string, settle: (keep: ReadonlySet<string>, onNotKept: OnNotKept) => void): void {
+function settleWith(store: Store, folders: {run: string; dir: string; spill: string}, settle: (keep: ReadonlySet<string>, onNotKept: OnNotKept) => void): void {
+  const runId = folders.run
+  let keep: ReadonlySet<string>
+  try {
+    keep = storedObjectIds(store, runId)
+  } catch (error) {
+    // a store that cannot be read (damaged): objects stay for a later try, an empty folder goes
+    if (holdsObjects(folders)) throw error
+    keep = new Set()
+  }
   let failed: string[] = []
   try {
-    settle(storedObjectIds(store, runId), (notKept, why) => {
+    settle(keep, (notKept, why) => {
       failed = recordNotKept(store, runId, notKept, why)
     })
   } catch (error) {
@@ -116,7 +125,7 @@ export function sweepLostObjects(store: Store): string[] {
     if (p !== null && sameProcessAlive(p.pid, p.pidStart)) continue
     if (p !== null) {
       try {
-        settleWith(store, p.run, (keep, onNotKept) => settleFolders(p, keep, onNotKept))
+        settleWith(store, p, (keep, onNotKept) => settleFolders(p, keep, onNotKept))
       } catch (error) {
         // the values that needed them are recorded as failed
         if (!(error instanceof ObjectsNotKeptError)) continue // still no room to record that: the hot copies stay for the next try

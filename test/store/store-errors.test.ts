@@ -2,10 +2,11 @@
 // and no stack (issue 12 item 8): damaged, truncated to 0 bytes, read-only, uncreatable.
 import test from 'ava'
 import {execFileSync} from 'node:child_process'
-import {closeSync, mkdirSync, openSync, statSync, writeFileSync, writeSync} from 'node:fs'
+import {closeSync, existsSync, mkdirSync, openSync, readdirSync, statSync, writeFileSync, writeSync} from 'node:fs'
 import {join} from 'node:path'
 import {openStore} from '../../src/store/index.js'
 import {hasStackOrOtherStyle, tempCli} from '../cli/helpers.js'
+import {dropHotFolders} from '../setup/hot-folders.js'
 
 const GRAPH = 'graphs/arrays.yaml'
 
@@ -133,4 +134,24 @@ test.serial('a read-only file system: no folder can be made there, and a store t
     const r = await cli(args, {RAYTS_HOME: join(full, 'home')})
     expectStoreError(t, r, /^Error: the run store \S+\/home\/rayts\.db cannot be written \(SQLITE_\w+: [^)]*\)\. Make \S+\/home writable, or set RAYTS_HOME to another folder\.$/)
   }
+})
+
+test.serial('rayts run on a damaged store: exit 2, and no empty folder left in /dev/shm per try', async (t) => {
+  t.timeout(300_000)
+  const {cli, home, cleanup} = tempCli()
+  t.teardown(() => {
+    dropHotFolders(home)
+    cleanup()
+  })
+  seedStore(home)
+  const db = new (await import('better-sqlite3')).default(join(home, 'rayts.db'))
+  db.exec('DROP TABLE instances')
+  db.close()
+  for (let i = 0; i < 2; i++) {
+    const r = await cli(['run', GRAPH])
+    expectStoreError(t, r, /^Error: the run store \S+ failed \(SQLITE_ERROR: no such table: instances\)/)
+  }
+  // each hot folder has a pointer file from its making until it is removed
+  const live = join(home, 'objects-live')
+  t.deepEqual(existsSync(live) ? readdirSync(live) : [], [], 'no hot folder left behind')
 })
