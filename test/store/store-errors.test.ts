@@ -31,7 +31,7 @@ function seedStore(home: string): void {
   }
 }
 
-test.serial('a damaged database (a page overwritten, or not SQLite at all): list and submit name it, exit 2', async (t) => {
+test.serial('a damaged database (a page overwritten, or not SQLite at all): list, submit and dashboard name it, exit 2', async (t) => {
   t.timeout(600_000)
   const {cli, home, cleanup} = tempCli()
   t.teardown(cleanup)
@@ -43,7 +43,7 @@ test.serial('a damaged database (a page overwritten, or not SQLite at all): list
   writeSync(fd, junk, 0, junk.length, 4096)
   closeSync(fd)
   const escaped = file.replaceAll('/', '\\/')
-  for (const args of [['list'], ['submit', GRAPH], ['status', 'last']]) {
+  for (const args of [['list'], ['submit', GRAPH], ['status', 'last'], ['dashboard']]) {
     const r = await cli(args)
     expectStoreError(t, r, new RegExp(`^Error: the run store ${escaped} is damaged \\(SQLITE_(CORRUPT|NOTADB)[^)]*\\)\\. Move it aside \\(mv ${escaped} ${escaped}\\.bad\\)`))
   }
@@ -136,7 +136,7 @@ test.serial('a read-only file system: no folder can be made there, and a store t
   }
 })
 
-test.serial('rayts run on a damaged store: exit 2, and no empty folder left in /dev/shm per try', async (t) => {
+test.serial('rayts run on a damaged store (a table gone): exit 2, and no empty folder left in /dev/shm per try; the dashboard refuses to start', async (t) => {
   t.timeout(300_000)
   const {cli, home, cleanup} = tempCli()
   t.teardown(() => {
@@ -151,6 +151,8 @@ test.serial('rayts run on a damaged store: exit 2, and no empty folder left in /
     const r = await cli(['run', GRAPH])
     expectStoreError(t, r, /^Error: the run store \S+ failed \(SQLITE_ERROR: no such table: instances\)/)
   }
+  // the dashboard refuses to start on it (it answered every request with a 500)
+  expectStoreError(t, await cli(['dashboard'], {}, {timeout: 60_000}), /^Error: the run store \S+ failed \(SQLITE_ERROR: no such table: instances\)/)
   // each hot folder has a pointer file from its making until it is removed
   const live = join(home, 'objects-live')
   t.deepEqual(existsSync(live) ? readdirSync(live) : [], [], 'no hot folder left behind')
