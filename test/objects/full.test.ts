@@ -25,19 +25,26 @@ const canMount = mountTmpfs(probe, '1m')
 if (canMount) execFileSync('umount', [probe])
 rmSync(probe, {recursive: true, force: true})
 
-;(canMount ? test.serial : test.serial.skip)('tmpfs and disk both full: ObjectStoreFullError names the run; a full tmpfs alone spills to disk', (t) => {
+/** a private `hot` and `disk` folder, each on a tmpfs of the size given (or a plain folder), gone after the test */
+function hotAndDisk(t: {true(v: boolean): void; teardown(f: () => void): void}, sizes: {hot?: string; disk?: string}): {hot: string; disk: string} {
   const base = mkdtempSync(join(tmpdir(), 'rayts-objects-full-'))
-  const hot = join(base, 'hot')
-  const disk = join(base, 'disk')
-  mkdirSync(hot, {mode: 0o700})
-  mkdirSync(disk, {mode: 0o700})
-  t.true(mountTmpfs(hot, '4m'))
-  t.true(mountTmpfs(disk, '4m'))
+  const dirs = {hot: join(base, 'hot'), disk: join(base, 'disk')}
+  const mounted: string[] = []
+  for (const k of ['hot', 'disk'] as const) {
+    mkdirSync(dirs[k], {mode: 0o700})
+    if (sizes[k] === undefined) continue
+    t.true(mountTmpfs(dirs[k], sizes[k]))
+    mounted.push(dirs[k])
+  }
   t.teardown(() => {
-    execFileSync('umount', [hot])
-    execFileSync('umount', [disk])
+    for (const dir of mounted) execFileSync('umount', [dir])
     rmSync(base, {recursive: true, force: true})
   })
+  return dirs
+}
+
+;(canMount ? test.serial : test.serial.skip)('tmpfs and disk both full: ObjectStoreFullError names the run; a full tmpfs alone spills to disk', (t) => {
+  const {hot, disk} = hotAndDisk(t, {hot: '4m', disk: '4m'})
   const writer = new ObjectWriter({run: 'run-full-1', dir: hot, spill: disk, inlineMax: 100 * 1024})
   // tmpfs nearly full (under the 64 MiB margin): a 1 MB object goes to disk and reads back
   const ref = writer.store(new Float64Array(125_000).fill(3))
@@ -92,16 +99,7 @@ rmSync(probe, {recursive: true, force: true})
 })
 
 ;(canMount ? test.serial : test.serial.skip)('settling onto a full disk: the hot copies stay until the store has recorded which values are gone', (t) => {
-  const base = mkdtempSync(join(tmpdir(), 'rayts-objects-settle-full-'))
-  const hot = join(base, 'hot')
-  const disk = join(base, 'disk')
-  mkdirSync(hot, {mode: 0o700})
-  mkdirSync(disk, {mode: 0o700})
-  t.true(mountTmpfs(disk, '1m'))
-  t.teardown(() => {
-    execFileSync('umount', [disk])
-    rmSync(base, {recursive: true, force: true})
-  })
+  const {hot, disk} = hotAndDisk(t, {disk: '1m'})
   writeFileSync(join(hot, 'big-1'), Buffer.alloc(2 * 1024 * 1024, 7), {mode: 0o600})
   writeFileSync(join(hot, 'small-1'), 'x', {mode: 0o600})
   const pointer = {run: 'run-settle-1', dir: hot, spill: join(disk, 'objects'), pid: process.pid, pidStart: null}
