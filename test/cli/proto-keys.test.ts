@@ -3,6 +3,9 @@
 // and get / status / wait --json.
 import test from 'ava'
 import {join} from 'node:path'
+import {toModelOptions} from '../../src/api/options.js'
+import {envTemplate} from '../../src/api/remote-function.js'
+import {RefCollector} from '../../src/api/task-specs.js'
 import {tempCli} from './helpers.js'
 
 const graph = join(import.meta.dirname, 'fixtures', 'proto-keys.yaml')
@@ -31,4 +34,11 @@ test('__proto__, constructor and toString as task ids, env and resource names: e
   t.deepEqual(waited.ready.slice().sort(), ['__proto__', 'constructor', 'toString'].sort())
   const status = JSON.parse(String((await cli(['status', runId, '--json'])).stdout)) as {instances: {instance: string; state: string}[]}
   t.deepEqual(status.instances.map((i) => `${i.instance} ${i.state}`).sort(), ['__proto__ succeeded', 'constructor succeeded', 'env succeeded', 'toString succeeded'])
+})
+
+test('the library keeps resources and env named __proto__, constructor and toString', (t) => {
+  const options = toModelOptions({resources: JSON.parse('{"__proto__": 1, "constructor": 2, "toString": 3}') as Record<string, number>}, 'fn', 'f')
+  t.deepEqual(Object.entries(options.resources), [['__proto__', 1], ['constructor', 2], ['toString', 3]])
+  const env = envTemplate(JSON.parse('{"__proto__": "a", "constructor": "b", "toString": "c"}') as Record<string, string>, new RefCollector({}))
+  t.deepEqual(Object.entries(env), [['__proto__', 'a'], ['constructor', 'b'], ['toString', 'c']])
 })
