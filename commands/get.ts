@@ -4,6 +4,7 @@ import {jsonFlag, runArg, timeoutFlag} from '../src/cli/flags.js'
 import {openForRun, waitResolved} from '../src/cli/open-run.js'
 import {getRun, refValue, waitForRefs} from '../src/store/index.js'
 import {instanceErrorJson, formatTaskError, formatValue, labelValue, toJson, type Json} from '../src/cli/print.js'
+import {dict} from '../src/core/dict.js'
 
 export default class Get extends BaseCommand {
   static override summary = 'Print results of a run, waiting for them'
@@ -55,7 +56,7 @@ Exit codes: 0 ok, 1 a task failed (or the run was lost before it finished), 2 us
         this.fail(`timed out waiting for ${res.remaining.join(', ') || 'the run to start'} (run ${runId} goes on)`, 3)
       }
       const run = getRun(store, runId)!
-      const values: Record<string, Json> = {}
+      const values = dict<Json>()
       const lines: string[] = []
       for (const r of resolved ?? []) {
         const out = refValue(store, run, r)

@@ -5,6 +5,7 @@ import {looksLikeGraphFile, openForRun, waitResolved} from '../src/cli/open-run.
 import {cliLauncher, submitRun} from '../src/cli/submit.js'
 import {batchElapsedMs, checkWaitArgs, getRun, openStore, refValue, waitForRefs, UsageError} from '../src/store/index.js'
 import {batchHead, instanceErrorJson, formatTaskError, labelValue, toJson, type Json} from '../src/cli/print.js'
+import {dict} from '../src/core/dict.js'
 
 export default class Wait extends BaseCommand {
   static override summary = 'ray.wait on a run: which refs are ready, which remain'
@@ -86,8 +87,8 @@ Exit codes: 0 (also when the timeout passes), 1 a task failed (--follow), 2 usag
       if (res.ready.length === 0) continue
       const run = getRun(store, runId)!
       const elapsed = batchElapsedMs(store, run, res.ready.map((text) => byText.get(text)!), Date.now())
-      const values: Record<string, Json> = {}
-      const errors: Record<string, Json> = {}
+      const values = dict<Json>()
+      const errors = dict<Json>()
       const lines: string[] = []
       for (const text of res.ready) {
         const out = refValue(store, run, byText.get(text)!)

@@ -4,6 +4,7 @@ import type {TaskOptions as ModelOptions} from '../graph/model.js'
 import {DEFAULT_OPTIONS, retryExceptions} from '../graph/options.js'
 import {RaytsError} from './errors.js'
 import type {FunctionOptions} from './types.js'
+import {dict} from '../core/dict.js'
 
 const KNOWN = new Set(['numCpus', 'resources', 'maxRetries', 'retryExceptions', 'retryDelay', 'backoff', 'timeout', 'env', 'cwd', 'maxCalls', 'numReturns', 'output', 'stdin'])
 
@@ -23,7 +24,7 @@ export function toModelOptions(o: FunctionOptions, kind: 'fn' | 'cmd', where: st
     if (typeof v !== 'number' || !Number.isFinite(v) || v < min || (integer && !Number.isInteger(v))) bad(key, `${integer ? 'an integer' : 'a number'} ≥ ${min}`)
     return v as number
   }
-  const resources: Record<string, number> = {}
+  const resources = dict<number>()
   if (o.resources !== undefined) {
     if (typeof o.resources !== 'object' || o.resources === null || Array.isArray(o.resources)) bad('resources', 'an object of amounts')
     for (const [name, amount] of Object.entries(o.resources)) {

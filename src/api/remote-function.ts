@@ -8,6 +8,7 @@ import {checkOptionNames, toModelOptions} from './options.js'
 import type {Session} from './session.js'
 import {RefCollector} from './task-specs.js'
 import type {AnyFunction, FunctionOptions, RemoteFunction, RemoteResult} from './types.js'
+import {dict} from '../core/dict.js'
 
 /** what a remote function needs of the API's module state */
 export interface SessionSource {
@@ -69,7 +70,7 @@ export function makeRemoteFunction<F extends AnyFunction, N extends number>(sour
 export function envTemplate(env: FunctionOptions['env'], refs: RefCollector): Readonly<Record<string, unknown>> {
   if (env === undefined) return {}
   if (typeof env !== 'object' || env === null) throw new RaytsError('option env must be an object of strings (or refs)')
-  const out: Record<string, unknown> = {}
+  const out = dict<unknown>()
   for (const [k, v] of Object.entries(env)) {
     if (v instanceof ObjectRef) out[k] = refs.ref(v)
     else if (typeof v === 'string') out[k] = v

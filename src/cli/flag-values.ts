@@ -1,9 +1,10 @@
 // Parsing of run flag values shared by `run`, `submit` and the bench commands.
 import {UsageError} from '../core/usage-error.js'
+import {dict} from '../core/dict.js'
 
 /** `gpu=1,mem=4` → {gpu: 1, mem: 4} */
 export function parseResources(text: string | undefined): Record<string, number> {
-  const out: Record<string, number> = {}
+  const out = dict<number>()
   if (!text) return out
   for (const part of text.split(',')) {
     const m = /^\s*([A-Za-z_][\w-]*)\s*=\s*(\d+(?:\.\d+)?)\s*$/.exec(part)

@@ -103,8 +103,12 @@ export function submitRun(store: Store, req: SubmitRequest, launcher: Launcher):
     store.db.prepare("UPDATE runs SET state = 'lost', ended_ms = ? WHERE id = ? AND state = 'submitted'").run(Date.now(), runId)
     throw new Error(`could not start ${launcher.command}`)
   }
-  store.db
+  const claimed = store.db
     .prepare("UPDATE runs SET state = 'submitted', pid = ?, pid_start = ?, host = ?, ended_ms = NULL WHERE id = ?")
     .run(pid, processStartTime(pid), hostname(), runId)
+  if (claimed.changes === 0) {
+    // `rayts rm` removed the run meanwhile: its process finds no run and ends
+    throw new UsageError(`run ${runId} was removed meanwhile (rayts rm): not resumed`)
+  }
   return {runId, pid}
 }

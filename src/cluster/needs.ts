@@ -3,6 +3,7 @@ import type {CompiledGraph, TaskOptions, TaskSpec} from '../graph/model.js'
 import {demandOf, ResourcePool, type Demand} from '../scheduler/resources.js'
 import type {CodeSource} from './code-files.js'
 import type {WorkerInfo} from './registry.js'
+import {dict} from '../core/dict.js'
 
 export interface Needs {
   readonly numCpus: number
@@ -38,7 +39,8 @@ export function clusterFitProblems(graph: CodeSource, workers: readonly WorkerIn
 
 /** the sum of the live workers' capacities */
 export function clusterCapacity(workers: readonly WorkerInfo[]): Record<string, number> {
-  const total: Record<string, number> = {cpu: 0}
+  const total = dict<number>()
+  total.cpu = 0
   for (const w of workers) for (const [k, v] of Object.entries(w.capacity)) total[k] = (total[k] ?? 0) + v
   return total
 }

@@ -4,6 +4,7 @@ import {QUEUE, SHORT_QUEUE} from './keys.js'
 import {bounded} from './link.js'
 import {ClusterConnectError, type RedisClient} from './redis.js'
 import {liveWorkers, type WorkerInfo} from './registry.js'
+import {dict} from '../core/dict.js'
 
 export interface ClusterStatus {
   readonly workers: readonly WorkerInfo[]
@@ -23,8 +24,8 @@ export async function clusterStatus(redis: RedisClient): Promise<ClusterStatus> 
     for (const q of queues) {
       for (const [k, v] of Object.entries(await q.getJobCounts('wait', 'prioritized', 'active', 'delayed', 'failed'))) c[k] = (c[k] ?? 0) + v
     }
-    const capacity: Record<string, number> = {}
-    const used: Record<string, number> = {}
+    const capacity = dict<number>()
+    const used = dict<number>()
     for (const w of workers) {
       for (const [k, v] of Object.entries(w.capacity)) capacity[k] = (capacity[k] ?? 0) + v
       for (const [k, v] of Object.entries(w.used)) used[k] = (used[k] ?? 0) + v

@@ -45,9 +45,16 @@ export function reply(res: ServerResponse): Reply {
   }
 }
 
-const int = (v: string | null, fallback: number): number => {
-  const n = v === null ? Number.NaN : Number.parseInt(v, 10)
-  return Number.isFinite(n) && n >= 0 ? n : fallback
+/** a query parameter that is not a number we can use: answered 400 */
+class BadQuery extends Error {}
+
+/** a whole number from 0 to 2^53 - 1 (SQLite takes it as an integer), or `fallback` when absent */
+const int = (q: URLSearchParams, name: string, fallback: number): number => {
+  const v = q.get(name)
+  if (v === null || v === '') return fallback
+  const n = /^\d{1,16}$/.test(v) ? Number(v) : Number.NaN
+  if (!Number.isSafeInteger(n)) throw new BadQuery(`${name} must be a whole number from 0 to ${Number.MAX_SAFE_INTEGER}, not ${JSON.stringify(v.slice(0, 40))}`)
+  return n
 }
 
 /** a download's file name: only characters safe in a header */
@@ -62,6 +69,16 @@ export interface Caches {
 }
 
 export async function runRoute(store: Store, caches: Caches, runId: string, rest: string, req: IncomingMessage, url: URL, out: Reply): Promise<boolean> {
+  try {
+    return await routeRun(store, caches, runId, rest, req, url, out)
+  } catch (error) {
+    if (!(error instanceof BadQuery)) throw error
+    out.json(400, {error: error.message})
+    return true
+  }
+}
+
+async function routeRun(store: Store, caches: Caches, runId: string, rest: string, req: IncomingMessage, url: URL, out: Reply): Promise<boolean> {
   const q = url.searchParams
   const method = req.method ?? 'GET'
   if (rest === 'cancel') {
@@ -88,8 +105,8 @@ export async function runRoute(store: Store, caches: Caches, runId: string, rest
           state: q.get('state') || undefined,
           task: q.get('task') || undefined,
           search: q.get('q') || undefined,
-          offset: int(q.get('offset'), 0),
-          limit: int(q.get('limit'), 100),
+          offset: int(q, 'offset', 0),
+          limit: int(q, 'limit', 100),
         }),
       )
       return true
@@ -122,8 +139,8 @@ export async function runRoute(store: Store, caches: Caches, runId: string, rest
     }
     case 'logs': {
       const name = q.get('name') || undefined
-      const after = q.has('tail') ? logTailStart(store, runId, name, int(q.get('tail'), 200)) : int(q.get('after'), 0)
-      out.json(200, {lines: logsAfter(store, runId, after, name, int(q.get('limit'), MAX_LOG_LINES))})
+      const after = q.has('tail') ? logTailStart(store, runId, name, int(q, 'tail', 200)) : int(q, 'after', 0)
+      out.json(200, {lines: logsAfter(store, runId, after, name, int(q, 'limit', MAX_LOG_LINES))})
       return true
     }
     case 'graph.svg':

@@ -3,6 +3,8 @@
 import {createServer, type IncomingMessage, type Server, type ServerResponse} from 'node:http'
 import type {AddressInfo} from 'node:net'
 import {openStore, type Store} from '../store/db.js'
+import {probeStore} from '../store/probe.js'
+import {listRunSummaries} from './queries.js'
 import {FAVICON, loadAssets} from './assets.js'
 import {LiveHub} from './live.js'
 import {reply, runRoute, runsRoute} from './routes.js'
@@ -60,8 +62,16 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Da
   const token = options.token ?? newToken()
   const assets = await loadAssets()
   const store: Store = openStore(options.home)
-  const live = new LiveHub(store)
   const caches = {graphs: new TaskGraphCache(), counts: new CountsCache()}
+  try {
+    // a damaged store is refused here, not answered with a 500 per request
+    probeStore(store)
+    listRunSummaries(store, (st, run) => caches.counts.get(st, run))
+  } catch (error) {
+    store.close()
+    throw error
+  }
+  const live = new LiveHub(store)
   let allowed = new Set<string>()
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {

@@ -7,6 +7,7 @@
 //   a part nested deeper than MAX_VALUE_DEPTH -> "[Deep]" (no value that crossed between
 //   processes is: the bound keeps this recursion's stack small whatever it is given)
 import {MAX_VALUE_DEPTH} from '../core/value-walk.js'
+import {dict} from '../core/dict.js'
 
 export type Json = null | boolean | number | string | Json[] | {[key: string]: Json}
 
@@ -50,13 +51,13 @@ function enc(v: unknown, seen: Set<object>, depth: number): Json {
     if (o instanceof Map) {
       const entries = [...o.entries()]
       if (entries.every(([k]) => typeof k === 'string')) {
-        const obj: {[key: string]: Json} = {}
+        const obj = dict<Json>()
         for (const [k, x] of entries) obj[k as string] = enc(x, seen, depth)
         return obj
       }
       return entries.map(([k, x]) => [enc(k, seen, depth), enc(x, seen, depth)])
     }
-    const obj: {[key: string]: Json} = {}
+    const obj = dict<Json>()
     for (const [k, x] of Object.entries(o)) obj[k] = enc(x, seen, depth)
     return obj
   } finally {

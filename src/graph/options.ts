@@ -2,6 +2,7 @@ import {isAbsolute, resolve} from 'node:path'
 import type {RetryExceptions, TaskOptions} from './model.js'
 import {parseDuration} from '../format/units.js'
 import {OPTION_KEYS} from './set.js'
+import {dict} from '../core/dict.js'
 
 export const DEFAULT_OPTIONS: TaskOptions = Object.freeze({
   maxRetries: 3,
@@ -55,7 +56,7 @@ export function resolveOptions(layers: readonly OptionLayer[], kind: 'fn' | 'cmd
   const int = (v: unknown, d: number) => (typeof v === 'number' && Number.isInteger(v) ? v : d)
   const num = (v: unknown, d: number) => (typeof v === 'number' && Number.isFinite(v) ? v : d)
   const timeoutRaw = get('timeout')
-  const resources: Record<string, number> = {}
+  const resources = dict<number>()
   for (const layer of layers) {
     const r = layer.data.resources
     if (r && typeof r === 'object' && !Array.isArray(r)) {

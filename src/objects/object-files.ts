@@ -1,14 +1,15 @@
 // Object files on disk: written once under a temporary name and renamed into place (a
 // writer killed mid-write leaves only a `.tmp-` file nobody reads), 0600, never through a
 // symlink; read with one read into a buffer of their own.
-import {closeSync, constants, existsSync, fstatSync, lstatSync, openSync, renameSync, unlinkSync, writeFileSync, writeSync} from 'node:fs'
+import {closeSync, constants, existsSync, fstatSync, lstatSync, openSync, readSync, renameSync, unlinkSync, writeFileSync, writeSync} from 'node:fs'
 import {readInto} from '../core/read-fd.js'
 import {join} from 'node:path'
 import {decodeObject, type Encoded} from './codec.js'
 import {ObjectError} from './errors.js'
 
 const WRITE_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW
-const READ_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW
+// O_NONBLOCK: a FIFO planted in place of an object is refused by the fstat below, not waited on
+const READ_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK
 
 /** folders found to be ours and private (checked once per process) */
 const checkedDirs = new Set<string>()
@@ -76,8 +77,8 @@ function crashHook(fd: number, encoded: Encoded): void {
   process.kill(process.pid, 'SIGKILL')
 }
 
-/** The bytes of an object file, in a buffer of their own (offset 0, so aligned). */
-export function readObjectBytes(path: string, what: string): Buffer {
+/** An object file opened for reading, checked to be a regular file: its fd and size. */
+function openObjectFile(path: string, what: string): {fd: number; size: number} {
   let fd: number
   try {
     fd = openSync(path, READ_FLAGS)
@@ -87,10 +88,42 @@ export function readObjectBytes(path: string, what: string): Buffer {
     if (code === 'ELOOP') throw new ObjectError(`${what} is a symlink (${path}): refused`)
     throw new ObjectError(`${what} cannot be read (${path}): ${(error as Error).message}`)
   }
+  const st = fstatSync(fd)
+  if (!st.isFile()) {
+    closeSync(fd)
+    throw new ObjectError(`${what} is not a file (${path}): refused`)
+  }
+  return {fd, size: st.size}
+}
+
+const COPY_CHUNK = 1024 * 1024
+
+/**
+ * Copy object file `from` to a new file `to` (0600, never through a symlink): a planted FIFO
+ * or device is an ObjectError naming it, not a hang. Other errors (ENOSPC) propagate; `to`
+ * may be left half written (the caller writes under a temporary name).
+ */
+export function copyObjectFile(from: string, to: string, what: string): void {
+  const {fd} = openObjectFile(from, what)
   try {
-    const st = fstatSync(fd)
-    if (!st.isFile()) throw new ObjectError(`${what} is not a file (${path}): refused`)
-    const bytes = Buffer.allocUnsafeSlow(st.size)
+    const out = openSync(to, WRITE_FLAGS, 0o600)
+    try {
+      const chunk = Buffer.allocUnsafe(COPY_CHUNK)
+      let n: number
+      while ((n = readSync(fd, chunk, 0, COPY_CHUNK, null)) > 0) writeAll(out, chunk.subarray(0, n))
+    } finally {
+      closeSync(out)
+    }
+  } finally {
+    closeSync(fd)
+  }
+}
+
+/** The bytes of an object file, in a buffer of their own (offset 0, so aligned). */
+export function readObjectBytes(path: string, what: string): Buffer {
+  const {fd, size} = openObjectFile(path, what)
+  try {
+    const bytes = Buffer.allocUnsafeSlow(size)
     if (readInto(fd, bytes) !== bytes.length) throw new ObjectError(`${what} is corrupt (${path}): it shrank while read`)
     return bytes
   } finally {

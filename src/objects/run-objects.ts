@@ -6,12 +6,12 @@
 // it, so that a later rayts command finds the folders of a runner that was killed
 // (settle.ts, called by reconcile).
 import {randomBytes} from 'node:crypto'
-import {accessSync, constants, copyFileSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync} from 'node:fs'
+import {accessSync, constants, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import {dirname, join} from 'node:path'
 import {defaultBudget} from './budget.js'
 import {FULL_FLAG, INLINE_MAX, type ObjectsConfig} from './config.js'
 import {ObjectError} from './errors.js'
-import {checkPrivateDir, tmpName} from './object-files.js'
+import {checkPrivateDir, copyObjectFile, tmpName} from './object-files.js'
 import {collectRefs} from './read.js'
 import {objectId} from './ref.js'
 
@@ -106,24 +106,48 @@ export class RunObjects {
     return this.used
   }
 
-  /** Keep the objects in `keep` (move them to disk), remove everything else. Idempotent. */
-  settle(keep: ReadonlySet<string>): void {
+  /**
+   * Keep the objects in `keep` (move them to disk), remove everything else. Idempotent.
+   * `onNotKept` as in settleFolders; when it throws, the hot folder and its pointer stay.
+   */
+  settle(keep: ReadonlySet<string>, onNotKept: OnNotKept): void {
     if (this.settled) return
     this.settled = true
     try {
-      settleFolders({run: this.config.run, dir: this.config.dir, spill: this.config.spill, pid: process.pid, pidStart: null}, keep)
-    } finally {
-      rmSync(this.pointer, {force: true})
+      settleFolders({run: this.config.run, dir: this.config.dir, spill: this.config.spill, pid: process.pid, pidStart: null}, keep, onNotKept)
+    } catch (error) {
+      if (error instanceof ObjectsNotKeptError) rmSync(this.pointer, {force: true}) // recorded: the hot folder is gone
+      throw error
     }
+    rmSync(this.pointer, {force: true})
+  }
+}
+
+/**
+ * Told which kept objects could not be copied to disk (and why), before their hot copies are
+ * removed: it records that their values are gone. When it throws, the hot folder stays.
+ */
+export type OnNotKept = (notKept: ReadonlySet<string>, why: string) => void
+
+/** kept objects that could not be copied to disk; their hot copies are removed */
+export class ObjectsNotKeptError extends ObjectError {
+  constructor(
+    message: string,
+    readonly notKept: ReadonlySet<string>,
+  ) {
+    super(message)
   }
 }
 
 /**
  * The end of a run's hot folder: kept objects are copied to the spill folder (written under
  * a temporary name, then renamed), the hot folder is removed, and the spill folder keeps
- * only kept objects (removed when it is empty).
+ * only kept objects (removed when it is empty). When some cannot be copied (a full disk),
+ * `onNotKept` is told first: if it throws, nothing is removed (the hot copies are all that
+ * is left of those values; a later reconcile tries again), else the hot folder goes and an
+ * ObjectsNotKeptError follows.
  */
-export function settleFolders(p: LivePointer, keep: ReadonlySet<string>): void {
+export function settleFolders(p: LivePointer, keep: ReadonlySet<string>, onNotKept: OnNotKept): void {
   let hot: string[] = []
   try {
     checkPrivateDir(p.dir)
@@ -131,26 +155,35 @@ export function settleFolders(p: LivePointer, keep: ReadonlySet<string>): void {
   } catch {
     // gone, or not ours: only remove it below (rm does not follow a symlink)
   }
-  // a failed copy (a full disk) still removes the hot folder: nothing may stay in tmpfs
-  let failure: Error | null = null
+  let why: string | null = null
+  let bad: string | null = null
+  const notKept = new Set<string>()
   for (const name of hot) {
-    if (!keep.has(name) || failure) continue
+    if (!keep.has(name)) continue
+    if (why !== null) {
+      notKept.add(name)
+      continue
+    }
     const tmp = join(p.spill, tmpName(name))
     try {
       rmSync(tmp, {force: true})
-      copyFileSync(join(p.dir, name), tmp)
+      copyObjectFile(join(p.dir, name), tmp, `object ${name} of run ${p.run}`)
       renameSync(tmp, join(p.spill, name))
     } catch (error) {
-      failure = new ObjectError(`run ${p.run}: its objects could not be kept in ${p.spill}: ${(error as Error).message}`)
+      rmSync(tmp, {force: true})
+      notKept.add(name)
+      if (error instanceof ObjectError) bad ??= error.message // not a file: the others may still be copied
+      else why = (error as Error).message // the disk: the rest would fail the same way
     }
   }
+  why ??= bad
+  if (why !== null) onNotKept(notKept, why)
   rmSync(p.dir, {recursive: true, force: true})
   let spilled: string[] = []
   try {
     spilled = readdirSync(p.spill)
   } catch {
-    if (failure) throw failure
-    return
+    // no spill folder
   }
   let left = 0
   for (const name of spilled) {
@@ -165,7 +198,21 @@ export function settleFolders(p: LivePointer, keep: ReadonlySet<string>): void {
       // holds other files of the run
     }
   }
-  if (failure) throw failure
+  if (why !== null) throw new ObjectsNotKeptError(`run ${p.run}: its objects could not be kept in ${p.spill}: ${why}`, notKept)
+}
+
+/** whether a run's hot or spill folder holds an object (not only the full flag or a temporary file) */
+export function holdsObjects(p: {dir: string; spill: string}): boolean {
+  for (const dir of [p.dir, p.spill]) {
+    let names: string[]
+    try {
+      names = readdirSync(dir)
+    } catch {
+      continue
+    }
+    if (names.some((n) => !n.startsWith('.'))) return true
+  }
+  return false
 }
 
 export function readPointer(file: string): LivePointer | null {

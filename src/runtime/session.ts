@@ -51,6 +51,7 @@ export async function runSession(o: RunSessionOptions): Promise<number> {
   const {openStore, newRunId, recordRun, recordOnThread, prepareResume} = await import('../store/index.js')
   let store: ReturnType<typeof openStore> | undefined
   let objects: import('./run-objects.js').RunObjectsHandle | undefined
+  let resumed: import('../store/index.js').PreparedResume | undefined
   try {
     store = openStore()
     let graphFile = o.graphFile
@@ -61,7 +62,7 @@ export async function runSession(o: RunSessionOptions): Promise<number> {
     let runId = o.runId
     let reuse: ReadonlyMap<string, unknown> | undefined
     if (o.resume) {
-      const prepared = prepareResume(store, o.resume)
+      const prepared = (resumed = prepareResume(store, o.resume))
       runId = prepared.runId
       graphFile ??= prepared.meta.graphFile
       if (set.length === 0) set = prepared.meta.set
@@ -167,15 +168,21 @@ export async function runSession(o: RunSessionOptions): Promise<number> {
     recorder.close()
     // the big results live in the objects kept on disk: without them the run is not recorded
     let notKept: string | null = null
+    let notKeptRecorded = false
     try {
       objects?.settle()
     } catch (error) {
       notKept = (error as Error).message
+      notKeptRecorded = error instanceof (await import('../objects/run-objects.js')).ObjectsNotKeptError
     }
     if (o.timeline) {
       const {writeTimeline} = await import('../trace/index.js')
       writeTimeline(o.timeline, collected)
       if (!o.json && !o.quiet) o.stderr.write(`timeline written to ${o.timeline}\n`)
+    }
+    if (recorder.writeError === null && notKeptRecorded) {
+      o.stderr.write(`Error: ${notKept}\n`)
+      if (!interrupted) return ExitCode.NotRecorded
     }
     const writeError = recorder.writeError ?? notKept
     if (writeError !== null) {
@@ -195,7 +202,11 @@ export async function runSession(o: RunSessionOptions): Promise<number> {
     } catch {
       // reported above when the run got that far; a later command's reconcile retries
     }
-    store?.close()
+    try {
+      resumed?.release() // ended before its run started: the run is as it was
+    } finally {
+      store?.close()
+    }
   }
 }
 

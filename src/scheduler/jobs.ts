@@ -4,6 +4,7 @@ import type {FnJob, Job} from '../executor/types.js'
 import {RefExpr} from '../graph/model.js'
 import {loadRefs} from '../objects/read.js'
 import {hasExpr, resolve, ResolveError, toText, type ResolveContext} from './resolve.js'
+import {dict} from '../core/dict.js'
 
 const staticEnv = new WeakMap<TaskSpec, Readonly<Record<string, string>>>()
 
@@ -19,7 +20,7 @@ function resolveEnv(task: TaskSpec, ctx: ResolveContext): Readonly<Record<string
   if (empty) return NO_ENV
   const cached = staticEnv.get(task)
   if (cached) return cached
-  const env: Record<string, string> = {}
+  const env = dict<string>()
   for (const [k, v] of Object.entries(task.env)) env[k] = toText(resolve(v, ctx))
   if (!hasExpr(task.env)) staticEnv.set(task, env)
   return env

@@ -3,6 +3,7 @@ import {IndexExpr, ItemExpr, RefExpr, SubExpr, type Expr, type PathPart, type Te
 import {DESCEND, mapLeaves, SKIP, STOP, walkValue} from '../core/value-walk.js'
 import {isObjectRef} from '../objects/ref.js'
 import {loadRefs, readObject} from '../objects/read.js'
+import {dict} from '../core/dict.js'
 
 export interface ResolveContext {
   /** the value of a ref's target (whole task, or one instance), before its path */

@@ -4,7 +4,7 @@
 import {readdirSync, rmSync} from 'node:fs'
 import {join} from 'node:path'
 import {REF_KEY} from '../objects/ref.js'
-import {idsIn, LIVE_DIR, readPointer, RunObjects, settleFolders} from '../objects/run-objects.js'
+import {holdsObjects, idsIn, LIVE_DIR, ObjectsNotKeptError, type OnNotKept, readPointer, RunObjects, settleFolders} from '../objects/run-objects.js'
 import type {Store} from './db.js'
 import {sameProcessAlive} from './processes.js'
 import {decodeValue, runBlobDir} from './values.js'
@@ -19,22 +19,55 @@ export function keptObjectDir(store: Store, runId: string): string {
 // v8.serialize writes the key as a one-byte string: a row without these bytes holds no reference
 const REF_BYTES = Buffer.from(REF_KEY, 'latin1')
 
-/** the ids of the objects that the run's succeeded results refer to */
-export function storedObjectIds(store: Store, runId: string): Set<string> {
-  const ids = new Set<string>()
+/** each succeeded result of the run that refers to objects: its instance name and their ids */
+function* resultsWithRefs(store: Store, runId: string): Generator<{name: string; ids: Set<string>}> {
   const rows = store.db
-    .prepare(`SELECT value, value_file FROM instances WHERE run_id = ? AND state = 'succeeded' AND has_value = 1
+    .prepare(`SELECT name, value, value_file FROM instances WHERE run_id = ? AND state = 'succeeded' AND has_value = 1
       AND (value_file IS NOT NULL OR instr(value, ?) > 0)`)
     .iterate(runId, REF_BYTES) as IterableIterator<Row>
   const dir = runBlobDir(store.blobDir, runId)
   for (const r of rows) {
+    const ids = new Set<string>()
     try {
       idsIn(decodeValue((r.value as Buffer | null) ?? null, (r.value_file as string | null) ?? null, dir), ids)
     } catch {
       // an unreadable value file: nothing of it to keep
     }
+    if (ids.size > 0) yield {name: String(r.name), ids}
   }
+}
+
+/** the ids of the objects that the run's succeeded results refer to */
+export function storedObjectIds(store: Store, runId: string): Set<string> {
+  const ids = new Set<string>()
+  for (const r of resultsWithRefs(store, runId)) for (const id of r.ids) ids.add(id)
   return ids
+}
+
+/**
+ * Objects of the run could not be kept (a full disk): the results that refer to them are
+ * recorded as failed with an ObjectError (so `--resume` computes them again), and a run that
+ * succeeded as failed, in one transaction. Throws when the store cannot be written either.
+ */
+export function recordNotKept(store: Store, runId: string, notKept: ReadonlySet<string>, why: string): string[] {
+  const names: string[] = []
+  for (const r of resultsWithRefs(store, runId)) if ([...r.ids].some((id) => notKept.has(id))) names.push(r.name)
+  const error = JSON.stringify({kind: 'error', name: 'ObjectError', message: `its value could not be kept in ${keptObjectDir(store, runId)}: ${why}. Free some space, then: rayts run --resume ${runId}`})
+  const {db} = store
+  const files = db.transaction(() => {
+    const files: string[] = []
+    const fileOf = db.prepare('SELECT value_file FROM instances WHERE run_id = ? AND name = ?').pluck()
+    const fail = db.prepare("UPDATE instances SET state = 'failed', error = ?, value = NULL, value_file = NULL, has_value = 0 WHERE run_id = ? AND name = ?")
+    for (const name of names) {
+      const file = fileOf.get(runId, name) as string | null
+      if (file) files.push(file)
+      fail.run(error, runId, name)
+    }
+    db.prepare("UPDATE runs SET state = 'failed' WHERE id = ? AND state = 'succeeded'").run(runId)
+    return files
+  }).immediate()
+  for (const file of files) rmSync(join(runBlobDir(store.blobDir, runId), file), {force: true})
+  return names
 }
 
 export function openRunObjects(store: Store, runId: string, budget: number | undefined, pidStart: string | null): RunObjects {
@@ -43,7 +76,33 @@ export function openRunObjects(store: Store, runId: string, budget: number | und
 
 /** the end of a run (succeeded, failed, cancelled): keep what its results refer to */
 export function settleRunObjects(store: Store, objects: RunObjects): void {
-  objects.settle(storedObjectIds(store, objects.config.run))
+  settleWith(store, objects.config, (keep, onNotKept) => objects.settle(keep, onNotKept))
+}
+
+/**
+ * Settle with what the store keeps. When objects could not be kept, the results that needed
+ * them are recorded as failed first; the ObjectsNotKeptError that follows names them.
+ */
+function settleWith(store: Store, folders: {run: string; dir: string; spill: string}, settle: (keep: ReadonlySet<string>, onNotKept: OnNotKept) => void): void {
+  const runId = folders.run
+  let keep: ReadonlySet<string>
+  try {
+    keep = storedObjectIds(store, runId)
+  } catch (error) {
+    // a store that cannot be read (damaged): objects stay for a later try, an empty folder goes
+    if (holdsObjects(folders)) throw error
+    keep = new Set()
+  }
+  let failed: string[] = []
+  try {
+    settle(keep, (notKept, why) => {
+      failed = recordNotKept(store, runId, notKept, why)
+    })
+  } catch (error) {
+    if (!(error instanceof ObjectsNotKeptError)) throw error
+    const shown = failed.slice(0, 5).join(', ') + (failed.length > 5 ? `, … (${failed.length} in all)` : '')
+    throw new ObjectsNotKeptError(`${error.message}. The values of ${shown} are gone: they are recorded as failed, and rayts run --resume ${runId} computes them again`, error.notKept)
+  }
 }
 
 /**
@@ -65,7 +124,12 @@ export function sweepLostObjects(store: Store): string[] {
     const p = readPointer(file)
     if (p !== null && sameProcessAlive(p.pid, p.pidStart)) continue
     if (p !== null) {
-      settleFolders(p, storedObjectIds(store, p.run))
+      try {
+        settleWith(store, p, (keep, onNotKept) => settleFolders(p, keep, onNotKept))
+      } catch (error) {
+        // the values that needed them are recorded as failed
+        if (!(error instanceof ObjectsNotKeptError)) continue // still no room to record that: the hot copies stay for the next try
+      }
       settled.push(p.run)
     }
     rmSync(file, {force: true})

@@ -39,30 +39,42 @@ export function removeRun(store: Store, runId: string): RemovedRun | null {
   const run = getRun(store, runId)
   if (!run || isActive(run.state)) return null
   const fileBytes = treeBytes(runBlobDir(store.blobDir, runId))
-  const placeholders = ACTIVE_STATES.map(() => '?').join(', ')
-  const removed = store.db.transaction((): boolean => {
-    const gone = store.db.prepare(`DELETE FROM runs WHERE id = ? AND state NOT IN (${placeholders})`).run(runId, ...ACTIVE_STATES)
-    if (gone.changes === 0) return false
-    for (const t of runTables(store.db)) store.db.prepare(`DELETE FROM "${t}" WHERE run_id = ?`).run(runId)
-    return true
-  }).immediate()
+  const removed = store.db.transaction(() => deleteRows(store, runId)).immediate()
   if (!removed) return null
   removeRunBlobs(store.blobDir, runId)
   return {id: runId, state: run.state, fileBytes}
 }
 
+/** the run's rows, when it is finished (inside a transaction); false when it is active or gone */
+function deleteRows(store: Store, runId: string): boolean {
+  const placeholders = ACTIVE_STATES.map(() => '?').join(', ')
+  const gone = store.db.prepare(`DELETE FROM runs WHERE id = ? AND state NOT IN (${placeholders})`).run(runId, ...ACTIVE_STATES)
+  if (gone.changes === 0) return false
+  for (const t of runTables(store.db)) store.db.prepare(`DELETE FROM "${t}" WHERE run_id = ?`).run(runId)
+  return true
+}
+
 /**
- * `rayts rm RUN...`: every RUN must exist and be finished, or nothing is removed.
- * Lost runs are found first (a dead process's run is finished).
+ * `rayts rm RUN...`: every RUN must exist and be finished, or nothing is removed. Checked and
+ * removed in one transaction: a run resumed meanwhile (`run --resume` claims it in one too)
+ * is refused, never removed under it. Lost runs are found first (a dead process's run is
+ * finished).
  */
 export function removeRuns(store: Store, refs: readonly string[]): RemovedRun[] {
   reconcileRuns(store)
   const ids = [...new Set(refs.map((r) => resolveRunId(store, r)))]
-  for (const id of ids) {
-    const run = getRun(store, id)!
-    if (isActive(run.state)) throw new UsageError(`run ${id} is ${run.state}: stop it first (rayts cancel ${id}), then remove it`)
-  }
-  const removed = ids.flatMap((id) => removeRun(store, id) ?? [])
+  const sizes = new Map(ids.map((id) => [id, treeBytes(runBlobDir(store.blobDir, id))]))
+  const removed = store.db
+    .transaction(() =>
+      ids.map((id): RemovedRun => {
+        const run = getRun(store, id)
+        if (!run) throw new UsageError(`no run ${id} in ${store.home}: it was removed meanwhile`)
+        if (isActive(run.state) || !deleteRows(store, id)) throw new UsageError(`run ${id} is ${run.state}: stop it first (rayts cancel ${id}), then remove it`)
+        return {id, state: run.state, fileBytes: sizes.get(id)!}
+      }),
+    )
+    .immediate()
+  for (const r of removed) removeRunBlobs(store.blobDir, r.id)
   reclaimSpace(store)
   return removed
 }

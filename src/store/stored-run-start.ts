@@ -6,6 +6,7 @@
 // Stores written before this hold run-starts with their instances, read as they are.
 import type Database from 'better-sqlite3'
 import type {EventOf, InstanceInfo} from '../core/events.js'
+import {dict} from '../core/dict.js'
 
 type RunStart = EventOf<'run-start'>
 
@@ -21,7 +22,7 @@ export interface StoredRunStart extends Omit<RunStart, 'instances'> {
 
 export function toStoredRunStart(e: RunStart): StoredRunStart {
   const {instances, ...rest} = e
-  const tasks: Record<string, TaskInfo> = {}
+  const tasks = dict<TaskInfo>()
   for (const i of instances) {
     if (Object.hasOwn(tasks, i.task)) continue
     tasks[i.task] = {numCpus: i.numCpus, resources: i.resources, maxRetries: i.maxRetries, kind: i.kind, what: i.what, maxCalls: i.maxCalls}

@@ -76,3 +76,15 @@ test.serial('stdout beyond 64 MiB is an error of the task', async (t) => {
   t.like(out, {ok: false, error: {kind: 'error', name: 'OutputLimitError'}})
   if (!out.ok) t.is(out.error.message, `stdout of cmd[${i}] exceeded 64 MiB`)
 })
+
+test.serial('E2BIG names the limit: one argument or env value over 128 KiB, or all of them together over the total; stdin takes it', async (t) => {
+  const big = 'x'.repeat(200_000)
+  const one = (await run({argv: ['echo', 'a', big]})).out
+  t.like(one, {ok: false, error: {name: 'SpawnError'}})
+  t.regex(one.ok ? '' : one.error.message, /^cannot run echo: the argument list is too long \(E2BIG\): its argument 2 is 196 KiB, over Linux's limit of 128 KiB \(MAX_ARG_STRLEN, 131072 bytes\) for one argument or env value\. Pass big values on stdin/)
+  const env = (await run({shell: 'echo "$BIG" | wc -c'}, {env: {BIG: big}})).out
+  t.regex(env.ok ? '' : env.error.message, /^cannot run \/bin\/sh: .*E2BIG.*: its env BIG is 196 KiB, over Linux's limit of 128 KiB \(MAX_ARG_STRLEN/)
+  const total = (await run({argv: ['echo', ...Array.from({length: 40}, () => 'y'.repeat(100_000))]})).out
+  t.regex(total.ok ? '' : total.error.message, /E2BIG.*: its arguments and environment take \d+ KiB together, over Linux's limit for all of them \(a quarter of the stack limit, ulimit -s/)
+  t.like((await run({argv: ['wc', '-c']}, {stdin: big})).out, {ok: true, value: '200000'})
+})

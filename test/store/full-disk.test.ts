@@ -40,7 +40,7 @@ for (const thread of ['0', '1']) (canMount ? test.serial : test.serial.skip)(`$R
     t.is(result.exitCode, 4, result.stderr)
     t.regex(result.stdout, /big\[0\] .*Float64Array/, 'the results stay printed')
     t.regex(result.stderr, /could not write the run store: database or disk is full|ENOSPC/)
-    t.regex(result.stderr, /the results of run \S+ could not be recorded/)
+    t.regex(result.stderr, /the results of run \S+ could not be recorded|^Error: run \S+: its objects could not be kept in .* are recorded as failed/m)
     t.notRegex(result.stderr, /\n\s+at /, 'no stack trace')
   } finally {
     execFileSync('umount', [mnt])

@@ -2,10 +2,11 @@
 // and no stack (issue 12 item 8): damaged, truncated to 0 bytes, read-only, uncreatable.
 import test from 'ava'
 import {execFileSync} from 'node:child_process'
-import {closeSync, mkdirSync, openSync, statSync, writeFileSync, writeSync} from 'node:fs'
+import {closeSync, existsSync, mkdirSync, openSync, readdirSync, statSync, writeFileSync, writeSync} from 'node:fs'
 import {join} from 'node:path'
 import {openStore} from '../../src/store/index.js'
 import {hasStackOrOtherStyle, tempCli} from '../cli/helpers.js'
+import {dropHotFolders} from '../setup/hot-folders.js'
 
 const GRAPH = 'graphs/arrays.yaml'
 
@@ -30,7 +31,7 @@ function seedStore(home: string): void {
   }
 }
 
-test.serial('a damaged database (a page overwritten, or not SQLite at all): list and submit name it, exit 2', async (t) => {
+test.serial('a damaged database (a page overwritten, or not SQLite at all): list, submit and dashboard name it, exit 2', async (t) => {
   t.timeout(600_000)
   const {cli, home, cleanup} = tempCli()
   t.teardown(cleanup)
@@ -42,7 +43,7 @@ test.serial('a damaged database (a page overwritten, or not SQLite at all): list
   writeSync(fd, junk, 0, junk.length, 4096)
   closeSync(fd)
   const escaped = file.replaceAll('/', '\\/')
-  for (const args of [['list'], ['submit', GRAPH], ['status', 'last']]) {
+  for (const args of [['list'], ['submit', GRAPH], ['status', 'last'], ['dashboard']]) {
     const r = await cli(args)
     expectStoreError(t, r, new RegExp(`^Error: the run store ${escaped} is damaged \\(SQLITE_(CORRUPT|NOTADB)[^)]*\\)\\. Move it aside \\(mv ${escaped} ${escaped}\\.bad\\)`))
   }
@@ -133,4 +134,26 @@ test.serial('a read-only file system: no folder can be made there, and a store t
     const r = await cli(args, {RAYTS_HOME: join(full, 'home')})
     expectStoreError(t, r, /^Error: the run store \S+\/home\/rayts\.db cannot be written \(SQLITE_\w+: [^)]*\)\. Make \S+\/home writable, or set RAYTS_HOME to another folder\.$/)
   }
+})
+
+test.serial('rayts run on a damaged store (a table gone): exit 2, and no empty folder left in /dev/shm per try; the dashboard refuses to start', async (t) => {
+  t.timeout(300_000)
+  const {cli, home, cleanup} = tempCli()
+  t.teardown(() => {
+    dropHotFolders(home)
+    cleanup()
+  })
+  seedStore(home)
+  const db = new (await import('better-sqlite3')).default(join(home, 'rayts.db'))
+  db.exec('DROP TABLE instances')
+  db.close()
+  for (let i = 0; i < 2; i++) {
+    const r = await cli(['run', GRAPH])
+    expectStoreError(t, r, /^Error: the run store \S+ failed \(SQLITE_ERROR: no such table: instances\)/)
+  }
+  // the dashboard refuses to start on it (it answered every request with a 500)
+  expectStoreError(t, await cli(['dashboard'], {}, {timeout: 60_000}), /^Error: the run store \S+ failed \(SQLITE_ERROR: no such table: instances\)/)
+  // each hot folder has a pointer file from its making until it is removed
+  const live = join(home, 'objects-live')
+  t.deepEqual(existsSync(live) ? readdirSync(live) : [], [], 'no hot folder left behind')
 })

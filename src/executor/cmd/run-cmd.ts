@@ -13,6 +13,7 @@ import {logLimits} from '../../core/log-limits.js'
 import {groupAlive, killGroup} from '../../core/kill-group.js'
 import {GRACE_MS, terminateGroup, type Termination} from '../terminate/terminate-group.js'
 import {defaultLaunch, type Launch} from './launch.js'
+import {tooBig} from './arg-limits.js'
 import {lastLines, MAX_STDOUT_BYTES, parseOutput} from './output.js'
 
 export interface CmdHooks {
@@ -78,8 +79,9 @@ export function runCmd(job: WireCmd, baseEnv: NodeJS.ProcessEnv, hooks: CmdHooks
       finish(outcome(exit.code, exit.signal))
     }
 
+    const env = hasKeys(job.env) ? {...baseEnv, ...job.env} : baseEnv
     launch(
-      {file, args, cwd: job.cwd, env: hasKeys(job.env) ? {...baseEnv, ...job.env} : baseEnv, stdin: stdinBytes(job.stdin)},
+      {file, args, cwd: job.cwd, env, stdin: stdinBytes(job.stdin)},
       {
         started(started) {
           pid = started
@@ -93,7 +95,7 @@ export function runCmd(job: WireCmd, baseEnv: NodeJS.ProcessEnv, hooks: CmdHooks
             killGroup(pid, 'SIGKILL')
             return finish({ok: false, error: {kind: 'crash', name: 'CrashError', message: error.message}})
           }
-          finish({ok: false, error: spawnError(job, file, error)})
+          finish({ok: false, error: spawnError(job, file, error, args, env)})
         },
         stdout(chunk) {
           bytes += chunk.length
@@ -149,8 +151,9 @@ export function runCmd(job: WireCmd, baseEnv: NodeJS.ProcessEnv, hooks: CmdHooks
 }
 
 /** a command that did not start; a bad cwd is named, since spawn blames the program */
-function spawnError(job: WireCmd, file: string, error: Error): TaskError {
-  return {kind: 'error', name: 'SpawnError', message: cwdProblem(job.cwd) ?? `cannot run ${file}: ${error.message}`}
+function spawnError(job: WireCmd, file: string, error: Error, args: readonly string[], env: NodeJS.ProcessEnv): TaskError {
+  const message = (error as NodeJS.ErrnoException).code === 'E2BIG' ? tooBig(file, args, env) : `cannot run ${file}: ${error.message}`
+  return {kind: 'error', name: 'SpawnError', message: cwdProblem(job.cwd) ?? message}
 }
 
 const NO_INPUT = new Uint8Array(0)

@@ -20,6 +20,7 @@ import {mergedEnv, resolveCwd, resolveOptions, setsOptions, type OptionLayer} fr
 import {EMPTY, layersOf, type CompileContext, type Draft} from './context.js'
 import {MAX_INSTANCES} from './draft.js'
 import type {TemplatePass} from './templates.js'
+import {dict} from '../../core/dict.js'
 
 const NO_ENV: Readonly<Record<string, Template>> = Object.freeze({})
 const NO_FANOUT: Fanout = Object.freeze({kind: 'none'})
@@ -76,7 +77,7 @@ export class BuildPass {
       let env: Readonly<Record<string, Template>> = NO_ENV
       const layers = layersOf(d)
       if (layers.some((l) => l.data.env !== undefined)) {
-        const own: Record<string, Template> = {}
+        const own = dict<Template>()
         for (const [k, e] of mergedEnv(layers)) own[k] = this.templates.template(e.value, e.path)
         env = Object.freeze(own)
       }
