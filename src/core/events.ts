@@ -32,6 +32,8 @@ export type InstanceState =
   | 'failed'
   | 'skipped'
   | 'cancelled'
+  /** succeeded without running: the result came from the cross-run cache */
+  | 'cached'
 
 export type RunState = 'running' | 'succeeded' | 'failed' | 'cancelled'
 
@@ -82,6 +84,8 @@ export type RunEvent =
       /** when the attempt really began running (in a worker's batch it may be later than `start`) */
       readonly startedAt: number
       readonly value: unknown
+      /** a cache hit: not run, the value is the stored one of this key (attempt 0, pid null) */
+      readonly cached?: {readonly key: string}
     }
   /** one attempt failed; `retryAt` is set when another attempt will follow */
   | {

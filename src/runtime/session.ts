@@ -40,6 +40,8 @@ export interface RunSessionOptions {
   readonly cluster?: string
   /** bytes of tmpfs the run's objects may use before they spill to disk (default: objects/budget.ts) */
   readonly objectStoreMemory?: number
+  /** --no-cache: the result cache is neither read nor written */
+  readonly noCache?: boolean
 }
 
 export async function runSession(o: RunSessionOptions): Promise<number> {
@@ -49,6 +51,7 @@ export async function runSession(o: RunSessionOptions): Promise<number> {
   const {openStore, newRunId, recordRun, recordOnThread, prepareResume} = await import('../store/index.js')
   let store: ReturnType<typeof openStore> | undefined
   let objects: import('./run-objects.js').RunObjectsHandle | undefined
+  let cache: import('./run-cache.js').RunCache | undefined
   try {
     store = openStore()
     let graphFile = o.graphFile
@@ -78,6 +81,10 @@ export async function runSession(o: RunSessionOptions): Promise<number> {
       return ExitCode.Usage
     }
     runId ??= newRunId()
+    if (!o.quiet && !o.noCache) {
+      const {cacheWarnings} = await import('../graph/index.js')
+      for (const w of cacheWarnings(compiled.graph, graphFile)) o.stderr.write(`${w}\n`)
+    }
     let handle: RunHandle
     let run = {numCpus, resources}
     let deps: CreateRunDeps = early ? {makeExecutor: early.make} : {}
@@ -100,8 +107,21 @@ export async function runSession(o: RunSessionOptions): Promise<number> {
         o.stderr.write(`rayts: run ${runId}: no object store (${(error as Error).message}); big values go through the runner\n`)
       }
     }
+    if (!o.noCache && compiled.graph.tasks.some((task) => task.options.cache === true)) {
+      const {RunCache} = await import('./run-cache.js')
+      cache = new RunCache({
+        store,
+        runId,
+        file: resolvePath(graphFile),
+        dir: compiled.graph.dir,
+        inlineHits: cluster !== undefined,
+        warn: (message) => {
+          if (!o.quiet) o.stderr.write(`rayts: ${message}\n`)
+        },
+      })
+    }
     try {
-      handle = createRun(compiled.graph, {runId, ...run, failFast, reuse, objects: objects?.config}, deps)
+      handle = createRun(compiled.graph, {runId, ...run, failFast, reuse, objects: objects?.config, cache}, deps)
     } catch (error) {
       if (!(error instanceof RunSetupError)) throw error
       for (const p of error.problems) o.stderr.write(`${graphFile}: ${p}\n`)
@@ -116,6 +136,7 @@ export async function runSession(o: RunSessionOptions): Promise<number> {
       resources: {...resources},
       failFast,
       pid: process.pid,
+      ...(o.noCache ? {noCache: true} : {}),
     }, {
       onWriteError: (message) => o.stderr.write(`rayts: could not write the run store: ${message}\n`),
       thread: recordOnThread(compiled.graph.instances.length, o.env),
@@ -161,6 +182,7 @@ export async function runSession(o: RunSessionOptions): Promise<number> {
       for (const s of signals) process.off(s, onSignal)
     }
     await reporter?.close()
+    cache?.close() // before the objects settle: an entry copies the objects it refers to
     recorder.close()
     // the big results live in the objects kept on disk: without them the run is not recorded
     let notKept: string | null = null
@@ -186,6 +208,7 @@ export async function runSession(o: RunSessionOptions): Promise<number> {
     if (interrupted || summary.state === 'cancelled') return ExitCode.Interrupted
     return summary.state === 'failed' ? ExitCode.TaskFailed : ExitCode.Ok
   } finally {
+    cache?.close()
     await early?.discard()
     try {
       objects?.settle()

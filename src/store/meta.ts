@@ -10,6 +10,8 @@ export interface RunMeta {
   /** the run process (default: the recording process) */
   readonly pid?: number
   readonly runId?: string
+  /** run with --no-cache (for `rayts why`) */
+  readonly noCache?: boolean
 }
 
 export function parseMeta(json: string | null): RunMeta | null {
@@ -23,5 +25,6 @@ export function parseMeta(json: string | null): RunMeta | null {
     failFast: m.failFast ?? false,
     ...(m.pid === undefined ? {} : {pid: m.pid}),
     ...(m.runId === undefined ? {} : {runId: m.runId}),
+    ...(m.noCache ? {noCache: true} : {}),
   }
 }

@@ -23,7 +23,7 @@ const REF_BYTES = Buffer.from(REF_KEY, 'latin1')
 export function storedObjectIds(store: Store, runId: string): Set<string> {
   const ids = new Set<string>()
   const rows = store.db
-    .prepare(`SELECT value, value_file FROM instances WHERE run_id = ? AND state = 'succeeded' AND has_value = 1
+    .prepare(`SELECT value, value_file FROM instances WHERE run_id = ? AND state IN ('succeeded', 'cached') AND has_value = 1
       AND (value_file IS NOT NULL OR instr(value, ?) > 0)`)
     .iterate(runId, REF_BYTES) as IterableIterator<Row>
   const dir = runBlobDir(store.blobDir, runId)

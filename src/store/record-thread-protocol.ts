@@ -64,7 +64,7 @@ export function pack(p: PendingEvent): Posted {
       return [1, e.t, e.inst, e.attempt, e.pid]
     case 'succeeded': {
       const enc = p.encoded
-      if (enc?.inline && p.valueError === null) return [2, e.t, e.inst, e.attempt, e.pid, e.startedAt, enc.inline]
+      if (enc?.inline && p.valueError === null && !e.cached) return [2, e.t, e.inst, e.attempt, e.pid, e.startedAt, enc.inline]
       return {...p, event: {...e, value: undefined}}
     }
     default:

@@ -8,6 +8,7 @@ import {type ChromeTrace, type CompleteEvent, type InstantEvent, OUTCOMES, QUEUE
 
 export const OUTCOME_COLORS: Readonly<Record<string, string>> = {
   succeeded: '#43a047',
+  cached: '#81c784',
   failed: '#e53935',
   crash: '#8e24aa',
   timeout: '#fb8c00',
