@@ -72,6 +72,8 @@ export class ResultEntries {
       }
       return {hit: true, value, from: row.from_run}
     } catch (error) {
+      // gone, so that the run computing it again stores it anew (only this row: not one stored meanwhile)
+      if (this.store.db.prepare('DELETE FROM results WHERE key = ? AND digest = ?').run(key, row.digest).changes > 0) rmSync(dir, {recursive: true, force: true})
       return {hit: false, warning: `cache entry ${key.slice(0, 12)} is damaged (${(error as Error).message}): running the task instead`}
     }
   }
