@@ -40,20 +40,50 @@ export function keyOf(parts: KeyParts): string {
   return h.digest('hex')
 }
 
-export function keyParts(spec: InstanceSpec, k: KeyContext, module: string | undefined, inputs: Readonly<Record<string, string>> | undefined): KeyParts {
-  const task = spec.task
+/** the parts of a task that are the same for each of its instances, hashed once per task */
+interface TaskParts {
+  readonly options: Readonly<Record<string, string>> | null
+  readonly args: readonly string[] | null
+}
+
+const taskParts = new WeakMap<InstanceSpec['task'], TaskParts>()
+
+function staticParts(task: InstanceSpec['task']): TaskParts {
+  let p = taskParts.get(task)
+  if (p) return p
+  const exprs = hasExpr(task.env) || (task.kind === 'cmd' && task.stdin !== undefined && hasExpr(task.stdin))
+  const list = task.kind === 'fn' ? task.args : task.cmd?.kind === 'argv' ? task.cmd.argv : null
+  const noRefs: KeyContext = {ctx: {item: undefined, index: null, refValue: () => undefined}, refKeys: () => null, refDigest: () => ''}
+  p = {
+    options: exprs ? null : optionParts(task, noRefs),
+    args: list === null ? [hashValue(`sh -c ${task.cmd?.kind === 'shell' ? task.cmd.script : ''}`)] : hasExpr(list) ? null : list.map((a) => hashTemplate(a, noRefs)),
+  }
+  taskParts.set(task, p)
+  return p
+}
+
+function optionParts(task: InstanceSpec['task'], k: KeyContext): Record<string, string> {
   const env: Record<string, string> = {}
   for (const name of Object.keys(task.env).sort()) env[name] = hashTemplate(task.env[name], k)
   const options: Record<string, string> = {env: hashValue(env), cwd: hashValue(task.cwd)}
+  if (task.kind === 'fn') options.num_returns = hashValue(task.options.numReturns)
+  else {
+    options.stdin = task.stdin === undefined ? hashValue(undefined) : hashTemplate(task.stdin, k)
+    options.output = hashValue(task.output)
+  }
+  return options
+}
+
+export function keyParts(spec: InstanceSpec, k: KeyContext, module: string | undefined, inputs: Readonly<Record<string, string>> | undefined): KeyParts {
+  const task = spec.task
+  const fixed = staticParts(task)
+  const options = fixed.options ?? optionParts(task, k)
   const item = spec.item === undefined ? undefined : hashTemplate(spec.item, k)
   if (task.kind === 'fn') {
-    options.num_returns = hashValue(task.options.numReturns)
-    return {format: KEY_FORMAT, kind: 'fn', module, export: task.fn?.export, args: task.args.map((a) => hashTemplate(a, k)), options, item}
+    return {format: KEY_FORMAT, kind: 'fn', module, export: task.fn?.export, args: fixed.args ?? task.args.map((a) => hashTemplate(a, k)), options, item}
   }
   const cmd = task.cmd!
-  options.stdin = task.stdin === undefined ? hashValue(undefined) : hashTemplate(task.stdin, k)
-  options.output = hashValue(task.output)
-  const args = cmd.kind === 'shell' ? [hashValue(`sh -c ${cmd.script}`)] : cmd.argv.map((a) => hashTemplate(a, k))
+  const args = fixed.args ?? (cmd.kind === 'argv' ? cmd.argv.map((a) => hashTemplate(a, k)) : [])
   return {format: KEY_FORMAT, kind: 'cmd', args, options, inputs: inputs ?? {}, item}
 }
 

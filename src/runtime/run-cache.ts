@@ -10,7 +10,7 @@ import {objectId, type ObjectRef} from '../objects/ref.js'
 import {createHash} from 'node:crypto'
 import type {InstanceSpec, TaskSpec} from '../graph/model.js'
 import {hashInputs} from '../cache/input-files.js'
-import {keyOf, keyParts} from '../cache/key.js'
+import {keyOf, keyParts, type KeyParts} from '../cache/key.js'
 import {ModuleCode, type ModuleDigest} from '../cache/module-code.js'
 import type {CacheLookupInput, CacheLookupResult, InstanceCache} from '../scheduler/cache-seam.js'
 import type {Store} from '../store/db.js'
@@ -32,6 +32,7 @@ export interface RunCacheOptions {
 
 type KeyRow = [string, string, string, string, string, number | null, string]
 type Put = {readonly spec: InstanceSpec; readonly key: string; readonly value: unknown}
+type Asked = {readonly spec: InstanceSpec; readonly key: string; readonly parts: KeyParts; readonly answer: (r: CacheLookupResult) => void}
 
 export class RunCache implements InstanceCache {
   private readonly modules = new ModuleCode()
@@ -39,10 +40,14 @@ export class RunCache implements InstanceCache {
   private readonly objectDigests = new Map<string, string>()
   private readonly inputsOf = new Map<TaskSpec, Record<string, string>>()
   private readonly notedModules = new Set<string>()
+  private readonly digests = new Map<string, ModuleDigest>()
+  private readonly refDigest = (ref: ObjectRef): string => this.objectDigest(ref)
   private keyRows: KeyRow[] = []
   private moduleRows: ModuleDigest[] = []
   private puts: Put[] = []
-  private used = new Set<string>()
+  /** lookups asked since the last batch (answered together: one query) */
+  private asked: Asked[] = []
+  private batchQueued = false
   private timer: NodeJS.Timeout | null = null
   private closed = false
   private readonly q
@@ -60,40 +65,78 @@ export class RunCache implements InstanceCache {
     return task.options.cache === true
   }
 
-  async lookup({spec, ctx, refKeys}: CacheLookupInput): Promise<CacheLookupResult> {
+  lookup(input: CacheLookupInput): Promise<CacheLookupResult> {
+    const fn = input.spec.task.fn
+    if (input.spec.task.kind !== 'fn' || !fn) return this.ask(input, undefined)
+    const known = this.digests.get(fn.module)
+    if (known) return this.ask(input, known) // no await per instance once the module is hashed
+    return this.modules.of(fn.module).then(
+      (m) => {
+        this.digests.set(fn.module, m)
+        this.noteModule(m)
+        return this.ask(input, m)
+      },
+      (error: Error) => {
+        this.o.warn(`${input.spec.name}: not cached: its module's code could not be read (${error.message})`)
+        return {key: null, hit: false}
+      },
+    )
+  }
+
+  private ask({spec, ctx, refKeys}: CacheLookupInput, module: ModuleDigest | undefined): Promise<CacheLookupResult> {
     const task = spec.task
     let key: string
+    let parts: KeyParts
     try {
-      let module: ModuleDigest | undefined
-      if (task.kind === 'fn' && task.fn) {
-        module = await this.modules.of(task.fn.module)
-        this.noteModule(module)
-      }
       let inputs: Record<string, string> | undefined
       if (task.kind === 'cmd') {
         inputs = this.inputsOf.get(task)
         if (!inputs) this.inputsOf.set(task, (inputs = hashInputs(this.o.dir, task.inputs ?? [])))
       }
-      const parts = keyParts(spec, {ctx, refKeys, refDigest: (ref) => this.objectDigest(ref)}, module?.digest, inputs)
+      parts = keyParts(spec, {ctx, refKeys, refDigest: this.refDigest}, module?.digest, inputs)
       key = keyOf(parts)
-      this.keyRows.push([this.o.runId, spec.name, key, this.o.file, task.id, spec.index, JSON.stringify(parts)])
     } catch (error) {
       this.o.warn(`${spec.name}: not cached: its key could not be made (${(error as Error).message})`)
-      return {key: null, hit: false}
+      return Promise.resolve({key: null, hit: false})
+    }
+    return new Promise((answer) => {
+      this.asked.push({spec, key, parts, answer})
+      if (this.batchQueued) return
+      this.batchQueued = true
+      setImmediate(this.answerAll)
+    })
+  }
+
+  /** the lookups asked since the last batch, in one query */
+  private readonly answerAll = (): void => {
+    this.batchQueued = false
+    const asked = this.asked
+    this.asked = []
+    let found: ReturnType<ResultEntries['getMany']>
+    try {
+      found = this.entries.getMany(asked.map((a) => a.key))
+    } catch (error) {
+      this.o.warn(`the result cache could not be read (${(error as Error).message}): the tasks run`)
+      found = asked.map(() => ({hit: false}))
+    }
+    for (let i = 0; i < asked.length; i++) {
+      const {spec, key, parts, answer} = asked[i]!
+      const got = found[i]!
+      // a hit's parts are not kept: why compares with runs that computed, and names the entry
+      this.keyRows.push([this.o.runId, spec.name, key, this.o.file, spec.task.id, spec.index, got.hit ? '' : JSON.stringify(toStored(parts))])
+      if (!got.hit) {
+        if (got.warning) this.o.warn(`${spec.name}: ${got.warning}`)
+        answer({key, hit: false})
+        continue
+      }
+      try {
+        answer({key, hit: true, value: this.o.inlineHits ? loadRefs(got.value) : got.value})
+      } catch (error) {
+        this.o.warn(`${spec.name}: cache entry ${key.slice(0, 12)} could not be read (${(error as Error).message}): running the task instead`)
+        answer({key, hit: false})
+      }
     }
     this.schedule()
-    const got = this.entries.get(key)
-    if (!got.hit) {
-      if (got.warning) this.o.warn(`${spec.name}: ${got.warning}`)
-      return {key, hit: false}
-    }
-    this.used.add(key)
-    try {
-      return {key, hit: true, value: this.o.inlineHits ? loadRefs(got.value) : got.value}
-    } catch (error) {
-      this.o.warn(`${spec.name}: cache entry ${key.slice(0, 12)} could not be read (${(error as Error).message}): running the task instead`)
-      return {key, hit: false}
-    }
   }
 
   store(spec: InstanceSpec, key: string, value: unknown): void {
@@ -106,17 +149,15 @@ export class RunCache implements InstanceCache {
   flush(): void {
     if (this.timer) clearTimeout(this.timer)
     this.timer = null
-    const {keyRows, moduleRows, puts, used} = this
+    const {keyRows, moduleRows, puts} = this
     this.keyRows = []
     this.moduleRows = []
     this.puts = []
-    this.used = new Set()
     try {
       this.o.store.db.transaction(() => {
         for (const m of moduleRows) this.q.module.run(m.digest, JSON.stringify(m.files), JSON.stringify(m.packages))
         for (const r of keyRows) this.q.key.run(...r)
       })()
-      if (used.size > 0) this.entries.touch(used)
     } catch (error) {
       this.o.warn(`the cache's records could not be written (${(error as Error).message})`)
     }
@@ -156,5 +197,18 @@ export class RunCache implements InstanceCache {
       this.objectDigests.set(id, d)
     }
     return d
+  }
+}
+
+/** key parts as kept for `why`: each hash cut to 16 hex digits (they are compared, never trusted for a hit) */
+function toStored(parts: KeyParts): KeyParts {
+  const cut = (h: string): string => h.slice(0, 17)
+  const map = (o: Readonly<Record<string, string>>): Record<string, string> => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, cut(v)]))
+  return {
+    ...parts,
+    args: parts.args.map(cut),
+    options: map(parts.options),
+    ...(parts.inputs ? {inputs: Object.fromEntries(Object.entries(parts.inputs).map(([k, v]) => [k, v === '<none>' ? v : cut(v)]))} : {}),
+    ...(parts.item === undefined ? {} : {item: cut(parts.item)}),
   }
 }

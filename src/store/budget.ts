@@ -5,7 +5,7 @@ import {readdirSync} from 'node:fs'
 import {join} from 'node:path'
 import {DB_FILE, type Store} from './db.js'
 import {pruneCandidates, reclaimSpace, removeRun, treeBytes, type RemovedRun} from './remove.js'
-import {removeEntries} from './result-cache.js'
+import {entriesByLastUse, removeEntries} from './result-cache.js'
 
 export const BUDGET_ENV = 'RAYTS_HOME_BUDGET'
 export const DEFAULT_BUDGET_BYTES = 1024 ** 3
@@ -69,7 +69,7 @@ export function enforceBudget(store: Store, budget: Budget = readBudget()): Budg
   if (beforeBytes <= budget.bytes) return null
   // oldest first, never the newest finished run; cache entries by their last use
   const candidates = pruneCandidates(store, {keep: 1})
-  const entries = store.db.prepare('SELECT key, used_ms AS at FROM results ORDER BY used_ms').all() as {key: string; at: number}[]
+  const entries = entriesByLastUse(store)
   const removed: RemovedRun[] = []
   const removedEntries: string[] = []
   let size = beforeBytes

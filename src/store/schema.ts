@@ -105,9 +105,8 @@ CREATE TABLE IF NOT EXISTS results (
   name       TEXT NOT NULL,        -- the instance that computed it
   task       TEXT NOT NULL,
   created_ms INTEGER NOT NULL,
-  used_ms    INTEGER NOT NULL      -- last stored or reused: the budget removes the oldest first
+  used_ms    INTEGER NOT NULL      -- when stored; a reuse is its run's cache_keys row (result-cache.ts, entriesByLastUse)
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS results_used ON results (used_ms);
 CREATE TABLE IF NOT EXISTS cache_keys (
   run_id TEXT NOT NULL,
   name   TEXT NOT NULL,

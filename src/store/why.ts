@@ -70,6 +70,9 @@ export function explain(store: Store, runId: string, refText: string): WhyAnswer
     const message = `reused the entry ${row.key.slice(0, 16)}${from ? `, computed by run ${from}` : ' (removed since)'}: every part of its key was the same`
     return {...base, verdict: 'reused', key: row.key, comparedWith: null, reasons: [{kind: 'reused', key: row.key, fromRun: from ?? null, message}]}
   }
+  if (row.parts === '') {
+    return {...base, verdict: 'not-run', key: row.key, comparedWith: null, reasons: [{kind: 'not-reached', message: `it was found in the cache, but did not end there: it is ${inst.state}`}]}
+  }
   const prev = store.db
     .prepare(`SELECT k.* FROM cache_keys k JOIN instances i ON i.run_id = k.run_id AND i.name = k.name
       WHERE k.file = ? AND k.task = ? AND k.findex IS ? AND k.run_id < ? AND i.state = 'succeeded'

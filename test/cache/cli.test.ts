@@ -17,13 +17,21 @@ tasks:
   say: {cmd: [echo, hi]}
 `
 
+/** the CLI with its output as text */
+function textCli(cli: ReturnType<typeof tempCli>['cli']) {
+  return async (args: string[]) => {
+    const r = await cli(args)
+    return {exitCode: r.exitCode, stdout: String(r.stdout), stderr: String(r.stderr)}
+  }
+}
+
 function setup() {
   const env = tempCli()
   const dir = join(env.base, 'proj')
   mkdirSync(dir)
   writeFileSync(join(dir, 'm.mjs'), MOD)
   writeFileSync(join(dir, 'g.yaml'), GRAPH)
-  return {...env, graph: join(dir, 'g.yaml')}
+  return {...env, cli: textCli(env.cli), graph: join(dir, 'g.yaml')}
 }
 
 test('validate and run warn once about a cached cmd task without inputs; status, why and cache ls|rm|clear', async (t) => {
