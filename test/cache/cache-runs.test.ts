@@ -1,6 +1,6 @@
 // The result cache through real runs: hits, misses, what reruns after an edit, failures,
 // --no-cache, and `why` naming the part of the key that changed.
-import test from 'ava'
+import test, {type ExecutionContext} from 'ava'
 import {mkdirSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {explain} from '../../src/store/why.js'
@@ -43,12 +43,18 @@ function project(graph = GRAPH) {
   return folder({'a.mjs': MOD_A, 'b.mjs': MOD_B, 'helper.mjs': 'export function helper(x) { return x * x }\n', 'in.txt': 'hello\n', 'g.yaml': graph})
 }
 
-test('a second run runs no cached task and gives equal results; status and the dashboard count cached', async (t) => {
+/** a project whose graph has run once */
+async function ranOnce(t: ExecutionContext) {
   const p = project()
   t.teardown(p.cleanup)
   const g = join(p.dir, 'g.yaml')
   const first = await run(g)
   t.is(first.code, 0, first.stderr)
+  return {p, g, first}
+}
+
+test('a second run runs no cached task and gives equal results; status and the dashboard count cached', async (t) => {
+  const {g, first} = await ranOnce(t)
   t.true(Object.values(states(first.runId)).every((s) => s === 'succeeded'))
   const second = await run(g)
   t.is(second.code, 0, second.stderr)
@@ -69,10 +75,7 @@ test('a second run runs no cached task and gives equal results; status and the d
 })
 
 test('an edit to a file the module imports reruns its tasks and their dependents only; why names the file', async (t) => {
-  const p = project()
-  t.teardown(p.cleanup)
-  const g = join(p.dir, 'g.yaml')
-  t.is((await run(g)).code, 0)
+  const {p, g} = await ranOnce(t)
   p.write('helper.mjs', 'export function helper(x) { return x * x * 10 }\n')
   const r = await run(g)
   t.is(r.code, 0, r.stderr)
@@ -107,10 +110,7 @@ test('an edit to a file the module imports reruns its tasks and their dependents
 })
 
 test('a changed input file reruns the cmd task that names it; why names the file', async (t) => {
-  const p = project()
-  t.teardown(p.cleanup)
-  const g = join(p.dir, 'g.yaml')
-  t.is((await run(g)).code, 0)
+  const {p, g} = await ranOnce(t)
   p.write('in.txt', 'changed\n')
   const r = await run(g)
   const s = states(r.runId)
@@ -125,10 +125,7 @@ test('a changed input file reruns the cmd task that names it; why names the file
 })
 
 test('--no-cache reruns everything and stores nothing; why says so', async (t) => {
-  const p = project()
-  t.teardown(p.cleanup)
-  const g = join(p.dir, 'g.yaml')
-  t.is((await run(g)).code, 0)
+  const {p, g} = await ranOnce(t)
   p.write('in.txt', 'other\n') // would make a new entry for e if it were stored
   const r = await run(g, {noCache: true})
   t.is(r.code, 0)
@@ -236,10 +233,7 @@ tasks:
 })
 
 test('removing the run that computed an entry keeps the entry; a damaged entry is a miss and a warning', async (t) => {
-  const p = project()
-  t.teardown(p.cleanup)
-  const g = join(p.dir, 'g.yaml')
-  const first = await run(g)
+  const {p, g, first} = await ranOnce(t)
   const {removeRun} = await import('../../src/store/remove.js')
   withStore((store) => t.truthy(removeRun(store, first.runId)))
   const second = await run(g)
