@@ -12,7 +12,7 @@ import type {InstanceSpec, TaskSpec} from '../graph/model.js'
 import {hashInputs} from '../cache/input-files.js'
 import {keyOf, keyParts, type KeyParts} from '../cache/key.js'
 import {ModuleCode, type ModuleDigest} from '../cache/module-code.js'
-import type {CacheLookupInput, CacheLookupResult, InstanceCache} from '../scheduler/cache-seam.js'
+import type {CacheAnswer, CacheLookupInput, InstanceCache} from '../scheduler/cache-seam.js'
 import type {Store} from '../store/db.js'
 import {ResultEntries} from '../store/result-cache.js'
 
@@ -32,7 +32,7 @@ export interface RunCacheOptions {
 
 type KeyRow = [string, string, string, string, string, number | null, string]
 type Put = {readonly spec: InstanceSpec; readonly key: string; readonly value: unknown}
-type Asked = {readonly spec: InstanceSpec; readonly key: string; readonly parts: KeyParts; readonly answer: (r: CacheLookupResult) => void}
+type Asked = {readonly spec: InstanceSpec; readonly key: string; readonly parts: KeyParts; readonly answer: CacheAnswer}
 
 export class RunCache implements InstanceCache {
   private readonly modules = new ModuleCode()
@@ -65,25 +65,27 @@ export class RunCache implements InstanceCache {
     return task.options.cache === true
   }
 
-  lookup(input: CacheLookupInput): Promise<CacheLookupResult> {
+  lookup(input: CacheLookupInput, answer: CacheAnswer): void {
     const fn = input.spec.task.fn
-    if (input.spec.task.kind !== 'fn' || !fn) return this.ask(input, undefined)
+    if (input.spec.task.kind !== 'fn' || !fn) return this.ask(input, undefined, answer)
     const known = this.digests.get(fn.module)
-    if (known) return this.ask(input, known) // no await per instance once the module is hashed
-    return this.modules.of(fn.module).then(
+    if (known) return this.ask(input, known, answer) // no await per instance once the module is hashed
+    this.modules.of(fn.module).then(
       (m) => {
-        this.digests.set(fn.module, m)
-        this.noteModule(m)
-        return this.ask(input, m)
+        if (!this.digests.has(fn.module)) {
+          this.digests.set(fn.module, m)
+          this.noteModule(m)
+        }
+        this.ask(input, m, answer)
       },
       (error: Error) => {
         this.o.warn(`${input.spec.name}: not cached: its module's code could not be read (${error.message})`)
-        return {key: null, hit: false}
+        answer(input.spec, {key: null, hit: false})
       },
     )
   }
 
-  private ask({spec, ctx, refKeys}: CacheLookupInput, module: ModuleDigest | undefined): Promise<CacheLookupResult> {
+  private ask({spec, ctx, refKeys}: CacheLookupInput, module: ModuleDigest | undefined, answer: CacheAnswer): void {
     const task = spec.task
     let key: string
     let parts: KeyParts
@@ -97,14 +99,13 @@ export class RunCache implements InstanceCache {
       key = keyOf(parts)
     } catch (error) {
       this.o.warn(`${spec.name}: not cached: its key could not be made (${(error as Error).message})`)
-      return Promise.resolve({key: null, hit: false})
+      queueMicrotask(() => answer(spec, {key: null, hit: false})) // answers always come later
+      return
     }
-    return new Promise((answer) => {
-      this.asked.push({spec, key, parts, answer})
-      if (this.batchQueued) return
-      this.batchQueued = true
-      setImmediate(this.answerAll)
-    })
+    this.asked.push({spec, key, parts, answer})
+    if (this.batchQueued) return
+    this.batchQueued = true
+    setImmediate(this.answerAll)
   }
 
   /** the lookups asked since the last batch, in one query */
@@ -126,15 +127,18 @@ export class RunCache implements InstanceCache {
       this.keyRows.push([this.o.runId, spec.name, key, this.o.file, spec.task.id, spec.index, got.hit ? '' : JSON.stringify(toStored(parts))])
       if (!got.hit) {
         if (got.warning) this.o.warn(`${spec.name}: ${got.warning}`)
-        answer({key, hit: false})
+        answer(spec, {key, hit: false})
         continue
       }
+      let value = got.value
       try {
-        answer({key, hit: true, value: this.o.inlineHits ? loadRefs(got.value) : got.value})
+        if (this.o.inlineHits) value = loadRefs(value)
       } catch (error) {
         this.o.warn(`${spec.name}: cache entry ${key.slice(0, 12)} could not be read (${(error as Error).message}): running the task instead`)
-        answer({key, hit: false})
+        answer(spec, {key, hit: false})
+        continue
       }
+      answer(spec, {key, hit: true, value})
     }
     this.schedule()
   }

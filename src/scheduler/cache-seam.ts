@@ -14,10 +14,13 @@ export interface CacheLookupInput {
 /** key null: the instance could not be keyed (it runs, and is not stored) */
 export type CacheLookupResult = {readonly key: string | null; readonly hit: false} | {readonly key: string; readonly hit: true; readonly value: unknown}
 
+export type CacheAnswer = (spec: InstanceSpec, result: CacheLookupResult) => void
+
 export interface InstanceCache {
   /** whether instances of this task are looked up at all */
   wants(task: TaskSpec): boolean
-  lookup(input: CacheLookupInput): Promise<CacheLookupResult>
+  /** answered later, through `answer` (one function for every instance: no closure or promise per instance) */
+  lookup(input: CacheLookupInput, answer: CacheAnswer): void
   /** a computed value (a successful attempt) of a keyed instance */
   store(spec: InstanceSpec, key: string, value: unknown): void
 }

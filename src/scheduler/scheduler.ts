@@ -313,10 +313,7 @@ export class Scheduler implements ExecutorSink {
     const cache = this.options.cache
     if (cache?.wants(spec.task)) {
       this.stream.emit({type: 'ready', t: nowMicros(), inst: idx})
-      cache.lookup({spec, ctx: this.contextFor(spec), refKeys: (ref) => this.refKeys(ref)}).then(
-        (r) => this.looked(idx, r),
-        () => this.looked(idx, {key: null, hit: false}),
-      )
+      cache.lookup({spec, ctx: this.contextFor(spec), refKeys: this.refKeysOf}, this.answered)
       return
     }
     if (this.linked.has(idx)) {
@@ -339,6 +336,9 @@ export class Scheduler implements ExecutorSink {
     } else this.ready.push(idx, this.demandFor(this.spec(idx).task))
     this.schedulePump()
   }
+
+  private readonly answered = (spec: InstanceSpec, r: CacheLookupResult): void => this.looked(spec.idx, r)
+  private readonly refKeysOf = (ref: RefExpr): readonly string[] | null => this.refKeys(ref)
 
   /** the keys of the instances a ref covers, or null when one has none */
   private refKeys(ref: RefExpr): readonly string[] | null {
