@@ -39,6 +39,7 @@ Exit codes: 0 success, 1 a task failed, 2 usage or graph error (or the run store
     cluster: Flags.string({description: 'run the tasks on the workers of this Redis (default: $RAYTS_CLUSTER)', helpValue: 'URL'}),
     'object-store-memory': objectStoreMemoryFlag,
     'quiet-tasks': Flags.boolean({description: "keep the tasks' own output in the store only (rayts logs), not on stderr"}),
+    'no-cache': Flags.boolean({description: 'neither reuse nor store results in the result cache for this run (tasks with cache: true run as if without it)'}),
     'run-id': Flags.string({hidden: true}),
     quiet: Flags.boolean({hidden: true, description: 'no output at all (the detached process of submit)'}),
   }
@@ -66,6 +67,7 @@ Exit codes: 0 success, 1 a task failed, 2 usage or graph error (or the run store
       env: process.env,
       cluster: flags.cluster,
       objectStoreMemory: flags['object-store-memory'],
+      noCache: flags['no-cache'],
       exitNow: (code) => process.exit(code),
     })
     checkBudget(process.stderr)

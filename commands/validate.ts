@@ -1,6 +1,6 @@
 import {BaseCommand} from '../src/cli/base-command.js'
 import {graphArg, jsonFlag, setFlag} from '../src/cli/flags.js'
-import {compileGraphFile, formatProblem, displayPath, type Problem} from '../src/graph/index.js'
+import {cacheWarnings, compileGraphFile, formatProblem, displayPath, type Problem} from '../src/graph/index.js'
 
 export default class Validate extends BaseCommand {
   static override summary = 'Check graph files without running them'
@@ -33,6 +33,7 @@ Exit codes: 0 every file is valid, 2 a file has problems.`
     for (const file of files) {
       const r = compileGraphFile(file, {set: flags.set ?? []})
       if (r.ok) {
+        for (const w of cacheWarnings(r.graph, displayPath(r.graph.file))) process.stderr.write(`${w}\n`)
         results.push({file, ok: true, tasks: r.graph.tasks.length, instances: r.graph.instances.length, problems: []})
       } else {
         results.push({file, ok: false, tasks: 0, instances: 0, problems: r.problems.map((p) => ({...p, file: displayPath(p.file)}))})

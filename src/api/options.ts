@@ -6,7 +6,7 @@ import {RaytsError} from './errors.js'
 import type {FunctionOptions} from './types.js'
 import {dict} from '../core/dict.js'
 
-const KNOWN = new Set(['numCpus', 'resources', 'maxRetries', 'retryExceptions', 'retryDelay', 'backoff', 'timeout', 'env', 'cwd', 'maxCalls', 'numReturns', 'output', 'stdin'])
+const KNOWN = new Set(['numCpus', 'resources', 'maxRetries', 'retryExceptions', 'retryDelay', 'backoff', 'timeout', 'env', 'cwd', 'maxCalls', 'numReturns', 'output', 'stdin', 'cache'])
 
 export function checkOptionNames(options: object, where: string): void {
   for (const key of Object.keys(options)) {
@@ -48,6 +48,7 @@ export function toModelOptions(o: FunctionOptions, kind: 'fn' | 'cmd', where: st
     numCpus: num('numCpus', 0, false, DEFAULT_OPTIONS.numCpus),
     resources: Object.freeze(resources),
     numReturns: num('numReturns', 1, true, 1),
+    cache: o.cache === undefined ? false : o.cache === true ? true : o.cache === false ? false : bad('cache', 'true or false'),
   })
 }
 

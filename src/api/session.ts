@@ -11,6 +11,7 @@ import type {PreparedCluster} from '../cluster/index.js'
 import {RaytsError, TaskCancelledError, TaskError, taskErrorOf} from './errors.js'
 import type {ObjectRef} from './object-ref.js'
 import type {RunObjectsHandle} from '../runtime/run-objects.js'
+import {RunCache} from '../runtime/run-cache.js'
 import {foreignRef, makeTask, type CallParts, type RefCollector} from './task-specs.js'
 import type {InitOptions} from './types.js'
 
@@ -52,6 +53,8 @@ export class Session {
   private store: Store | null = null
   private recorder: Recorder | null = null
   private readonly objects: RunObjectsHandle | null
+  /** the result cache, for tasks with {cache: true}: a recorded session unless init({cache: false}) */
+  private readonly cache: RunCache | null
   /** values read back from the object store, by instance (get reads each once) */
   private readonly loaded = new Map<number, unknown>()
   private reporter: {close(): Promise<void>; cancelling(): void} | null = null
@@ -72,7 +75,9 @@ export class Session {
     const executor = cluster ? {makeExecutor: cluster.prepared.makeExecutor} : {}
     // a cluster keeps its own value path (Redis); an unrecorded session has no run folder
     this.objects = deps && this.store && !cluster ? openObjects(deps, this.store, this.runId, options.objectStoreMemory) : null
-    this.handle = createRun(this.graph, {runId: this.runId, ...slots, reuse: this.put, open: true, objects: this.objects?.config}, executor)
+    // library code writes nothing to the terminal unasked: a cache warning only means a task runs
+    this.cache = this.store && options.cache !== false ? new RunCache({store: this.store, runId: this.runId, file: this.file, dir: this.cwd, inlineHits: cluster !== undefined, warn: () => {}}) : null
+    this.handle = createRun(this.graph, {runId: this.runId, ...slots, reuse: this.put, open: true, objects: this.objects?.config, cache: this.cache ?? undefined}, executor)
     // Redis lost mid-session: the tasks in flight failed (ClusterLostError); cancel the rest
     void cluster?.prepared.lost.then(() => this.handle.cancel())
     this.handle.events.subscribe((e) => this.apply(e))
@@ -268,6 +273,7 @@ export class Session {
       } finally {
         await this.reporter?.close()
         process.off('exit', this.onExit) // from here to the end, nothing waits: no exit comes between
+        this.cache?.close() // before the objects settle: an entry copies the objects it refers to
         this.recorder?.close()
         try {
           this.objects?.settle()

@@ -26,6 +26,11 @@ export interface TaskOptions {
   readonly env?: Readonly<Record<string, string | ObjectRef<unknown>>>
   /** working directory (default: the session's) */
   readonly cwd?: string
+  /**
+   * reuse the result an earlier run (or this session) computed for the same key: the module's
+   * code, the arguments, env, cwd (docs/graph-format.md, "cache"); default false
+   */
+  readonly cache?: boolean
 }
 
 export interface FunctionOptions extends TaskOptions {
@@ -95,6 +100,8 @@ export interface InitOptions {
   readonly objectStoreMemory?: number
   /** progress on stderr: `live` (the terminal UI) or `plain` (one line per task); default none */
   readonly progress?: 'live' | 'plain'
+  /** false: the session neither reads nor writes the result cache, whatever `{cache: true}` says (default true) */
+  readonly cache?: boolean
 }
 
 /** the value a command's stdout becomes */

@@ -23,7 +23,10 @@ export function budgetMessage(home: string, r: BudgetReport): string {
   const head = `the run store ${home} held ${formatBytes(r.beforeBytes)}, over its budget of ${formatBytes(r.budgetBytes)} (${BUDGET_ENV})`
   const ids = r.removed.map((x) => x.id)
   const shown = ids.length > 5 ? `${ids.slice(0, 5).join(', ')}, …` : ids.join(', ')
-  const removed = ids.length === 0 ? 'no finished run could be removed' : `removed the ${ids.length === 1 ? 'oldest finished run' : `${ids.length} oldest finished runs`} (${shown})`
+  const entries = r.removedEntries?.length ?? 0
+  const entriesText = entries === 0 ? '' : `${entries} result-cache ${entries === 1 ? 'entry' : 'entries'} used longest ago`
+  let removed = ids.length === 0 ? (entries === 0 ? 'no finished run could be removed' : `removed ${entriesText}`) : `removed the ${ids.length === 1 ? 'oldest finished run' : `${ids.length} oldest finished runs`} (${shown})`
+  if (ids.length > 0 && entries > 0) removed += ` and ${entriesText}`
   const after =
     r.afterBytes > r.budgetBytes
       ? `it still holds ${formatBytes(r.afterBytes)}: remove runs (rayts rm, rayts prune) or raise ${BUDGET_ENV}`

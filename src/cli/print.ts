@@ -58,7 +58,7 @@ export function table(header: readonly string[], rows: readonly (readonly string
 }
 
 export function countsText(counts: Readonly<Record<string, number>>): string {
-  const order = ['succeeded', 'failed', 'skipped', 'cancelled', 'lost', 'running', 'retrying', 'ready', 'pending']
+  const order = ['succeeded', 'cached', 'failed', 'skipped', 'cancelled', 'lost', 'running', 'retrying', 'ready', 'pending']
   const keys = Object.keys(counts).sort((a, b) => order.indexOf(a) - order.indexOf(b))
   return keys.map((k) => `${counts[k]} ${k}`).join(', ') || 'no tasks yet'
 }

@@ -23,6 +23,8 @@ export interface SubmitRequest {
   readonly timeline?: string
   /** a run id or `last` to continue */
   readonly resume?: string
+  /** --no-cache for the run */
+  readonly noCache?: boolean
 }
 
 /** How to start this CLI again: the node binary and the arguments before the command. */
@@ -62,6 +64,7 @@ export function submitRun(store: Store, req: SubmitRequest, launcher: Launcher):
   if (req.numCpus !== undefined) flags.push('--num-cpus', req.numCpus)
   if (req.resources !== undefined) flags.push('--resources', req.resources)
   if (req.failFast) flags.push('--fail-fast')
+  if (req.noCache) flags.push('--no-cache')
   if (req.timeline !== undefined) flags.push('--timeline', resolve(req.timeline))
 
   let runId: string

@@ -13,6 +13,8 @@ export interface ImportClosure {
   readonly files: readonly string[]
   /** relative imports that name no file (left out; the module fails there if it runs that import) */
   readonly missing: readonly {readonly specifier: string; readonly importer: string}[]
+  /** imports of packages (bare specifiers, or files under node_modules), not followed */
+  readonly packages: readonly {readonly specifier: string; readonly importer: string}[]
 }
 
 const RELATIVE = /^\.\.?(\/|$)/
@@ -24,20 +26,27 @@ export class ImportError extends Error {
 }
 
 export async function importClosure(modules: readonly string[]): Promise<ImportClosure> {
-  if (modules.length === 0) return {files: [], missing: []}
+  if (modules.length === 0) return {files: [], missing: [], packages: []}
   const missing: {specifier: string; importer: string}[] = []
+  const packages: {specifier: string; importer: string}[] = []
   const follow: Plugin = {
     name: 'rayts-relative-only',
     setup(build) {
       build.onResolve({filter: /.*/}, async (args) => {
         if (args.kind === 'entry-point' || args.pluginData === 'inner') return undefined
-        if (!RELATIVE.test(args.path)) return {path: args.path, external: true}
+        if (!RELATIVE.test(args.path)) {
+          packages.push({specifier: args.path, importer: args.importer})
+          return {path: args.path, external: true}
+        }
         const found = await build.resolve(args.path, {kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: 'inner'})
         if (found.errors.length > 0) {
           missing.push({specifier: args.path, importer: args.importer})
           return {path: args.path, external: true}
         }
-        if (found.path.includes(IN_PACKAGES)) return {path: args.path, external: true}
+        if (found.path.includes(IN_PACKAGES)) {
+          packages.push({specifier: found.path, importer: args.importer})
+          return {path: args.path, external: true}
+        }
         return found
       })
       // data files a module imports travel too; their contents do not matter here
@@ -64,5 +73,5 @@ export async function importClosure(modules: readonly string[]): Promise<ImportC
     throw new ImportError(`cannot follow the imports of the fn modules: ${where}${first?.text ?? (error as Error).message}`)
   }
   const files = Object.keys(result.metafile.inputs).map((p) => (isAbsolute(p) ? p : join('/', p)))
-  return {files: [...new Set(files)].sort(), missing}
+  return {files: [...new Set(files)].sort(), missing, packages}
 }

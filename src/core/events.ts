@@ -44,6 +44,8 @@ export type InstanceState =
   | 'failed'
   | 'skipped'
   | 'cancelled'
+  /** succeeded without running: the result came from the cross-run cache */
+  | 'cached'
 
 export type RunState = 'running' | 'succeeded' | 'failed' | 'cancelled'
 
@@ -97,6 +99,8 @@ export type RunEvent =
       /** fn: when its inputs were read and its function called, and when that returned (see AttemptPhases) */
       readonly calledAt?: number
       readonly returnedAt?: number
+      /** a cache hit: not run, the value is the stored one of this key (attempt 0, pid null) */
+      readonly cached?: {readonly key: string}
     }
   /** one attempt failed; `retryAt` is set when another attempt will follow */
   | {

@@ -66,7 +66,7 @@ export function graphSvg(graph: TaskGraph, counts: ReadonlyMap<string, Counts>):
     const c = counts.get(t) ?? {}
     let total = 0
     for (const n of Object.values(c)) total += n
-    const ok = c.succeeded ?? 0
+    const ok = (c.succeeded ?? 0) + (c.cached ?? 0)
     const bad = (c.failed ?? 0) + (c.lost ?? 0)
     const frac = total === 0 ? 0 : ok / total
     const stroke = bad > 0 ? '#e53935' : frac === 1 ? '#43a047' : '#90a4ae'

@@ -274,7 +274,7 @@ export function instanceDetail(store: Store, runId: string, name: string): Insta
 
 /** The stored value of a succeeded instance; `found: false` when there is none. */
 export function instanceValue(store: Store, runId: string, name: string): {found: boolean; value: unknown} {
-  const r = store.db.prepare("SELECT 1 FROM instances WHERE run_id = ? AND name = ? AND state = 'succeeded' AND has_value = 1").get(runId, name)
+  const r = store.db.prepare("SELECT 1 FROM instances WHERE run_id = ? AND name = ? AND state IN ('succeeded', 'cached') AND has_value = 1").get(runId, name)
   if (!r) return {found: false, value: undefined}
   return {found: true, value: loadValue(store, runId, name)}
 }

@@ -119,7 +119,7 @@ async function routeRun(store: Store, caches: Caches, runId: string, rest: strin
       }
       let preview: string | null = null
       let truncated = false
-      if (detail.hasValue && detail.state === 'succeeded') {
+      if (detail.hasValue && (detail.state === 'succeeded' || detail.state === 'cached')) {
         const v = instanceValue(store, runId, name)
         if (v.found) {
           const text = formatValue(v.value)

@@ -60,6 +60,8 @@ export interface TaskOptions {
   readonly numCpus: number
   readonly resources: Readonly<Record<string, number>>
   readonly numReturns: number // fn only
+  /** reuse a result already known for the same key (cross-run cache); absent: false */
+  readonly cache?: boolean
 }
 
 export type OutputMode = 'text' | 'json' | 'lines'
@@ -107,6 +109,8 @@ export interface TaskSpec {
   readonly cwd: string
   readonly options: TaskOptions
   readonly fanout: Fanout
+  /** cmd only: files (globs, relative to the graph's folder) whose contents are part of the cache key */
+  readonly inputs?: readonly string[]
   /** ordering-only dependencies (task ids) */
   readonly after: readonly string[]
   /** every task this one depends on (refs, after, fan-out source), in graph order */

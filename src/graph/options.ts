@@ -14,6 +14,7 @@ export const DEFAULT_OPTIONS: TaskOptions = Object.freeze({
   numCpus: 1,
   resources: Object.freeze({}),
   numReturns: 1,
+  cache: false,
 })
 
 type Obj = Readonly<Record<string, unknown>>
@@ -73,6 +74,7 @@ export function resolveOptions(layers: readonly OptionLayer[], kind: 'fn' | 'cmd
     numCpus: num(get('num_cpus'), DEFAULT_OPTIONS.numCpus),
     resources: Object.freeze(resources),
     numReturns: kind === 'fn' ? int(get('num_returns'), 1) : 1,
+    cache: get('cache') === true,
   })
 }
 

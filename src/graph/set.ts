@@ -12,6 +12,7 @@ export const OPTION_KEYS = [
   'num_cpus',
   'resources',
   'num_returns',
+  'cache',
   'env',
   'cwd',
 ] as const

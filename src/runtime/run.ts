@@ -43,6 +43,7 @@ export function createRun(graph: CompiledGraph, options: RunOptions, deps: Creat
     failFast: options.failFast ?? false,
     reuse: options.reuse,
     open: options.open ?? false,
+    cache: options.cache,
   })
   const done: Promise<RunSummary> = scheduler.ended.then((state) => ({
     runId: options.runId,

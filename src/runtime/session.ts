@@ -42,6 +42,8 @@ export interface RunSessionOptions {
   readonly cluster?: string
   /** bytes of tmpfs the run's objects may use before they spill to disk (default: objects/budget.ts) */
   readonly objectStoreMemory?: number
+  /** --no-cache: the result cache is neither read nor written */
+  readonly noCache?: boolean
 }
 
 export async function runSession(o: RunSessionOptions): Promise<number> {
@@ -52,6 +54,7 @@ export async function runSession(o: RunSessionOptions): Promise<number> {
   let store: ReturnType<typeof openStore> | undefined
   let objects: import('./run-objects.js').RunObjectsHandle | undefined
   let resumed: import('../store/index.js').PreparedResume | undefined
+  let cache: import('./run-cache.js').RunCache | undefined
   try {
     store = openStore()
     let graphFile = o.graphFile
@@ -81,6 +84,10 @@ export async function runSession(o: RunSessionOptions): Promise<number> {
       return ExitCode.Usage
     }
     runId ??= newRunId()
+    if (!o.quiet && !o.noCache) {
+      const {cacheWarnings} = await import('../graph/index.js')
+      for (const w of cacheWarnings(compiled.graph, graphFile)) o.stderr.write(`${w}\n`)
+    }
     let handle: RunHandle
     let run = {numCpus, resources}
     let deps: CreateRunDeps = early ? {makeExecutor: early.make} : {}
@@ -103,8 +110,21 @@ export async function runSession(o: RunSessionOptions): Promise<number> {
         o.stderr.write(`rayts: run ${runId}: no object store (${(error as Error).message}); big values go through the runner\n`)
       }
     }
+    if (!o.noCache && compiled.graph.tasks.some((task) => task.options.cache === true)) {
+      const {RunCache} = await import('./run-cache.js')
+      cache = new RunCache({
+        store,
+        runId,
+        file: resolvePath(graphFile),
+        dir: compiled.graph.dir,
+        inlineHits: cluster !== undefined,
+        warn: (message) => {
+          if (!o.quiet) o.stderr.write(`rayts: ${message}\n`)
+        },
+      })
+    }
     try {
-      handle = createRun(compiled.graph, {runId, ...run, failFast, reuse, objects: objects?.config}, deps)
+      handle = createRun(compiled.graph, {runId, ...run, failFast, reuse, objects: objects?.config, cache}, deps)
     } catch (error) {
       if (!(error instanceof RunSetupError)) throw error
       for (const p of error.problems) o.stderr.write(`${graphFile}: ${p}\n`)
@@ -120,6 +140,7 @@ export async function runSession(o: RunSessionOptions): Promise<number> {
       failFast,
       pid: process.pid,
       ...(cluster ? {cluster: true} : {}),
+      ...(o.noCache ? {noCache: true} : {}),
     }, {
       onWriteError: (message) => o.stderr.write(`rayts: could not write the run store: ${message}\n`),
       thread: recordOnThread(compiled.graph.instances.length, o.env),
@@ -165,6 +186,7 @@ export async function runSession(o: RunSessionOptions): Promise<number> {
       for (const s of signals) process.off(s, onSignal)
     }
     await reporter?.close()
+    cache?.close() // before the objects settle: an entry copies the objects it refers to
     recorder.close()
     // the big results live in the objects kept on disk: without them the run is not recorded
     let notKept: string | null = null
@@ -196,6 +218,7 @@ export async function runSession(o: RunSessionOptions): Promise<number> {
     if (interrupted || summary.state === 'cancelled') return ExitCode.Interrupted
     return summary.state === 'failed' ? ExitCode.TaskFailed : ExitCode.Ok
   } finally {
+    cache?.close()
     await early?.discard()
     try {
       objects?.settle()

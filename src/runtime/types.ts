@@ -19,6 +19,8 @@ export interface RunOptions {
   readonly objects?: ObjectsConfig
   /** an open run (a library session): it takes tasks while it runs and ends at close() */
   readonly open?: boolean
+  /** the cross-run result cache (runtime/run-cache.ts); absent: nothing is looked up or stored */
+  readonly cache?: import('../scheduler/cache-seam.js').InstanceCache
 }
 
 export interface RunSummary {

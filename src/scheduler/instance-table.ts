@@ -12,9 +12,11 @@ export const SUCCEEDED = 4
 export const FAILED = 5
 export const SKIPPED = 6
 export const CANCELLED = 7
+/** succeeded without running: its result came from the cross-run cache */
+export const CACHED = 8
 
 /** state codes → names, in code order; codes from SUCCEEDED on are terminal */
-export const STATE_NAMES: readonly InstanceState[] = ['pending', 'ready', 'running', 'retrying', 'succeeded', 'failed', 'skipped', 'cancelled']
+export const STATE_NAMES: readonly InstanceState[] = ['pending', 'ready', 'running', 'retrying', 'succeeded', 'failed', 'skipped', 'cancelled', 'cached']
 
 export function isTerminal(code: number): boolean {
   return code >= SUCCEEDED

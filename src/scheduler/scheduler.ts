@@ -12,8 +12,9 @@ import {startTimer, type Timer} from '../core/timer.js'
 import {logLimits} from '../core/log-limits.js'
 import {formatBytes} from '../format/units.js'
 import {BatchSizer} from './batch-size.js'
-import {CANCELLED, dependentsOf, type Dependents, FAILED, grown, isTerminal, PENDING, READY, RETRYING, RUNNING, SKIPPED, STATE_NAMES, SUCCEEDED} from './instance-table.js'
+import {CACHED, CANCELLED, dependentsOf, type Dependents, FAILED, grown, isTerminal, PENDING, READY, RETRYING, RUNNING, SKIPPED, STATE_NAMES, SUCCEEDED} from './instance-table.js'
 import {buildJob, buildLink, fnKey} from './jobs.js'
+import type {CacheLookupResult, InstanceCache} from './cache-seam.js'
 import {ReadyQueue} from './ready-queue.js'
 import {resolve, ResolveError, type ResolveContext} from './resolve.js'
 import {demandOf, ResourcePool, type Capacity, type Demand} from './resources.js'
@@ -31,6 +32,8 @@ export interface SchedulerOptions {
    * they are all done: it ends at `close()`.
    */
   readonly open?: boolean
+  /** the cross-run result cache (absent: nothing is looked up or stored) */
+  readonly cache?: InstanceCache
 }
 
 /** links of one chain at most: a chain of 100,000 no-op tasks costs 100 round trips, not 100,000 */
@@ -51,6 +54,8 @@ export class Scheduler implements ExecutorSink {
   private waiting: Int32Array
   private attempts: Int32Array
   private readonly results: unknown[]
+  /** the cache key of each keyed instance (tasks with `cache: true`) */
+  private readonly keys: (string | undefined)[] = []
   private readonly dependents: Dependents
   /** the lane of each instance handed to the executor, until it is reported done */
   private readonly lanes = new Map<number, Lane>()
@@ -134,7 +139,7 @@ export class Scheduler implements ExecutorSink {
   }
 
   counts(): Record<InstanceState, number> {
-    const c: Record<InstanceState, number> = {pending: 0, ready: 0, running: 0, retrying: 0, succeeded: 0, failed: 0, skipped: 0, cancelled: 0}
+    const c: Record<InstanceState, number> = {pending: 0, ready: 0, running: 0, retrying: 0, succeeded: 0, failed: 0, skipped: 0, cancelled: 0, cached: 0}
     for (let i = 0; i < this.count; i++) c[STATE_NAMES[this.state[i]]]++
     return c
   }
@@ -187,7 +192,7 @@ export class Scheduler implements ExecutorSink {
       let failedDep = -1
       for (const d of spec.deps) {
         const s = this.state[d]
-        if (s === SUCCEEDED) continue
+        if (s === SUCCEEDED || s === CACHED) continue
         if (isTerminal(s)) failedDep = d
         else {
           waiting++
@@ -254,6 +259,8 @@ export class Scheduler implements ExecutorSink {
     if (spec.task.kind === 'fn') this.sizer.observe(fnKey(spec.task), outcome.endedAt - outcome.startedAt)
     this.linked.delete(inst)
     if (outcome.ok) {
+      const key = this.keys[inst]
+      if (key !== undefined) this.options.cache?.store(spec, key, outcome.value)
       this.linkAfter.delete(inst) // its link runs
       // the phases only when known: two literals, no spread on this path
       this.stream.emit(
@@ -309,6 +316,12 @@ export class Scheduler implements ExecutorSink {
       return this.succeed(idx, reused.get(spec.name))
     }
     this.state[idx] = READY
+    const cache = this.options.cache
+    if (cache?.wants(spec.task)) {
+      this.stream.emit({type: 'ready', t: nowMicros(), inst: idx})
+      cache.lookup({spec, ctx: this.contextFor(spec), refKeys: this.refKeysOf}, this.answered)
+      return
+    }
     if (this.linked.has(idx)) {
       // a chain link: it is in its input's worker already (ready when that input ended there)
       this.stream.emit({type: 'ready', t: Math.min(this.reportedEnd, nowMicros()), inst: idx})
@@ -318,8 +331,40 @@ export class Scheduler implements ExecutorSink {
     this.ready.push(idx, this.demandFor(spec.task))
   }
 
-  private succeed(idx: number, value: unknown): void {
-    this.state[idx] = SUCCEEDED
+  /** a cache lookup's answer: a hit ends the instance `cached`, a miss queues it to run */
+  private looked(idx: number, r: CacheLookupResult): void {
+    if (this.state[idx] !== READY || this.stopping) return // cancelled meanwhile
+    if (r.key !== null) this.keys[idx] = r.key
+    if (r.hit) {
+      const t = nowMicros()
+      this.stream.emit({type: 'succeeded', t, inst: idx, attempt: 0, pid: null, startedAt: t, value: r.value, cached: {key: r.key}})
+      this.succeed(idx, r.value, CACHED)
+    } else this.ready.push(idx, this.demandFor(this.spec(idx).task))
+    this.schedulePump()
+  }
+
+  private readonly answered = (spec: InstanceSpec, r: CacheLookupResult): void => this.looked(spec.idx, r)
+  private readonly refKeysOf = (ref: RefExpr): readonly string[] | null => this.refKeys(ref)
+
+  /** the keys of the instances a ref covers, or null when one has none */
+  private refKeys(ref: RefExpr): readonly string[] | null {
+    const task = this.graph.taskById.get(ref.task)
+    if (!task) return null
+    let idxs: readonly number[]
+    if (task.fanout.kind === 'dynamic') idxs = ref.instance === null ? [] : (this.expandedOf.get(task.instances[0]!) ?? []).slice(ref.instance, ref.instance + 1)
+    else idxs = ref.instance === null || task.fanout.kind === 'none' ? task.instances : [task.instances[ref.instance]!]
+    if (idxs.length === 0) return null
+    const keys: string[] = []
+    for (const i of idxs) {
+      const k = this.keys[i]
+      if (k === undefined) return null
+      keys.push(k)
+    }
+    return keys
+  }
+
+  private succeed(idx: number, value: unknown, code = SUCCEEDED): void {
+    this.state[idx] = code
     this.results[idx] = value
     this.terminal++
     const added = this.addedDependents.get(idx)
@@ -554,6 +599,7 @@ export class Scheduler implements ExecutorSink {
     // a link with a timeout is not run in a chain: its clock starts with a message from the
     // worker, which then also has to flush the results before it (measure before doing so)
     if (spec.marker || task.kind !== 'fn' || task.options.timeout !== null || this.options.reuse?.has(spec.name)) return -1
+    if (this.options.cache?.wants(task)) return -1 // looked up before it runs
     if (!this.sizer.isShort(fnKey(task))) return -1
     // the same demand; without named resources, without making a Demand per task (100,000
     // tasks of a chain made 100,000 of them, ~1 % of a run's CPU)

@@ -1,10 +1,12 @@
-// The size budget of $RAYTS_HOME: past it, the oldest finished runs are removed until
-// the store fits again. The newest finished run and active runs are always kept.
+// The size budget of $RAYTS_HOME: past it, what was used longest ago goes first, a finished
+// run (by when it ended) or a result-cache entry (by when it was last stored or reused),
+// until the store fits again. The newest finished run and active runs are always kept.
 import {readdirSync} from 'node:fs'
 import {join} from 'node:path'
 import {DB_FILE, type Store} from './db.js'
 import {pruneCandidates, reclaimSpace, removeRun, treeBytes, type RemovedRun} from './remove.js'
 import {GiB, requireBytes} from '../format/units.js'
+import {entriesByLastUse, removeEntries} from './result-cache.js'
 
 export const BUDGET_ENV = 'RAYTS_HOME_BUDGET'
 export const DEFAULT_BUDGET_BYTES = GiB
@@ -45,6 +47,8 @@ export interface BudgetReport {
   readonly beforeBytes: number
   readonly afterBytes: number
   readonly removed: readonly RemovedRun[]
+  /** result-cache entries removed (keys) */
+  readonly removedEntries?: readonly string[]
 }
 
 /** Null when the store fits its budget; else what was removed to make it fit (or all it could). */
@@ -52,18 +56,32 @@ export function enforceBudget(store: Store, budget: Budget = readBudget()): Budg
   if (budget.bytes === null) return null
   const beforeBytes = storeBytes(store)
   if (beforeBytes <= budget.bytes) return null
-  // oldest first, never the newest finished run
+  // oldest first, never the newest finished run; cache entries by their last use
   const candidates = pruneCandidates(store, {keep: 1})
+  const entries = entriesByLastUse(store)
   const removed: RemovedRun[] = []
+  const removedEntries: string[] = []
   let size = beforeBytes
-  for (const run of candidates) {
-    if (size <= budget.bytes) break
+  let r = 0
+  let e = 0
+  while (size > budget.bytes && (r < candidates.length || e < entries.length)) {
+    const run = candidates[r]
+    const entry = entries[e]
     const dbBefore = dbBytesInUse(store)
-    const r = removeRun(store, run.id)
-    if (!r) continue
-    removed.push(r)
-    size -= r.fileBytes + (dbBefore - dbBytesInUse(store))
+    if (run && (!entry || (run.endedMs ?? run.createdMs) <= entry.at)) {
+      r++
+      const gone = removeRun(store, run.id)
+      if (!gone) continue
+      removed.push(gone)
+      size -= gone.fileBytes + (dbBefore - dbBytesInUse(store))
+    } else if (entry) {
+      e++
+      const folder = treeBytes(join(store.home, 'cache', 'results', entry.key))
+      if (removeEntries(store, [entry.key]) === 0) continue
+      removedEntries.push(entry.key)
+      size -= folder + (dbBefore - dbBytesInUse(store))
+    }
   }
-  if (removed.length > 0) reclaimSpace(store)
-  return {budgetBytes: budget.bytes, beforeBytes, afterBytes: storeBytes(store), removed}
+  if (removed.length > 0 || removedEntries.length > 0) reclaimSpace(store)
+  return {budgetBytes: budget.bytes, beforeBytes, afterBytes: storeBytes(store), removed, removedEntries}
 }

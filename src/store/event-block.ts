@@ -13,7 +13,7 @@ const READY = 0
 const START = 1
 const SUCCEEDED = 2
 
-type Tuple = [number, number, number, ...(number | null)[]]
+type Tuple = [number, number, number, ...(number | string | null)[]]
 
 export class EventBlock {
   private items: unknown[] = []
@@ -31,7 +31,8 @@ export class EventBlock {
         this.items.push([START, e.t, e.inst, e.attempt, e.pid])
         return
       case 'succeeded':
-        this.items.push(e.calledAt === undefined ? [SUCCEEDED, e.t, e.inst, e.attempt, e.pid, e.startedAt] : [SUCCEEDED, e.t, e.inst, e.attempt, e.pid, e.startedAt, e.calledAt, e.returnedAt ?? null])
+        // a cache hit keeps its key (as the seventh element, a string); an attempt that ran, its phases' times (numbers)
+        this.items.push(e.cached ? [SUCCEEDED, e.t, e.inst, e.attempt, e.pid, e.startedAt, e.cached.key] : e.calledAt === undefined ? [SUCCEEDED, e.t, e.inst, e.attempt, e.pid, e.startedAt] : [SUCCEEDED, e.t, e.inst, e.attempt, e.pid, e.startedAt, e.calledAt, e.returnedAt ?? null])
         return
       case 'log':
         return
@@ -75,11 +76,12 @@ function fromTuple(x: Tuple): RunEvent {
     case READY:
       return {type: 'ready', t, inst}
     case START:
-      return {type: 'start', t, inst, attempt: x[3] as number, pid: x[4] ?? null}
+      return {type: 'start', t, inst, attempt: x[3] as number, pid: (x[4] as number | null) ?? null}
     case SUCCEEDED:
       // as stored before blocks: a succeeded event without its value
-      if (x.length > 6) return {type: 'succeeded', t, inst, attempt: x[3] as number, pid: x[4] ?? null, startedAt: x[5] as number, calledAt: x[6] as number, returnedAt: (x[7] ?? undefined) as number} as RunEvent
-      return {type: 'succeeded', t, inst, attempt: x[3] as number, pid: x[4] ?? null, startedAt: x[5] as number} as RunEvent
+      if (typeof x[6] === 'string') return {type: 'succeeded', t, inst, attempt: x[3] as number, pid: (x[4] as number | null) ?? null, startedAt: x[5] as number, cached: {key: x[6]}} as RunEvent
+      if (x.length > 6) return {type: 'succeeded', t, inst, attempt: x[3] as number, pid: (x[4] as number | null) ?? null, startedAt: x[5] as number, calledAt: x[6] as number, returnedAt: (x[7] ?? undefined) as number} as RunEvent
+      return {type: 'succeeded', t, inst, attempt: x[3] as number, pid: (x[4] as number | null) ?? null, startedAt: x[5] as number} as RunEvent
     default:
       throw new Error(`unknown stored event code ${code}`)
   }

@@ -21,6 +21,8 @@ interface Hot {
   value: Buffer | null
   file: string | null
   has: number
+  /** a cache hit: stored as state `cached` */
+  cached?: boolean
 }
 
 export interface SucceededRow {
@@ -32,6 +34,7 @@ export interface SucceededRow {
   readonly value: Buffer | null
   readonly file: string | null
   readonly has: boolean
+  readonly cached?: boolean
 }
 
 export class InstanceWrites {
@@ -47,14 +50,14 @@ export class InstanceWrites {
       upsert: db.prepare(`INSERT INTO instances (run_id, name, idx, task, findex, deps, ord, state, session) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT (run_id, name) DO UPDATE SET idx = excluded.idx, task = excluded.task, findex = excluded.findex,
           deps = excluded.deps, session = excluded.session,
-          state = CASE WHEN state = 'succeeded' THEN state ELSE excluded.state END,
-          error = CASE WHEN state = 'succeeded' THEN error ELSE NULL END,
-          attempt = CASE WHEN state = 'succeeded' THEN attempt ELSE 0 END,
-          pid = CASE WHEN state = 'succeeded' THEN pid ELSE NULL END`),
+          state = CASE WHEN state IN ('succeeded', 'cached') THEN state ELSE excluded.state END,
+          error = CASE WHEN state IN ('succeeded', 'cached') THEN error ELSE NULL END,
+          attempt = CASE WHEN state IN ('succeeded', 'cached') THEN attempt ELSE 0 END,
+          pid = CASE WHEN state IN ('succeeded', 'cached') THEN pid ELSE NULL END`),
       ready: db.prepare(`UPDATE instances SET state = 'ready' WHERE run_id = ? AND name = ?`),
       running: db.prepare(`UPDATE instances SET state = 'running', attempt = ?, pid = ?, started_t = ?, ended_t = NULL, session = ?
         WHERE run_id = ? AND name = ?`),
-      succeeded: db.prepare(`UPDATE instances SET state = 'succeeded', attempt = ?, pid = ?, started_t = ?, ended_t = ?, error = ?,
+      succeeded: db.prepare(`UPDATE instances SET state = ?, attempt = ?, pid = ?, started_t = ?, ended_t = ?, error = ?,
           value = ?, value_file = ?, has_value = ?, session = ? WHERE run_id = ? AND name = ?`),
     }
   }
@@ -97,6 +100,7 @@ export class InstanceWrites {
       value: r.value,
       file: r.file,
       has: r.has ? 1 : 0,
+      cached: r.cached === true,
     })
   }
 
@@ -126,7 +130,7 @@ export class InstanceWrites {
     for (const [name, h] of hot) {
       if (h.kind === READY) ready.run(run, name)
       else if (h.kind === RUNNING) running.run(h.attempt, h.pid, h.started, session, run, name)
-      else succeeded.run(h.attempt, h.pid, h.started, h.ended, h.error, h.value, h.file, h.has, session, run, name)
+      else succeeded.run(h.cached ? 'cached' : 'succeeded', h.attempt, h.pid, h.started, h.ended, h.error, h.value, h.file, h.has, session, run, name)
     }
   }
 }

@@ -12,6 +12,8 @@ export interface RunMeta {
   readonly runId?: string
   /** its tasks ran on a cluster's workers (`--cluster`) */
   readonly cluster?: boolean
+  /** run with --no-cache (for `rayts why`) */
+  readonly noCache?: boolean
 }
 
 export function parseMeta(json: string | null): RunMeta | null {
@@ -26,5 +28,6 @@ export function parseMeta(json: string | null): RunMeta | null {
     ...(m.pid === undefined ? {} : {pid: m.pid}),
     ...(m.runId === undefined ? {} : {runId: m.runId}),
     ...(m.cluster ? {cluster: true} : {}),
+    ...(m.noCache ? {noCache: true} : {}),
   }
 }

@@ -22,7 +22,7 @@ const REF_BYTES = Buffer.from(REF_KEY, 'latin1')
 /** each succeeded result of the run that refers to objects: its instance name and their ids */
 function* resultsWithRefs(store: Store, runId: string): Generator<{name: string; ids: Set<string>}> {
   const rows = store.db
-    .prepare(`SELECT name, value, value_file FROM instances WHERE run_id = ? AND state = 'succeeded' AND has_value = 1
+    .prepare(`SELECT name, value, value_file FROM instances WHERE run_id = ? AND state IN ('succeeded', 'cached') AND has_value = 1
       AND (value_file IS NOT NULL OR instr(value, ?) > 0)`)
     .iterate(runId, REF_BYTES) as IterableIterator<Row>
   const dir = runBlobDir(store.blobDir, runId)

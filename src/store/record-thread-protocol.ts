@@ -69,7 +69,7 @@ export function pack(p: PendingEvent): Posted {
       return [1, e.t, e.inst, e.attempt, e.pid]
     case 'succeeded': {
       const enc = p.encoded
-      if (enc?.inline && p.valueError === null) {
+      if (enc?.inline && p.valueError === null && !e.cached) {
         return e.calledAt === undefined
           ? [2, e.t, e.inst, e.attempt, e.pid, e.startedAt, enc.inline]
           : [2, e.t, e.inst, e.attempt, e.pid, e.startedAt, enc.inline, e.calledAt, e.returnedAt ?? null]

@@ -185,6 +185,7 @@ export function createRecordWriter(store: Store, meta: RunMeta, options: WriterO
           value: enc?.inline ?? null,
           file: enc?.file ?? null,
           has: enc !== null,
+          cached: e.cached !== undefined,
         })
         if (e.attempt > 1) q.attempt.run(id, session, name, e.attempt, e.pid, handedAt[e.inst] ?? e.startedAt, e.startedAt, e.t, 'succeeded', null)
         return

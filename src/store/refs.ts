@@ -35,7 +35,7 @@ export interface ResolvedRef {
   readonly key: string
 }
 
-export const TERMINAL = new Set(['succeeded', 'failed', 'skipped', 'cancelled', 'lost'])
+export const TERMINAL = new Set(['succeeded', 'cached', 'failed', 'skipped', 'cancelled', 'lost'])
 
 /** null: cannot be told yet (the run has not started, or its dynamic fan-out is pending). */
 export function resolveRef(store: Store, run: RunRecord, ref: ParsedRef): ResolvedRef | null {
@@ -100,7 +100,7 @@ export function refValue(store: Store, run: RunRecord, ref: ResolvedRef): RefOut
   const values: unknown[] = []
   for (const n of ref.names) {
     const i = getInstance(store, run.id, n) as InstanceRecord
-    if (i.state !== 'succeeded') return {ok: false, instance: n, error: instanceError(run, i)}
+    if (i.state !== 'succeeded' && i.state !== 'cached') return {ok: false, instance: n, error: instanceError(run, i)}
     try {
       values.push(loadValue(store, run.id, n))
     } catch (error) {

@@ -15,7 +15,7 @@ type Row = Record<string, unknown>
  */
 export function loadValue(store: Store, runId: string, name: string): unknown {
   const r = store.db
-    .prepare("SELECT value, value_file FROM instances WHERE run_id = ? AND name = ? AND state = 'succeeded' AND has_value = 1")
+    .prepare("SELECT value, value_file FROM instances WHERE run_id = ? AND name = ? AND state IN ('succeeded', 'cached') AND has_value = 1")
     .get(runId, name) as Row | undefined
   if (!r) return undefined
   const value = decodeValue((r.value as Buffer | null) ?? null, (r.value_file as string | null) ?? null, runBlobDir(store.blobDir, runId))
@@ -32,7 +32,7 @@ export function loadResults(store: Store, runId: string): Map<string, unknown> {
   const dir = runBlobDir(store.blobDir, runId)
   const kept = keptObjectDir(store, runId)
   const rows = store.db
-    .prepare("SELECT name, value, value_file FROM instances WHERE run_id = ? AND state = 'succeeded' AND has_value = 1 ORDER BY ord")
+    .prepare("SELECT name, value, value_file FROM instances WHERE run_id = ? AND state IN ('succeeded', 'cached') AND has_value = 1 ORDER BY ord")
     .iterate(runId) as IterableIterator<Row>
   for (const r of rows) {
     out.set(String(r.name), relocateRefs(decodeValue((r.value as Buffer | null) ?? null, (r.value_file as string | null) ?? null, dir), kept))

@@ -2,7 +2,9 @@
 // index, so a resumed run (whose dynamic instances may be numbered differently) lines up.
 // `session` counts run-starts of one run: 1, then 2 after the first resume, and so on.
 // Version 2 added instances.deps; ADDED_COLUMNS brings a version-1 store up to date.
-export const SCHEMA_VERSION = 2
+// Version 3 added the result cache (results, cache_keys, cache_modules; new tables only, so
+// an older store gets them when it is opened).
+export const SCHEMA_VERSION = 3
 
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS runs (
@@ -92,6 +94,34 @@ CREATE TABLE IF NOT EXISTS pgroups (
   attempt INTEGER NOT NULL,
   alive   INTEGER NOT NULL,
   PRIMARY KEY (run_id, pgid)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS results (
+  key        TEXT PRIMARY KEY,     -- sha256 of the key parts (src/cache/key.ts)
+  value      BLOB,                 -- v8.serialize, when small
+  value_file TEXT,                 -- else a file in the entry's folder under cache/results/
+  digest     TEXT NOT NULL,        -- sha256 of the serialized value: a changed byte is a miss
+  bytes      INTEGER NOT NULL,     -- the entry's size (value and object files)
+  from_run   TEXT NOT NULL,        -- the run that computed it (may be removed since; not run_id: removing a run keeps its entries)
+  name       TEXT NOT NULL,        -- the instance that computed it
+  task       TEXT NOT NULL,
+  created_ms INTEGER NOT NULL,
+  used_ms    INTEGER NOT NULL      -- when stored; a reuse is its run's cache_keys row (result-cache.ts, entriesByLastUse)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS cache_keys (
+  run_id TEXT NOT NULL,
+  name   TEXT NOT NULL,
+  key    TEXT NOT NULL,
+  file   TEXT NOT NULL,            -- the graph file (or the session's script)
+  task   TEXT NOT NULL,
+  findex INTEGER,
+  parts  TEXT NOT NULL,            -- JSON KeyParts, for rayts why
+  PRIMARY KEY (run_id, name)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS cache_keys_task ON cache_keys (file, task, findex);
+CREATE TABLE IF NOT EXISTS cache_modules (
+  digest TEXT PRIMARY KEY,
+  files  TEXT NOT NULL,            -- JSON path → sha256
+  packages TEXT NOT NULL           -- JSON name → version
 ) WITHOUT ROWID;
 `
 

@@ -11,6 +11,7 @@ import {PHASE_NAMES} from './phases.js'
 
 export const OUTCOME_COLORS: Readonly<Record<string, string>> = {
   succeeded: '#43a047',
+  cached: '#81c784',
   failed: '#e53935',
   crash: '#8e24aa',
   timeout: '#fb8c00',

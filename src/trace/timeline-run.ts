@@ -175,7 +175,7 @@ export function readRun(events: readonly RunEvent[], detail?: GraphDetail): Time
         break
       }
       case 'succeeded':
-        finish(e.inst, e.attempt, e.pid, e.startedAt, e.t, 'succeeded', null, null, e)
+        finish(e.inst, e.attempt, e.pid, e.startedAt, e.t, e.cached ? 'cached' : 'succeeded', null, null, e)
         break
       case 'attempt-failed':
         finish(e.inst, e.attempt, e.pid, e.startedAt, e.t, outcomeOf(e.error), e.error, e.retryAt, e)

@@ -76,8 +76,8 @@ export interface ChromeTrace {
 export const RUN_PID = 1
 
 /** `cat` of attempt spans: how the attempt ended. */
-export type Outcome = 'succeeded' | 'failed' | 'crash' | 'timeout' | 'cancelled' | 'unfinished'
-export const OUTCOMES: readonly Outcome[] = ['succeeded', 'failed', 'crash', 'timeout', 'cancelled', 'unfinished']
+export type Outcome = 'succeeded' | 'cached' | 'failed' | 'crash' | 'timeout' | 'cancelled' | 'unfinished'
+export const OUTCOMES: readonly Outcome[] = ['succeeded', 'cached', 'failed', 'crash', 'timeout', 'cancelled', 'unfinished']
 
 /** `cat` of scheduler-lane spans (ready → handed to the executor; handed → really running) and of dependency flows. */
 export const WAIT_CAT = 'wait'

@@ -24,6 +24,10 @@ export class PlainSink implements Sink {
     switch (e.type) {
       case 'succeeded':
         if (m.isPlaceholder(e.inst)) return
+        if (e.cached) {
+          this.err.line(`${c.green('✓')} ${m.name(e.inst)} ${c.dim('cached')}`)
+          return
+        }
         this.err.line(`${c.green('✓')} ${m.name(e.inst)} ${c.dim(formatSeconds(attemptMicros({startedAt: e.startedAt, endedAt: e.t}) / 1e6))}`)
         return
       case 'attempt-failed': {

@@ -12,7 +12,7 @@ export type InstanceMeta = InstanceInfo & {
   readonly maxCalls?: number
 }
 
-export type ShownState = 'pending' | 'running' | 'retrying' | 'succeeded' | 'failed' | 'skipped' | 'cancelled'
+export type ShownState = 'pending' | 'running' | 'retrying' | 'succeeded' | 'failed' | 'skipped' | 'cancelled' | 'cached'
 export type Counts = Record<ShownState, number>
 
 export interface RunningTask {
@@ -63,7 +63,7 @@ export class RunModel {
   private outputs = new Set<string>()
   private markers = new Set<number>()
   private states: InstanceState[] = []
-  readonly counts: Counts = {pending: 0, running: 0, retrying: 0, succeeded: 0, failed: 0, skipped: 0, cancelled: 0}
+  readonly counts: Counts = {pending: 0, running: 0, retrying: 0, succeeded: 0, failed: 0, skipped: 0, cancelled: 0, cached: 0}
   /** attempts running now, in start order */
   readonly running = new Map<number, RunningTask>()
   readonly workers = new Map<number, WorkerInfo>()
@@ -85,10 +85,10 @@ export class RunModel {
     return this.instances.length - this.markers.size
   }
 
-  /** instances the graph has settled: succeeded, failed or skipped (cancelled ones were not done) */
+  /** instances the graph has settled: succeeded, cached, failed or skipped (cancelled ones were not done) */
   get finished(): number {
     const c = this.counts
-    return c.succeeded + c.failed + c.skipped
+    return c.succeeded + c.cached + c.failed + c.skipped
   }
 
   /** instances that ran to an end of their own: succeeded or failed */
@@ -160,6 +160,10 @@ export class RunModel {
         return
       }
       case 'succeeded': {
+        if (e.cached) {
+          this.setState(e.inst, 'cached')
+          return
+        }
         this.endAttempt(e.inst)
         this.countCall(e.pid, e.inst)
         this.setState(e.inst, 'succeeded')

@@ -52,6 +52,7 @@ export function summaryJson(s: SummaryData): Json {
 export function summaryLine(s: SummaryData): string {
   const c = s.counts
   const parts = [`${c.succeeded} succeeded`]
+  if (c.cached) parts.push(`${c.cached} cached`)
   if (c.failed) parts.push(`${c.failed} failed`)
   if (c.skipped) parts.push(`${c.skipped} skipped`)
   if (c.cancelled) parts.push(`${c.cancelled} cancelled`)

@@ -68,7 +68,7 @@ function morph(old: Element, fresh: Element): void {
   })
 }
 
-export const STATE_ORDER = ['succeeded', 'running', 'ready', 'pending', 'retrying', 'failed', 'skipped', 'cancelled', 'lost'] as const
+export const STATE_ORDER = ['succeeded', 'cached', 'running', 'ready', 'pending', 'retrying', 'failed', 'skipped', 'cancelled', 'lost'] as const
 
 export function stateBadge(state: string): HTMLSpanElement {
   return h('span', {class: `badge s-${/^[a-z]+$/.test(state) ? state : 'other'}`}, state)

@@ -113,6 +113,7 @@ export class BuildPass {
           cwd: resolveCwd(layers, this.ctx.dir),
           options: this.options(layers, kind),
           fanout,
+          inputs: kind === 'cmd' && Array.isArray(d.raw.inputs) ? Object.freeze(d.raw.inputs.filter((g): g is string => typeof g === 'string')) : EMPTY,
           after: Array.isArray(d.raw.after) ? d.raw.after.filter((a): a is string => typeof a === 'string' && this.ctx.drafts.has(a)) : EMPTY,
           deps: inFileOrder(d.deps),
           instances: d.idxs,

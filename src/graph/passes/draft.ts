@@ -37,7 +37,7 @@ export class DraftPass {
         if (Object.hasOwn(raw, key)) this.ctx.report(['tasks', id, key], `${key} is for fn tasks only${key === 'args' ? ' (a cmd list holds its arguments)' : ''}`, true)
       }
     } else if (kind === 'fn') {
-      for (const key of ['stdin', 'output']) {
+      for (const key of ['stdin', 'output', 'inputs']) {
         if (Object.hasOwn(raw, key)) this.ctx.report(['tasks', id, key], `${key} is for cmd tasks only`, true)
       }
     }

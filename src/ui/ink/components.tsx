@@ -51,6 +51,7 @@ export function ProgressBar(p: {
         <Text wrap="truncate-end">
           pending {c.pending} · running {c.running} · <Text color={paint(p.color, 'green')}>succeeded {c.succeeded}</Text> ·{' '}
           <Text color={failedColor}>failed {c.failed}</Text> · retrying {c.retrying} · skipped {c.skipped}
+          {c.cached ? ` · cached ${c.cached}` : ''}
           {c.cancelled ? ` · cancelled ${c.cancelled}` : ''}
         </Text>
       )}

@@ -1,0 +1,114 @@
+// The cache key of one instance: a sha256 over its key parts, which are kept per instance so
+// that `rayts why` can name the part that changed. A ref to an instance that has a key
+// counts by that key (chained, as Nextflow and Bazel do), so a big result is never read
+// to be hashed when the task that made it was itself keyed; any other ref counts by the
+// content hash of its value.
+import {createHash} from 'node:crypto'
+import {IndexExpr, ItemExpr, RefExpr, SubExpr, type InstanceSpec, type Template} from '../graph/model.js'
+import {hasExpr, resolve, type ResolveContext} from '../scheduler/resolve.js'
+import {hashValue, type RefDigest} from './value-hash.js'
+
+/** bumped when the key's recipe changes: older entries then never match */
+export const KEY_FORMAT = 1
+
+export interface KeyParts {
+  readonly format: number
+  readonly kind: 'fn' | 'cmd'
+  /** fn: the module's code digest (module-code.ts) and the export */
+  readonly module?: string
+  readonly export?: string
+  /** fn: each argument; cmd: each argv element (one, the script, for a shell command) */
+  readonly args: readonly string[]
+  /** the options that change a result, each hashed: env, cwd, num_returns / stdin, output */
+  readonly options: Readonly<Record<string, string>>
+  /** cmd: the contents of its `inputs:` files (path → sha256) */
+  readonly inputs?: Readonly<Record<string, string>>
+  /** the foreach item's hash (for `why`; it reaches the key through the arguments) */
+  readonly item?: string
+}
+
+export interface KeyContext {
+  readonly ctx: ResolveContext
+  /** the keys of the instances a ref covers, or null when one of them has none */
+  refKeys(ref: RefExpr): readonly string[] | null
+  readonly refDigest: RefDigest
+}
+
+export function keyOf(parts: KeyParts): string {
+  const h = createHash('sha256')
+  h.update(JSON.stringify([parts.format, parts.kind, parts.module ?? '', parts.export ?? '', parts.args, sorted(parts.options), sorted(parts.inputs ?? {})]))
+  return h.digest('hex')
+}
+
+/** the parts of a task that are the same for each of its instances, hashed once per task */
+interface TaskParts {
+  readonly options: Readonly<Record<string, string>> | null
+  readonly args: readonly string[] | null
+}
+
+const taskParts = new WeakMap<InstanceSpec['task'], TaskParts>()
+
+function staticParts(task: InstanceSpec['task']): TaskParts {
+  let p = taskParts.get(task)
+  if (p) return p
+  const exprs = hasExpr(task.env) || (task.kind === 'cmd' && task.stdin !== undefined && hasExpr(task.stdin))
+  const list = task.kind === 'fn' ? task.args : task.cmd?.kind === 'argv' ? task.cmd.argv : null
+  const noRefs: KeyContext = {ctx: {item: undefined, index: null, refValue: () => undefined}, refKeys: () => null, refDigest: () => ''}
+  p = {
+    options: exprs ? null : optionParts(task, noRefs),
+    args: list === null ? [hashValue(`sh -c ${task.cmd?.kind === 'shell' ? task.cmd.script : ''}`)] : hasExpr(list) ? null : list.map((a) => hashTemplate(a, noRefs)),
+  }
+  taskParts.set(task, p)
+  return p
+}
+
+function optionParts(task: InstanceSpec['task'], k: KeyContext): Record<string, string> {
+  const env: Record<string, string> = {}
+  for (const name of Object.keys(task.env).sort()) env[name] = hashTemplate(task.env[name], k)
+  const options: Record<string, string> = {env: hashValue(env), cwd: hashValue(task.cwd)}
+  if (task.kind === 'fn') options.num_returns = hashValue(task.options.numReturns)
+  else {
+    options.stdin = task.stdin === undefined ? hashValue(undefined) : hashTemplate(task.stdin, k)
+    options.output = hashValue(task.output)
+  }
+  return options
+}
+
+export function keyParts(spec: InstanceSpec, k: KeyContext, module: string | undefined, inputs: Readonly<Record<string, string>> | undefined): KeyParts {
+  const task = spec.task
+  const fixed = staticParts(task)
+  const options = fixed.options ?? optionParts(task, k)
+  const item = spec.item === undefined ? undefined : hashTemplate(spec.item, k)
+  if (task.kind === 'fn') {
+    return {format: KEY_FORMAT, kind: 'fn', module, export: task.fn?.export, args: fixed.args ?? task.args.map((a) => hashTemplate(a, k)), options, item}
+  }
+  const cmd = task.cmd!
+  const args = fixed.args ?? (cmd.kind === 'argv' ? cmd.argv.map((a) => hashTemplate(a, k)) : [])
+  return {format: KEY_FORMAT, kind: 'cmd', args, options, inputs: inputs ?? {}, item}
+}
+
+/** a template's hash: its plain parts by value, refs to keyed instances by their keys */
+export function hashTemplate(t: Template, k: KeyContext): string {
+  if (!hasExpr(t)) return `v${hashValue(t, k.refDigest)}`
+  if (t instanceof RefExpr) {
+    const keys = k.refKeys(t)
+    if (keys !== null) return `k${hashValue([t.instance === null ? 'all' : 'one', keys, t.path])}`
+    return `v${hashValue(resolve(t, k.ctx), k.refDigest)}`
+  }
+  if (t instanceof ItemExpr) {
+    const item = k.ctx.item
+    // a zip fan-out's item is an instance of its source: count it by that instance's key
+    if (item instanceof RefExpr) return hashTemplate(new RefExpr(item.task, item.instance, [...item.path, ...t.path]), k)
+    return `v${hashValue(resolve(t, k.ctx), k.refDigest)}`
+  }
+  if (t instanceof IndexExpr || t instanceof SubExpr) return `v${hashValue(resolve(t, k.ctx), k.refDigest)}`
+  if (Array.isArray(t)) return `A${hashValue(t.map((x) => hashTemplate(x, k)))}`
+  const o = t as Record<string, unknown>
+  return `P${hashValue(Object.keys(o).map((key) => [key, hashTemplate(o[key], k)]))}`
+}
+
+function sorted(o: Readonly<Record<string, string>>): [string, string][] {
+  return Object.keys(o)
+    .sort()
+    .map((key) => [key, o[key]!])
+}

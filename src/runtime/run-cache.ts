@@ -1,0 +1,218 @@
+// One run's side of the result cache (the scheduler's InstanceCache): keys made from the
+// instance's parts (cache/key.ts), looked up and stored in the store's `results`
+// (store/result-cache.ts), and each keyed instance's parts kept for `rayts why`. Writes are
+// buffered and made in one transaction every FLUSH_MS, and at close(), which the run calls
+// before its object store settles (an entry copies the objects it refers to).
+import {join} from 'node:path'
+import {readObjectBytes} from '../objects/object-files.js'
+import {loadRefs} from '../objects/read.js'
+import {objectId, type ObjectRef} from '../objects/ref.js'
+import {createHash} from 'node:crypto'
+import type {InstanceSpec, TaskSpec} from '../graph/model.js'
+import {hashInputs} from '../cache/input-files.js'
+import {keyOf, keyParts, type KeyParts} from '../cache/key.js'
+import {ModuleCode, type ModuleDigest} from '../cache/module-code.js'
+import type {CacheAnswer, CacheLookupInput, InstanceCache} from '../scheduler/cache-seam.js'
+import type {Store} from '../store/db.js'
+import {ResultEntries} from '../store/result-cache.js'
+
+const FLUSH_MS = 20
+
+export interface RunCacheOptions {
+  readonly store: Store
+  readonly runId: string
+  /** the graph file (or a session's script): `why` compares runs of the same file */
+  readonly file: string
+  /** the folder `inputs:` globs are relative to */
+  readonly dir: string
+  /** a cluster run: a hit's value is read here (workers cannot read this machine's files) */
+  readonly inlineHits?: boolean
+  readonly warn: (message: string) => void
+}
+
+type KeyRow = [string, string, string, string, string, number | null, string]
+type Put = {readonly spec: InstanceSpec; readonly key: string; readonly value: unknown}
+type Asked = {readonly spec: InstanceSpec; readonly key: string; readonly parts: KeyParts; readonly answer: CacheAnswer}
+
+export class RunCache implements InstanceCache {
+  private readonly modules = new ModuleCode()
+  private readonly entries: ResultEntries
+  private readonly objectDigests = new Map<string, string>()
+  private readonly inputsOf = new Map<TaskSpec, Record<string, string>>()
+  private readonly notedModules = new Set<string>()
+  private readonly digests = new Map<string, ModuleDigest>()
+  private readonly refDigest = (ref: ObjectRef): string => this.objectDigest(ref)
+  private keyRows: KeyRow[] = []
+  private moduleRows: ModuleDigest[] = []
+  private puts: Put[] = []
+  /** lookups asked since the last batch (answered together: one query) */
+  private asked: Asked[] = []
+  private batchQueued = false
+  private timer: NodeJS.Timeout | null = null
+  private closed = false
+  private readonly q
+
+  constructor(private readonly o: RunCacheOptions) {
+    this.entries = new ResultEntries(o.store)
+    const db = o.store.db
+    this.q = {
+      key: db.prepare('INSERT OR REPLACE INTO cache_keys (run_id, name, key, file, task, findex, parts) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      module: db.prepare('INSERT OR IGNORE INTO cache_modules (digest, files, packages) VALUES (?, ?, ?)'),
+    }
+  }
+
+  wants(task: TaskSpec): boolean {
+    return task.options.cache === true
+  }
+
+  lookup(input: CacheLookupInput, answer: CacheAnswer): void {
+    const fn = input.spec.task.fn
+    if (input.spec.task.kind !== 'fn' || !fn) return this.ask(input, undefined, answer)
+    const known = this.digests.get(fn.module)
+    if (known) return this.ask(input, known, answer) // no await per instance once the module is hashed
+    this.modules.of(fn.module).then(
+      (m) => {
+        if (!this.digests.has(fn.module)) {
+          this.digests.set(fn.module, m)
+          this.noteModule(m)
+        }
+        this.ask(input, m, answer)
+      },
+      (error: Error) => {
+        this.o.warn(`${input.spec.name}: not cached: its module's code could not be read (${error.message})`)
+        answer(input.spec, {key: null, hit: false})
+      },
+    )
+  }
+
+  private ask({spec, ctx, refKeys}: CacheLookupInput, module: ModuleDigest | undefined, answer: CacheAnswer): void {
+    const task = spec.task
+    let key: string
+    let parts: KeyParts
+    try {
+      let inputs: Record<string, string> | undefined
+      if (task.kind === 'cmd') {
+        inputs = this.inputsOf.get(task)
+        if (!inputs) this.inputsOf.set(task, (inputs = hashInputs(this.o.dir, task.inputs ?? [])))
+      }
+      parts = keyParts(spec, {ctx, refKeys, refDigest: this.refDigest}, module?.digest, inputs)
+      key = keyOf(parts)
+    } catch (error) {
+      this.o.warn(`${spec.name}: not cached: its key could not be made (${(error as Error).message})`)
+      queueMicrotask(() => answer(spec, {key: null, hit: false})) // answers always come later
+      return
+    }
+    this.asked.push({spec, key, parts, answer})
+    if (this.batchQueued) return
+    this.batchQueued = true
+    setImmediate(this.answerAll)
+  }
+
+  /** the lookups asked since the last batch, in one query */
+  private readonly answerAll = (): void => {
+    this.batchQueued = false
+    const asked = this.asked
+    this.asked = []
+    let found: ReturnType<ResultEntries['getMany']>
+    try {
+      found = this.entries.getMany(asked.map((a) => a.key))
+    } catch (error) {
+      this.o.warn(`the result cache could not be read (${(error as Error).message}): the tasks run`)
+      found = asked.map(() => ({hit: false}))
+    }
+    for (let i = 0; i < asked.length; i++) {
+      const {spec, key, parts, answer} = asked[i]!
+      const got = found[i]!
+      // a hit's parts are not kept: why compares with runs that computed, and names the entry
+      this.keyRows.push([this.o.runId, spec.name, key, this.o.file, spec.task.id, spec.index, got.hit ? '' : JSON.stringify(toStored(parts))])
+      if (!got.hit) {
+        if (got.warning) this.o.warn(`${spec.name}: ${got.warning}`)
+        answer(spec, {key, hit: false})
+        continue
+      }
+      let value = got.value
+      try {
+        if (this.o.inlineHits) value = loadRefs(value)
+      } catch (error) {
+        this.o.warn(`${spec.name}: cache entry ${key.slice(0, 12)} could not be read (${(error as Error).message}): running the task instead`)
+        answer(spec, {key, hit: false})
+        continue
+      }
+      answer(spec, {key, hit: true, value})
+    }
+    this.schedule()
+  }
+
+  store(spec: InstanceSpec, key: string, value: unknown): void {
+    if (this.closed) return
+    this.puts.push({spec, key, value})
+    this.schedule()
+  }
+
+  /** write what is buffered now */
+  flush(): void {
+    if (this.timer) clearTimeout(this.timer)
+    this.timer = null
+    const {keyRows, moduleRows, puts} = this
+    this.keyRows = []
+    this.moduleRows = []
+    this.puts = []
+    try {
+      this.o.store.db.transaction(() => {
+        for (const m of moduleRows) this.q.module.run(m.digest, JSON.stringify(m.files), JSON.stringify(m.packages))
+        for (const r of keyRows) this.q.key.run(...r)
+      })()
+    } catch (error) {
+      this.o.warn(`the cache's records could not be written (${(error as Error).message})`)
+    }
+    for (const p of puts) {
+      try {
+        this.entries.put(p.key, p.value, {runId: this.o.runId, name: p.spec.name, task: p.spec.task.id})
+      } catch (error) {
+        this.o.warn(`${p.spec.name}: its result could not be stored in the cache (${(error as Error).message})`)
+      }
+    }
+  }
+
+  /** flush, and store nothing after (call before the run's objects settle) */
+  close(): void {
+    this.flush()
+    this.closed = true
+  }
+
+  private schedule(): void {
+    if (this.timer || this.closed) return
+    this.timer = setTimeout(() => this.flush(), FLUSH_MS)
+    this.timer.unref()
+  }
+
+  private noteModule(m: ModuleDigest): void {
+    if (this.notedModules.has(m.digest)) return
+    this.notedModules.add(m.digest)
+    this.moduleRows.push(m)
+  }
+
+  /** an object-store reference counts by the bytes of its object (read once per run) */
+  private objectDigest(ref: ObjectRef): string {
+    const id = objectId(ref)
+    let d = this.objectDigests.get(id)
+    if (d === undefined) {
+      d = createHash('sha256').update(readObjectBytes(join(ref.dir, id), `object ${id}`)).digest('hex')
+      this.objectDigests.set(id, d)
+    }
+    return d
+  }
+}
+
+/** key parts as kept for `why`: each hash cut to 16 hex digits (they are compared, never trusted for a hit) */
+function toStored(parts: KeyParts): KeyParts {
+  const cut = (h: string): string => h.slice(0, 17)
+  const map = (o: Readonly<Record<string, string>>): Record<string, string> => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, cut(v)]))
+  return {
+    ...parts,
+    args: parts.args.map(cut),
+    options: map(parts.options),
+    ...(parts.inputs ? {inputs: Object.fromEntries(Object.entries(parts.inputs).map(([k, v]) => [k, v === '<none>' ? v : cut(v)]))} : {}),
+    ...(parts.item === undefined ? {} : {item: cut(parts.item)}),
+  }
+}
