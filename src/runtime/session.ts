@@ -131,15 +131,26 @@ export async function runSession(o: RunSessionOptions): Promise<number> {
     const reporter = o.quiet ? undefined : await attach(o, handle.events)
 
     let interrupted = false
-    const onSignal = (): void => {
+    /** a signal or lost output: cancel, and say why (`cancelling… (SIGINT)`) */
+    const interrupt = (why: string): void => {
       if (interrupted) {
         handle.forceKill()
         o.exitNow(ExitCode.Interrupted)
         return
       }
       interrupted = true
-      reporter?.cancelling()
+      reporter?.cancelling(why)
       handle.cancel()
+    }
+    const onSignal = (signal: NodeJS.Signals): void => interrupt(signal)
+    if (failFast && reporter) {
+      // the scheduler cancels the rest after a task failed for good: say so once it does
+      const shown = reporter
+      let failed = false
+      handle.events.subscribe((e) => {
+        if (e.type === 'failed') failed = true
+        else if (e.type === 'cancelled' && failed && !interrupted) shown.cancelling('--fail-fast')
+      })
     }
     // Redis lost mid-run: the tasks in flight failed (ClusterLostError); stop the rest
     let lost: string | undefined
@@ -149,9 +160,9 @@ export async function runSession(o: RunSessionOptions): Promise<number> {
     })
     const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP']
     for (const s of signals) process.on(s, onSignal)
-    // a reader gone (EPIPE, SIGPIPE) cancels once; it may repeat at every later write
-    onBrokenOutput([o.stdout, o.stderr], () => {
-      if (!interrupted) onSignal()
+    // a reader gone (EPIPE) cancels once; it may repeat at every later write
+    onBrokenOutput(new Map([[o.stdout, 'stdout'], [o.stderr, 'stderr']]), (why) => {
+      if (!interrupted) interrupt(why)
     })
     let summary: RunSummary
     try {
