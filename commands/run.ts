@@ -10,7 +10,7 @@ export default class Run extends BaseCommand {
   static override summary = 'Run a graph: stream the output tasks\' results as they finish'
   static override description = `Compiles GRAPH, runs its tasks on a pool of worker processes (fn tasks) and process groups (cmd tasks), and prints the results of its output tasks on stdout as they finish. Progress goes to stderr: a live view on a terminal, plain lines otherwise; so does what the tasks print, each line prefixed \`ID#ATTEMPT | \` as in \`rayts logs\` (--quiet-tasks keeps it in the store only). Every run is recorded in $RAYTS_HOME (default ~/.rayts).
 
-Exit codes: 0 success, 1 a task failed, 2 usage or graph error (or the run store cannot be used), 4 the results could not be written to the store (disk full), 130 interrupted.`
+Exit codes: 0 success, 1 a task failed, 2 usage or graph error (or the run store cannot be used), 4 the results could not be written to the store (disk full), 70 an internal error (a rayts bug), 130 interrupted.`
 
   static override examples = [
     {description: 'Run the lesson\'s first example (about 4 s, not 6)', command: '<%= config.bin %> run graphs/arrays.yaml'},

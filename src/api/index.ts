@@ -162,9 +162,11 @@ export async function get(refs: ObjectRef<unknown> | readonly ObjectRef<unknown>
     const pending = list.filter((r) => !session.outcome(r.inst)).map((r) => r.name)
     throw new GetTimeoutError(`get: ${pending.join(', ')} not ready after ${options.timeout} s`)
   }
-  const values = list.map((r) => {
+  for (const r of list) {
     const outcome = session.outcome(r.inst)!
-    if (!outcome.ok) throw outcome.error
+    if (!outcome.ok) throw await session.failure(outcome.error)
+  }
+  const values = list.map((r) => {
     const value = session.value(r.inst)
     return r.part === null ? value : (value as unknown[])[r.part]
   })

@@ -57,9 +57,14 @@ export class Session {
   private readonly cache: RunCache | null
   /** values read back from the object store, by instance (get reads each once) */
   private readonly loaded = new Map<number, unknown>()
-  private reporter: {close(): Promise<void>; cancelling(): void} | null = null
+  private reporter: {close(): Promise<void>; cancelling(why?: string): void} | null = null
   private closing: Promise<RunSummary> | null = null
   private readonly onSignal: (signal: NodeJS.Signals) => void
+  /**
+   * set when a signal ends the session that the program then dies of: settles only if it
+   * survives that (it took a handler of its own meanwhile)
+   */
+  private dying: Promise<void> | null = null
   private readonly onBeforeExit: () => void
   private readonly onExit: () => void
 
@@ -105,9 +110,14 @@ export class Session {
     }
     this.onSignal = (signal) => {
       const ours = process.listenerCount(signal) === 0 // a once() listener is removed before it is called
-      void this.shutdown().finally(() => {
+      let survived = (): void => {}
+      // before shutdown(): it cancels the tasks at once, and a get waiting on them must not throw
+      if (ours) this.dying = new Promise((resolve) => (survived = resolve))
+      void this.shutdown(signal).finally(() => {
+        if (!ours) return
         // nobody else handles it: die of the signal as the program would have without us
-        if (ours) process.kill(process.pid, signal)
+        process.kill(process.pid, signal)
+        survived()
       })
     }
     this.onBeforeExit = () => void this.shutdown()
@@ -261,12 +271,22 @@ export class Session {
     return {file: written.file, format: written.format, events: written.events}
   }
 
-  /** end the run: wait for nothing, cancel what is unfinished, stop every worker */
-  shutdown(): Promise<RunSummary> {
+  /**
+   * The error `get` throws for a task that did not succeed. A task cancelled by the signal
+   * the program is dying of throws nothing: `get` waits for the end, as `wait` returns and
+   * the program dies of the signal (130) instead of an uncaught TaskCancelledError (1).
+   */
+  async failure(error: TaskError | TaskCancelledError): Promise<TaskError | TaskCancelledError> {
+    if (error instanceof TaskCancelledError && this.dying) await this.dying
+    return error
+  }
+
+  /** end the run: wait for nothing, cancel what is unfinished, stop every worker; `why` is shown after `cancelling…` */
+  shutdown(why?: string): Promise<RunSummary> {
     this.closing ??= (async () => {
       for (const s of SIGNALS) process.off(s, this.onSignal)
       process.off('beforeExit', this.onBeforeExit)
-      this.reporter?.cancelling()
+      this.reporter?.cancelling(why)
       this.handle.close()
       try {
         return await this.handle.done

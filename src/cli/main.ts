@@ -7,12 +7,14 @@ import {flush} from '@oclif/core/flush'
 import {run} from '@oclif/core/run'
 import {settings} from '@oclif/core/settings'
 import {formatUserError, isOclifExit, userErrorOf} from './errors.js'
+import {watchUnsettled} from './unsettled.js'
 
 export async function main(dir: string, development: boolean): Promise<void> {
   if (development) {
     process.env.NODE_ENV = 'development'
     settings.debug = true
   }
+  const settled = watchUnsettled(process.stderr, `rayts ${process.argv[2] ?? ''}`.trim())
   try {
     await run(process.argv.slice(2), dir)
     flush()
@@ -23,5 +25,7 @@ export async function main(dir: string, development: boolean): Promise<void> {
     if (e === null) return Errors.handle(error as Error)
     process.stderr.write(formatUserError(e))
     return Errors.handle(new Errors.ExitError(e.exit))
+  } finally {
+    settled()
   }
 }

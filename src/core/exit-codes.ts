@@ -7,4 +7,6 @@ export const ExitCode = {
   /** the run ended but its results could not be written to the store (disk full) */
   NotRecorded: 4,
   Interrupted: 130,
+  /** a rayts bug: the command stopped with work it could no longer finish (cli/unsettled.ts) */
+  Internal: 70,
 } as const

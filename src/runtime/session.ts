@@ -50,11 +50,12 @@ export async function runSession(o: RunSessionOptions): Promise<number> {
   const cluster = o.cluster ?? (o.env.RAYTS_CLUSTER || undefined)
   // the local pool's first worker boots while the store opens and the graph compiles
   const early = cluster ? undefined : new EarlyExecutor()
-  const {openStore, newRunId, recordRun, recordOnThread, prepareResume} = await import('../store/index.js')
+  const {openStore, newRunId, recordRun, recordOnThread, prepareResume, markEnded} = await import('../store/index.js')
   let store: ReturnType<typeof openStore> | undefined
   let objects: import('./run-objects.js').RunObjectsHandle | undefined
   let resumed: import('../store/index.js').PreparedResume | undefined
   let cache: import('./run-cache.js').RunCache | undefined
+  let onExit: (() => void) | undefined
   try {
     store = openStore()
     let graphFile = o.graphFile
@@ -104,7 +105,8 @@ export async function runSession(o: RunSessionOptions): Promise<number> {
     if (!cluster) {
       try {
         const {openRunObjectsHandle} = await import('./run-objects.js')
-        objects = openRunObjectsHandle(store, runId, {budget: o.objectStoreMemory, env: o.env, settleAtExit: true}) ?? undefined
+        // settled by this session's exit hook, after it has recorded what it knows
+        objects = openRunObjectsHandle(store, runId, {budget: o.objectStoreMemory, env: o.env, settleAtExit: false}) ?? undefined
       } catch (error) {
         // no folder for objects (tmpfs and $RAYTS_HOME refused it): values cross inline, as before
         o.stderr.write(`rayts: run ${runId}: no object store (${(error as Error).message}); big values go through the runner\n`)
@@ -145,6 +147,25 @@ export async function runSession(o: RunSessionOptions): Promise<number> {
       onWriteError: (message) => o.stderr.write(`rayts: could not write the run store: ${message}\n`),
       thread: recordOnThread(compiled.graph.instances.length, o.env),
     })
+    // The process ends before this function does (a second Ctrl-C's exit, or a rayts bug
+    // that left it waiting: bin/run.js reports that): record what is known, end the run as
+    // cancelled rather than leave it to be found `lost`, then settle its objects, so that
+    // nothing stays in /dev/shm. The executor's own exit hook kills the workers.
+    const opened = {store, runId, objects}
+    onExit = () => {
+      try {
+        recorder.close()
+        markEnded(opened.store, opened.runId, 'cancelled')
+      } catch {
+        // a later command finds the run lost instead (and settles its objects)
+      }
+      try {
+        opened.objects?.settle()
+      } catch {
+        // a later command's reconcile retries (the pointer file stays)
+      }
+    }
+    process.on('exit', onExit)
     if (objects) {
       const counted = objects
       handle.events.subscribe((e) => {
@@ -156,15 +177,26 @@ export async function runSession(o: RunSessionOptions): Promise<number> {
     const reporter = o.quiet ? undefined : await attach(o, handle.events)
 
     let interrupted = false
-    const onSignal = (): void => {
+    /** a signal or lost output: cancel, and say why (`cancelling… (SIGINT)`) */
+    const interrupt = (why: string): void => {
       if (interrupted) {
         handle.forceKill()
         o.exitNow(ExitCode.Interrupted)
         return
       }
       interrupted = true
-      reporter?.cancelling()
+      reporter?.cancelling(why)
       handle.cancel()
+    }
+    const onSignal = (signal: NodeJS.Signals): void => interrupt(signal)
+    if (failFast && reporter) {
+      // the scheduler cancels the rest after a task failed for good: say so once it does
+      const shown = reporter
+      let failed = false
+      handle.events.subscribe((e) => {
+        if (e.type === 'failed') failed = true
+        else if (e.type === 'cancelled' && failed && !interrupted) shown.cancelling('--fail-fast')
+      })
     }
     // Redis lost mid-run: the tasks in flight failed (ClusterLostError); stop the rest
     let lost: string | undefined
@@ -174,9 +206,9 @@ export async function runSession(o: RunSessionOptions): Promise<number> {
     })
     const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP']
     for (const s of signals) process.on(s, onSignal)
-    // a reader gone (EPIPE, SIGPIPE) cancels once; it may repeat at every later write
-    onBrokenOutput([o.stdout, o.stderr], () => {
-      if (!interrupted) onSignal()
+    // a reader gone (EPIPE) cancels once; it may repeat at every later write
+    onBrokenOutput(new Map([[o.stdout, 'stdout'], [o.stderr, 'stderr']]), (why) => {
+      if (!interrupted) interrupt(why)
     })
     let summary: RunSummary
     try {
@@ -220,6 +252,7 @@ export async function runSession(o: RunSessionOptions): Promise<number> {
   } finally {
     cache?.close()
     await early?.discard()
+    if (onExit) process.off('exit', onExit)
     try {
       objects?.settle()
     } catch {

@@ -57,8 +57,8 @@ export interface ReporterOptions {
 }
 
 export interface Reporter {
-  /** show `cancelling…` at once (first Ctrl-C) */
-  cancelling(): void
+  /** show `cancelling… (why)` at once (first Ctrl-C: `SIGINT`) */
+  cancelling(why?: string): void
   /** flush what is left (last batch, summary), unmount Ink; idempotent */
   close(): Promise<void>
 }
@@ -95,11 +95,12 @@ export async function attachReporter(events: EventStream, opts: ReporterOptions)
 
   let closing: Promise<void> | null = null
   return {
-    cancelling() {
+    cancelling(why) {
       if (model.cancelling || closing) return
       model.cancelling = true
+      model.cancelWhy = why ?? null
       model.version++
-      sink.cancelling()
+      sink.cancelling(why)
     },
     close() {
       closing ??= (async () => {

@@ -7,7 +7,7 @@ import type {RunModel} from './run-model.js'
 import {LineWriter} from './line-writer.js'
 import {batchJson, resultJson, type Batch, type ResultItem} from './results-format.js'
 import {errorJson} from '../format/error-json.js'
-import {failureLines, type Sink} from './sink.js'
+import {cancellingText, failureLines, type Sink} from './sink.js'
 import {summaryJson, summaryLine, type SummaryData} from './summary.js'
 
 export class JsonSink implements Sink {
@@ -51,8 +51,8 @@ export class JsonSink implements Sink {
     this.json(batchJson(b))
   }
 
-  cancelling(): void {
-    this.err.line('cancelling…')
+  cancelling(why?: string): void {
+    this.err.line(cancellingText(why))
     this.err.flush()
   }
 

@@ -7,7 +7,7 @@ import {attemptMicros} from '../format/duration.js'
 import {LineWriter} from './line-writer.js'
 import {formatSeconds} from '../format/units.js'
 import {formatBatch, formatResult, type Batch, type ResultItem} from './results-format.js'
-import {failureLines, type Sink} from './sink.js'
+import {cancellingText, failureLines, type Sink} from './sink.js'
 import {summaryLines, type SummaryData} from './summary.js'
 
 export class PlainSink implements Sink {
@@ -61,8 +61,8 @@ export class PlainSink implements Sink {
     this.out.line(formatBatch(b))
   }
 
-  cancelling(): void {
-    this.err.line(this.c.yellow('cancelling…'))
+  cancelling(why?: string): void {
+    this.err.line(this.c.yellow(cancellingText(why)))
     this.err.flush()
   }
 

@@ -77,6 +77,8 @@ export class RunModel {
   endState: RunState | null = null
   endT = 0
   cancelling = false
+  /** what the run took, shown after `cancelling…` */
+  cancelWhy: string | null = null
   /** bumped by every change that is visible */
   version = 0
 

@@ -14,9 +14,15 @@ export interface Sink {
   /** one line a task printed, `ID#ATTEMPT | ` and its text (on stderr, above a live region) */
   output(prefix: string, text: string): void
   batch(b: Batch): void
-  cancelling(): void
+  /** `why`: what was taken (SIGINT, stdout closed: EPIPE, --fail-fast) */
+  cancelling(why?: string): void
   /** print the summary, flush, release the terminal */
   close(summary: SummaryData): Promise<void>
+}
+
+/** `cancelling… (SIGINT)`: the line shown when a run is being cancelled */
+export function cancellingText(why?: string | null): string {
+  return why ? `cancelling… (${why})` : 'cancelling…'
 }
 
 /** `✗ id3 ValueError: bad`, the stack, then the last log lines */

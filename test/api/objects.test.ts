@@ -97,7 +97,7 @@ test.serial('init checks objectStoreMemory', async (t) => {
   await t.throwsAsync(ray.init({objectStoreMemory: 1.5}), {message: /not 1.5/})
 })
 
-const ENDINGS = {exit: 'process.exit', signal: 'SIGTERM', 'signal-uncaught': 'SIGTERM, then an uncaught TaskCancelledError mid-shutdown'} as const
+const ENDINGS = {exit: 'process.exit', signal: 'SIGTERM', 'signal-uncaught': 'SIGTERM it handles, then an uncaught TaskCancelledError mid-shutdown'} as const
 for (const mode of Object.keys(ENDINGS) as (keyof typeof ENDINGS)[]) {
   test.serial(`a program that ends its session by ${ENDINGS[mode]} leaves nothing in /dev/shm and keeps the recorded object`, async (t) => {
     const child = execa(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'fixtures', 'exit-session.ts'), mode], {reject: false, buffer: {stdout: false}})

@@ -58,6 +58,7 @@ test.serial('rayts run of a 200,000-instance foreach, SIGTERM: exit 130, recorde
     const result = await child
     t.log(`ended ${Date.now() - sent} ms after SIGTERM`)
     t.is(result.exitCode, 130, result.stderr)
+    t.regex(result.stderr, /cancelling… \(SIGTERM\)/)
     t.notRegex(result.stderr, /RangeError|\n\s+at /)
     t.is(storedRun(home)?.state, 'cancelled')
   } finally {
@@ -70,6 +71,7 @@ test.serial('--fail-fast with 200,000 waiting instances prints the failing task\
   try {
     const result = await rayts(['run', fixture('wide-fail-fast.yaml'), '--num-cpus', '2', '--fail-fast'], home)
     t.is(result.exitCode, 1, result.stderr)
+    t.regex(result.stderr, /cancelling… \(--fail-fast\)/)
     t.regex(result.stdout + result.stderr, /bad.*TypeError.*the failing task's own message/s)
     t.notRegex(result.stderr, /RangeError|Maximum call stack/)
     t.is(storedRun(home)?.state, 'failed')

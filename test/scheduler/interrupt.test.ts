@@ -49,6 +49,7 @@ test.serial('SIGINT to rayts run with busy workers and commands: exit 130 within
   const took = Date.now() - sent
   const result = await child
   t.is(result.exitCode, 130, result.stderr)
+  t.regex(result.stderr, /cancelling… \(SIGINT\)/)
   t.true(gone, `left behind: ${alive(tree).join(' ')}`)
   t.true(took < 2000, `the processes took ${took} ms to go`)
   t.notRegex(result.stderr, /\n\s+at /, 'no stack trace')

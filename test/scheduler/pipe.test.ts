@@ -6,6 +6,7 @@ import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {listRuns, openStore} from '../../src/store/index.js'
+import {until} from '../helpers/poll.js'
 
 const root = join(import.meta.dirname, '..', '..')
 const dev = join(root, 'bin', 'dev.js')
@@ -57,6 +58,27 @@ test.serial('the whole pipeline killed with SIGTERM: rayts records the run as ca
     const end = Date.now() + 30_000
     while (storedStates(home)[0] === 'running' && Date.now() < end) await new Promise((r) => setTimeout(r, 200))
     t.deepEqual(storedStates(home), ['cancelled'])
+  } finally {
+    rmSync(home, {recursive: true, force: true})
+  }
+})
+
+// The kernel raises SIGPIPE for a write to any closed pipe or socket, such as the channel of
+// a worker rayts has just killed (issue 21 item 11: a --fail-fast run exited 130, interrupted).
+// Only a failed write to stdout or stderr means that the reader is gone.
+test.serial('a SIGPIPE while stdout is still read does not end the run', async (t) => {
+  const home = mkdtempSync(join(tmpdir(), 'rayts-home-'))
+  try {
+    const child = execa(dev, ['run', graph, '--num-cpus', '2'], {cwd: root, reject: false, env: {...env, RAYTS_HOME: home}, timeout: 120_000})
+    let out = ''
+    child.stdout!.on('data', (d: Buffer) => (out += String(d)))
+    await until('a first result', () => out.includes('\n') || child.exitCode !== null)
+    child.kill('SIGPIPE')
+    const result = await child
+    t.is(result.exitCode, 0, result.stderr)
+    t.is(result.stdout.trim().split('\n').length, 40)
+    t.notRegex(result.stderr, /cancelling/)
+    t.deepEqual(storedStates(home), ['succeeded'])
   } finally {
     rmSync(home, {recursive: true, force: true})
   }

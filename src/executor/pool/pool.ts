@@ -50,7 +50,7 @@ export class WorkerPool {
 
   release(worker: WorkerProc): void {
     worker.mode = 'idle'
-    if (!worker.alive) return
+    if (!worker.alive || worker.reason !== null) return // being ended: never handed out again
     worker.setRef(false)
     this.idle.push(worker)
   }

@@ -109,8 +109,13 @@ export class WorkerProc {
     startTimer(() => this.kill(reason), RETIRE_KILL_MS).unref()
   }
 
-  /** an idle worker must not keep the parent alive */
+  /**
+   * An idle worker must not keep the parent alive; one being ended must, until its exit is
+   * seen: a batch's reply read after the kill released it (unref), the loop emptied before
+   * SIGCHLD was read, and the close() awaiting its exit never settled (exit 13).
+   */
   setRef(ref: boolean): void {
+    if (!ref && this.reason !== null) return
     const stderr = this.child.stderr as Socket
     if (ref) {
       this.child.ref()

@@ -7,6 +7,7 @@ import type {Counts} from '../run-model.js'
 import type {SummaryData} from '../summary.js'
 import {hints, rate, summaryLine} from '../summary.js'
 import {formatSeconds} from '../../format/units.js'
+import {cancellingText} from '../sink.js'
 
 type Color = string | undefined
 const paint = (on: boolean, c: string): Color => (on ? c : undefined)
@@ -134,12 +135,12 @@ export function App(p: {readonly view: View; readonly color: boolean; readonly o
         <Box flexDirection="column">
           <Header graph={v.graph} runId={v.runId} elapsed={v.elapsed} capacity={v.capacity} color={p.color} />
           <ProgressBar finished={v.finished} total={v.total} counts={v.counts} tasksPerSecond={v.tasksPerSecond} columns={v.columns} color={p.color} showBar={v.show.bar} showCounts={v.show.counts} />
-          {v.show.cancel ? <Text color={paint(p.color, 'yellow')} wrap="truncate-end">cancelling…</Text> : null}
+          {v.show.cancel ? <Text color={paint(p.color, 'yellow')} wrap="truncate-end">{cancellingText(v.cancelWhy)}</Text> : null}
           <RunningRows rows={v.running} more={v.show.more ? v.moreRunning : 0} spinner={v.spinner} color={p.color} />
           {v.show.workers ? <Workers workers={v.workers} recycled={v.recycled} color={p.color} /> : null}
         </Box>
       ) : (
-        <Text dimColor={p.color} wrap="truncate-end">rayts: starting…{v.cancelling ? ' cancelling…' : ''}</Text>
+        <Text dimColor={p.color} wrap="truncate-end">rayts: starting…{v.cancelling ? ` ${cancellingText(v.cancelWhy)}` : ''}</Text>
       )}
     </>
   )

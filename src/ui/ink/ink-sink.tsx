@@ -22,7 +22,7 @@ import type {RunModel} from '../run-model.js'
 import {makeChalk} from '../choose.js'
 import {LineWriter} from '../line-writer.js'
 import {formatBatch, formatResult, type Batch, type ResultItem} from '../results-format.js'
-import {failureLines, type Sink} from '../sink.js'
+import {cancellingText, failureLines, type Sink} from '../sink.js'
 import type {SummaryData} from '../summary.js'
 import {AboveWriter, App, FinalFrame} from './components.js'
 import {buildView} from './view.js'
@@ -85,9 +85,9 @@ export class InkSink implements Sink {
     this.out?.line(text)
   }
 
-  cancelling(): void {
+  cancelling(why?: string): void {
     // a line above the live region appears at once; Ink throttles the live region's frames
-    this.pending.push(this.c.yellow('cancelling…'))
+    this.pending.push(this.c.yellow(cancellingText(why)))
     this.frame(true)
   }
 

@@ -47,6 +47,7 @@ export interface View {
   readonly workers: readonly WorkerRow[]
   readonly recycled: number
   readonly cancelling: boolean
+  readonly cancelWhy: string | null
   readonly columns: number
   /** which lines fit the terminal (the header always does) */
   readonly show: {readonly bar: boolean; readonly cancel: boolean; readonly counts: boolean; readonly workers: boolean; readonly more: boolean}
@@ -106,6 +107,7 @@ export function buildView(m: RunModel, o: {readonly now: number; readonly rows: 
     workers,
     recycled: m.recycled,
     cancelling: m.cancelling,
+    cancelWhy: m.cancelWhy,
     columns: o.columns,
     show: {bar, cancel, counts, workers: workersLine, more: n > running.length && budget > 0},
   }
