@@ -23,7 +23,7 @@ const source: SessionSource = {
   },
 }
 
-const INIT_OPTIONS: ReadonlySet<string> = new Set<keyof InitOptions>(['numCpus', 'resources', 'record', 'name', 'cluster', 'code', 'objectStoreMemory', 'progress'])
+const INIT_OPTIONS: ReadonlySet<string> = new Set<keyof InitOptions>(['numCpus', 'resources', 'record', 'name', 'cluster', 'code', 'objectStoreMemory', 'progress', 'cache'])
 
 function checkInitOptions(options: InitOptions): void {
   if (options === null || typeof options !== 'object' || Array.isArray(options)) throw new RaytsError('init: the options must be an object')

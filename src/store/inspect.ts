@@ -40,7 +40,7 @@ function where(runId: string, f: Omit<InstanceFilter, 'limit'>): {sql: string; p
   }
   if (f.states && f.states.length > 0) {
     parts.push(`i.state IN (${f.states.map(() => '?').join(', ')})`)
-    params.push(...f.states)
+    for (const state of f.states) params.push(state)
   }
   return {sql: parts.join(' AND '), params}
 }

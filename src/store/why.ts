@@ -96,7 +96,7 @@ function compareParts(store: Store, before: KeyParts, now: KeyParts, name: strin
   if (before.item !== now.item && before.item !== undefined && now.item !== undefined) {
     out.push({kind: 'item', message: `the foreach item at the index of ${name} changed`})
   }
-  if (before.module !== now.module) out.push(...moduleChanges(store, before.module, now.module))
+  if (before.module !== now.module) for (const change of moduleChanges(store, before.module, now.module)) out.push(change)
   if (before.export !== now.export) out.push({kind: 'export', message: `the export changed: ${before.export ?? '-'} → ${now.export ?? '-'}`})
   if (before.args.length !== now.args.length) {
     out.push({kind: 'argument', index: Math.min(before.args.length, now.args.length), message: `the number of arguments changed: ${before.args.length} → ${now.args.length}`})

@@ -51,7 +51,7 @@ test('json: tasks with resolved options, instances, edges and order', (t) => {
   }
   t.is(j.name, 'options')
   const first = j.tasks.find((x) => x.id === 'first')!
-  t.deepEqual(first.options, {maxRetries: 2, retryExceptions: false, retryDelay: 0, backoff: 1, timeout: 30, maxCalls: 1, numCpus: 1, resources: {}, numReturns: 1})
+  t.deepEqual(first.options, {maxRetries: 2, retryExceptions: false, retryDelay: 0, backoff: 1, timeout: 30, maxCalls: 1, numCpus: 1, resources: {}, numReturns: 1, cache: false})
   t.deepEqual(j.tasks.find((x) => x.id === 'evens')!.args, [{'!ref': 'numbers.0'}])
   t.deepEqual(j.edges, [[3, 4], [3, 5]])
   t.deepEqual(j.order, [0, 1, 2, 3, 4, 5])

@@ -88,10 +88,12 @@ for (const [name, end] of Object.entries(endings)) {
   })
 }
 
-// the arguments of b (arrays nested 2,000 deep) cannot be sent to its worker: the run ends at
-// once (close() kills the workers) and then the lane released that worker, which let the loop
-// empty before its exit was seen: exit 13, the run left `lost`
-test.serial('a task whose arguments cannot be sent fails the run: exit 1, recorded failed, nothing in /dev/shm', async (t) => {
+// a result nested 2,000 deep: before values were bounded, b's arguments could not be sent to
+// its worker, the run ended at once (close() kills the workers) and the lane then released that
+// worker, which let the loop empty before its exit was seen: exit 13, the run left `lost`. Now
+// a's result is refused at the 1,000-level bound (the released-after-kill path has its own test,
+// test/executor/release-after-kill.test.ts)
+test.serial('a result nested too deep fails the run: exit 1, recorded failed, nothing in /dev/shm', async (t) => {
   const {dir, home} = setUp()
   try {
     writeFileSync(join(dir, 'deep.mjs'), 'export function deep(n) { let a = []; for (let i = 0; i < n; i++) a = [a]; return a }\nexport function use() { return 1 }\n')
@@ -99,8 +101,8 @@ test.serial('a task whose arguments cannot be sent fails the run: exit 1, record
     writeFileSync(graph, 'version: 1\nmodule: ./deep.mjs\ndefaults: { max_retries: 0 }\ntasks:\n  a: { fn: deep, args: [2000] }\n  b: { fn: use, args: [!ref a] }\n')
     const result = await rayts(graph, home)
     t.is(result.exitCode, 1, result.stderr)
-    t.regex(result.stderr, /✗ b .*cannot be sent/)
-    t.regex(result.stderr, /run \S+ failed: 1 succeeded, 1 failed/)
+    t.regex(result.stderr, /✗ a RangeError: the result of a nests more than 1000 levels deep/)
+    t.regex(result.stderr, /run \S+ failed: 0 succeeded, 1 failed, 1 skipped/)
     t.deepEqual(recorded(home), {state: 'failed', hot: []})
   } finally {
     dropHotFolders(home)

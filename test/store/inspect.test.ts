@@ -108,7 +108,7 @@ test.serial('rayts summary: one row per task, well under a second; --json', (t) 
   t.log(`rayts summary (process included): ${(performance.now() - began).toFixed(0)} ms`)
   t.is(text.status, 0, text.stderr)
   const b = text.stdout.split('\n').find((l) => l.startsWith('b '))!
-  t.regex(b, /^b\s+66,667\s+60,000 succeeded, 6,667 failed\s+6,667\s+497ms\s+949ms\s+999ms\s+3,334× ValueError: bad input$/)
+  t.regex(b, /^b\s+66,667\s+60,000 succeeded, 6,667 failed\s+6,667\s+497 ms\s+949 ms\s+999 ms\s+3,334× ValueError: bad input$/)
   const json = JSON.parse(rayts('summary', big.runId, '--json').stdout) as {tasks: {task: string; total: number}[]}
   t.deepEqual(json.tasks.map((x) => [x.task, x.total]), [['a', 66_667], ['b', 66_667], ['c', 66_666]])
 })
