@@ -21,6 +21,8 @@ export interface LogLogChart {
   readonly series: readonly Series[]
   readonly xTick: (value: number) => string
   readonly yTick: (value: number) => string
+  /** a vertical mark at this x (the granularity crossing), with its label */
+  readonly mark?: {readonly x: number; readonly label: string}
 }
 
 /** log10 bounds of an axis, widened to whole decades */

@@ -46,6 +46,11 @@ export function renderSvg(chart: LogLogChart, notes: readonly string[] = []): st
   out.push(
     `<text x="20" y="${M.top + ph / 2}" text-anchor="middle" transform="rotate(-90 20 ${M.top + ph / 2})">${escapeXml(chart.yLabel)} (log scale)</text>`,
   )
+  if (chart.mark && chart.mark.x > 0) {
+    const x = f(px(chart.mark.x))
+    out.push(`<line x1="${x}" y1="${M.top}" x2="${x}" y2="${M.top + ph}" stroke="#2ca02c" stroke-width="2" stroke-dasharray="6 4"/>`)
+    out.push(`<text x="${x}" y="${M.top - 6}" text-anchor="middle" fill="#2ca02c">${escapeXml(chart.mark.label)}</text>`)
+  }
   chart.series.forEach((s, i) => {
     const pts = plottable(s.points)
     const color = escapeXml(s.color)

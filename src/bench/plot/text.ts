@@ -19,6 +19,7 @@ export function renderTextPlot(chart: LogLogChart, size: TextPlotSize = {width: 
     if (!strong && was !== ' ') return
     grid[r]![c] = strong && was !== ' ' && was !== '.' && was !== ch ? '*' : ch
   }
+  if (chart.mark && chart.mark.x > 0) for (let r = 0; r < h; r++) put(r, col(chart.mark.x), '|', false)
   for (const s of chart.series) {
     const pts = plottable(s.points)
     // the line between points: one dot per column, interpolated in log space
@@ -50,6 +51,6 @@ export function renderTextPlot(chart: LogLogChart, size: TextPlotSize = {width: 
   }
   lines.push(`${' '.repeat(pad)}${axis.join('')}`)
   lines.push(`${' '.repeat(pad)}  ${chart.xLabel} (log) → ; ${chart.yLabel} (log) ↑`)
-  lines.push(`${' '.repeat(pad)}  ${chart.series.map((s) => `${s.marker} ${s.name}`).join('   ')}   * both`)
+  lines.push(`${' '.repeat(pad)}  ${chart.series.map((s) => `${s.marker} ${s.name}`).join('   ')}   * both${chart.mark ? `   | ${chart.mark.label}` : ''}`)
   return lines.join('\n')
 }
