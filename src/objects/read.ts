@@ -5,15 +5,24 @@
 // arguments before task code sees them.
 import {existsSync} from 'node:fs'
 import {join} from 'node:path'
+import {arenaPath, readArenaCopy} from './arena.js'
+import {mapArena} from './arena-map.js'
+import {decodeObject} from './codec.js'
 import {ObjectError} from './errors.js'
 import {checkPrivateDir, readObjectFile} from './object-files.js'
-import {isObjectRef, objectId, validId, type ObjectRef} from './ref.js'
+import {asFileRef, isObjectRef, objectId, validId, type ObjectRef} from './ref.js'
+
+/**
+ * How a value in an arena is read: `copy`, into memory of its own (a task's arguments: task
+ * code may change them); `map`, a view of the arena itself, no copy (the runner's `get`).
+ */
+export type ReadMode = 'copy' | 'map'
 
 /**
  * The value of `ref`. `kept` is a finished run's folder of kept objects: tried first, since
  * the folder a reference names (the run's tmpfs folder) is gone once its run has ended.
  */
-export function readObject(ref: ObjectRef, kept?: string): unknown {
+export function readObject(ref: ObjectRef, kept?: string, mode: ReadMode = 'copy'): unknown {
   const id = objectId(ref)
   const what = `object ${id} of run ${ref.run}`
   if (!validId(id)) throw new ObjectError(`${what}: not a valid object id`)
@@ -28,21 +37,33 @@ export function readObject(ref: ObjectRef, kept?: string): unknown {
     throw new ObjectError(`${what} is missing: ${(error as Error).message}`)
   }
   try {
-    return readObjectFile(join(ref.dir, id), what)
+    return ref.arena === undefined ? readObjectFile(join(ref.dir, id), what) : readArenaObject(ref, what, mode)
   } catch (error) {
     if (movedMeanwhile()) return readObjectFile(keptPath!, what)
     throw error
   }
 }
 
+function readArenaObject(ref: ObjectRef, what: string, mode: ReadMode): unknown {
+  const path = arenaPath(ref.dir, ref.arena!)
+  const at = ref.at ?? -1
+  if (!Number.isSafeInteger(at) || at < 0 || !Number.isSafeInteger(ref.size) || ref.size <= 0) throw new ObjectError(`${what}: not a valid arena place`)
+  const map = mode === 'map' ? mapArena(path, what) : null
+  if (map !== null && at + ref.size > map.length) throw new ObjectError(`${what} is corrupt: its arena ${path} ends before it`)
+  const bytes = map !== null ? map.subarray(at, at + ref.size) : readArenaCopy(path, at, ref.size, what)
+  const decoded = decodeObject(bytes)
+  if (decoded === null) throw new ObjectError(`${what} is corrupt (in ${path} at ${at}): not a whole object`)
+  return decoded.value
+}
+
 /** `value` with every reference replaced by its value (the same object when it holds none) */
-export function loadRefs(value: unknown, kept?: string): unknown {
-  return mapRefs(value, (ref) => readObject(ref, kept))
+export function loadRefs(value: unknown, kept?: string, mode: ReadMode = 'copy'): unknown {
+  return mapRefs(value, (ref) => readObject(ref, kept, mode))
 }
 
 /** `value` with every reference pointing at `dir` (a resumed run reads its kept objects there) */
 export function relocateRefs(value: unknown, dir: string): unknown {
-  return mapRefs(value, (ref) => ({...ref, dir}))
+  return mapRefs(value, (ref) => asFileRef(ref, dir))
 }
 
 /** every reference in `value`, by id */

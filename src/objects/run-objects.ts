@@ -12,10 +12,15 @@ import {defaultBudget} from './budget.js'
 import {FULL_FLAG, INLINE_MAX, type ObjectsConfig} from './config.js'
 import {ObjectError} from './errors.js'
 import {checkPrivateDir, tmpName} from './object-files.js'
+import {ARENA_OBJECT_MAX, keepArenaObjects, removeArenas} from './arena.js'
+import {forgetArenas} from './arena-map.js'
 import {collectRefs} from './read.js'
-import {objectId} from './ref.js'
+import {objectId, type ObjectRef} from './ref.js'
 
 export const SHM_ROOT = '/dev/shm'
+
+/** the objects a run's recorded results refer to, by id */
+export type ObjectsToKeep = ReadonlyMap<string, ObjectRef>
 export const LIVE_DIR = 'objects-live'
 
 export interface LivePointer {
@@ -79,7 +84,7 @@ export class RunObjects {
     mkdirSync(dir, {mode: 0o700})
     checkPrivateDir(dir)
     checkPrivateDir(spill)
-    const config: ObjectsConfig = {run: runId, dir, spill, inlineMax: INLINE_MAX}
+    const config: ObjectsConfig = {run: runId, dir, spill, inlineMax: INLINE_MAX, arenaMax: ARENA_OBJECT_MAX}
     return new RunObjects(config, o.budget ?? defaultBudget(root === SHM_ROOT ? root : null), pointer)
   }
 
@@ -107,12 +112,13 @@ export class RunObjects {
   }
 
   /** Keep the objects in `keep` (move them to disk), remove everything else. Idempotent. */
-  settle(keep: ReadonlySet<string>): void {
+  settle(keep: ObjectsToKeep): void {
     if (this.settled) return
     this.settled = true
     try {
       settleFolders({run: this.config.run, dir: this.config.dir, spill: this.config.spill, pid: process.pid, pidStart: null}, keep)
     } finally {
+      forgetArenas(this.config.dir)
       rmSync(this.pointer, {force: true})
     }
   }
@@ -123,7 +129,7 @@ export class RunObjects {
  * a temporary name, then renamed), the hot folder is removed, and the spill folder keeps
  * only kept objects (removed when it is empty).
  */
-export function settleFolders(p: LivePointer, keep: ReadonlySet<string>): void {
+export function settleFolders(p: LivePointer, keep: ObjectsToKeep): void {
   let hot: string[] = []
   try {
     checkPrivateDir(p.dir)
@@ -144,7 +150,9 @@ export function settleFolders(p: LivePointer, keep: ReadonlySet<string>): void {
       failure = new ObjectError(`run ${p.run}: its objects could not be kept in ${p.spill}: ${(error as Error).message}`)
     }
   }
+  failure ??= keepArenaObjects(p.dir, p.spill, keep.values(), p.run)
   rmSync(p.dir, {recursive: true, force: true})
+  removeArenas(p.dir)
   let spilled: string[] = []
   try {
     spilled = readdirSync(p.spill)
@@ -175,9 +183,4 @@ export function readPointer(file: string): LivePointer | null {
   } catch {
     return null
   }
-}
-
-/** the ids of the objects a value refers to */
-export function idsIn(value: unknown, into: Set<string>): void {
-  for (const ref of collectRefs(value).values()) into.add(objectId(ref))
 }

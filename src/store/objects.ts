@@ -3,8 +3,9 @@
 // and the hot folders of runners that died (found by every reader command, via reconcile).
 import {readdirSync, rmSync} from 'node:fs'
 import {join} from 'node:path'
-import {REF_KEY} from '../objects/ref.js'
-import {idsIn, LIVE_DIR, readPointer, RunObjects, settleFolders} from '../objects/run-objects.js'
+import {collectRefs} from '../objects/read.js'
+import {REF_KEY, type ObjectRef} from '../objects/ref.js'
+import {LIVE_DIR, readPointer, RunObjects, settleFolders} from '../objects/run-objects.js'
 import type {Store} from './db.js'
 import {sameProcessAlive} from './processes.js'
 import {decodeValue, runBlobDir} from './values.js'
@@ -19,9 +20,9 @@ export function keptObjectDir(store: Store, runId: string): string {
 // v8.serialize writes the key as a one-byte string: a row without these bytes holds no reference
 const REF_BYTES = Buffer.from(REF_KEY, 'latin1')
 
-/** the ids of the objects that the run's succeeded results refer to */
-export function storedObjectIds(store: Store, runId: string): Set<string> {
-  const ids = new Set<string>()
+/** the objects that the run's succeeded results refer to, by id */
+export function storedObjectIds(store: Store, runId: string): Map<string, ObjectRef> {
+  const ids = new Map<string, ObjectRef>()
   const rows = store.db
     .prepare(`SELECT value, value_file FROM instances WHERE run_id = ? AND state = 'succeeded' AND has_value = 1
       AND (value_file IS NOT NULL OR instr(value, ?) > 0)`)
@@ -29,7 +30,7 @@ export function storedObjectIds(store: Store, runId: string): Set<string> {
   const dir = runBlobDir(store.blobDir, runId)
   for (const r of rows) {
     try {
-      idsIn(decodeValue((r.value as Buffer | null) ?? null, (r.value_file as string | null) ?? null, dir), ids)
+      collectRefs(decodeValue((r.value as Buffer | null) ?? null, (r.value_file as string | null) ?? null, dir), ids)
     } catch {
       // an unreadable value file: nothing of it to keep
     }
