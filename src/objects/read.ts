@@ -5,12 +5,12 @@
 // arguments before task code sees them.
 import {existsSync} from 'node:fs'
 import {join} from 'node:path'
-import {arenaPath, readArenaCopy} from './arena.js'
+import {arenaPath, keptArenaPath, readArenaCopy} from './arena.js'
 import {mapArena} from './arena-map.js'
 import {decodeObject} from './codec.js'
 import {ObjectError} from './errors.js'
 import {checkPrivateDir, readObjectFile} from './object-files.js'
-import {asFileRef, isObjectRef, objectId, validId, type ObjectRef} from './ref.js'
+import {isObjectRef, objectId, validId, type ObjectRef} from './ref.js'
 
 /**
  * How a value in an arena is read: `copy`, into memory of its own (a task's arguments: task
@@ -26,33 +26,44 @@ export function readObject(ref: ObjectRef, kept?: string, mode: ReadMode = 'copy
   const id = objectId(ref)
   const what = `object ${id} of run ${ref.run}`
   if (!validId(id)) throw new ObjectError(`${what}: not a valid object id`)
-  const keptPath = kept === undefined ? null : join(kept, id)
-  if (keptPath !== null && existsSync(keptPath)) return readObjectFile(keptPath, what)
+  const keptPath = kept === undefined ? null : ref.arena === undefined ? join(kept, id) : keptArenaPath(kept, ref.arena)
+  const readKept = (): unknown => (ref.arena === undefined ? readObjectFile(keptPath!, what) : decodeArena(ref, keptPath!, readArenaCopy(keptPath!, placeOf(ref, what), ref.size, what), what))
+  if (keptPath !== null && existsSync(keptPath)) return readKept()
   // (either failure may mean the run just ended: its objects moved to the kept folder)
   const movedMeanwhile = (): boolean => keptPath !== null && existsSync(keptPath)
   try {
     checkPrivateDir(ref.dir)
   } catch (error) {
-    if (movedMeanwhile()) return readObjectFile(keptPath!, what)
+    if (movedMeanwhile()) return readKept()
     throw new ObjectError(`${what} is missing: ${(error as Error).message}`)
   }
   try {
     return ref.arena === undefined ? readObjectFile(join(ref.dir, id), what) : readArenaObject(ref, what, mode)
   } catch (error) {
-    if (movedMeanwhile()) return readObjectFile(keptPath!, what)
+    if (movedMeanwhile()) return readKept()
     throw error
   }
 }
 
-function readArenaObject(ref: ObjectRef, what: string, mode: ReadMode): unknown {
-  const path = arenaPath(ref.dir, ref.arena!)
+function placeOf(ref: ObjectRef, what: string): number {
   const at = ref.at ?? -1
   if (!Number.isSafeInteger(at) || at < 0 || !Number.isSafeInteger(ref.size) || ref.size <= 0) throw new ObjectError(`${what}: not a valid arena place`)
+  return at
+}
+
+/** an arena beside its hot folder, or (a resumed run's reference, relocated) a kept one inside `dir` */
+function readArenaObject(ref: ObjectRef, what: string, mode: ReadMode): unknown {
+  const at = placeOf(ref, what)
+  const hot = arenaPath(ref.dir, ref.arena!)
+  const path = existsSync(hot) ? hot : keptArenaPath(ref.dir, ref.arena!)
   const map = mode === 'map' ? mapArena(path, what) : null
   if (map !== null && at + ref.size > map.length) throw new ObjectError(`${what} is corrupt: its arena ${path} ends before it`)
-  const bytes = map !== null ? map.subarray(at, at + ref.size) : readArenaCopy(path, at, ref.size, what)
+  return decodeArena(ref, path, map !== null ? map.subarray(at, at + ref.size) : readArenaCopy(path, at, ref.size, what), what)
+}
+
+function decodeArena(ref: ObjectRef, path: string, bytes: Buffer, what: string): unknown {
   const decoded = decodeObject(bytes)
-  if (decoded === null) throw new ObjectError(`${what} is corrupt (in ${path} at ${at}): not a whole object`)
+  if (decoded === null) throw new ObjectError(`${what} is corrupt (in ${path} at ${ref.at}): not a whole object`)
   return decoded.value
 }
 
@@ -63,7 +74,7 @@ export function loadRefs(value: unknown, kept?: string, mode: ReadMode = 'copy')
 
 /** `value` with every reference pointing at `dir` (a resumed run reads its kept objects there) */
 export function relocateRefs(value: unknown, dir: string): unknown {
-  return mapRefs(value, (ref) => asFileRef(ref, dir))
+  return mapRefs(value, (ref) => ({...ref, dir}))
 }
 
 /** every reference in `value`, by id */

@@ -40,7 +40,3 @@ export function makeRef(id: string, size: number, type: string, dir: string, run
   return place ? {[REF_KEY]: id, size, type, dir, run, arena: place.arena, at: place.at} : {[REF_KEY]: id, size, type, dir, run}
 }
 
-/** the same object, read from the file `dir/id` (where settling keeps an arena's object) */
-export function asFileRef(ref: ObjectRef, dir: string): ObjectRef {
-  return {[REF_KEY]: ref[REF_KEY], size: ref.size, type: ref.type, dir, run: ref.run}
-}

@@ -150,7 +150,10 @@ export function settleFolders(p: LivePointer, keep: ObjectsToKeep): void {
       failure = new ObjectError(`run ${p.run}: its objects could not be kept in ${p.spill}: ${(error as Error).message}`)
     }
   }
-  failure ??= keepArenaObjects(p.dir, p.spill, keep.values(), p.run)
+  // arenas kept by this settle, and those an earlier one kept that a resumed run's results still name
+  const keptArenas = new Set<string>()
+  for (const ref of keep.values()) if (ref.arena !== undefined) keptArenas.add(ref.arena)
+  failure ??= keepArenaObjects(p.dir, p.spill, keep.values(), p.run, keptArenas)
   rmSync(p.dir, {recursive: true, force: true})
   removeArenas(p.dir)
   let spilled: string[] = []
@@ -162,7 +165,7 @@ export function settleFolders(p: LivePointer, keep: ObjectsToKeep): void {
   }
   let left = 0
   for (const name of spilled) {
-    if (keep.has(name)) left++
+    if (keep.has(name) || keptArenas.has(name)) left++
     else rmSync(join(p.spill, name), {force: true, recursive: true})
   }
   if (left === 0) {

@@ -71,7 +71,8 @@ test.serial('big results and a big put go through the object store: consumers re
   // the store holds references (about a hundred bytes), not the megabyte arrays
   const bytes = storedBytes(runId)
   for (const name of ['ramp_1', 'ramp_2', 'put_1']) t.true((bytes.get(name) ?? 0) < 1000, `${name}: ${bytes.get(name)} bytes stored`)
-  t.is(keptObjects(runId).length, 3, 'the two results and the put value are kept under $RAYTS_HOME')
+  const kept = keptObjects(runId).length
+  t.true(kept >= 2 && kept <= 3, `${kept} files: the arenas (one per writer) holding the two results and the put value are kept under $RAYTS_HOME`)
 })
 
 test.serial('a ref got after shutdown is read from the kept objects', async (t) => {

@@ -5,7 +5,7 @@
 // never come back as each other; settling keeps what is referred to as object files and
 // leaves nothing in /dev/shm.
 import test from 'ava'
-import {existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync} from 'node:fs'
+import {existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {basename, join} from 'node:path'
 import {arenaPath} from '../../src/objects/arena.js'
@@ -134,7 +134,7 @@ test('two different arrays never come back as each other, in one arena or across
   t.pass()
 })
 
-test('settling keeps what is referred to as object files, and leaves nothing in /dev/shm; a value already read stays whole', (t) => {
+test('settling keeps the arenas that hold what is referred to (one file each, on disk), and leaves nothing in /dev/shm; a value already read stays whole', (t) => {
   const {config, spill, shmEntries} = setup(t)
   const writer = new ObjectWriter(config)
   const kept = writer.store(new Float64Array(5000).fill(7)) as ObjectRef
@@ -143,8 +143,10 @@ test('settling keeps what is referred to as object files, and leaves nothing in 
   t.true(shmEntries().some((n) => n.includes('.a-')), 'an arena beside the hot folder')
   settleFolders({run: config.run, dir: config.dir, spill, pid: process.pid, pidStart: null}, new Map([[objectId(kept), kept]]))
   t.deepEqual(shmEntries(), [], 'the hot folder and its arenas are gone')
-  t.deepEqual(readdirSync(spill), [objectId(kept)])
-  t.deepEqual(readObject(kept, spill), new Float64Array(5000).fill(7), 'read back from the kept file')
+  t.deepEqual(readdirSync(spill), [kept.arena], 'one file for the arena, up to its last kept object')
+  t.is(statSync(join(spill, kept.arena!)).size, 8 + kept.at! + kept.size)
+  t.deepEqual(readObject(kept, spill), new Float64Array(5000).fill(7), 'read back from the kept arena')
+  t.deepEqual(readObject({...kept, dir: spill}, undefined), new Float64Array(5000).fill(7), 'a relocated reference (--resume) reads it too')
   t.deepEqual(loadRefs([kept], spill, 'map'), [new Float64Array(5000).fill(7)])
   t.true(held.every((x) => x === 8), 'the mapping outlives the removed arena')
   t.throws(() => readObject(dropped, spill), {message: new RegExp(`object ${objectId(dropped)} of run run1 is missing`)})
