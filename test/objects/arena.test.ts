@@ -14,6 +14,7 @@ import {loadRefs, readObject} from '../../src/objects/read.js'
 import {isObjectRef, objectId, type ObjectRef} from '../../src/objects/ref.js'
 import {settleFolders} from '../../src/objects/run-objects.js'
 import {ObjectWriter} from '../../src/objects/writer.js'
+import {fill, typedValues} from './values.js'
 
 const SHM = '/dev/shm'
 const hasShm = existsSync(SHM)
@@ -40,11 +41,6 @@ function setup(t: {teardown(f: () => void): void}, arenaMax: number | null = 16 
   return {config, spill, shmEntries}
 }
 
-function fill<T extends {length: number; [i: number]: number | bigint}>(a: T, big = false): T {
-  for (let i = 0; i < a.length; i++) a[i] = (big ? BigInt(i * 7 - 3) : (i * 7) % 251) as never
-  return a
-}
-
 function cyclic(): unknown {
   const a: Record<string, unknown> = {name: 'a', data: new Float64Array([1.5, 2.5])}
   const b = {name: 'b', back: a, list: [a]}
@@ -56,20 +52,7 @@ function cyclic(): unknown {
 
 const N = 3000
 const VALUES: Record<string, () => unknown> = {
-  Int8Array: () => fill(new Int8Array(N)),
-  Uint8Array: () => fill(new Uint8Array(N)),
-  Uint8ClampedArray: () => fill(new Uint8ClampedArray(N)),
-  Int16Array: () => fill(new Int16Array(N)),
-  Uint16Array: () => fill(new Uint16Array(N)),
-  Int32Array: () => fill(new Int32Array(N)),
-  Uint32Array: () => fill(new Uint32Array(N)),
-  Float32Array: () => fill(new Float32Array(N)),
-  Float64Array: () => fill(new Float64Array(N)).map((x) => x / 3),
-  BigInt64Array: () => fill(new BigInt64Array(N), true),
-  BigUint64Array: () => new BigUint64Array(N).map((_, i) => BigInt(i) * 3n),
-  Buffer: () => Buffer.from(fill(new Uint8Array(N))),
-  ArrayBuffer: () => fill(new Uint8Array(N)).buffer,
-  'a view into a bigger buffer': () => new Float64Array(fill(new Float64Array(N * 2)).buffer, 8 * 100, N),
+  ...typedValues(N * 8),
   'an odd-length Int8Array': () => fill(new Int8Array(N + 3)),
   Map: () => new Map(Array.from({length: 300}, (_, i) => [i, `v${i}`])),
   Set: () => new Set(Array.from({length: 300}, (_, i) => `s${i}`)),
