@@ -2,7 +2,7 @@
 // with its own store in a temporary RAYTS_HOME. From the sources (tsx, bin/dev.js) when the
 // bench itself runs from them, else the built CLI (bin/run.js), as a user runs it.
 import {spawn} from 'node:child_process'
-import {existsSync} from 'node:fs'
+import {existsSync, readFileSync, rmSync} from 'node:fs'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
@@ -13,6 +13,8 @@ const EXEC_ARGV: readonly string[] = fromSource ? ['--import', import.meta.resol
 
 export interface ProcessRun {
   readonly wallMs: number
+  /** the process's peak RSS in bytes, when asked for (timeRayts' `rssFile`) */
+  readonly maxRssBytes?: number
   readonly code: number | null
   /** the last few KB of stderr, for a failure's message */
   readonly stderrTail: string
@@ -44,16 +46,31 @@ export function timeNode(args: readonly string[], env: NodeJS.ProcessEnv = proce
   })
 }
 
-/** `rayts ARGS` as a process with its store in `home` */
-export function timeRayts(args: readonly string[], home: string): Promise<ProcessRun> {
-  return timeNode([...EXEC_ARGV, BIN, ...args], {...process.env, RAYTS_HOME: home, OCLIF_SKIP_NEW_VERSION_CHECK: 'true', NO_COLOR: '1'})
+// preloaded to learn a run's peak RSS: written to $RAYTS_BENCH_RSS_FILE as the process exits
+const RSS_PRELOAD = `data:text/javascript,${encodeURIComponent(
+  "import {writeFileSync} from 'node:fs'; const f = process.env.RAYTS_BENCH_RSS_FILE; if (f) process.on('exit', () => writeFileSync(f, String(process.resourceUsage().maxRSS * 1024)))",
+)}`
+
+/** `rayts ARGS` as a process with its store in `home`; with `rssFile`, its peak RSS too */
+export async function timeRayts(args: readonly string[], home: string, rssFile?: string): Promise<ProcessRun> {
+  const env = {...process.env, RAYTS_HOME: home, OCLIF_SKIP_NEW_VERSION_CHECK: 'true', NO_COLOR: '1'}
+  if (rssFile === undefined) return timeNode([...EXEC_ARGV, BIN, ...args], env)
+  rmSync(rssFile, {force: true})
+  const r = await timeNode([...EXEC_ARGV, '--import', RSS_PRELOAD, BIN, ...args], {...env, RAYTS_BENCH_RSS_FILE: rssFile})
+  const rss = existsSync(rssFile) ? Number(readFileSync(rssFile, 'utf8')) : Number.NaN
+  return {...r, maxRssBytes: rss}
 }
 
 /** the same, throwing unless it exits 0 */
 export async function timeRaytsOk(args: readonly string[], home: string): Promise<number> {
-  const r = await timeRayts(args, home)
+  return (await timeRaytsRun(args, home)).wallMs
+}
+
+/** the same, throwing unless it exits 0, with the run's peak RSS when `rssFile` is given */
+export async function timeRaytsRun(args: readonly string[], home: string, rssFile?: string): Promise<ProcessRun> {
+  const r = await timeRayts(args, home, rssFile)
   if (r.code !== 0) throw new Error(`rayts ${args.join(' ')} exited ${r.code}: ${r.stderrTail.trim()}`)
-  return r.wallMs
+  return r
 }
 
 /** median wall time of `times` runs */

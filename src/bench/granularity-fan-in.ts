@@ -4,7 +4,7 @@
 // in one process.
 import {join} from 'node:path'
 import {pathToFileURL} from 'node:url'
-import {timeRaytsOk} from './cli-run.js'
+import {timeRaytsOk, timeRaytsRun} from './cli-run.js'
 import {MAKE_ARRAY_MODULE, type MakeArray} from './granularity-work.js'
 import type {BenchDir} from './graphs.js'
 import {recordedBytes} from './granularity-store.js'
@@ -21,8 +21,19 @@ export function total(arrays) {
 `
 export const FAN_IN_FILE = 'fan_in.mjs'
 
-export interface FanInRow {
+/** one fan-in case: `trials` arrays of n doubles feed one task */
+export interface FanInShape {
   readonly n: number
+  readonly trials: number
+}
+
+/** the two shapes the lesson issue sets targets for: many small arrays, and fewer big ones */
+export const DEFAULT_FAN_IN: readonly FanInShape[] = [
+  {n: 3000, trials: 2000},
+  {n: 80_000, trials: 200},
+]
+
+export interface FanInRow extends FanInShape {
   readonly localSeconds: number
   /** median of `runs` of `rayts run` wall less the median 1-task `rayts run` wall */
   readonly remoteSeconds: number
@@ -30,6 +41,8 @@ export interface FanInRow {
   readonly oneTaskRunSeconds: number
   /** bytes of results the runner received and recorded, per task */
   readonly runnerBytesPerTask: number
+  /** peak RSS of the `rayts run` process (the median run's), bytes */
+  readonly runnerMaxRssBytes: number
 }
 
 export const FAN_IN_MEASURES = '`rayts run` of the graph as a process (store, object store, output printed) less a 1-task `rayts run`, medians; local = the same calls and the sum in this process'
@@ -50,21 +63,25 @@ function fanInGraph(trials: number, n: number): string {
 
 const ONE_TASK = ['version: 1', 'name: one-task', `module: ./${FAN_IN_FILE}`, 'tasks:', '  one: {fn: make_array, args: [1]}', ''].join('\n')
 
-export async function benchFanIn(dir: BenchDir, sizes: readonly number[], trials: number, runs: number, progress: (line: string) => void): Promise<FanInRow[]> {
+export async function benchFanIn(dir: BenchDir, shapes: readonly FanInShape[], runs: number, progress: (line: string) => void): Promise<FanInRow[]> {
   const home = join(dir.dir, 'fan-in-home')
   const modulePath = dir.write(FAN_IN_FILE, FAN_IN_MODULE)
   const mod = (await import(pathToFileURL(modulePath).href)) as {make_array: MakeArray; total: (a: Float64Array[]) => number}
   const oneTask = dir.write('fan-in-one.yaml', ONE_TASK)
   const rows: FanInRow[] = []
-  for (const n of sizes) {
+  const rssFile = join(dir.dir, 'fan-in-rss')
+  for (const {n, trials} of shapes) {
     progress(`fan-in, n = ${n}: rayts run of ${trials} tasks feeding one, ${runs} times, beside a 1-task run`)
-    const graph = dir.write(`fan-in-${n}.yaml`, fanInGraph(trials, n))
+    const graph = dir.write(`fan-in-${n}x${trials}.yaml`, fanInGraph(trials, n))
     const one: number[] = []
     const full: number[] = []
+    const rss: number[] = []
     const local: number[] = []
     for (let i = 0; i < runs; i++) {
       one.push(await timeRaytsOk(['run', oneTask], home))
-      full.push(await timeRaytsOk(['run', graph], home))
+      const run = await timeRaytsRun(['run', graph], home, rssFile)
+      full.push(run.wallMs)
+      rss.push(run.maxRssBytes ?? Number.NaN)
       local.push(timeLocal(mod.make_array, mod.total, n, trials))
     }
     const store = openStore(home)
@@ -77,7 +94,7 @@ export async function benchFanIn(dir: BenchDir, sizes: readonly number[], trials
     const oneS = median(one) / 1000
     const remoteSeconds = Math.max(median(full) / 1000 - oneS, 1e-6)
     const localSeconds = median(local)
-    rows.push({n, localSeconds, remoteSeconds, ratio: localSeconds / remoteSeconds, oneTaskRunSeconds: oneS, runnerBytesPerTask: bytes})
+    rows.push({n, trials, localSeconds, remoteSeconds, ratio: localSeconds / remoteSeconds, oneTaskRunSeconds: oneS, runnerBytesPerTask: bytes, runnerMaxRssBytes: median(rss)})
   }
   return rows
 }

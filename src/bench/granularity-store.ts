@@ -39,7 +39,7 @@ export async function measureThroughStore(file: string, store: Store, numCpus: n
   handle.events.subscribe((e) => {
     if (e.type === 'succeeded') {
       objects.observe(e.value)
-      values.push(loadRefs(e.value))
+      values.push(loadRefs(e.value, undefined, 'map'))
     } else if (e.type === 'failed') failed++
   })
   const cpu0 = process.cpuUsage()

@@ -51,3 +51,15 @@ export function parseSizes(text: string): number[] {
     return n
   })
 }
+
+/** `3000x2000,80000` → [{n: 3000, trials: 2000}, {n: 80000, trials: defaultTrials}] */
+export function parseFanInShapes(text: string, defaultTrials: number): {n: number; trials: number}[] {
+  return text
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '')
+    .map((s) => {
+      const [n, trials] = s.split(/x/i)
+      return {n: parseSizes(n ?? '')[0]!, trials: trials === undefined ? defaultTrials : parseSizes(trials)[0]!}
+    })
+}

@@ -3,9 +3,10 @@
 // starts its service process, measured at 18-31 % of a 1-task run's samples
 // (docs/benchmarks.md, "start-up").
 //
-// An entry is keyed by the file's path and a SHA-256 of its bytes (and, for a .js file, of
-// the package.json that decides whether it is ESM or CommonJS), so two contents never share
-// one. Only answers that depend on nothing else are kept: not errors (reported from a fresh
+// An entry is keyed by a SHA-256 of the file's bytes alone (and, for a .js file, of the
+// package.json that decides whether it is ESM or CommonJS), not by its path: a module copied
+// to a new folder (a benchmark's fresh folder, a new checkout) hits the entry its content
+// made. Only answers that depend on nothing else are kept: not errors (reported from a fresh
 // parse each time), not TypeScript (a tsconfig.json can change the parse), not a module
 // with `export * from` (the answer depends on other files).
 import {createHash} from 'node:crypto'
@@ -14,7 +15,7 @@ import {dirname, extname, join} from 'node:path'
 import type {ModuleExports} from './module-exports.js'
 
 /** bumped when what a parse answers changes */
-const FORMAT = 1
+const FORMAT = 2
 const CACHED_EXTENSIONS = new Set(['.js', '.mjs', '.cjs'])
 
 interface Entry {
@@ -34,12 +35,12 @@ export function exportsCache(dir: string): ExportsCache {
     keyOf(absPath) {
       const ext = extname(absPath)
       if (!CACHED_EXTENSIONS.has(ext)) return null
-      const hash = createHash('sha256').update(`${FORMAT}\0${absPath}\0`)
+      const hash = createHash('sha256').update(`${FORMAT}\0${ext}\0`)
       try {
         hash.update(readFileSync(absPath))
         if (ext === '.js') {
           const pkg = nearestPackageJson(dirname(absPath))
-          hash.update(`\0${pkg ?? ''}\0`)
+          hash.update(pkg === undefined ? '\0none\0' : '\0package.json\0')
           if (pkg !== undefined) hash.update(readFileSync(pkg))
         }
       } catch {

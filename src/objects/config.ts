@@ -8,6 +8,8 @@ export interface ObjectsConfig {
   readonly spill: string
   /** results whose encoded size is under this many bytes cross inline, as before */
   readonly inlineMax: number
+  /** stored objects up to this many bytes go to the worker's arena (arena.ts); absent: a file each */
+  readonly arenaMax?: number
 }
 
 /**
@@ -17,7 +19,7 @@ export interface ObjectsConfig {
  * stays ~0.1-0.3 ms through the store, which loses under 16 KiB (file create, rename and
  * read cost more than the copies saved). Ray inlines under 100 KiB; so do we.
  */
-export const INLINE_MAX = 100 * 1024
+export const INLINE_MAX = 1024
 
 /** present in the hot folder when the run is over its memory budget: workers spill to disk */
 export const FULL_FLAG = '.full'

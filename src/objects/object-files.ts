@@ -68,12 +68,14 @@ function writeAll(fd: number, view: ArrayBufferView): void {
  * writer makes that file, writes half of the payload, then kills its own process with
  * SIGKILL (a worker killed mid-write, made deterministic).
  */
-function crashHook(fd: number, encoded: Encoded): void {
+export function crashHook(fd: number, encoded: Encoded, position = -1): void {
   const marker = process.env.RAYTS_OBJECTS_TEST_KILL
   if (!marker || existsSync(marker)) return
   writeFileSync(marker, String(process.pid))
   const p = encoded.payload
-  writeAll(fd, new Uint8Array(p.buffer, p.byteOffset, p.byteLength >> 1))
+  const half = new Uint8Array(p.buffer, p.byteOffset, p.byteLength >> 1)
+  if (position >= 0) writeSync(fd, half, 0, half.length, position)
+  else writeAll(fd, half)
   process.kill(process.pid, 'SIGKILL')
 }
 

@@ -7,39 +7,71 @@
 import {existsSync} from 'node:fs'
 import {join} from 'node:path'
 import {mapLeaves} from '../core/value-walk.js'
+import {arenaPath, keptArenaPath, readArenaCopy} from './arena.js'
+import {mapArena} from './arena-map.js'
+import {decodeObject} from './codec.js'
 import {ObjectError} from './errors.js'
 import {checkPrivateDir, readObjectFile} from './object-files.js'
 import {isObjectRef, objectId, validId, type ObjectRef} from './ref.js'
 
 /**
+ * How a value in an arena is read: `copy`, into memory of its own (a task's arguments: task
+ * code may change them); `map`, a view of the arena itself, no copy (the runner's `get`).
+ */
+export type ReadMode = 'copy' | 'map'
+
+/**
  * The value of `ref`. `kept` is a finished run's folder of kept objects: tried first, since
  * the folder a reference names (the run's tmpfs folder) is gone once its run has ended.
  */
-export function readObject(ref: ObjectRef, kept?: string): unknown {
+export function readObject(ref: ObjectRef, kept?: string, mode: ReadMode = 'copy'): unknown {
   const id = objectId(ref)
   const what = `object ${id} of run ${ref.run}`
   if (!validId(id)) throw new ObjectError(`${what}: not a valid object id`)
-  const keptPath = kept === undefined ? null : join(kept, id)
-  if (keptPath !== null && existsSync(keptPath)) return readObjectFile(keptPath, what)
+  const keptPath = kept === undefined ? null : ref.arena === undefined ? join(kept, id) : keptArenaPath(kept, ref.arena)
+  const readKept = (): unknown => (ref.arena === undefined ? readObjectFile(keptPath!, what) : decodeArena(ref, keptPath!, readArenaCopy(keptPath!, placeOf(ref, what), ref.size, what), what))
+  if (keptPath !== null && existsSync(keptPath)) return readKept()
   // (either failure may mean the run just ended: its objects moved to the kept folder)
   const movedMeanwhile = (): boolean => keptPath !== null && existsSync(keptPath)
   try {
     checkPrivateDir(ref.dir)
   } catch (error) {
-    if (movedMeanwhile()) return readObjectFile(keptPath!, what)
+    if (movedMeanwhile()) return readKept()
     throw new ObjectError(`${what} is missing: ${(error as Error).message}`)
   }
   try {
-    return readObjectFile(join(ref.dir, id), what)
+    return ref.arena === undefined ? readObjectFile(join(ref.dir, id), what) : readArenaObject(ref, what, mode)
   } catch (error) {
-    if (movedMeanwhile()) return readObjectFile(keptPath!, what)
+    if (movedMeanwhile()) return readKept()
     throw error
   }
 }
 
+function placeOf(ref: ObjectRef, what: string): number {
+  const at = ref.at ?? -1
+  if (!Number.isSafeInteger(at) || at < 0 || !Number.isSafeInteger(ref.size) || ref.size <= 0) throw new ObjectError(`${what}: not a valid arena place`)
+  return at
+}
+
+/** an arena beside its hot folder, or (a resumed run's reference, relocated) a kept one inside `dir` */
+function readArenaObject(ref: ObjectRef, what: string, mode: ReadMode): unknown {
+  const at = placeOf(ref, what)
+  const hot = arenaPath(ref.dir, ref.arena!)
+  const path = existsSync(hot) ? hot : keptArenaPath(ref.dir, ref.arena!)
+  const map = mode === 'map' ? mapArena(path, what) : null
+  if (map !== null && at + ref.size > map.length) throw new ObjectError(`${what} is corrupt: its arena ${path} ends before it`)
+  return decodeArena(ref, path, map !== null ? map.subarray(at, at + ref.size) : readArenaCopy(path, at, ref.size, what), what)
+}
+
+function decodeArena(ref: ObjectRef, path: string, bytes: Buffer, what: string): unknown {
+  const decoded = decodeObject(bytes)
+  if (decoded === null) throw new ObjectError(`${what} is corrupt (in ${path} at ${ref.at}): not a whole object`)
+  return decoded.value
+}
+
 /** `value` with every reference replaced by its value (the same object when it holds none) */
-export function loadRefs(value: unknown, kept?: string): unknown {
-  return mapRefs(value, (ref) => readObject(ref, kept))
+export function loadRefs(value: unknown, kept?: string, mode: ReadMode = 'copy'): unknown {
+  return mapRefs(value, (ref) => readObject(ref, kept, mode))
 }
 
 /** `value` with every reference pointing at `dir` (a resumed run reads its kept objects there) */

@@ -16,6 +16,9 @@ export interface ObjectRef {
   readonly dir: string
   /** the run it belongs to, for messages */
   readonly run: string
+  /** in an arena of the run (arena.ts), at this offset of its data; else the file `dir/id` */
+  readonly arena?: string
+  readonly at?: number
 }
 
 const ID = /^[0-9a-z-]{1,64}$/
@@ -33,6 +36,7 @@ export function validId(id: string): boolean {
   return ID.test(id)
 }
 
-export function makeRef(id: string, size: number, type: string, dir: string, run: string): ObjectRef {
-  return {[REF_KEY]: id, size, type, dir, run}
+export function makeRef(id: string, size: number, type: string, dir: string, run: string, place?: {readonly arena: string; readonly at: number}): ObjectRef {
+  return place ? {[REF_KEY]: id, size, type, dir, run, arena: place.arena, at: place.at} : {[REF_KEY]: id, size, type, dir, run}
 }
+

@@ -12,10 +12,15 @@ import {defaultBudget} from './budget.js'
 import {FULL_FLAG, INLINE_MAX, type ObjectsConfig} from './config.js'
 import {ObjectError} from './errors.js'
 import {checkPrivateDir, copyObjectFile, tmpName} from './object-files.js'
+import {ARENA_OBJECT_MAX, arenaFiles, keepArenaObjects, removeArenas} from './arena.js'
+import {forgetArenas} from './arena-map.js'
 import {collectRefs} from './read.js'
-import {objectId} from './ref.js'
+import {objectId, type ObjectRef} from './ref.js'
 
 export const SHM_ROOT = '/dev/shm'
+
+/** the objects a run's recorded results refer to, by id */
+export type ObjectsToKeep = ReadonlyMap<string, ObjectRef>
 export const LIVE_DIR = 'objects-live'
 
 export interface LivePointer {
@@ -79,7 +84,7 @@ export class RunObjects {
     mkdirSync(dir, {mode: 0o700})
     checkPrivateDir(dir)
     checkPrivateDir(spill)
-    const config: ObjectsConfig = {run: runId, dir, spill, inlineMax: INLINE_MAX}
+    const config: ObjectsConfig = {run: runId, dir, spill, inlineMax: INLINE_MAX, arenaMax: ARENA_OBJECT_MAX}
     return new RunObjects(config, o.budget ?? defaultBudget(root === SHM_ROOT ? root : null), pointer)
   }
 
@@ -110,7 +115,7 @@ export class RunObjects {
    * Keep the objects in `keep` (move them to disk), remove everything else. Idempotent.
    * `onNotKept` as in settleFolders; when it throws, the hot folder and its pointer stay.
    */
-  settle(keep: ReadonlySet<string>, onNotKept: OnNotKept): void {
+  settle(keep: ObjectsToKeep, onNotKept: OnNotKept): void {
     if (this.settled) return
     this.settled = true
     try {
@@ -118,6 +123,8 @@ export class RunObjects {
     } catch (error) {
       if (error instanceof ObjectsNotKeptError) rmSync(this.pointer, {force: true}) // recorded: the hot folder is gone
       throw error
+    } finally {
+      forgetArenas(this.config.dir)
     }
     rmSync(this.pointer, {force: true})
   }
@@ -147,7 +154,7 @@ export class ObjectsNotKeptError extends ObjectError {
  * is left of those values; a later reconcile tries again), else the hot folder goes and an
  * ObjectsNotKeptError follows.
  */
-export function settleFolders(p: LivePointer, keep: ReadonlySet<string>, onNotKept: OnNotKept): void {
+export function settleFolders(p: LivePointer, keep: ObjectsToKeep, onNotKept: OnNotKept): void {
   let hot: string[] = []
   try {
     checkPrivateDir(p.dir)
@@ -176,9 +183,20 @@ export function settleFolders(p: LivePointer, keep: ReadonlySet<string>, onNotKe
       else why = (error as Error).message // the disk: the rest would fail the same way
     }
   }
+  // arenas kept by this settle, and those an earlier one kept that a resumed run's results still name
+  const keptArenas = new Set<string>()
+  for (const ref of keep.values()) if (ref.arena !== undefined) keptArenas.add(ref.arena)
+  const copied = new Set<string>()
+  if (why === null) {
+    const failure = keepArenaObjects(p.dir, p.spill, keep.values(), p.run, copied)
+    if (failure !== null) why = failure.message
+  }
+  // this run's arena objects whose arena was not copied (an earlier run's are kept already)
+  for (const [id, ref] of keep) if (ref.arena !== undefined && ref.dir === p.dir && !copied.has(ref.arena) && why !== null) notKept.add(id)
   why ??= bad
   if (why !== null) onNotKept(notKept, why)
   rmSync(p.dir, {recursive: true, force: true})
+  removeArenas(p.dir)
   let spilled: string[] = []
   try {
     spilled = readdirSync(p.spill)
@@ -187,7 +205,7 @@ export function settleFolders(p: LivePointer, keep: ReadonlySet<string>, onNotKe
   }
   let left = 0
   for (const name of spilled) {
-    if (keep.has(name)) left++
+    if (keep.has(name) || keptArenas.has(name)) left++
     else rmSync(join(p.spill, name), {force: true, recursive: true})
   }
   if (left === 0) {
@@ -201,8 +219,9 @@ export function settleFolders(p: LivePointer, keep: ReadonlySet<string>, onNotKe
   if (why !== null) throw new ObjectsNotKeptError(`run ${p.run}: its objects could not be kept in ${p.spill}: ${why}`, notKept)
 }
 
-/** whether a run's hot or spill folder holds an object (not only the full flag or a temporary file) */
+/** whether a run's hot or spill folder (or an arena beside the hot one) holds an object (not only the full flag or a temporary file) */
 export function holdsObjects(p: {dir: string; spill: string}): boolean {
+  if (arenaFiles(p.dir).length > 0) return true
   for (const dir of [p.dir, p.spill]) {
     let names: string[]
     try {
@@ -222,9 +241,4 @@ export function readPointer(file: string): LivePointer | null {
   } catch {
     return null
   }
-}
-
-/** the ids of the objects a value refers to */
-export function idsIn(value: unknown, into: Set<string>): void {
-  for (const ref of collectRefs(value).values()) into.add(objectId(ref))
 }

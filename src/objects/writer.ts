@@ -7,6 +7,7 @@ import {encodeObject, type Encoded} from './codec.js'
 import {FULL_FLAG, type ObjectsConfig} from './config.js'
 import {isNoSpace, ObjectStoreFullError} from './errors.js'
 import {writeObjectFile} from './object-files.js'
+import {ArenaWriter} from './arena.js'
 import {makeRef, type ObjectRef} from './ref.js'
 
 /** tmpfs must keep this much free besides the object, or the object goes to disk */
@@ -15,6 +16,7 @@ const TMPFS_MARGIN = 64 * 1024 * 1024
 export class ObjectWriter {
   private count = 0
   private readonly prefix = `${process.pid.toString(36)}-${randomBytes(4).toString('hex')}`
+  private arena: ArenaWriter | null = null
 
   constructor(readonly config: ObjectsConfig) {}
 
@@ -38,6 +40,10 @@ export class ObjectWriter {
     const {dir, spill, run} = this.config
     if (!this.overBudget(encoded.size)) {
       try {
+        if (encoded.size <= (this.config.arenaMax ?? -1)) {
+          const place = (this.arena ??= new ArenaWriter(dir)).write(encoded)
+          return makeRef(id, encoded.size, encoded.type, dir, run, place)
+        }
         writeObjectFile(dir, id, encoded)
         return makeRef(id, encoded.size, encoded.type, dir, run)
       } catch (error) {

@@ -63,7 +63,7 @@ export function openRunObjectsHandle(store: Store, runId: string, o: OpenRunObje
     config: objects.config,
     observe: (value) => objects.observe(value),
     store: (value) => (writer ??= new ObjectWriter(objects.config)).store(value),
-    load: (value) => loadRefs(value, kept),
+    load: (value) => loadRefs(value, kept, 'map'),
     settle,
   }
 }

@@ -546,7 +546,8 @@ export class Scheduler implements ExecutorSink {
     while (jobs.length < limit && q.length > 0) {
       const idx = q.peek()
       const spec = this.spec(idx)
-      if (jobs.length > 0 && spec.task.fn !== head.fn) break
+      // the same function, not the same object: each library call makes its own task
+      if (jobs.length > 0 && spec.task.fn !== head.fn && !sameFn(spec.task, head)) break
       q.shift()
       if (this.state[idx] !== READY) continue
       const attempt = ++this.attempts[idx]
@@ -740,3 +741,6 @@ function describeArgv(task: TaskSpec): string {
   return argv.map((a) => (typeof a === 'string' ? a : '<ref>')).join(' ')
 }
 
+function sameFn(a: TaskSpec, b: TaskSpec): boolean {
+  return a.fn !== null && b.fn !== null && a.fn.module === b.fn.module && a.fn.export === b.fn.export && a.kind === b.kind
+}

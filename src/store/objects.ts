@@ -3,8 +3,9 @@
 // and the hot folders of runners that died (found by every reader command, via reconcile).
 import {readdirSync, rmSync} from 'node:fs'
 import {join} from 'node:path'
-import {REF_KEY} from '../objects/ref.js'
-import {holdsObjects, idsIn, LIVE_DIR, ObjectsNotKeptError, type OnNotKept, readPointer, RunObjects, settleFolders} from '../objects/run-objects.js'
+import {collectRefs} from '../objects/read.js'
+import {REF_KEY, type ObjectRef} from '../objects/ref.js'
+import {holdsObjects, LIVE_DIR, ObjectsNotKeptError, type ObjectsToKeep, type OnNotKept, readPointer, RunObjects, settleFolders} from '../objects/run-objects.js'
 import type {Store} from './db.js'
 import {sameProcessAlive} from './processes.js'
 import {decodeValue, runBlobDir} from './values.js'
@@ -20,16 +21,16 @@ export function keptObjectDir(store: Store, runId: string): string {
 const REF_BYTES = Buffer.from(REF_KEY, 'latin1')
 
 /** each succeeded result of the run that refers to objects: its instance name and their ids */
-function* resultsWithRefs(store: Store, runId: string): Generator<{name: string; ids: Set<string>}> {
+function* resultsWithRefs(store: Store, runId: string): Generator<{name: string; ids: Map<string, ObjectRef>}> {
   const rows = store.db
     .prepare(`SELECT name, value, value_file FROM instances WHERE run_id = ? AND state IN ('succeeded', 'cached') AND has_value = 1
       AND (value_file IS NOT NULL OR instr(value, ?) > 0)`)
     .iterate(runId, REF_BYTES) as IterableIterator<Row>
   const dir = runBlobDir(store.blobDir, runId)
   for (const r of rows) {
-    const ids = new Set<string>()
+    const ids = new Map<string, ObjectRef>()
     try {
-      idsIn(decodeValue((r.value as Buffer | null) ?? null, (r.value_file as string | null) ?? null, dir), ids)
+      collectRefs(decodeValue((r.value as Buffer | null) ?? null, (r.value_file as string | null) ?? null, dir), ids)
     } catch {
       // an unreadable value file: nothing of it to keep
     }
@@ -37,10 +38,10 @@ function* resultsWithRefs(store: Store, runId: string): Generator<{name: string;
   }
 }
 
-/** the ids of the objects that the run's succeeded results refer to */
-export function storedObjectIds(store: Store, runId: string): Set<string> {
-  const ids = new Set<string>()
-  for (const r of resultsWithRefs(store, runId)) for (const id of r.ids) ids.add(id)
+/** the objects that the run's succeeded results refer to, by id */
+export function storedObjectIds(store: Store, runId: string): Map<string, ObjectRef> {
+  const ids = new Map<string, ObjectRef>()
+  for (const r of resultsWithRefs(store, runId)) for (const [id, ref] of r.ids) ids.set(id, ref)
   return ids
 }
 
@@ -51,7 +52,7 @@ export function storedObjectIds(store: Store, runId: string): Set<string> {
  */
 export function recordNotKept(store: Store, runId: string, notKept: ReadonlySet<string>, why: string): string[] {
   const names: string[] = []
-  for (const r of resultsWithRefs(store, runId)) if ([...r.ids].some((id) => notKept.has(id))) names.push(r.name)
+  for (const r of resultsWithRefs(store, runId)) if ([...r.ids.keys()].some((id) => notKept.has(id))) names.push(r.name)
   const error = JSON.stringify({kind: 'error', name: 'ObjectError', message: `its value could not be kept in ${keptObjectDir(store, runId)}: ${why}. Free some space, then: rayts run --resume ${runId}`})
   const {db} = store
   const files = db.transaction(() => {
@@ -83,15 +84,15 @@ export function settleRunObjects(store: Store, objects: RunObjects): void {
  * Settle with what the store keeps. When objects could not be kept, the results that needed
  * them are recorded as failed first; the ObjectsNotKeptError that follows names them.
  */
-function settleWith(store: Store, folders: {run: string; dir: string; spill: string}, settle: (keep: ReadonlySet<string>, onNotKept: OnNotKept) => void): void {
+function settleWith(store: Store, folders: {run: string; dir: string; spill: string}, settle: (keep: ObjectsToKeep, onNotKept: OnNotKept) => void): void {
   const runId = folders.run
-  let keep: ReadonlySet<string>
+  let keep: ObjectsToKeep
   try {
     keep = storedObjectIds(store, runId)
   } catch (error) {
     // a store that cannot be read (damaged): objects stay for a later try, an empty folder goes
     if (holdsObjects(folders)) throw error
-    keep = new Set()
+    keep = new Map()
   }
   let failed: string[] = []
   try {

@@ -61,14 +61,18 @@ test.serial('big results and a big put go through the object store: consumers re
   t.deepEqual(values.sumA, {sum: sumOf(N, 1), type: 'Float64Array', length: N})
   t.deepEqual(values.sumB, {sum: sumOf(N, 3), type: 'Float64Array', length: N})
   t.deepEqual(values.fromPut, [{sum: 2 * N, type: 'Float64Array', length: N}, {sum: 2 * N, type: 'Float64Array', length: N}])
-  if (existsSync(SHM)) t.is(hot.length, 1, 'the session has one hot folder while it runs')
+  if (existsSync(SHM)) {
+    t.is(hot.filter((n) => !n.includes('.a-')).length, 1, 'the session has one hot folder while it runs')
+    t.true(hot.some((n) => n.includes('.a-')), 'and its workers\' arenas beside it')
+  }
 
   await ray.shutdown()
   t.deepEqual(hotDirs(runId), [], 'nothing left in /dev/shm')
   // the store holds references (about a hundred bytes), not the megabyte arrays
   const bytes = storedBytes(runId)
   for (const name of ['ramp_1', 'ramp_2', 'put_1']) t.true((bytes.get(name) ?? 0) < 1000, `${name}: ${bytes.get(name)} bytes stored`)
-  t.is(keptObjects(runId).length, 3, 'the two results and the put value are kept under $RAYTS_HOME')
+  const kept = keptObjects(runId).length
+  t.true(kept >= 2 && kept <= 3, `${kept} files: the arenas (one per writer) holding the two results and the put value are kept under $RAYTS_HOME`)
 })
 
 test.serial('a ref got after shutdown is read from the kept objects', async (t) => {

@@ -82,11 +82,12 @@ test('the report warns of noise, and the HTML chart marks the crossing', (t) => 
     numCpus: 2,
     trials: 2,
     remoteMeasures: 'm',
-    warmup: {coldSeconds: 1, workers: 2},
     rows,
     crossing: findCrossing(rows, 2),
     noise: judgeNoise(rows, 1.3, 2),
-    fanIn: {measures: 'm', trials: 2, runs: 0, rows: []},
+    session: {closeSeconds: 0.1, maxRssBytes: 1},
+    runs: {measures: 'm', warmup: {coldSeconds: 1, workers: 2}, rows: [], crossing: findCrossing([], 2)},
+    fanIn: {measures: 'm', runs: 0, rows: []},
   }
   t.is(report.crossing.n, 1000)
   const text = formatGranularity(report, '(plot)')

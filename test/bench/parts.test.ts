@@ -1,7 +1,7 @@
 // The pure parts of the benches: sizes, the crossing, the charts.
 import test from 'ava'
 import {findCrossing} from '../../src/bench/granularity-crossing.js'
-import {granularityGraph, lessonSizes, parseSizes} from '../../src/bench/granularity-work.js'
+import {granularityGraph, lessonSizes, parseFanInShapes, parseSizes} from '../../src/bench/granularity-work.js'
 import {graphFor, parseShapes} from '../../src/bench/dag.js'
 import {missedTargets} from '../../src/bench/dag-format.js'
 import {secondsBeyond} from '../../src/bench/measure.js'
@@ -13,6 +13,8 @@ test('the lesson sizes: i·10^j, i in 1,2,3,5,8, j in 2..4', (t) => {
   t.throws(() => parseSizes('0'), {message: /positive integer/})
   t.throws(() => parseSizes(''), {message: /no sizes/})
   t.regex(granularityGraph(3, 500), /foreach: \{range: 3\}, args: \[500\]/)
+  t.deepEqual(parseFanInShapes('3000x2000, 80_000X200,500', 7), [{n: 3000, trials: 2000}, {n: 80000, trials: 200}, {n: 500, trials: 7}])
+  t.throws(() => parseFanInShapes('3000x0', 7), {message: /positive integer/})
 })
 
 test('the crossing: the smallest n from which remote stays faster', (t) => {
@@ -70,6 +72,12 @@ test('charts: decades, ticks, text, SVG, HTML', (t) => {
   t.is((svg.match(/<circle/g) ?? []).length, 4) // y = 0 cannot sit on a log axis
   t.regex(svg, /<desc>note<\/desc>/)
   t.regex(renderHtml(chart, ['x < y']), /<p>x &lt; y<\/p>/)
+  // the crossing, marked on both
+  const marked = {...chart, mark: {x: 1000, label: 'remote faster from n = 1000'}}
+  t.regex(renderSvg(marked), /stroke-dasharray="6 4"\/>\n<text [^>]*>remote faster from n = 1000<\/text>/)
+  const markedText = renderTextPlot(marked, {width: 40, height: 10})
+  t.true((markedText.match(/\|/g) ?? []).length >= 5)
+  t.regex(markedText, /\| remote faster from n = 1000/)
   t.is(plotFormatOf('a.SVG'), 'svg')
   t.is(plotFormatOf('a.htm'), 'html')
   t.is(plotFormatOf('a.png'), null)

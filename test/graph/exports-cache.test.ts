@@ -31,10 +31,23 @@ test('two contents of one file, same size and mtime, never share an entry', (t) 
   t.not(first, second)
   t.is(cache.get(second), undefined)
   t.deepEqual(plain(cache.get(first)!), {kind: 'names', names: ['aa']})
-  // the same content at another path is another entry too (a relative `export *` could differ)
-  const other = join(dir, 'n.mjs')
-  writeFileSync(other, 'export function aa() {}\n')
-  t.not(cache.keyOf(other), first)
+})
+
+test('the same content at another path, in another folder, hits one entry (keyed by content only); another extension does not', (t) => {
+  const dir = dirFor()
+  const cache = exportsCache(join(dir, 'cache'))
+  const file = join(dir, 'm.mjs')
+  writeFileSync(file, 'export function aa() {}\n')
+  const key = cache.keyOf(file)!
+  cache.set(key, parseExports(file))
+  const copy = join(dirFor(), 'copied.mjs')
+  writeFileSync(copy, 'export function aa() {}\n')
+  t.is(cache.keyOf(copy), key)
+  t.deepEqual(plain(cache.get(cache.keyOf(copy)!)!), plain(parseExports(copy)))
+  // (a module with `export *`, whose answer depends on other files, is never kept)
+  const asCjs = join(dir, 'm.cjs')
+  writeFileSync(asCjs, 'export function aa() {}\n')
+  t.not(cache.keyOf(asCjs), key)
 })
 
 test('a .js file is keyed by its package.json too (it decides ESM or CommonJS)', (t) => {

@@ -6,7 +6,7 @@ import {mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync} from 'node:f
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {ObjectStoreFullError} from '../../src/objects/errors.js'
-import {isObjectRef, type ObjectRef} from '../../src/objects/ref.js'
+import {isObjectRef, REF_KEY, type ObjectRef} from '../../src/objects/ref.js'
 import {readObject} from '../../src/objects/read.js'
 import {ObjectsNotKeptError, settleFolders} from '../../src/objects/run-objects.js'
 import {ObjectWriter} from '../../src/objects/writer.js'
@@ -104,7 +104,7 @@ function hotAndDisk(t: {true(v: boolean): void; teardown(f: () => void): void}, 
   writeFileSync(join(hot, 'small-1'), 'x', {mode: 0o600})
   const pointer = {run: 'run-settle-1', dir: hot, spill: join(disk, 'objects'), pid: process.pid, pidStart: null}
   mkdirSync(pointer.spill, {mode: 0o700})
-  const keep = new Set(['big-1'])
+  const keep = new Map<string, ObjectRef>([['big-1', {[REF_KEY]: 'big-1', size: 2 * 1024 * 1024, type: 'Buffer', dir: hot, run: 'run-settle-1'}]])
   t.throws(() => settleFolders(pointer, keep, () => { throw new Error('the store is full too') }), {message: 'the store is full too'})
   t.deepEqual(readdirSync(hot).sort(), ['big-1', 'small-1'], 'not recorded: the hot copies stay (a later reconcile tries again)')
   let told: string[] = []

@@ -10,6 +10,7 @@ import {checkPrivateDir} from '../../src/objects/object-files.js'
 import {collectRefs, loadRefs, readObject} from '../../src/objects/read.js'
 import {isObjectRef, objectId, type ObjectRef} from '../../src/objects/ref.js'
 import {ObjectWriter} from '../../src/objects/writer.js'
+import {fill, typedValues} from './values.js'
 
 function store(t: {teardown(f: () => void): void}): {config: ObjectsConfig; writer: ObjectWriter} {
   const base = mkdtempSync(join(tmpdir(), 'objects-'))
@@ -23,26 +24,8 @@ function store(t: {teardown(f: () => void): void}): {config: ObjectsConfig; writ
 }
 
 const N = 40_000 // elements: every typed array below is over the threshold
-function fill<T extends {length: number; [i: number]: number | bigint}>(a: T, big = false): T {
-  for (let i = 0; i < a.length; i++) a[i] = (big ? BigInt(i * 7 - 3) : (i * 7) % 251) as never
-  return a
-}
-
 const BIG_VALUES: Record<string, () => unknown> = {
-  Int8Array: () => fill(new Int8Array(N * 4)),
-  Uint8Array: () => fill(new Uint8Array(N * 4)),
-  Uint8ClampedArray: () => fill(new Uint8ClampedArray(N * 4)),
-  Int16Array: () => fill(new Int16Array(N * 2)),
-  Uint16Array: () => fill(new Uint16Array(N * 2)),
-  Int32Array: () => fill(new Int32Array(N)),
-  Uint32Array: () => fill(new Uint32Array(N)),
-  Float32Array: () => fill(new Float32Array(N)),
-  Float64Array: () => fill(new Float64Array(N)).map((x) => x / 3),
-  BigInt64Array: () => fill(new BigInt64Array(N), true),
-  BigUint64Array: () => new BigUint64Array(N).map((_, i) => BigInt(i) * 3n),
-  Buffer: () => Buffer.from(fill(new Uint8Array(N * 4))),
-  ArrayBuffer: () => fill(new Uint8Array(N * 4)).buffer,
-  'a view into a bigger buffer': () => new Float64Array(fill(new Float64Array(N * 2)).buffer, 8 * 100, N),
+  ...typedValues(N * 4),
   Map: () => new Map(Array.from({length: 20_000}, (_, i) => [i, `v${i}`])),
   Set: () => new Set(Array.from({length: 30_000}, (_, i) => `s${i}`)),
   'BigInt in an array': () => Array.from({length: 20_000}, (_, i) => BigInt(i) ** 3n),

@@ -19,6 +19,7 @@ export function renderTextPlot(chart: LogLogChart, size: TextPlotSize = {width: 
     if (!strong && was !== ' ') return
     grid[r]![c] = strong && was !== ' ' && was !== '.' && was !== ch ? '*' : ch
   }
+  for (const m of chart.marks ?? []) if (m.x > 0 && Number.isFinite(m.x)) for (let r = 0; r < h; r++) put(r, col(m.x), '|', false)
   for (const s of chart.series) {
     const pts = plottable(s.points)
     // the line between points: one dot per column, interpolated in log space
@@ -50,6 +51,6 @@ export function renderTextPlot(chart: LogLogChart, size: TextPlotSize = {width: 
   }
   lines.push(`${' '.repeat(pad)}${axis.join('')}`)
   lines.push(`${' '.repeat(pad)}  ${chart.xLabel} (log) → ; ${chart.yLabel} (log) ↑`)
-  lines.push(`${' '.repeat(pad)}  ${chart.series.map((s) => `${s.marker} ${s.name}`).join('   ')}   * both`)
+  lines.push(`${' '.repeat(pad)}  ${chart.series.map((s) => `${s.marker} ${s.name}`).join('   ')}   * both${(chart.marks ?? []).map((m) => `   | ${m.label}`).join('')}`)
   return lines.join('\n')
 }

@@ -1,0 +1,142 @@
+// Arenas (objects/arena.ts): a worker appends its stored results to one shared-memory file in
+// /dev/shm, and references name (arena, offset, size). Every value kind comes back exact
+// through both reads of an arena (a mapped view, as the runner's get reads; a copy, as a
+// task's arguments are read), and agrees with the file-per-object path; two different values
+// never come back as each other; settling keeps what is referred to as object files and
+// leaves nothing in /dev/shm.
+import test from 'ava'
+import {existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {basename, join} from 'node:path'
+import {arenaPath} from '../../src/objects/arena.js'
+import type {ObjectsConfig} from '../../src/objects/config.js'
+import {loadRefs, readObject} from '../../src/objects/read.js'
+import {isObjectRef, objectId, type ObjectRef} from '../../src/objects/ref.js'
+import {settleFolders} from '../../src/objects/run-objects.js'
+import {ObjectWriter} from '../../src/objects/writer.js'
+import {fill, typedValues} from './values.js'
+
+const SHM = '/dev/shm'
+const hasShm = existsSync(SHM)
+
+interface Setup {
+  readonly config: ObjectsConfig
+  readonly spill: string
+  /** every entry of /dev/shm that belongs to this store */
+  shmEntries(): string[]
+}
+
+/** a store whose hot folder is in /dev/shm (so arenas can be mapped), cleaned up after the test */
+function setup(t: {teardown(f: () => void): void}, arenaMax: number | null = 16 * 1024 * 1024): Setup {
+  const base = mkdtempSync(join(tmpdir(), 'arena-'))
+  const dir = mkdtempSync(join(hasShm ? SHM : base, 'rayts-arenatest-'))
+  const spill = join(base, 'spill')
+  mkdirSync(spill, {mode: 0o700})
+  const shmEntries = (): string[] => readdirSync(hasShm ? SHM : base).filter((n) => n.startsWith(basename(dir)))
+  t.teardown(() => {
+    for (const n of shmEntries()) rmSync(join(hasShm ? SHM : base, n), {recursive: true, force: true})
+    rmSync(base, {recursive: true, force: true})
+  })
+  const config: ObjectsConfig = {run: 'run1', dir, spill, inlineMax: 0, ...(arenaMax === null ? {} : {arenaMax})}
+  return {config, spill, shmEntries}
+}
+
+function cyclic(): unknown {
+  const a: Record<string, unknown> = {name: 'a', data: new Float64Array([1.5, 2.5])}
+  const b = {name: 'b', back: a, list: [a]}
+  a.next = b
+  const m = new Map<string, unknown>([['self', null]])
+  m.set('self', m)
+  return {a, b, m}
+}
+
+const N = 3000
+const VALUES: Record<string, () => unknown> = {
+  ...typedValues(N * 8),
+  'an odd-length Int8Array': () => fill(new Int8Array(N + 3)),
+  Map: () => new Map(Array.from({length: 300}, (_, i) => [i, `v${i}`])),
+  Set: () => new Set(Array.from({length: 300}, (_, i) => `s${i}`)),
+  'BigInt in an array': () => [2n ** 200n + 7n, -5n],
+  'Date in an array': () => [new Date(1_700_000_000_123)],
+  'cyclic values': cyclic,
+  'nested values': () => ({a: {b: [1, 2, {c: new Float64Array(500)}], m: new Map([['k', new Set([1n, 2n])]])}, when: new Date(0), s: 'x'.repeat(10)}),
+  'a long string': () => 'é'.repeat(5000),
+}
+
+for (const [kind, make] of Object.entries(VALUES)) {
+  test(`${kind}: exact through a mapped arena, a copied one and an object file`, (t) => {
+    const arena = setup(t)
+    const files = setup(t, null)
+    const ref = new ObjectWriter(arena.config).store(make())
+    t.true(isObjectRef(ref), 'stored')
+    t.truthy((ref as ObjectRef).arena, 'in an arena')
+    const fileRef = new ObjectWriter(files.config).store(make())
+    t.true(isObjectRef(fileRef) && (fileRef as ObjectRef).arena === undefined, 'a file each (the slow path)')
+    const expected = make()
+    const mapped = readObject(ref as ObjectRef, undefined, 'map')
+    const copied = readObject(ref as ObjectRef, undefined, 'copy')
+    const fromFile = readObject(fileRef as ObjectRef)
+    t.deepEqual(mapped, expected)
+    t.deepEqual(copied, expected)
+    t.deepEqual(fromFile, expected)
+    t.deepEqual(mapped, fromFile, 'the fast path agrees with the slow one')
+    if (ArrayBuffer.isView(expected)) {
+      t.is((mapped as object).constructor, (expected as object).constructor)
+      t.is((copied as object).constructor, (expected as object).constructor)
+    }
+  })
+}
+
+test('a mapped typed array is a view of the arena (no copy); a copied one is memory of its own', (t) => {
+  if (!hasShm) return t.pass('no /dev/shm here')
+  const {config} = setup(t)
+  const ref = new ObjectWriter(config).store(fill(new Float64Array(10_000))) as ObjectRef
+  const a = readObject(ref, undefined, 'map') as Float64Array
+  const b = readObject(ref, undefined, 'map') as Float64Array
+  t.is(a.buffer, b.buffer, 'both views of one mapping')
+  t.true(a.buffer.byteLength >= 256 * 1024 * 1024, 'the whole arena is mapped')
+  const c = readObject(ref, undefined, 'copy') as Float64Array
+  t.is(c.buffer.byteLength, 10_000 * 8 + 16)
+  t.not(c.buffer, a.buffer)
+})
+
+test('two different arrays never come back as each other, in one arena or across writers', (t) => {
+  const {config} = setup(t)
+  const writers = [new ObjectWriter(config), new ObjectWriter(config)]
+  const refs: ObjectRef[] = []
+  for (let i = 0; i < 400; i++) refs.push(writers[i % 2]!.store(new Float64Array(1000 + (i % 7)).fill(i)) as ObjectRef)
+  t.is(new Set(refs.map(objectId)).size, refs.length, 'ids are unique')
+  t.is(new Set(refs.map((r) => `${r.arena}@${r.at}`)).size, refs.length, 'places are unique')
+  t.is(new Set(refs.map((r) => r.arena)).size, 2, 'one arena per writer')
+  for (const mode of ['map', 'copy'] as const) {
+    refs.forEach((ref, i) => {
+      const a = readObject(ref, undefined, mode) as Float64Array
+      if (a.length !== 1000 + (i % 7) || a[0] !== i || a[a.length - 1] !== i) t.fail(`value ${i} came back as another (${mode})`)
+    })
+  }
+  t.pass()
+})
+
+test('settling keeps the arenas that hold what is referred to (one file each, on disk), and leaves nothing in /dev/shm; a value already read stays whole', (t) => {
+  const {config, spill, shmEntries} = setup(t)
+  const writer = new ObjectWriter(config)
+  const kept = writer.store(new Float64Array(5000).fill(7)) as ObjectRef
+  const dropped = writer.store(new Float64Array(5000).fill(8)) as ObjectRef
+  const held = readObject(dropped, undefined, 'map') as Float64Array
+  t.true(shmEntries().some((n) => n.includes('.a-')), 'an arena beside the hot folder')
+  settleFolders({run: config.run, dir: config.dir, spill, pid: process.pid, pidStart: null}, new Map([[objectId(kept), kept]]), () => {})
+  t.deepEqual(shmEntries(), [], 'the hot folder and its arenas are gone')
+  t.deepEqual(readdirSync(spill), [kept.arena], 'one file for the arena, up to its last kept object')
+  t.is(statSync(join(spill, kept.arena!)).size, 8 + kept.at! + kept.size)
+  t.deepEqual(readObject(kept, spill), new Float64Array(5000).fill(7), 'read back from the kept arena')
+  t.deepEqual(readObject({...kept, dir: spill}, undefined), new Float64Array(5000).fill(7), 'a relocated reference (--resume) reads it too')
+  t.deepEqual(loadRefs([kept], spill, 'map'), [new Float64Array(5000).fill(7)])
+  t.true(held.every((x) => x === 8), 'the mapping outlives the removed arena')
+  t.throws(() => readObject(dropped, spill), {message: new RegExp(`object ${objectId(dropped)} of run run1 is missing`)})
+})
+
+test('an arena name that is not one of ours is refused', (t) => {
+  t.throws(() => arenaPath('/dev/shm/rayts-x', '../../etc/passwd'), {message: /not a valid arena name/})
+  t.throws(() => arenaPath('/dev/shm/rayts-x', 'a-1-2'), {message: /not a valid arena name/})
+  t.is(arenaPath('/dev/shm/rayts-x', 'a-1k-0123abcd-0'), '/dev/shm/rayts-x.a-1k-0123abcd-0')
+})
