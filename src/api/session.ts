@@ -324,6 +324,17 @@ export class Session {
         this.settled[e.inst] = {ok: false, error: new TaskCancelledError(this.names[e.inst]!)}
         inst = e.inst
         break
+      case 'cancelled-rest': {
+        // the run stopped: every instance not settled is cancelled
+        const cancelled: number[] = []
+        for (let i = 0; i < this.names.length; i++) {
+          if (this.settled[i] || this.names[i] === undefined) continue
+          this.settled[i] = {ok: false, error: new TaskCancelledError(this.names[i]!)}
+          cancelled.push(i)
+        }
+        for (const i of cancelled) for (const l of [...this.listeners]) l(i)
+        return
+      }
       case 'skipped': {
         const cause = this.settled[e.because]
         const name = this.names[e.inst]!

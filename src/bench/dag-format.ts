@@ -1,12 +1,16 @@
 // The dag report for people: one line per graph, with the targets it misses.
 import type {DagReport, DagRow} from './dag.js'
 
-/** the targets (benchmarks, never tests): wall time by shape and compile time at 100k tasks, RSS, scheduler CPU */
-export const DAG_TARGETS = {wallMsAt100k: {wide: 2000, 'fan-in': 2000, deep: 4000}, compileMsAt100k: 1500, peakRssMb: 400, schedulerMicrosPerTask: 5} as const
+/**
+ * the targets (benchmarks, never tests), issue 23's aims: the user's path (`rayts run` as a
+ * process, spawn to exit) by shape and compile time at 100k tasks, RSS, scheduler CPU
+ */
+export const DAG_TARGETS = {userWallMsAt100k: {wide: 2000, 'fan-in': 3000, deep: 4000}, compileMsAt100k: 1000, peakRssMb: 300, schedulerMicrosPerTask: 5} as const
 
 export function missedTargets(row: DagRow): string[] {
   const missed: string[] = []
-  if (row.size >= 100_000 && row.wallMs > DAG_TARGETS.wallMsAt100k[row.shape]) missed.push(`wall > ${DAG_TARGETS.wallMsAt100k[row.shape] / 1000} s`)
+  const wall = DAG_TARGETS.userWallMsAt100k[row.shape]
+  if (row.size >= 100_000 && row.userWallMs > wall) missed.push(`rayts run > ${wall / 1000} s`)
   if (row.size >= 100_000 && row.compileMs > DAG_TARGETS.compileMsAt100k) missed.push(`compile > ${DAG_TARGETS.compileMsAt100k / 1000} s`)
   if (row.peakRssMb > DAG_TARGETS.peakRssMb) missed.push(`RSS > ${DAG_TARGETS.peakRssMb} MB`)
   if (row.schedulerMicrosPerTask > DAG_TARGETS.schedulerMicrosPerTask) missed.push(`scheduler > ${DAG_TARGETS.schedulerMicrosPerTask} µs/task`)

@@ -119,6 +119,12 @@ export type RunEvent =
   | {readonly type: 'failed'; readonly t: number; readonly inst: number; readonly error: TaskError}
   | {readonly type: 'skipped'; readonly t: number; readonly inst: number; readonly because: number}
   | {readonly type: 'cancelled'; readonly t: number; readonly inst: number}
+  /**
+   * The run stopped (a cancel, --fail-fast): every instance not ended by then (pending,
+   * ready, running, retrying) is cancelled at `t`. One event however many instances wait,
+   * so that stopping a run of 200,000 costs one record, not 200,000.
+   */
+  | {readonly type: 'cancelled-rest'; readonly t: number}
   | {readonly type: 'log'; readonly t: number; readonly inst: number; readonly attempt: number; readonly stream: 'stdout' | 'stderr'; readonly text: string}
   | {readonly type: 'worker-start'; readonly t: number; readonly pid: number}
   | {readonly type: 'worker-exit'; readonly t: number; readonly pid: number; readonly reason: 'max_calls' | 'crash' | 'timeout' | 'cancel' | 'shutdown'; readonly calls: number}

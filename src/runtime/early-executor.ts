@@ -1,6 +1,7 @@
 // The local pool started before the graph is read and compiled, so that its first worker
 // boots on the other core meanwhile: a 1-task run's task no longer waits for a fork after
-// the compile. Its events are held until the scheduler first uses it (after run-start),
+// the compile. `rayts run` starts it at the entry (cli/main.ts, startEarlyPool), before
+// oclif loads; runSession takes that one, or starts one itself (a caller without the entry). Its events are held until the scheduler first uses it (after run-start),
 // so the store, the UI and the timeline see the worker start inside the run; when the run
 // never uses it (a graph error, no tasks), nothing of it is reported.
 import {createLocalExecutor} from '../executor/index.js'
@@ -53,4 +54,23 @@ export class EarlyExecutor {
   async discard(): Promise<void> {
     if (!this.taken) await this.executor.close()
   }
+}
+
+let started: EarlyExecutor | null = null
+
+/** start the local pool now (the CLI's entry, for a command that runs a graph here) */
+export function startEarlyPool(): void {
+  started ??= new EarlyExecutor()
+}
+
+/** the pool the entry started, once; null when it started none */
+export function takeEarlyPool(): EarlyExecutor | null {
+  const early = started
+  started = null
+  return early
+}
+
+/** stop the entry's pool when no command took it (a usage error, a flag oclif refused) */
+export async function discardEarlyPool(): Promise<void> {
+  await takeEarlyPool()?.discard()
 }

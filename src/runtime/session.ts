@@ -7,7 +7,7 @@ import {type CreateRunDeps, createRun, RunSetupError} from './run.js'
 import type {RunHandle, RunSummary} from './types.js'
 import {ExitCode} from '../core/exit-codes.js'
 import {onBrokenOutput} from './broken-pipe.js'
-import {EarlyExecutor} from './early-executor.js'
+import {EarlyExecutor, takeEarlyPool} from './early-executor.js'
 
 export interface RunSessionOptions {
   /** the graph file; with `resume` it may be omitted (the stored one is used) */
@@ -49,7 +49,10 @@ export interface RunSessionOptions {
 export async function runSession(o: RunSessionOptions): Promise<number> {
   const cluster = o.cluster ?? (o.env.RAYTS_CLUSTER || undefined)
   // the local pool's first worker boots while the store opens and the graph compiles
-  const early = cluster ? undefined : new EarlyExecutor()
+  // (started by the CLI's entry when it came that way, before oclif loaded)
+  const entry = takeEarlyPool()
+  if (cluster) await entry?.discard()
+  const early = cluster ? undefined : (entry ?? new EarlyExecutor())
   const {openStore, newRunId, recordRun, recordOnThread, prepareResume, markEnded} = await import('../store/index.js')
   let store: ReturnType<typeof openStore> | undefined
   let objects: import('./run-objects.js').RunObjectsHandle | undefined

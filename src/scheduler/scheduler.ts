@@ -684,9 +684,17 @@ export class Scheduler implements ExecutorSink {
     this.stopping = true
     for (const timer of this.retryTimers) timer.clear()
     this.retryTimers.clear()
-    for (const idx of this.ready.drain()) this.cancelOne(idx)
+    this.ready.drain()
+    // one event for every instance still waiting or running (cancelled-rest), not one each
+    let cancelled = 0
     for (let i = 0; i < this.count; i++) {
-      if (!isTerminal(this.state[i])) this.cancelOne(i)
+      if (isTerminal(this.state[i])) continue
+      this.state[i] = CANCELLED
+      cancelled++
+    }
+    if (cancelled > 0) {
+      this.terminal += cancelled
+      this.stream.emit({type: 'cancelled-rest', t: nowMicros()})
     }
     this.closeAndFinish()
   }

@@ -120,6 +120,11 @@ export class InstanceWrites {
     this.write(run, session, hot)
   }
 
+  /** forget the pending `ready` states (cancelled-rest is about to overwrite them) */
+  dropReady(): void {
+    for (const [name, h] of this.hot) if (h.kind === READY) this.hot.delete(name)
+  }
+
   /** forget what is pending (the transaction that held it rolled back: the events are replayed) */
   discard(): void {
     this.hot = new Map()

@@ -29,7 +29,7 @@ export const MAX_QUEUED = 5334
 export const WRITE_NOW = Math.ceil(MAX_QUEUED / 2)
 
 /** the events counted in QUEUED */
-export const OUTCOMES: ReadonlySet<RunEvent['type']> = new Set(['succeeded', 'failed', 'attempt-failed', 'skipped', 'cancelled'])
+export const OUTCOMES: ReadonlySet<RunEvent['type']> = new Set(['succeeded', 'failed', 'attempt-failed', 'skipped', 'cancelled', 'cancelled-rest'])
 
 export interface ThreadData {
   readonly home: string

@@ -92,6 +92,9 @@ export function createRecordWriter(store: Store, meta: RunMeta, options: WriterO
     // started_t..ended_t is the last attempt's duration (src/format/duration.ts): from when it really began
     instAttemptFailed: db.prepare(`UPDATE instances SET state = ?, error = ?, started_t = ?, ended_t = ? WHERE run_id = ? AND name = ?`),
     instFinal: db.prepare('UPDATE instances SET state = ?, error = COALESCE(?, error), ended_t = COALESCE(ended_t, ?) WHERE run_id = ? AND name = ?'),
+    // cancelled-rest: every instance not ended, in one statement however many there are
+    cancelRest: db.prepare(`UPDATE instances SET state = 'cancelled', ended_t = COALESCE(ended_t, ?)
+      WHERE run_id = ? AND state IN ('pending', 'ready', 'running', 'retrying')`),
     // attempt rows only for failed attempts and the end of a retried instance: the instance
     // row holds its last attempt, and the events hold every attempt for the timeline
     attempt: db.prepare(`INSERT OR REPLACE INTO attempts (run_id, session, name, attempt, pid, start_t, began_t, end_t, state, error)
@@ -232,6 +235,13 @@ export function createRecordWriter(store: Store, meta: RunMeta, options: WriterO
       case 'cancelled':
         instances.settle(id, session, nameOf(e.inst))
         q.instFinal.run('cancelled', null, e.t, id, nameOf(e.inst))
+        break
+      case 'cancelled-rest':
+        // the hot states first (what succeeded stays succeeded, a running attempt keeps its
+        // pid and start), but not `ready` ones: the cancel overwrites them
+        instances.dropReady()
+        instances.flush(id, session)
+        q.cancelRest.run(e.t, id)
         break
       case 'run-end':
         endState = e.state

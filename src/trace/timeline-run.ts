@@ -102,6 +102,8 @@ export function readRun(events: readonly RunEvent[], detail?: GraphDetail): Time
   const groups = new Map<string, number>()
   const attempts: Attempt[] = []
   const marks: InstanceMark[] = []
+  /** instances that reached an end (for cancelled-rest: the others are cancelled) */
+  const ended = new Set<number>()
   let tEnd = head.t
   let state = 'running'
   const key = (inst: number, attempt: number): string => `${inst}:${attempt}`
@@ -175,6 +177,7 @@ export function readRun(events: readonly RunEvent[], detail?: GraphDetail): Time
         break
       }
       case 'succeeded':
+        ended.add(e.inst)
         finish(e.inst, e.attempt, e.pid, e.startedAt, e.t, e.cached ? 'cached' : 'succeeded', null, null, e)
         break
       case 'attempt-failed':
@@ -182,12 +185,26 @@ export function readRun(events: readonly RunEvent[], detail?: GraphDetail): Time
         if (e.retryAt !== null) readyAt.set(e.inst, Math.max(e.t, e.retryAt))
         break
       case 'failed':
+        ended.add(e.inst)
         marks.push({kind: 'failed', t: e.t, inst: e.inst, detail: errorText(e.error) ?? ''})
         break
       case 'skipped':
+        ended.add(e.inst)
         marks.push({kind: 'skipped', t: e.t, inst: e.inst, detail: `because ${info(e.because).name}`})
         break
+      case 'cancelled-rest':
+        for (const inst of instances.keys()) {
+          if (ended.has(inst)) continue
+          ended.add(inst)
+          marks.push({kind: 'cancelled', t: e.t, inst, detail: ''})
+        }
+        for (const [k, o] of [...open]) {
+          const [inst, attempt] = k.split(':').map(Number) as [number, number]
+          finish(inst, attempt, o.pid, o.startedAt, e.t, 'cancelled', null, null)
+        }
+        break
       case 'cancelled': {
+        ended.add(e.inst)
         marks.push({kind: 'cancelled', t: e.t, inst: e.inst, detail: ''})
         // an attempt still running when its instance is cancelled ends here
         for (const [k, o] of [...open]) {

@@ -193,6 +193,9 @@ export class RunModel {
         this.setState(e.inst, 'cancelled')
         this.logs.delete(e.inst)
         return
+      case 'cancelled-rest':
+        this.cancelRest()
+        return
       case 'log':
         this.addLog(e.inst, e.text)
         return
@@ -238,6 +241,18 @@ export class RunModel {
     if (prev !== undefined) this.counts[shown(prev)]--
     this.states[inst] = s
     this.counts[shown(s)]++
+  }
+
+  /** the run stopped: every instance not ended is cancelled (one scan, once a run) */
+  private cancelRest(): void {
+    const states = this.states
+    for (let i = 0; i < states.length; i++) {
+      const s = states[i]
+      if (s === undefined || s === 'succeeded' || s === 'failed' || s === 'skipped' || s === 'cancelled') continue
+      this.endAttempt(i)
+      this.setState(i, 'cancelled')
+      this.logs.delete(i)
+    }
   }
 
   private endAttempt(inst: number): void {

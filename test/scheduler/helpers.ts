@@ -43,6 +43,8 @@ export async function runGraph(file: string, options: RunGraphOptions = {}): Pro
     if (e.type === 'expanded') for (const i of e.instances) names[i.idx] = i.name
     if (e.type === 'succeeded') values.set(names[e.inst], e.value)
     if (e.type === 'succeeded' || e.type === 'failed' || e.type === 'skipped' || e.type === 'cancelled') outcome.set(names[e.inst], e.type)
+    // the run stopped: every instance without an outcome yet is cancelled
+    if (e.type === 'cancelled-rest') for (const name of names) if (name !== undefined && !outcome.has(name)) outcome.set(name, 'cancelled')
   })
   const t0 = performance.now()
   handle.start()

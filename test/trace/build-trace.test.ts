@@ -169,6 +169,20 @@ test('a run cancelled mid-attempt: the attempt ends as cancelled at the cancel',
   t.true(instants(tr).some((i) => i.name === 'cancelled make[0]'))
 })
 
+test('a run stopped by cancelled-rest: every attempt still running ends as cancelled, every unended instance gets its mark', (t) => {
+  const cut = syntheticRun().filter((e) => e.t <= T + 10000)
+  cut.push({type: 'cancelled-rest', t: T + 10500}, {type: 'run-end', t: T + 11000, state: 'cancelled'})
+  const tr = buildTrace(cut)
+  t.deepEqual(validateTrace(tr), [])
+  for (const name of ['make[0]', 'slow']) {
+    const span = attemptSpans(tr).find((s) => s.name === name)!
+    t.is(span.cat, 'cancelled', name)
+    t.is(span.ts + span.dur, 10500, name)
+  }
+  t.true(instants(tr).some((i) => i.name === 'cancelled make[0]'))
+  t.false(instants(tr).some((i) => i.name === 'cancelled echo'), 'a succeeded instance is not cancelled')
+})
+
 test('no run-start: a clear error', (t) => {
   t.throws(() => buildTrace([]), {message: /no run-start/})
 })
