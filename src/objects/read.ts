@@ -11,7 +11,7 @@ import {arenaPath, keptArenaPath, readArenaCopy} from './arena.js'
 import {mapArena} from './arena-map.js'
 import {decodeObject} from './codec.js'
 import {ObjectError} from './errors.js'
-import {checkPrivateDir, readObjectFile} from './object-files.js'
+import {checkPrivateDir, readObjectBytes, readObjectFile} from './object-files.js'
 import {isObjectRef, objectId, validId, type ObjectRef} from './ref.js'
 
 /**
@@ -67,6 +67,27 @@ function decodeArena(ref: ObjectRef, path: string, bytes: Buffer, what: string):
   const decoded = decodeObject(bytes)
   if (decoded === null) throw new ObjectError(`${what} is corrupt (in ${path} at ${ref.at}): not a whole object`)
   return decoded.value
+}
+
+/**
+ * The encoded bytes of `ref` where it is now (its object file, or its range of an arena, hot
+ * or kept beside the folder a resumed run's reference names): what a copy of it holds.
+ */
+export function readObjectBytesOf(ref: ObjectRef): Buffer {
+  const id = objectId(ref)
+  const what = `object ${id} of run ${ref.run}`
+  if (!validId(id)) throw new ObjectError(`${what}: not a valid object id`)
+  if (ref.arena === undefined) return readObjectBytes(join(ref.dir, id), what)
+  const hot = arenaPath(ref.dir, ref.arena)
+  return readArenaCopy(existsSync(hot) ? hot : keptArenaPath(ref.dir, ref.arena), placeOf(ref, what), ref.size, what)
+}
+
+/** `value` with every reference an object file of its own in `dir` (where a copy of each is written as `dir/ID`) */
+export function fileRefsIn(value: unknown, dir: string): unknown {
+  return mapRefs(value, (ref) => {
+    const {arena: _arena, at: _at, ...file} = ref
+    return {...file, dir}
+  })
 }
 
 /** `value` with every reference replaced by its value (the same object when it holds none) */

@@ -4,7 +4,7 @@
 // buffered and made in one transaction every FLUSH_MS, and at close(), which the run calls
 // before its object store settles (an entry copies the objects it refers to).
 import {join} from 'node:path'
-import {readObjectBytes} from '../objects/object-files.js'
+import {readObjectBytesOf} from '../objects/read.js'
 import {loadRefs} from '../objects/read.js'
 import {objectId, type ObjectRef} from '../objects/ref.js'
 import {createHash} from 'node:crypto'
@@ -197,7 +197,7 @@ export class RunCache implements InstanceCache {
     const id = objectId(ref)
     let d = this.objectDigests.get(id)
     if (d === undefined) {
-      d = createHash('sha256').update(readObjectBytes(join(ref.dir, id), `object ${id}`)).digest('hex')
+      d = createHash('sha256').update(readObjectBytesOf(ref)).digest('hex')
       this.objectDigests.set(id, d)
     }
     return d

@@ -198,7 +198,7 @@ export async function runSession(o: RunSessionOptions): Promise<number> {
       let failed = false
       handle.events.subscribe((e) => {
         if (e.type === 'failed') failed = true
-        else if (e.type === 'cancelled' && failed && !interrupted) shown.cancelling('--fail-fast')
+        else if ((e.type === 'cancelled' || e.type === 'cancelled-rest') && failed && !interrupted) shown.cancelling('--fail-fast')
       })
     }
     // Redis lost mid-run: the tasks in flight failed (ClusterLostError); stop the rest

@@ -5,11 +5,11 @@
 // reader never sees half an entry; two runs storing one key keep the first. A row whose
 // bytes no longer match its digest, or whose objects are gone, is a miss and a warning.
 import {createHash} from 'node:crypto'
-import {copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {deserialize, serialize} from 'node:v8'
 import {ensurePrivateDir} from '../core/home.js'
-import {collectRefs, relocateRefs} from '../objects/read.js'
+import {collectRefs, fileRefsIn, readObjectBytesOf} from '../objects/read.js'
 import {objectId} from '../objects/ref.js'
 import type {Store} from './db.js'
 import {treeBytes} from './remove.js'
@@ -103,7 +103,8 @@ export class ResultEntries {
     const refs = collectRefs(value)
     const root = resultsDir(this.store)
     const dir = join(root, key)
-    const stored = refs.size > 0 ? relocateRefs(value, dir) : value
+    // each object a file of the entry's own (one in an arena too): the entry outlives its run
+    const stored = refs.size > 0 ? fileRefsIn(value, dir) : value
     const bytes = serialize(stored)
     const inline = bytes.length <= INLINE_MAX
     let size = bytes.length
@@ -112,7 +113,7 @@ export class ResultEntries {
       const tmp = join(root, `.tmp-${key}-${process.pid}-${Math.random().toString(36).slice(2)}`)
       mkdirSync(tmp, {mode: 0o700})
       try {
-        for (const [id, ref] of refs) copyFileSync(join(ref.dir, id), join(tmp, id))
+        for (const [id, ref] of refs) writeFileSync(join(tmp, id), readObjectBytesOf(ref), {mode: 0o600})
         if (!inline) writeFileSync(join(tmp, VALUE_FILE), bytes, {mode: 0o600})
         size = treeBytes(tmp) + (inline ? bytes.length : 0)
         try {

@@ -75,7 +75,7 @@ test('charts: decades, ticks, text, SVG, HTML', (t) => {
   t.regex(svg, /<desc>note<\/desc>/)
   t.regex(renderHtml(chart, ['x < y']), /<p>x &lt; y<\/p>/)
   // the crossing, marked on both
-  const marked = {...chart, mark: {x: 1000, label: 'remote faster from n = 1000'}}
+  const marked = {...chart, marks: [{x: 1000, label: 'remote faster from n = 1000'}]}
   t.regex(renderSvg(marked), /stroke-dasharray="6 4"\/>\n<text [^>]*>remote faster from n = 1000<\/text>/)
   const markedText = renderTextPlot(marked, {width: 40, height: 10})
   t.true((markedText.match(/\|/g) ?? []).length >= 5)
