@@ -1,6 +1,8 @@
 // Turning value templates into concrete values once their dependencies have finished.
 import {IndexExpr, ItemExpr, RefExpr, SubExpr, type PathPart, type Template} from '../graph/model.js'
+// eslint-disable-next-line @typescript-eslint/no-restricted-imports -- issue 24: object reads to arrive through a port the runtime injects
 import {isObjectRef} from '../objects/ref.js'
+// eslint-disable-next-line @typescript-eslint/no-restricted-imports -- issue 24: object reads to arrive through a port the runtime injects
 import {loadRefs, readObject} from '../objects/read.js'
 
 export interface ResolveContext {

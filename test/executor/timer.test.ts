@@ -4,7 +4,7 @@ import {execa} from 'execa'
 import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {MAX_TIMER_MS, startTimer} from '../../src/core/timer.js'
+import {startTimer} from '../../src/core/timer.js'
 import {runGraph} from '../scheduler/helpers.js'
 
 const delay = (ms: number) => new Promise((r) => setTimeout(r, ms))
