@@ -14,5 +14,3 @@ export function parseDuration(value: unknown): number | undefined {
   if (!m) return undefined
   return Number(m[1]) * UNIT_SECONDS[m[2]!]!
 }
-
-export const DURATION_HINT = 'a number of seconds, or a string like 500ms, 2.5s, 1m, 1h'
