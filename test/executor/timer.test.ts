@@ -1,19 +1,12 @@
 // Timers past Node's 2^31 ms limit (issue 12 item 4): the one timer helper chains them.
-import FakeTimers from '@sinonjs/fake-timers'
-import test, {type ExecutionContext} from 'ava'
+import test from 'ava'
 import {execa} from 'execa'
 import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {MAX_TIMER_MS, startTimer} from '../../src/core/timer.js'
+import {fakeTimers} from '../helpers/fake-timers.js'
 import {runGraph} from '../scheduler/helpers.js'
-
-/** setTimeout on fake timers, for this test only (serial: the others use the real ones) */
-function fakeTimers(t: ExecutionContext) {
-  const clock = FakeTimers.install({toFake: ['setTimeout', 'clearTimeout']})
-  t.teardown(() => clock.uninstall())
-  return clock
-}
 
 test.serial('a delay longer than the largest chunk fires once, after the whole delay', (t) => {
   const clock = fakeTimers(t)

@@ -1,19 +1,12 @@
-import FakeTimers from '@sinonjs/fake-timers'
-import test, {type ExecutionContext} from 'ava'
+import test from 'ava'
 import {Batcher} from '../../src/ui/batcher.js'
 import type {Batch, ResultItem} from '../../src/ui/results-format.js'
 import {formatBatch} from '../../src/ui/results-format.js'
 import {attachReporter} from '../../src/ui/index.js'
+import {fakeTimers} from '../helpers/fake-timers.js'
 import {Capture, Script, instances} from './helpers.js'
 
 const item = (name: string, elapsed = 0): ResultItem => ({name, task: name, index: null, elapsed, value: 1})
-
-/** the D clock on fake timers, for this test only (so the serial tests below do not race it) */
-function fakeTimers(t: ExecutionContext) {
-  const clock = FakeTimers.install({toFake: ['setTimeout', 'clearTimeout']})
-  t.teardown(() => clock.uninstall())
-  return clock
-}
 
 function collect(o: {numReturns?: number; timeoutSeconds?: number}) {
   const batches: Batch[] = []
