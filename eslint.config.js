@@ -54,7 +54,7 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', {argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_', caughtErrors: 'none', ignoreRestSiblings: true}],
       // `try { … } catch {}` is how the code says a failure is expected and harmless
       'no-empty': ['error', {allowEmptyCatch: true}],
-      // `cond ? a() : b()` and `(x, y)` as statements are today's style
+      // `cond ? a() : b()` and `ok && f()` as statements are today's style
       '@typescript-eslint/no-unused-expressions': ['error', {allowTernary: true, allowShortCircuit: true}],
     },
   },
@@ -64,7 +64,11 @@ export default tseslint.config(
     rules: {'no-control-regex': 'off', 'no-regex-spaces': 'off'},
   },
   {
-    files: ['src/**', 'commands/**'],
+    files: ['commands/**'],
+    rules: {'no-restricted-syntax': ['error', ...spreadRules]},
+  },
+  {
+    files: ['src/**'],
     rules: {
       'no-restricted-syntax': ['error', ...spreadRules, ...dynamicImports([])],
       '@typescript-eslint/no-restricted-imports': importRule([]),

@@ -48,4 +48,5 @@ test('imports a layer may make pass', async (t) => {
   t.deepEqual(await rules('src/executor/pool/x.ts', "import {f} from '../worker/y.js'\nexport const g = f\n"), [])
   t.deepEqual(await rules('src/bench/plot/x.ts', "import {f} from '../measure.js'\nexport const g = f\n"), [])
   t.deepEqual(await rules('test/x.test.ts', "import {f} from '../src/bench/measure.js'\nexport const g = f\n"), [])
+  t.deepEqual(await rules('commands/bench/x.ts', "import {f} from '../../src/bench/measure.js'\nexport const g = f\n"), [])
 })
