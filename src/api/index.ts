@@ -121,6 +121,7 @@ export function module<M>(url: URL | string): RemoteModule<M> {
 }
 
 /** A command as a task: an argv array (no shell; refs as arguments) or a /bin/sh -c string. */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- no options: O['output'] is undefined
 export function command<const O extends CommandOptions = {}>(cmd: Argv | string, options?: O): ObjectRef<CommandValue<O['output']>> {
   return submitCommand(source, cmd, options ?? ({} as O))
 }

@@ -32,7 +32,7 @@ export function formatDag(r: DagReport): string {
     n(row.peakRssMb, 1),
     missedTargets(row).join(', ') || '-',
   ])
-  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length))) // bounded: one row per graph or size
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length))) // eslint-disable-line no-restricted-syntax -- bounded: one row per graph or size
   const line = (cells: readonly string[]): string => cells.map((c, i) => (i === 0 || i === cells.length - 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd()
   const m = r.machine
   return [

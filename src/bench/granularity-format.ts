@@ -85,7 +85,7 @@ export function targetLines(r: GranularityReport): string[] {
 }
 
 function table(head: readonly string[], body: readonly (readonly string[])[]): string {
-  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length))) // bounded: one row per size
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length))) // eslint-disable-line no-restricted-syntax -- bounded: one row per size
   const line = (cells: readonly string[]): string => cells.map((c, i) => c.padStart(widths[i]!)).join('  ')
   return [line(head), ...body.map(line)].join('\n')
 }

@@ -1,11 +1,10 @@
 // What the run commands share: opening the store (and reconciling lost runs first),
 // telling a graph file from a run id, and the wait-until-resolvable step.
 import {existsSync, statSync} from 'node:fs'
-import {UsageError} from '../core/usage-error.js'
 import {openStore, type Store} from '../store/db.js'
 import {reconcileRuns} from '../store/reconcile.js'
 import {parseRef, type ResolvedRef} from '../store/refs.js'
-import {getRun, resolveRunId} from '../store/runs.js'
+import {resolveRunId} from '../store/runs.js'
 import {tryResolve} from '../store/wait.js'
 import {watchRun} from '../store/watch.js'
 

@@ -5,7 +5,7 @@ import {createHash} from 'node:crypto'
 import {deserialize, serialize} from 'node:v8'
 import type {OutputMode} from '../graph/model.js'
 import type {TaskError} from '../core/events.js'
-import {INLINE_LIMIT, RUN_TTL, valueKey} from './keys.js'
+import {INLINE_LIMIT, valueKey} from './keys.js'
 import type {RedisClient} from './redis.js'
 
 /**

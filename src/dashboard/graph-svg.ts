@@ -43,7 +43,7 @@ export function graphSvg(graph: TaskGraph, counts: ReadonlyMap<string, Counts>):
   for (const t of graph.tasks) (columns[depth.get(t) ?? 0] ??= []).push(t)
   const pos = new Map<string, {x: number; y: number}>()
   columns.forEach((col, c) => col.forEach((t, r) => pos.set(t, {x: PAD + c * (NODE_W + COL_GAP), y: PAD + r * (NODE_H + ROW_GAP)})))
-  const rows = Math.max(1, ...columns.map((c) => c.length)) // bounded: one number per column
+  const rows = Math.max(1, ...columns.map((c) => c.length)) // eslint-disable-line no-restricted-syntax -- bounded: one number per column
   const width = PAD * 2 + Math.max(1, columns.length) * (NODE_W + COL_GAP) - COL_GAP
   const height = PAD * 2 + rows * (NODE_H + ROW_GAP) - ROW_GAP
   const out: string[] = [

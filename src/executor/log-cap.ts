@@ -18,7 +18,7 @@ export class LogCap {
 
   constructor(
     private readonly emit: EmitLog,
-    private readonly max: number,
+    max: number,
   ) {
     this.headMax = Math.ceil(max / 2)
     this.tailMax = max - this.headMax

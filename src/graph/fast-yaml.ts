@@ -196,7 +196,7 @@ class FastYaml {
       if (this.atLineEnd()) {
         this.endLine()
         const next = this.toContent()
-        if (next > n) value = this.blockNode(n)
+        if (next > n) value = this.blockNode()
         else if (next === n && this.isSeqIndicator()) value = this.blockSeq(n)
         else value = null
       } else {
@@ -227,7 +227,7 @@ class FastYaml {
       this.skipSpaces()
       if (this.atLineEnd()) {
         this.endLine()
-        arr.push(this.toContent() > n ? this.blockNode(n) : null)
+        arr.push(this.toContent() > n ? this.blockNode() : null)
       } else {
         const col = this.i - this.lineStart
         if (this.isSeqIndicator()) {
@@ -249,8 +249,8 @@ class FastYaml {
     return arr
   }
 
-  /** The value on the lines below a key or a dash, indented more than n. */
-  private blockNode(n: number): unknown {
+  /** The value on the lines below a key or a dash (the caller checked it is indented deeper). */
+  private blockNode(): unknown {
     const m = this.indent
     if (this.isSeqIndicator()) return this.blockSeq(m)
     if (this.isKeyAhead()) return this.blockMap(m)

@@ -1,7 +1,5 @@
 import type {PathPart} from './model.js'
 
-export const TASK_ID = /^[A-Za-z_][A-Za-z0-9_-]*$/
-
 const NO_PATH: readonly PathPart[] = Object.freeze([])
 
 export interface RawRef {

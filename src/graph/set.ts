@@ -17,8 +17,6 @@ export const OPTION_KEYS = [
   'cwd',
 ] as const
 
-export type OptionKey = (typeof OPTION_KEYS)[number]
-
 export interface SetOverride {
   /** the flag as given, cut for messages (see echoed) */
   readonly flag: string

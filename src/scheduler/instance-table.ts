@@ -1,6 +1,6 @@
 // The scheduler's per-instance state as typed columns, so that a run costs bytes per
 // instance rather than an object or an array each (measured at 1M instances of a wide graph:
-// test/scheduler/measure-state.ts, figures in docs/benchmarks.md).
+// benchmark/scheduler-state.ts, figures in docs/benchmarks.md).
 import type {InstanceSpec} from '../graph/model.js'
 import type {InstanceState} from '../core/events.js'
 

@@ -2,6 +2,7 @@
 import type {InstanceSpec, TaskSpec} from '../graph/model.js'
 import type {FnJob, Job} from '../executor/types.js'
 import {RefExpr} from '../graph/model.js'
+// eslint-disable-next-line @typescript-eslint/no-restricted-imports -- issue 24: object reads to arrive through a port the runtime injects
 import {loadRefs} from '../objects/read.js'
 import {hasExpr, resolve, ResolveError, toText, type ResolveContext} from './resolve.js'
 import {dict} from '../core/dict.js'

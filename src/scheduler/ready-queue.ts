@@ -47,8 +47,6 @@ class Fifo {
   }
 }
 
-export type ReadyFifo = Fifo
-
 export class ReadyQueue {
   private readonly byShape = new Map<string, Fifo>()
   private seq = 0

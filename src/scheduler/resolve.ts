@@ -1,7 +1,9 @@
 // Turning value templates into concrete values once their dependencies have finished.
 import {IndexExpr, ItemExpr, RefExpr, SubExpr, type Expr, type PathPart, type Template} from '../graph/model.js'
 import {DESCEND, mapLeaves, SKIP, STOP, walkValue} from '../core/value-walk.js'
+// eslint-disable-next-line @typescript-eslint/no-restricted-imports -- issue 24: object reads to arrive through a port the runtime injects
 import {isObjectRef} from '../objects/ref.js'
+// eslint-disable-next-line @typescript-eslint/no-restricted-imports -- issue 24: object reads to arrive through a port the runtime injects
 import {loadRefs, readObject} from '../objects/read.js'
 import {dict} from '../core/dict.js'
 

@@ -4,8 +4,10 @@
 import type {CompiledGraph, InstanceSpec, RefExpr, TaskSpec} from '../graph/model.js'
 import {makeDynamicInstances} from '../graph/index.js'
 import type {Executor, ExecutorEvent, ExecutorSink, FnChain, FnJob, Job, JobOutcome} from '../executor/types.js'
+// eslint-disable-next-line @typescript-eslint/no-restricted-imports -- issue 24: the chain switch to arrive as an option
 import {chainsOn} from '../executor/chain-switch.js'
 import type {AttemptPhases, EventStream, InstanceInfo, InstanceState, RunState, TaskError} from '../core/events.js'
+// eslint-disable-next-line @typescript-eslint/no-restricted-imports -- issue 24: object reads to arrive through a port the runtime injects
 import {loadRefs} from '../objects/read.js'
 import {nowMicros} from '../core/clock.js'
 import {startTimer, type Timer} from '../core/timer.js'

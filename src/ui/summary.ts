@@ -72,7 +72,7 @@ export function summaryLines(s: SummaryData, c: ChalkInstance): string[] {
   const colour = s.state === 'succeeded' ? c.green : s.state === 'failed' ? c.red : c.yellow
   const lines = [colour(summaryLine(s))]
   if (s.slowest.length) lines.push(`slowest: ${s.slowest.map((t) => `${t.name} ${formatSeconds(t.micros / 1e6)}`).join(', ')}`)
-  lines.push(...hints(s.runId).map((h) => c.dim(h))) // bounded: two hints
+  lines.push(...hints(s.runId).map((h) => c.dim(h))) // eslint-disable-line no-restricted-syntax -- bounded: two hints
   return lines
 }
 

@@ -6,7 +6,8 @@ import {spawn} from 'node:child_process'
 import {existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {alive, delay, fixture, liveGroupMembers} from './helpers.js'
+import {until} from '../helpers/poll.js'
+import {alive, eventually, fixture, liveGroupMembers} from './helpers.js'
 
 test.serial('kill -9 of the runner while an fn task spins: no worker, no command left after 2 s', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'rayts-orphan-'))
@@ -18,16 +19,16 @@ test.serial('kill -9 of the runner while an fn task spins: no worker, no command
   let out = ''
   child.stdout.on('data', (chunk: string) => (out += chunk))
   try {
-    const deadline = Date.now() + 60_000
-    while ((!existsSync(mark) || !out.includes('\n')) && Date.now() < deadline && child.exitCode === null) await delay(50)
-    await delay(50) // the pid is written
+    // the worker writes its pid into the mark once it spins; the parent prints the group
+    const pidWritten = () => existsSync(mark) && Number(readFileSync(mark, 'utf8')) > 0
+    await until('the task to spin', () => child.exitCode !== null || (pidWritten() && out.includes('\n')), 60_000)
     worker = Number(readFileSync(mark, 'utf8'))
     pgid = (JSON.parse(out.split('\n')[0]!) as {pgid: number}).pgid
     t.true(worker > 0, 'the task never started')
     t.true(alive(worker), 'the worker runs the task')
     t.true(liveGroupMembers(pgid).length >= 2, 'the command and its grandchild run')
     child.kill('SIGKILL')
-    await delay(2000)
+    await eventually(() => !alive(worker) && liveGroupMembers(pgid).length === 0, 2000)
     t.false(alive(worker), `worker ${worker} is still alive 2 s after its runner died`)
     t.deepEqual(liveGroupMembers(pgid), [], `group ${pgid} is still alive 2 s after its runner died`)
   } finally {

@@ -5,32 +5,44 @@ import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {MAX_TIMER_MS, startTimer} from '../../src/core/timer.js'
+import {fakeTimers} from '../helpers/fake-timers.js'
 import {runGraph} from '../scheduler/helpers.js'
 
-const delay = (ms: number) => new Promise((r) => setTimeout(r, ms))
-
-test('a delay longer than the largest chunk fires once, after the whole delay', async (t) => {
-  const t0 = performance.now()
+test.serial('a delay longer than the largest chunk fires once, after the whole delay', (t) => {
+  const clock = fakeTimers(t)
   let fired = 0
-  await new Promise<void>((resolve) => {
-    startTimer(() => {
-      fired++
-      resolve()
-    }, 250, 40) // 7 chunks of at most 40 ms
-  })
-  const took = performance.now() - t0
-  t.true(took >= 245, `fired after ${took} ms`)
-  await delay(100)
+  startTimer(() => fired++, 250, 40) // 7 chunks of at most 40 ms
+  clock.tick(249)
+  t.is(fired, 0)
+  clock.tick(1)
   t.is(fired, 1)
+  clock.tick(1000)
+  t.is(fired, 1)
+  t.is(clock.countTimers(), 0)
 })
 
-test('clear() stops a chained timer between chunks', async (t) => {
+test.serial('clear() stops a chained timer between chunks', (t) => {
+  const clock = fakeTimers(t)
   let fired = false
   const timer = startTimer(() => (fired = true), 200, 30)
-  await delay(100) // a few chunks in
+  clock.tick(100) // a few chunks in
   timer.clear()
-  await delay(250)
+  t.is(clock.countTimers(), 0, 'no chunk left armed')
+  clock.tick(250)
   t.false(fired)
+})
+
+test.serial('a delay past 2^31 ms fires once, after the whole delay, not early', (t) => {
+  const clock = fakeTimers(t)
+  let fired = 0
+  const ms = 600 * 3600 * 1000
+  startTimer(() => fired++, ms)
+  clock.tick(MAX_TIMER_MS)
+  t.is(fired, 0)
+  clock.tick(ms - MAX_TIMER_MS - 1)
+  t.is(fired, 0)
+  clock.tick(1)
+  t.is(fired, 1)
 })
 
 test('unref() carries over to the later chunks: the process exits without waiting', async (t) => {
@@ -41,13 +53,15 @@ test('unref() carries over to the later chunks: the process exits without waitin
   t.is(result.stdout, '')
 })
 
-test('a delay past 2^31 ms does not fire early and raises no TimeoutOverflowWarning', async (t) => {
+test('a delay past 2^31 ms raises no TimeoutOverflowWarning (real timers)', async (t) => {
   const warnings: string[] = []
   const onWarning = (w: Error) => warnings.push(w.name)
   process.on('warning', onWarning)
   let fired = false
   const timer = startTimer(() => (fired = true), 600 * 3600 * 1000)
-  await delay(200)
+  // Node emits the warning on the next tick, and an overflowed timer fires after 1 ms
+  await new Promise((r) => setTimeout(r, 2))
+  await new Promise((r) => setImmediate(r))
   timer.clear()
   process.off('warning', onWarning)
   t.false(fired)

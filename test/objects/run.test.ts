@@ -8,7 +8,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {getRun, loadValue, openStore, reconcileRuns, readEvents} from '../../src/store/index.js'
-import {resolveRunId} from '../../src/store/runs.js'
+import {getInstance, resolveRunId} from '../../src/store/runs.js'
 import {pidAlive} from '../../src/store/processes.js'
 import {dropHotFolders} from '../setup/hot-folders.js'
 import {until} from '../helpers/poll.js'
@@ -153,7 +153,12 @@ test.serial('kill -9 of the runner: a later command settles /dev/shm, and --resu
   await until('the consumer to start', () => existsSync(marker), 180_000)
   const runId = lastRun(home)
   const workerPid = Number(readFileSync(marker, 'utf8'))
-  await sleep(300) // the recorder's flush of a's result
+  const store0 = openStore(home)
+  try {
+    await until('the recorder to store a\'s result', () => getInstance(store0, runId, 'a')?.hasValue === true, 60_000)
+  } finally {
+    store0.close()
+  }
   proc.kill('SIGKILL')
   await proc
   t.is(hotDirs(runId).length, 2, 'the dead runner left its folder and its worker\'s arena')

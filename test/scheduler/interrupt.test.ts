@@ -26,7 +26,10 @@ function descendants(pid: number): number[] {
   }
   const out: number[] = []
   const stack = [pid]
-  while (stack.length > 0) for (const c of children.get(stack.pop()!) ?? []) out.push(c), stack.push(c)
+  while (stack.length > 0) for (const c of children.get(stack.pop()!) ?? []) {
+    out.push(c)
+    stack.push(c)
+  }
   return out
 }
 

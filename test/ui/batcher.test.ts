@@ -1,9 +1,9 @@
 import test from 'ava'
-import {setTimeout as sleep} from 'node:timers/promises'
 import {Batcher} from '../../src/ui/batcher.js'
 import type {Batch, ResultItem} from '../../src/ui/results-format.js'
 import {formatBatch} from '../../src/ui/results-format.js'
 import {attachReporter} from '../../src/ui/index.js'
+import {fakeTimers} from '../helpers/fake-timers.js'
 import {Capture, Script, instances} from './helpers.js'
 
 const item = (name: string, elapsed = 0): ResultItem => ({name, task: name, index: null, elapsed, value: 1})
@@ -25,33 +25,38 @@ test('N only: a batch every N results, the rest at close', (t) => {
   t.is(batches[2]!.elapsed, 9)
 })
 
-test.serial('D only: whatever is ready every D seconds; nothing ready prints nothing', async (t) => {
+test.serial('D only: whatever is ready every D seconds; nothing ready prints nothing', (t) => {
+  const clock = fakeTimers(t)
   const {b, names} = collect({timeoutSeconds: 0.1})
   b.start()
   b.add(item('a'))
   b.add(item('b'))
+  clock.tick(99)
   t.deepEqual(names(), [])
-  await sleep(180)
+  clock.tick(1)
   t.deepEqual(names(), [['a', 'b']])
-  await sleep(150) // a tick with nothing ready
+  clock.tick(100) // a tick with nothing ready
   t.deepEqual(names(), [['a', 'b']])
   b.add(item('c'))
   b.close()
   t.deepEqual(names(), [['a', 'b'], ['c']])
 })
 
-test.serial('N or D, whichever first; a batch of N restarts the D clock', async (t) => {
+test.serial('N or D, whichever first; a batch of N restarts the D clock', (t) => {
+  const clock = fakeTimers(t)
   const {b, names} = collect({numReturns: 3, timeoutSeconds: 0.15})
   b.start()
   b.add(item('a'))
-  await sleep(80)
+  clock.tick(80)
   b.add(item('b'))
   b.add(item('c')) // N reached before D
   t.deepEqual(names(), [['a', 'b', 'c']])
   b.add(item('d'))
-  await sleep(90) // 90 ms after the batch: D not yet passed since the last batch
+  clock.tick(90) // 170 ms from the start, 90 after the batch: D not yet passed since the last batch
   t.deepEqual(names(), [['a', 'b', 'c']])
-  await sleep(120)
+  clock.tick(59)
+  t.deepEqual(names(), [['a', 'b', 'c']])
+  clock.tick(1) // 150 ms after the batch
   t.deepEqual(names(), [['a', 'b', 'c'], ['d']])
   b.close()
 })

@@ -39,8 +39,8 @@ export interface Decades {
 export function decadesOf(values: readonly number[]): Decades {
   const logs = values.filter((v) => v > 0 && Number.isFinite(v)).map(Math.log10)
   if (logs.length === 0) return {lo: 0, hi: 1}
-  const lo = Math.floor(Math.min(...logs)) // bounded: one point per size measured
-  const hi = Math.max(lo + 1, Math.ceil(Math.max(...logs))) // bounded: one point per size measured
+  const lo = Math.floor(Math.min(...logs)) // eslint-disable-line no-restricted-syntax -- bounded: one point per size measured
+  const hi = Math.max(lo + 1, Math.ceil(Math.max(...logs))) // eslint-disable-line no-restricted-syntax -- bounded: one point per size measured
   return {lo, hi}
 }
 

@@ -39,7 +39,7 @@ export function renderTextPlot(chart: LogLogChart, size: TextPlotSize = {width: 
 
   const yLabels = new Map<number, string>()
   for (let k = yd.lo; k <= yd.hi; k++) yLabels.set(row(10 ** k), chart.yTick(10 ** k))
-  const pad = Math.max(...[...yLabels.values()].map((l) => l.length)) // bounded: one label per tick
+  const pad = Math.max(...[...yLabels.values()].map((l) => l.length)) // eslint-disable-line no-restricted-syntax -- bounded: one label per tick
   const lines = [`${chart.title}`, '']
   for (let r = 0; r < h; r++) lines.push(`${(yLabels.get(r) ?? '').padStart(pad)} ┤${grid[r]!.join('')}`)
   lines.push(`${' '.repeat(pad)} └${'─'.repeat(w)}`)

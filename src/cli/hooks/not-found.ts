@@ -27,7 +27,7 @@ const hook: Hook<'command_not_found'> = async function (opts) {
 function nearest(word: string, ids: readonly string[]): string[] {
   const max = Math.max(1, Math.floor(word.length / 3))
   const scored = ids.map((id) => ({id, d: editDistance(word.toLowerCase(), id.toLowerCase(), max)})).filter((s) => s.d <= max)
-  const best = Math.min(...scored.map((s) => s.d)) // bounded: one per command
+  const best = Math.min(...scored.map((s) => s.d)) // eslint-disable-line no-restricted-syntax -- bounded: one per command
   return scored.filter((s) => s.d === best).map((s) => s.id).sort()
 }
 

@@ -1,15 +1,15 @@
 // Not a test: bytes per instance of the scheduler's state for a wide graph (one foreach of
 // N, 1M by default), beside the compiled graph's: the heap and array buffers with each
 // held, less those before, after full GCs. Nothing runs: the scheduler is made, not started.
-// Run: node --expose-gc --import tsx test/scheduler/measure-state.ts [N]
+// Run: node --expose-gc --import tsx benchmark/scheduler-state.ts [N]
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import type {Executor} from '../../src/executor/types.js'
-import {compileGraphFile} from '../../src/graph/index.js'
-import {EventStream} from '../../src/core/events.js'
-import {Scheduler} from '../../src/scheduler/scheduler.js'
-import {generate, NOOP_MODULE, write} from '../graph/generated-graphs.js'
+import type {Executor} from '../src/executor/types.js'
+import {compileGraphFile} from '../src/graph/index.js'
+import {EventStream} from '../src/core/events.js'
+import {Scheduler} from '../src/scheduler/scheduler.js'
+import {generate, NOOP_MODULE, write} from '../test/graph/generated-graphs.js'
 
 const gc = (globalThis as {gc?: () => void}).gc
 if (!gc) throw new Error('run with node --expose-gc')

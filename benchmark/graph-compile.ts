@@ -1,9 +1,9 @@
 // Not a test: measures compiling a 200,000-instance graph (a range of 100,000 and a zip over it).
-// Run: npx tsx test/graph/measure-compile.ts
+// Run: npx tsx benchmark/graph-compile.ts
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {compileGraphFile} from '../../src/graph/index.js'
+import {compileGraphFile} from '../src/graph/index.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'rayts-measure-'))
 try {

@@ -2,18 +2,18 @@
 // in a fresh process (cold, as `rayts validate` does), from plain JS as dist runs it (the child
 // bundled by esbuild, packages left outside, with dist's generated validator when built).
 // Spellings: flow (one line per task), block, json.
-// Run: npx tsx test/graph/measure-scale.ts [SHAPE:N[:SPELLING]...] [--repeat K] [--prof DIR]
-//   e.g. npx tsx test/graph/measure-scale.ts deep:100000 fan-in:100000:json --repeat 3
+// Run: npx tsx benchmark/graph-scale.ts [SHAPE:N[:SPELLING]...] [--repeat K] [--prof DIR]
+//   e.g. npx tsx benchmark/graph-scale.ts deep:100000 fan-in:100000:json --repeat 3
 import {spawnSync} from 'node:child_process'
 import {copyFileSync, existsSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {buildSync} from 'esbuild'
-import {GENERATED_VALIDATOR_FILE} from '../../src/graph/standalone-validator.js'
-import {generate, NOOP_MODULE, write, type Shape, type Spelling} from './generated-graphs.js'
+import {GENERATED_VALIDATOR_FILE} from '../src/graph/standalone-validator.js'
+import {generate, NOOP_MODULE, write, type Shape, type Spelling} from '../test/graph/generated-graphs.js'
 
-const CHILD_SOURCE = fileURLToPath(new URL('./measure-scale-child.ts', import.meta.url))
+const CHILD_SOURCE = fileURLToPath(new URL('./graph-scale-child.ts', import.meta.url))
 const args = process.argv.slice(2)
 const repeatAt = args.indexOf('--repeat')
 const repeat = repeatAt >= 0 ? Number(args.splice(repeatAt, 2)[1]) : 1

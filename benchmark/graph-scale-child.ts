@@ -1,5 +1,5 @@
-// Not a test: compiles one graph file once and prints {ms, cpuMs, rssMb, instances} (see measure-scale.ts).
-import {compileGraphFile, formatProblem} from '../../src/graph/index.js'
+// Not a test: compiles one graph file once and prints {ms, cpuMs, rssMb, instances} (see graph-scale.ts).
+import {compileGraphFile, formatProblem} from '../src/graph/index.js'
 
 const file = process.argv[2]!
 const t0 = performance.now()

@@ -2,7 +2,7 @@
 // the system's Chromium, beside the floor of the same page for a 7-instance run, measured in
 // the same sitting; and the server's answer times and memory for that run.
 //
-//   node --import tsx test/dashboard/bench-100k.ts [rounds]
+//   node --import tsx benchmark/dashboard-100k.ts [rounds]
 //
 // Both runs are real `rayts run`s (the built CLI when dist/ is there) into a temporary store.
 // Page load = navigation start → the page's `rayts-ready` mark (its data drawn), read from
@@ -11,10 +11,10 @@ import {execFileSync} from 'node:child_process'
 import {mkdtempSync, rmSync} from 'node:fs'
 import {loadavg, tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {startDashboard} from '../../src/dashboard/index.js'
-import {openStore} from '../../src/store/index.js'
-import {BUILT, DEV, ROOT, isBuilt} from '../cli/helpers.js'
-import {launch} from './browser.js'
+import {startDashboard} from '../src/dashboard/index.js'
+import {openStore} from '../src/store/index.js'
+import {BUILT, DEV, ROOT, isBuilt} from '../test/cli/helpers.js'
+import {launch} from '../test/dashboard/browser.js'
 
 const rounds = Number(process.argv[2] ?? 7)
 const base = mkdtempSync(join(tmpdir(), 'rayts-dash-bench-'))

@@ -1,11 +1,11 @@
 // Not a test: bytes per instance of the compiled graph of a wide graph (one foreach of N, 1M
 // by default): the heap with the graph held, less the heap before, after full GCs.
-// Run: node --expose-gc --import tsx test/graph/measure-instances.ts [N]
+// Run: node --expose-gc --import tsx benchmark/graph-instances.ts [N]
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {compileGraphFile} from '../../src/graph/index.js'
-import {generate, NOOP_MODULE, write} from './generated-graphs.js'
+import {compileGraphFile} from '../src/graph/index.js'
+import {generate, NOOP_MODULE, write} from '../test/graph/generated-graphs.js'
 
 const gc = (globalThis as {gc?: () => void}).gc
 if (!gc) throw new Error('run with node --expose-gc')

@@ -1,11 +1,11 @@
 // Throughput probes of the local executor (a benchmark, not a test):
-//   node --import tsx test/executor/bench.ts fn [jobs] [batch] [lanes]
-//   node --import tsx test/executor/bench.ts cmd [jobs] [concurrency] [slotsPerWorker]
-//   node --import tsx test/executor/bench.ts floor
-import {createLocalExecutor} from '../../src/executor/index.js'
-import {measureIpcRoundTrip, measureSpawnLoop} from '../../src/executor/floor.js'
-import type {ExecutorSink, Job, JobOutcome} from '../../src/executor/types.js'
-import {cmdJob, fnJob} from './helpers.js'
+//   node --import tsx benchmark/executor.ts fn [jobs] [batch] [lanes]
+//   node --import tsx benchmark/executor.ts cmd [jobs] [concurrency] [slotsPerWorker]
+//   node --import tsx benchmark/executor.ts floor
+import {createLocalExecutor} from '../src/executor/index.js'
+import {measureIpcRoundTrip, measureSpawnLoop} from '../src/executor/floor.js'
+import type {ExecutorSink, Job, JobOutcome} from '../src/executor/types.js'
+import {cmdJob, fnJob} from '../test/executor/helpers.js'
 
 const [what = 'fn', a, b, c] = process.argv.slice(2)
 
