@@ -4,7 +4,7 @@ import {availableParallelism} from 'node:os'
 import {numCpusFlag, resourcesFlag} from '../src/cli/flags.js'
 import {parseResources} from '../src/cli/flag-values.js'
 import {UsageError} from '../src/core/usage-error.js'
-import {logLimits} from '../src/core/log-limits.js'
+import {logLimits} from '../src/format/log-limits.js'
 
 export default class WorkerCommand extends BaseCommand {
   static override summary = 'Join a cluster: run tasks from a Redis queue on this machine'

@@ -74,7 +74,7 @@ export function targetLines(r: GranularityReport): string[] {
   const at80k = r.rows.find((row) => row.n === 80_000)
   if (at80k) out.push(`local/remote ≥ 1.6 at n = 80,000: ${at80k.ratio.toFixed(2)}, ${mark(at80k.ratio >= 1.6)}`)
   if (r.rows.length > 0) {
-    const worst = Math.max(...r.rows.map((row) => row.parentCpuMicrosPerTask)) // bounded: one row per size
+    const worst = Math.max(...r.rows.map((row) => row.parentCpuMicrosPerTask)) // eslint-disable-line no-restricted-syntax -- bounded: one row per size
     out.push(`runner CPU < 50 µs a task at every n: at most ${worst.toFixed(0)} µs, ${mark(worst < 50)}`)
   }
   for (const [n, trials, aim] of [[3000, 2000, 1.0], [80_000, 200, 1.6]] as const) {

@@ -130,7 +130,7 @@ export async function benchGranularity(o: GranularityOptions, progress: (line: s
     }
     const maxRssBytes = process.resourceUsage().maxRSS * 1024
 
-    const runs = await benchRunForm(dir, modulePath, makeArray, sizes, o, progress)
+    const runs = await benchRunForm(dir, makeArray, sizes, o, progress)
     const fanInRows = o.fanIn.length > 0 && o.fanInRuns > 0 ? await benchFanIn(dir, o.fanIn, o.fanInRuns, progress) : []
     return {
       machine: machine(),
@@ -150,7 +150,7 @@ export async function benchGranularity(o: GranularityOptions, progress: (line: s
 }
 
 /** the per-run form: each size a graph run through a run store on one warm pool */
-async function benchRunForm(dir: ReturnType<typeof benchDir>, modulePath: string, makeArray: MakeArray, sizes: readonly number[], o: GranularityOptions, progress: (line: string) => void): Promise<GranularityReport['runs']> {
+async function benchRunForm(dir: ReturnType<typeof benchDir>, makeArray: MakeArray, sizes: readonly number[], o: GranularityOptions, progress: (line: string) => void): Promise<GranularityReport['runs']> {
   const pool = warmExecutor()
   const store = openStore(join(dir.dir, 'home'))
   try {

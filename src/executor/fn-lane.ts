@@ -7,7 +7,6 @@
 // dropped, unreported (the scheduler takes it back when it hears of that job's failure).
 import {nowMicros} from '../core/clock.js'
 import {startTimer, type Timer} from '../core/timer.js'
-import type {TaskError} from '../core/events.js'
 import {crashError} from './crash-error.js'
 import {CANCELLED, type Cancellable, type ExecutorContext, failJob} from './context.js'
 import type {WorkerProc, WorkerUser} from './pool/worker-proc.js'

@@ -15,7 +15,7 @@ import {checkPrivateDir, copyObjectFile, tmpName} from './object-files.js'
 import {ARENA_OBJECT_MAX, arenaFiles, keepArenaObjects, removeArenas} from './arena.js'
 import {forgetArenas} from './arena-map.js'
 import {collectRefs} from './read.js'
-import {objectId, type ObjectRef} from './ref.js'
+import type {ObjectRef} from './ref.js'
 
 export const SHM_ROOT = '/dev/shm'
 

@@ -1,7 +1,7 @@
 // The sizes a run reads from the environment, read once before it starts: a value that is
 // not a size is refused there (exit 2 on the command line), rather than ignored, or found
 // by a worker halfway through the run.
-import {logLimits} from '../core/log-limits.js'
+import {logLimits} from '../format/log-limits.js'
 import {readBudget} from '../store/budget.js'
 import {budgetFromEnv} from './run-objects.js'
 

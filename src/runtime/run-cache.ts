@@ -3,7 +3,6 @@
 // (store/result-cache.ts), and each keyed instance's parts kept for `rayts why`. Writes are
 // buffered and made in one transaction every FLUSH_MS, and at close(), which the run calls
 // before its object store settles (an entry copies the objects it refers to).
-import {join} from 'node:path'
 import {readObjectBytesOf} from '../objects/read.js'
 import {loadRefs} from '../objects/read.js'
 import {objectId, type ObjectRef} from '../objects/ref.js'

@@ -5,7 +5,6 @@ import {DESCEND, mapLeaves, SKIP, STOP, walkValue} from '../core/value-walk.js'
 import {isObjectRef} from '../objects/ref.js'
 // eslint-disable-next-line @typescript-eslint/no-restricted-imports -- issue 24: object reads to arrive through a port the runtime injects
 import {loadRefs, readObject} from '../objects/read.js'
-import {dict} from '../core/dict.js'
 
 export interface ResolveContext {
   /** the value of a ref's target (whole task, or one instance), before its path */

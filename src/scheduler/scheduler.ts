@@ -11,7 +11,7 @@ import type {AttemptPhases, EventStream, InstanceInfo, InstanceState, RunState, 
 import {loadRefs} from '../objects/read.js'
 import {nowMicros} from '../core/clock.js'
 import {startTimer, type Timer} from '../core/timer.js'
-import {logLimits} from '../core/log-limits.js'
+import {logLimits} from '../format/log-limits.js'
 import {formatBytes} from '../format/units.js'
 import {BatchSizer} from './batch-size.js'
 import {CACHED, CANCELLED, dependentsOf, type Dependents, FAILED, grown, isTerminal, PENDING, READY, RETRYING, RUNNING, SKIPPED, STATE_NAMES, SUCCEEDED} from './instance-table.js'

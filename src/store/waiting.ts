@@ -51,7 +51,7 @@ function rowsNamed(store: Store, runId: string, names: readonly string[]): Row[]
   const rows: Row[] = []
   for (let k = 0; k < names.length; k += CHUNK) {
     const part = names.slice(k, k + CHUNK)
-    rows.push(...(store.db.prepare(`SELECT name, task, state, attempt, deps FROM instances WHERE run_id = ? AND name IN (${part.map(() => '?').join(', ')})`).all(runId, ...part) as Row[]))
+    for (const row of store.db.prepare(`SELECT name, task, state, attempt, deps FROM instances WHERE run_id = ? AND name IN (${part.map(() => '?').join(', ')})`).all(runId, ...part) as Row[]) rows.push(row)
   }
   return rows
 }

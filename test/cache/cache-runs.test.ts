@@ -233,7 +233,7 @@ tasks:
 })
 
 test('removing the run that computed an entry keeps the entry; a damaged entry is a miss and a warning', async (t) => {
-  const {p, g, first} = await ranOnce(t)
+  const {g, first} = await ranOnce(t)
   const {removeRun} = await import('../../src/store/remove.js')
   withStore((store) => t.truthy(removeRun(store, first.runId)))
   const second = await run(g)

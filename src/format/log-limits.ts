@@ -1,7 +1,7 @@
 // How much of what tasks print is kept (docs/limits.md). Counted in characters of text,
 // which for ASCII output are bytes. The environment may change them (tests, big jobs); the
 // workers inherit the runner's environment, so both sides agree.
-import {envBytes, MiB} from '../format/units.js'
+import {envBytes, MiB} from './units.js'
 
 /** per attempt: the first half and the last half are kept, a marker says what was cut */
 export const ATTEMPT_LOG_DEFAULT = 10 * MiB
