@@ -3,9 +3,9 @@
 // counts by that key (chained, as Nextflow and Bazel do), so a big result is never read
 // to be hashed when the task that made it was itself keyed; any other ref counts by the
 // content hash of its value.
-import {createHash} from 'node:crypto'
 import {IndexExpr, ItemExpr, RefExpr, SubExpr, type InstanceSpec, type Template} from '../graph/model.js'
 import {hasExpr, resolve, type ResolveContext} from '../scheduler/resolve.js'
+import {sha256Hex} from './sha256.js'
 import {hashValue, type RefDigest} from './value-hash.js'
 
 /** bumped when the key's recipe changes: older entries then never match */
@@ -35,9 +35,7 @@ export interface KeyContext {
 }
 
 export function keyOf(parts: KeyParts): string {
-  const h = createHash('sha256')
-  h.update(JSON.stringify([parts.format, parts.kind, parts.module ?? '', parts.export ?? '', parts.args, sorted(parts.options), sorted(parts.inputs ?? {})]))
-  return h.digest('hex')
+  return sha256Hex(JSON.stringify([parts.format, parts.kind, parts.module ?? '', parts.export ?? '', parts.args, sorted(parts.options), sorted(parts.inputs ?? {})]))
 }
 
 /** the parts of a task that are the same for each of its instances, hashed once per task */

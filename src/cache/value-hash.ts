@@ -5,6 +5,7 @@
 // Cycles and shared parts are written as back-references; the walk uses a stack of its
 // own, so a deeply nested value cannot overflow the call stack.
 import {createHash, type Hash} from 'node:crypto'
+import {sha256Hex} from './sha256.js'
 import {isObjectRef, objectId, type ObjectRef} from '../objects/ref.js'
 
 /** How an object-store reference counts: by its content (read by the caller) */
@@ -15,9 +16,39 @@ const f64Bytes = new Uint8Array(f64.buffer)
 
 /** sha256 hex of `value` in the canonical encoding */
 export function hashValue(value: unknown, refDigest?: RefDigest): string {
+  const bytes = primitiveBytes(value)
+  if (bytes) return sha256Hex(bytes)
   const h = createHash('sha256')
   writeValue(h, value, refDigest)
   return h.digest('hex')
+}
+
+/**
+ * The canonical encoding of a primitive in one buffer (the bytes writeValue would write), so
+ * that its hash takes one call: a foreach item or a plain argument is usually one.
+ */
+function primitiveBytes(v: unknown): Buffer | null {
+  switch (typeof v) {
+    case 'undefined':
+      return Buffer.from('u')
+    case 'boolean':
+      return Buffer.from(v ? 'T' : 'F')
+    case 'number': {
+      const b = Buffer.allocUnsafe(9)
+      b[0] = 0x64 // 'd'
+      f64[0] = Number.isNaN(v) ? Number.NaN : v // as writeValue: one NaN, -0 keeps its sign bit
+      b.set(f64Bytes, 1)
+      return b
+    }
+    case 'string':
+    case 'bigint': {
+      const text = typeof v === 'string' ? v : v.toString(16)
+      const body = Buffer.from(text, 'utf8')
+      return Buffer.concat([Buffer.from(`${typeof v === 'string' ? 's' : 'g'}${body.length}:`), body])
+    }
+    default:
+      return v === null ? Buffer.from('n') : null
+  }
 }
 
 type Work = {readonly v: unknown} | {readonly tag: string}

@@ -29,7 +29,8 @@ export interface RunCacheOptions {
   readonly warn: (message: string) => void
 }
 
-type KeyRow = [string, string, string, string, string, number | null, string]
+/** name, key, task, findex, parts */
+type KeyRow = [string, string, string, number | null, string]
 type Put = {readonly spec: InstanceSpec; readonly key: string; readonly value: unknown}
 type Asked = {readonly spec: InstanceSpec; readonly key: string; readonly parts: KeyParts; readonly answer: CacheAnswer}
 
@@ -55,7 +56,10 @@ export class RunCache implements InstanceCache {
     this.entries = new ResultEntries(o.store)
     const db = o.store.db
     this.q = {
-      key: db.prepare('INSERT OR REPLACE INTO cache_keys (run_id, name, key, file, task, findex, parts) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      // one statement for a batch of rows ([name, key, task, findex, parts] each): a run()
+      // per row cost more than the rows themselves (100,000 hits)
+      keys: db.prepare(`INSERT OR REPLACE INTO cache_keys (run_id, name, key, file, task, findex, parts)
+        SELECT ?, j.value ->> 0, j.value ->> 1, ?, j.value ->> 2, j.value ->> 3, j.value ->> 4 FROM json_each(?) AS j`),
       module: db.prepare('INSERT OR IGNORE INTO cache_modules (digest, files, packages) VALUES (?, ?, ?)'),
     }
   }
@@ -123,7 +127,7 @@ export class RunCache implements InstanceCache {
       const {spec, key, parts, answer} = asked[i]!
       const got = found[i]!
       // a hit's parts are not kept: why compares with runs that computed, and names the entry
-      this.keyRows.push([this.o.runId, spec.name, key, this.o.file, spec.task.id, spec.index, got.hit ? '' : JSON.stringify(toStored(parts))])
+      this.keyRows.push([spec.name, key, spec.task.id, spec.index, got.hit ? '' : JSON.stringify(toStored(parts))])
       if (!got.hit) {
         if (got.warning) this.o.warn(`${spec.name}: ${got.warning}`)
         answer(spec, {key, hit: false})
@@ -159,18 +163,16 @@ export class RunCache implements InstanceCache {
     try {
       this.o.store.db.transaction(() => {
         for (const m of moduleRows) this.q.module.run(m.digest, JSON.stringify(m.files), JSON.stringify(m.packages))
-        for (const r of keyRows) this.q.key.run(...r)
+        if (keyRows.length > 0) this.q.keys.run(this.o.runId, this.o.file, JSON.stringify(keyRows))
       })()
     } catch (error) {
       this.o.warn(`the cache's records could not be written (${(error as Error).message})`)
     }
-    for (const p of puts) {
-      try {
-        this.entries.put(p.key, p.value, {runId: this.o.runId, name: p.spec.name, task: p.spec.task.id})
-      } catch (error) {
-        this.o.warn(`${p.spec.name}: its result could not be stored in the cache (${(error as Error).message})`)
-      }
-    }
+    if (puts.length === 0) return
+    this.entries.putMany(
+      puts.map((p) => ({key: p.key, value: p.value, origin: {runId: this.o.runId, name: p.spec.name, task: p.spec.task.id}})),
+      (i, error) => this.o.warn(`${puts[i]!.spec.name}: its result could not be stored in the cache (${error.message})`),
+    )
   }
 
   /** flush, and store nothing after (call before the run's objects settle) */

@@ -255,3 +255,29 @@ test('removing the run that computed an entry keeps the entry; a damaged entry i
   t.regex(third.stderr, /c: cache entry \w+ is damaged/)
   t.regex(third.stderr, /d: cache entry \w+ is damaged/)
 })
+
+test('a fully cached run hands dependents the values the computed run did, of every kind', async (t) => {
+  const mod = `export function make(i) {
+  const cyc = {i}; cyc.self = cyc
+  return [new Float32Array([i, 1.5]), new BigInt64Array([BigInt(i)]), new Uint8Array([i, 255]), new Map([['b', i], ['a', [1n]]]), new Set([i, 'x']), 2n ** 70n + BigInt(i), new Date(1e12 + i), cyc, -0, NaN]
+}
+export function describe(v) {
+  const [f32, b64, u8, map, set, big, date, cyc, z, nan] = v
+  return [f32.constructor.name, [...f32].join(), b64.constructor.name, String(b64[0]), u8.constructor.name, [...u8].join(),
+    map instanceof Map, JSON.stringify([...map.keys()]), typeof map.get('a')[0], set instanceof Set, [...set].join(), typeof big, String(big),
+    date instanceof Date, date.getTime(), cyc.self === cyc, cyc.i, Object.is(z, -0), Number.isNaN(nan)].join('|')
+}
+`
+  const p = folder({'m.mjs': mod, 'g.yaml': 'version: 1\nmodule: ./m.mjs\ntasks:\n  v: {fn: make, foreach: [0, 7], args: [!item], cache: true}\n  d: {fn: describe, foreach: !ref v, args: [!item]}\n'})
+  t.teardown(p.cleanup)
+  const g = join(p.dir, 'g.yaml')
+  const first = await run(g)
+  t.is(first.code, 0, first.stderr)
+  const second = await run(g)
+  t.is(second.code, 0, second.stderr)
+  t.is(states(second.runId)['v[1]'], 'cached')
+  t.is(states(second.runId)['d[1]'], 'succeeded') // not cached: it ran on the cached value
+  const computed = results(first.stdout)
+  t.deepEqual(results(second.stdout), computed)
+  t.is(computed['d[1]'], ['Float32Array', '7,1.5', 'BigInt64Array', '7', 'Uint8Array', '7,255', true, '["b","a"]', 'bigint', true, '7,x', 'bigint', String(2n ** 70n + 7n), true, 1e12 + 7, true, 7, true, true].join('|'))
+})

@@ -50,6 +50,13 @@ test('validate and run warn once about a cached cmd task without inputs; status,
   t.is(s.counts.cached, 5)
   const text = await cli(['status', 'last'])
   t.regex(text.stdout, /5 cached/)
+  const only = JSON.parse((await cli(['status', 'last', '--state', 'cached', '--json'])).stdout) as {instances: {instance: string; state: string}[]}
+  t.deepEqual(only.instances.map((i) => i.instance).sort(), ['big[0]', 'big[1]', 'say', 'sum[0]', 'sum[1]'])
+  t.true(only.instances.every((i) => i.state === 'cached'))
+  t.deepEqual((JSON.parse((await cli(['status', 'last', '--state', 'succeeded', '--json'])).stdout) as {instances: unknown[]}).instances, [])
+  const summary = JSON.parse((await cli(['summary', 'last', '--json'])).stdout) as {tasks: {task: string; total: number; states: Record<string, number>}[]}
+  t.deepEqual(Object.fromEntries(summary.tasks.map((s) => [s.task, s.states])), {big: {cached: 2}, sum: {cached: 2}, say: {cached: 1}})
+  t.regex((await cli(['summary', 'last'])).stdout, /big\s+2\s+2 cached/)
 
   const why = await cli(['why', 'last', 'sum[0]'])
   t.is(why.exitCode, 0, why.stderr)

@@ -1,6 +1,7 @@
 // The cache key's value hash: equal values agree, values a task could tell apart never do.
 import test from 'ava'
-import {hashValue} from '../../src/cache/value-hash.js'
+import {createHash} from 'node:crypto'
+import {hashValue, writeValue} from '../../src/cache/value-hash.js'
 import {globToRegExp} from '../../src/cache/input-files.js'
 
 const differ = (a: unknown, b: unknown): boolean => hashValue(a) !== hashValue(b)
@@ -69,4 +70,12 @@ test('inputs: globs', (t) => {
   t.true(globToRegExp('data/**/*.csv').test('data/a.csv'))
   t.true(globToRegExp('f?.{txt,md}').test('f1.md'))
   t.false(globToRegExp('f?.{txt,md}').test('f12.md'))
+})
+
+test('a primitive hashes in one call to the same digest as its streamed encoding', (t) => {
+  for (const v of [0, -0, 1.5, NaN, Infinity, '', '1', 'é漢', 10n, -3n, true, false, null, undefined]) {
+    const h = createHash('sha256')
+    writeValue(h, v)
+    t.is(hashValue(v), h.digest('hex'), String(v))
+  }
 })
