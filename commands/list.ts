@@ -1,6 +1,8 @@
 import {BaseCommand} from '../src/cli/base-command.js'
-import {countFlag, jsonFlag} from '../src/cli/flags.js'
-import {countStates, listRuns, openStore, reconcileRuns} from '../src/store/index.js'
+import {Flags} from '@oclif/core'
+import {jsonFlag} from '../src/cli/flags.js'
+import {countRuns, countStates, listRuns, openStore, reconcileRuns} from '../src/store/index.js'
+import {cutLine} from '../src/cli/inspect-view.js'
 import {countsText, localTime, runDurationMs, durationCell, table} from '../src/cli/print.js'
 
 export default class List extends BaseCommand {
@@ -14,7 +16,7 @@ export default class List extends BaseCommand {
 
   static override flags = {
     json: jsonFlag('print a JSON array of runs'),
-    limit: countFlag({description: 'at most N runs', default: 100}),
+    limit: Flags.integer({description: 'list at most N runs; 0 for all (default 100); a cut is always stated', min: 0, default: 100, helpValue: 'N'}),
   }
 
   async run(): Promise<void> {
@@ -31,8 +33,10 @@ export default class List extends BaseCommand {
         counts: countStates(store, r.id),
         pid: r.pid,
       }))
+      const cut = cutLine({total: countRuns(store)}, runs.length)
       if (flags.json) {
         this.log(JSON.stringify(runs.map((r) => ({...r, started: new Date(r.startedMs).toISOString()}))))
+        if (cut) process.stderr.write(`${cut}\n`)
         return
       }
       if (runs.length === 0) {
@@ -45,6 +49,7 @@ export default class List extends BaseCommand {
           runs.map((r) => [r.id, r.graph, r.state, localTime(r.startedMs), durationCell(r.durationMs), countsText(r.counts)]),
         ),
       )
+      if (cut) this.log(cut)
     } finally {
       store.close()
     }

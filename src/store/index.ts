@@ -7,6 +7,7 @@ export {recordRun, recordOnThread, type Recorder, type RecordOptions} from './re
 export {
   getRun,
   listRuns,
+  countRuns,
   resolveRunId,
   countStates,
   listInstances,

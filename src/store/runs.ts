@@ -73,9 +73,14 @@ export function resolveRunId(store: Store, ref: string): string {
   return ref
 }
 
+/** the newest `limit` runs (0: all of them) */
 export function listRuns(store: Store, limit = 1000): RunRecord[] {
-  const rows = store.db.prepare('SELECT * FROM runs ORDER BY created_ms DESC, id DESC LIMIT ?').all(limit) as Row[]
+  const rows = store.db.prepare('SELECT * FROM runs ORDER BY created_ms DESC, id DESC LIMIT ?').all(limit > 0 ? limit : -1) as Row[]
   return rows.map(toRunRecord)
+}
+
+export function countRuns(store: Store): number {
+  return Number(store.db.prepare('SELECT COUNT(*) FROM runs').pluck().get())
 }
 
 export type InstanceCounts = Record<string, number>
