@@ -187,7 +187,11 @@ test.serial('a refresh keeps the rows it shows: the element under the pointer is
 
   const r = await cli(['run', join(FIXTURES, 'paged.yaml')])
   t.is(r.exitCode, 0, String(r.stderr))
+  // each page in front while it is waited for: a page behind another tab may be throttled
+  // (a CI run under load once saw the run page's refresh not come within 30 s)
+  await page.bringToFront()
   await page.waitForFunction((n) => Number(document.body.dataset.updates) > n, {}, before[0])
+  await runsPage.bringToFront()
   await runsPage.waitForFunction((n, rows) => Number(document.body.dataset.updates) > n && document.querySelectorAll('#runs tbody tr').length === rows + 1, {}, before[1], runsBefore)
   t.true(await row!.evaluate((tr) => tr.isConnected), 'the same instance row')
   t.true(await runRow!.evaluate((tr) => tr.isConnected), 'the same run row')
