@@ -53,11 +53,15 @@ function placeOf(ref: ObjectRef, what: string): number {
   return at
 }
 
-/** an arena beside its hot folder, or (a resumed run's reference, relocated) a kept one inside `dir` */
+/** the arena file of `ref`: beside its hot folder, or (a resumed run's reference, relocated) a kept one inside `dir` */
+function arenaFileOf(ref: ObjectRef): string {
+  const hot = arenaPath(ref.dir, ref.arena!)
+  return existsSync(hot) ? hot : keptArenaPath(ref.dir, ref.arena!)
+}
+
 function readArenaObject(ref: ObjectRef, what: string, mode: ReadMode): unknown {
   const at = placeOf(ref, what)
-  const hot = arenaPath(ref.dir, ref.arena!)
-  const path = existsSync(hot) ? hot : keptArenaPath(ref.dir, ref.arena!)
+  const path = arenaFileOf(ref)
   const map = mode === 'map' ? mapArena(path, what) : null
   if (map !== null && at + ref.size > map.length) throw new ObjectError(`${what} is corrupt: its arena ${path} ends before it`)
   return decodeArena(ref, path, map !== null ? map.subarray(at, at + ref.size) : readArenaCopy(path, at, ref.size, what), what)
@@ -78,8 +82,7 @@ export function readObjectBytesOf(ref: ObjectRef): Buffer {
   const what = `object ${id} of run ${ref.run}`
   if (!validId(id)) throw new ObjectError(`${what}: not a valid object id`)
   if (ref.arena === undefined) return readObjectBytes(join(ref.dir, id), what)
-  const hot = arenaPath(ref.dir, ref.arena)
-  return readArenaCopy(existsSync(hot) ? hot : keptArenaPath(ref.dir, ref.arena), placeOf(ref, what), ref.size, what)
+  return readArenaCopy(arenaFileOf(ref), placeOf(ref, what), ref.size, what)
 }
 
 /** `value` with every reference an object file of its own in `dir` (where a copy of each is written as `dir/ID`) */
