@@ -26,7 +26,8 @@ test.serial('kill -9 of the runner while an fn task spins: no worker, no command
     pgid = (JSON.parse(out.split('\n')[0]!) as {pgid: number}).pgid
     t.true(worker > 0, 'the task never started')
     t.true(alive(worker), 'the worker runs the task')
-    t.true(liveGroupMembers(pgid).length >= 2, 'the command and its grandchild run')
+    // the group is announced when the shell starts, before it has forked its children
+    await until('the command and its grandchild to run', () => liveGroupMembers(pgid).length >= 2, 30_000)
     child.kill('SIGKILL')
     await eventually(() => !alive(worker) && liveGroupMembers(pgid).length === 0, 2000)
     t.false(alive(worker), `worker ${worker} is still alive 2 s after its runner died`)
