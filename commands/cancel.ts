@@ -20,7 +20,7 @@ export default class Cancel extends BaseCommand {
     const {store, runId} = openForRun(args.run)
     try {
       const r = await cancelRun(store, runId)
-      if (!r.ok && r.why === 'other-host') this.fail(r.message, 2)
+      if (!r.ok && r.why === 'other-host') this.fail(r.message, 'RAYTS_ERR_USAGE')
       process.stderr.write(r.ok ? `run ${runId} is ${r.state}\n` : `${r.message}\n`)
     } finally {
       store.close()

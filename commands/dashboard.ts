@@ -25,18 +25,12 @@ Exit codes: 0 stopped by Ctrl-C (or SIGTERM), 2 usage error (a busy --port, a no
 
   async run(): Promise<void> {
     const {flags} = await this.parse(Dashboard)
-    const {startDashboard, isLoopbackHost, PortError} = await import('../src/dashboard/index.js')
+    const {startDashboard, isLoopbackHost} = await import('../src/dashboard/index.js')
     const {openBrowser} = await import('../src/dashboard/open-browser.js')
     if (!isLoopbackHost(flags.host) && !flags['allow-remote']) {
-      this.fail(`--host ${flags.host} is beyond loopback: anyone who can reach it could read your runs. Add --allow-remote to mean it`, 2)
+      this.fail(`--host ${flags.host} is beyond loopback: anyone who can reach it could read your runs. Add --allow-remote to mean it`, 'RAYTS_ERR_USAGE')
     }
-    let dashboard
-    try {
-      dashboard = await startDashboard({host: flags.host, port: flags.port})
-    } catch (error) {
-      if (error instanceof PortError) this.fail(error.message, 2)
-      throw error
-    }
+    const dashboard = await startDashboard({host: flags.host, port: flags.port})
     if (dashboard.remote) {
       process.stderr.write(`warning: the dashboard listens on ${flags.host}, beyond this machine: anyone who can reach it and has the token can read your runs and cancel them. Every request needs the token.${dashboard.url.includes('127.0.0.1') && !isLoopbackHost(flags.host) ? ` From another machine, put this machine's name or address (${hostname()}) in place of 127.0.0.1.` : ''}\n`)
     }

@@ -5,6 +5,7 @@ import {openForRun, waitResolved} from '../src/cli/open-run.js'
 import {getRun, refValue, waitForRefs} from '../src/store/index.js'
 import {instanceErrorJson, formatTaskError, formatValue, labelValue, toJson, type Json} from '../src/cli/print.js'
 import {dict} from '../src/core/dict.js'
+import {ExitCode} from '../src/core/exit-codes.js'
 
 export default class Get extends BaseCommand {
   static override summary = 'Print results of a run, waiting for them'
@@ -39,7 +40,7 @@ Exit codes: 0 ok, 1 a task failed (or the run was lost before it finished), 2 us
     const timeoutSec = flags.timeout
     const {store, runId} = openForRun(args.run)
     const deadline = timeoutSec === undefined ? Number.POSITIVE_INFINITY : Date.now() + timeoutSec * 1000
-    let code = 0
+    let code: number = ExitCode.Ok
     try {
       const resolved = await waitResolved(store, runId, refs, deadline)
       const texts = resolved?.map((r) => r.text) ?? refs
@@ -53,7 +54,7 @@ Exit codes: 0 ok, 1 a task failed (or the run was lost before it finished), 2 us
                 timeoutMs: deadline === Number.POSITIVE_INFINITY ? null : Math.max(0, deadline - Date.now()),
               })
       if (res.remaining.length > 0) {
-        this.fail(`timed out waiting for ${res.remaining.join(', ') || 'the run to start'} (run ${runId} goes on)`, 3)
+        this.fail(`timed out waiting for ${res.remaining.join(', ') || 'the run to start'} (run ${runId} goes on)`, 'RAYTS_ERR_GET_TIMEOUT')
       }
       const run = getRun(store, runId)!
       const values = dict<Json>()
@@ -66,7 +67,7 @@ Exit codes: 0 ok, 1 a task failed (or the run was lost before it finished), 2 us
             resolved!.length === 1 ? formatValue(out.value) : labelValue(`${r.text} =`, out.value),
           )
         } else {
-          code = 1
+          code = ExitCode.TaskFailed
           if (flags.json) values[r.text] = {error: instanceErrorJson(out.instance, out.error)}
           process.stderr.write(`${formatTaskError(r.text, out.instance, out.error)}\n`)
         }
@@ -76,6 +77,6 @@ Exit codes: 0 ok, 1 a task failed (or the run was lost before it finished), 2 us
     } finally {
       store.close()
     }
-    if (code !== 0) this.exit(code)
+    if (code !== ExitCode.Ok) this.exit(code)
   }
 }

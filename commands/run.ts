@@ -1,5 +1,6 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand} from '../src/cli/base-command.js'
+import {ExitCode} from '../src/core/exit-codes.js'
 import {checkBudget} from '../src/cli/budget.js'
 import {checkEnvSizes} from '../src/runtime/env-sizes.js'
 import {optionalGraphArg, jsonFlag, numCpusFlag, numReturnsFlag, objectStoreMemoryFlag, resourcesFlag, setFlag, timeoutFlag} from '../src/cli/flags.js'
@@ -71,6 +72,6 @@ Exit codes: 0 success, 1 a task failed, 2 usage or graph error (or the run store
       exitNow: (code) => process.exit(code),
     })
     checkBudget(process.stderr)
-    if (code !== 0) this.exit(code)
+    if (code !== ExitCode.Ok) this.exit(code)
   }
 }

@@ -42,7 +42,7 @@ Exit codes: 0 written, 1 the file could not be written, 2 usage error or unknown
       try {
         written = writeTimeline(flags.output, events, format)
       } catch (error) {
-        return this.fail(`cannot write ${flags.output}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, 1)
+        return this.fail(`cannot write ${flags.output}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, 'RAYTS_ERR_SYSTEM')
       }
     } finally {
       store.close()

@@ -1,4 +1,5 @@
 import {BaseCommand} from '../src/cli/base-command.js'
+import {exitCodeOf} from '../src/core/errors.js'
 import {graphArg, jsonFlag, setFlag} from '../src/cli/flags.js'
 import {cacheWarnings, compileGraphFile, formatProblem, displayPath, type Problem} from '../src/graph/index.js'
 
@@ -51,7 +52,7 @@ Exit codes: 0 every file is valid, 2 a file has problems.`
         }
       }
     }
-    if (results.some((r) => !r.ok)) this.exit(2)
+    if (results.some((r) => !r.ok)) this.exit(exitCodeOf('RAYTS_ERR_GRAPH'))
   }
 }
 

@@ -64,7 +64,7 @@ Exit codes: 0 (also when the timeout passes), 1 a task failed (--follow), 2 usag
         return
       }
       const failed = await this.follow(store, runId, refs, n, timeoutMs, flags.json)
-      if (failed) this.fail('a task failed', 1)
+      if (failed) this.fail('a task failed', 'RAYTS_ERR_TASK')
     } finally {
       store.close()
     }

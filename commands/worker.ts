@@ -3,7 +3,7 @@ import {BaseCommand} from '../src/cli/base-command.js'
 import {availableParallelism} from 'node:os'
 import {numCpusFlag, resourcesFlag} from '../src/cli/flags.js'
 import {parseResources} from '../src/cli/flag-values.js'
-import {UsageError} from '../src/core/usage-error.js'
+import {ExitCode} from '../src/core/exit-codes.js'
 import {logLimits} from '../src/format/log-limits.js'
 
 export default class WorkerCommand extends BaseCommand {
@@ -33,40 +33,34 @@ If Redis stops answering, the worker keeps retrying; after 15 s it says so on st
     logLimits(process.env) // a bad $RAYTS_LOG_*_MAX is refused here, not by each task
     const cluster = await import('../src/cluster/index.js')
     const say = (line: string): void => void process.stderr.write(`${line}\n`)
-    let worker: InstanceType<typeof cluster.ClusterWorker>
-    try {
-      const url = cluster.parseClusterUrl(cluster.withPassword(flags.redis, {env: process.env, passwordFile: flags['password-file']}))
-      cluster.checkWorkerSecurity(url, flags.insecure)
-      const numCpus = flags['num-cpus'] ?? availableParallelism()
-      const resources = parseResources(flags.resources)
-      const server = await cluster.checkServerSecurity(url, flags.insecure)
-      const printable = cluster.redact(server.url)
-      const probe = await cluster.connectChecked(server.url, printable)
-      probe.disconnect()
-      if (server.unusedPassword) say(`note: the Redis at ${printable} asks for no password: the one given is not used`)
-      worker = new cluster.ClusterWorker({url: server.url, numCpus, resources, name: flags.name, printable, notice: say})
-      await worker.start()
-      const caps = Object.entries({cpu: numCpus, ...resources}).map(([k, v]) => `${k}=${v}`).join(',')
-      say(`rayts worker ${worker.name} joined ${printable} (${caps}); Ctrl-C to leave`)
-      if (cluster.parseClusterUrl(flags.redis).hasPassword && this.argv.some((a) => a.includes(flags.redis))) {
-        say(`note: the Redis password is on this command line, where \`ps\` shows it; use $${cluster.PASSWORD_ENV} or --password-file`)
-      }
-    } catch (error) {
-      if (error instanceof UsageError || error instanceof cluster.ClusterConnectError) this.fail(error.message, 2)
-      throw error
+    const url = cluster.parseClusterUrl(cluster.withPassword(flags.redis, {env: process.env, passwordFile: flags['password-file']}))
+    cluster.checkWorkerSecurity(url, flags.insecure)
+    const numCpus = flags['num-cpus'] ?? availableParallelism()
+    const resources = parseResources(flags.resources)
+    const server = await cluster.checkServerSecurity(url, flags.insecure)
+    const printable = cluster.redact(server.url)
+    const probe = await cluster.connectChecked(server.url, printable)
+    probe.disconnect()
+    if (server.unusedPassword) say(`note: the Redis at ${printable} asks for no password: the one given is not used`)
+    const worker = new cluster.ClusterWorker({url: server.url, numCpus, resources, name: flags.name, printable, notice: say})
+    await worker.start()
+    const caps = Object.entries({cpu: numCpus, ...resources}).map(([k, v]) => `${k}=${v}`).join(',')
+    say(`rayts worker ${worker.name} joined ${printable} (${caps}); Ctrl-C to leave`)
+    if (cluster.parseClusterUrl(flags.redis).hasPassword && this.argv.some((a) => a.includes(flags.redis))) {
+      say(`note: the Redis password is on this command line, where \`ps\` shows it; use $${cluster.PASSWORD_ENV} or --password-file`)
     }
     await new Promise<void>((resolve) => {
       const leave = (): void => {
         say(`rayts worker ${worker.name} leaving`)
         // a second signal leaves at once
-        process.once('SIGINT', () => process.exit(130))
-        process.once('SIGTERM', () => process.exit(130))
+        process.once('SIGINT', () => process.exit(ExitCode.Interrupted))
+        process.once('SIGTERM', () => process.exit(ExitCode.Interrupted))
         void worker.stop().then(resolve)
       }
       process.once('SIGINT', leave)
       process.once('SIGTERM', leave)
     })
     // with Redis gone, BullMQ's connections would go on retrying and keep the process alive
-    process.exit(0)
+    process.exit(ExitCode.Ok)
   }
 }

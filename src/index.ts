@@ -3,4 +3,4 @@ export {init, isInitialized, runId, remote, module, command, put, get, wait, can
 export type {SessionInfo, RemoteModule, GetOptions, WaitOptions} from './api/index.js'
 export {ObjectRef, type ValueOf} from './api/object-ref.js'
 export type {TaskOptions, FunctionOptions, CommandOptions, CommandOutput, InitOptions, RemoteArgs, RemoteResult, RemoteFunction, CommandValue, Argv} from './api/types.js'
-export {RaytsError, TaskError, WorkerCrashedError, TaskCancelledError, GetTimeoutError} from './api/errors.js'
+export {RaytsError, isRaytsError, type ErrorCode, TaskError, WorkerCrashedError, TaskCancelledError, GetTimeoutError, ObjectError, ObjectStoreFullError, StoreError} from './api/errors.js'

@@ -31,7 +31,7 @@ export default class BenchDag extends BaseCommand {
       sizes = parseSizes(flags.sizes)
       shapes = parseShapes(flags.shapes)
     } catch (error) {
-      this.fail((error as Error).message, 2)
+      this.fail((error as Error).message, 'RAYTS_ERR_USAGE')
     }
     const progress = flags.json ? undefined : (line: string) => process.stderr.write(`… ${line}\n`)
     const report = await benchDag({sizes, shapes, numCpus: flags['num-cpus'], cpuProfDir: flags['cpu-prof']}, progress)

@@ -28,13 +28,13 @@ export default class BenchGranularity extends BaseCommand {
 
   async run(): Promise<void> {
     const {flags} = await this.parse(BenchGranularity)
-    if (flags.plot && !plotFormatOf(flags.plot)) this.fail(`--plot ${flags.plot}: the file must end in .svg or .html`, 2)
+    if (flags.plot && !plotFormatOf(flags.plot)) this.fail(`--plot ${flags.plot}: the file must end in .svg or .html`, 'RAYTS_ERR_USAGE')
     let sizes = defaultGranularityOptions.sizes
     if (flags.sizes !== undefined) {
       try {
         sizes = parseSizes(flags.sizes)
       } catch (error) {
-        this.fail(`--sizes: ${(error as Error).message}`, 2)
+        this.fail(`--sizes: ${(error as Error).message}`, 'RAYTS_ERR_USAGE')
       }
     }
     let fanIn = defaultGranularityOptions.fanIn
@@ -42,7 +42,7 @@ export default class BenchGranularity extends BaseCommand {
       try {
         fanIn = parseFanInShapes(flags['fan-in-sizes'], flags.trials)
       } catch (error) {
-        this.fail(`--fan-in-sizes: ${(error as Error).message}`, 2)
+        this.fail(`--fan-in-sizes: ${(error as Error).message}`, 'RAYTS_ERR_USAGE')
       }
     }
     const progress = flags.json ? undefined : (line: string) => process.stderr.write(`… ${line}\n`)

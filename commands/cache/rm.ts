@@ -1,6 +1,5 @@
 import {Args} from '@oclif/core'
 import {BaseCommand} from '../../src/cli/base-command.js'
-import {ExitCode} from '../../src/core/exit-codes.js'
 import {openStore} from '../../src/store/index.js'
 import {entriesWithPrefix, removeEntries} from '../../src/store/result-cache.js'
 
@@ -25,7 +24,7 @@ Exit codes: 0 removed, 2 a KEY names no entry or several (or the run store canno
       const keys: string[] = []
       for (const prefix of argv as string[]) {
         const found = entriesWithPrefix(store, prefix.toLowerCase())
-        if (found.length !== 1) this.fail(found.length === 0 ? `no cache entry ${prefix}` : `${prefix} names ${found.length} cache entries: give more of the key`, ExitCode.Usage)
+        if (found.length !== 1) this.fail(found.length === 0 ? `no cache entry ${prefix}` : `${prefix} names ${found.length} cache entries: give more of the key`, 'RAYTS_ERR_USAGE')
         keys.push(found[0]!)
       }
       const n = removeEntries(store, keys)

@@ -1,6 +1,5 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand} from '../../src/cli/base-command.js'
-import {UsageError} from '../../src/core/usage-error.js'
 
 export default class ClusterStatusCommand extends BaseCommand {
   static override summary = 'Show a cluster\'s workers, capacity in use, queue depth and tasks/s'
@@ -21,19 +20,14 @@ Exit codes: 0 shown, 2 a bad URL, or Redis unreachable or silent (at most 5 s to
 
   async run(): Promise<void> {
     const {flags} = await this.parse(ClusterStatusCommand)
-    const {clusterStatusWithin, formatClusterStatus, connectChecked, parseClusterUrl, redact, withPassword, ClusterConnectError} = await import('../../src/cluster/index.js')
+    const {clusterStatusWithin, formatClusterStatus, connectChecked, parseClusterUrl, redact, withPassword} = await import('../../src/cluster/index.js')
+    const url = parseClusterUrl(withPassword(flags.redis, {env: process.env, passwordFile: flags['password-file']}))
+    const redis = await connectChecked(url.url, redact(url.url))
     try {
-      const url = parseClusterUrl(withPassword(flags.redis, {env: process.env, passwordFile: flags['password-file']}))
-      const redis = await connectChecked(url.url, redact(url.url))
-      try {
-        const status = await clusterStatusWithin(redis, redact(url.url))
-        process.stdout.write(flags.json ? `${JSON.stringify(status)}\n` : `${formatClusterStatus(status)}\n`)
-      } finally {
-        redis.disconnect()
-      }
-    } catch (error) {
-      if (error instanceof UsageError || error instanceof ClusterConnectError) this.fail(error.message, 2)
-      throw error
+      const status = await clusterStatusWithin(redis, redact(url.url))
+      process.stdout.write(flags.json ? `${JSON.stringify(status)}\n` : `${formatClusterStatus(status)}\n`)
+    } finally {
+      redis.disconnect()
     }
   }
 }

@@ -1,10 +1,11 @@
-// The errors a library user catches, named as Ray names them where Ray has them.
+// The errors a library user catches, named as Ray names them where Ray has them. Each is a
+// RaytsError (core/errors.ts) with a stable `code`; docs/api.md lists them.
 import type {FailureKind, TaskError as TaskErrorData} from '../core/events.js'
+import {RaytsError} from '../core/errors.js'
 
-/** Every error the library throws on its own account. */
-export class RaytsError extends Error {
-  override name = 'RaytsError'
-}
+export {RaytsError, isRaytsError, type ErrorCode} from '../core/errors.js'
+export {ObjectError, ObjectStoreFullError} from '../objects/errors.js'
+export {StoreError} from '../store/errors.js'
 
 /**
  * A task failed for good (after its retries), or an input it needed did. `remoteName`,
@@ -12,6 +13,7 @@ export class RaytsError extends Error {
  */
 export class TaskError extends RaytsError {
   override name = 'TaskError'
+  override readonly code: 'RAYTS_ERR_TASK' | 'RAYTS_ERR_WORKER_CRASHED' = 'RAYTS_ERR_TASK'
   /** the task's instance name in the run (`makeArray_3`) */
   readonly task: string
   readonly kind: FailureKind
@@ -55,11 +57,13 @@ export class TaskError extends RaytsError {
 /** The worker process running the task died (a crash, not an exception), on its last attempt. */
 export class WorkerCrashedError extends TaskError {
   override name = 'WorkerCrashedError'
+  override readonly code = 'RAYTS_ERR_WORKER_CRASHED'
 }
 
 /** The task was cancelled (`ray.cancel`, or the session was shut down before it finished). */
 export class TaskCancelledError extends RaytsError {
   override name = 'TaskCancelledError'
+  override readonly code = 'RAYTS_ERR_TASK_CANCELLED'
   constructor(readonly task: string) {
     super(`${task} was cancelled`)
   }
@@ -68,6 +72,7 @@ export class TaskCancelledError extends RaytsError {
 /** `ray.get` gave up waiting: its `timeout` passed first. */
 export class GetTimeoutError extends RaytsError {
   override name = 'GetTimeoutError'
+  override readonly code = 'RAYTS_ERR_GET_TIMEOUT'
 }
 
 export function taskErrorOf(task: string, error: TaskErrorData, failedInput?: string): TaskError {

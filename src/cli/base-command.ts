@@ -2,7 +2,8 @@
 // and a documented exit code, never a stack trace (also under bin/dev.js, where oclif
 // would print one).
 import {Command} from '@oclif/core'
-import {ExitWith, formatUserError, userErrorOf} from './errors.js'
+import {RaytsError, type ErrorCode} from '../core/errors.js'
+import {formatUserError, userErrorOf} from './errors.js'
 
 export abstract class BaseCommand extends Command {
   override async catch(error: Error & {exitCode?: number}): Promise<unknown> {
@@ -12,8 +13,8 @@ export abstract class BaseCommand extends Command {
     return this.exit(e.exit)
   }
 
-  /** End the command with a user error: `Error: message` and exit `code`. */
-  protected fail(message: string, code: number): never {
-    throw new ExitWith(message, code)
+  /** End the command with a user error: `Error: message`, and the exit code of `code`. */
+  protected fail(message: string, code: ErrorCode): never {
+    throw new RaytsError(message, {code})
   }
 }

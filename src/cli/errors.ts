@@ -1,28 +1,20 @@
 // The one error path of the command line: which errors are the user's (reported as one
 // `Error: message` line, no stack, with a documented exit code) and how they are printed.
+// Every RaytsError is (its code gives the exit code, core/errors.ts); oclif's parse errors
+// and SQLite's are too; anything else is a bug, reported by oclif with its stack.
 import * as Errors from '@oclif/core/errors'
 import {ExitCode} from '../core/exit-codes.js'
-import {UsageError} from '../core/usage-error.js'
+import {exitCodeOf, isRaytsError, RaytsError} from '../core/errors.js'
 import {storeErrorFrom} from '../store/errors.js'
 import {storeFile} from '../store/home.js'
 import {raytsHome} from '../core/home.js'
 
 /** A graph that does not compile: its problems, one `FILE:LINE:COL: message` each. */
-export class GraphError extends Error {
+export class GraphError extends RaytsError {
   override name = 'GraphError'
+  override readonly code = 'RAYTS_ERR_GRAPH'
   constructor(readonly problems: readonly string[]) {
     super(problems.join('\n'))
-  }
-}
-
-/** A user error with its exit code (timeouts: 3, a failed task: 1). */
-export class ExitWith extends Error {
-  override name = 'ExitWith'
-  constructor(
-    message: string,
-    readonly exitCode: number,
-  ) {
-    super(message)
   }
 }
 
@@ -45,15 +37,16 @@ const MULTIPLE_NOTE = /\n\nNote: --[\s\S]*$/
 export function userErrorOf(error: unknown, command?: string): UserError | null {
   if (isOclifExit(error)) return null
   const help = command ? `See: rayts ${command.replaceAll(':', ' ')} --help` : 'See: rayts help'
-  if (error instanceof GraphError) return {message: '', lines: error.problems, exit: ExitCode.Usage}
-  // a flag's own parse error (ours are UsageErrors) comes wrapped by oclif: unwrap it
-  if (error instanceof UsageError) {
-    const message = flagParseMessage(error.message)
-    return {message, lines: message === error.message ? [] : [help], exit: ExitCode.Usage}
+  if (isRaytsError(error)) {
+    const exit = exitCodeOf(error.code)
+    if (error instanceof GraphError) return {message: '', lines: error.problems, exit}
+    // a flag's own parse error (ours are UsageErrors) comes wrapped by oclif: unwrap it
+    const message = error.code === 'RAYTS_ERR_USAGE' ? flagParseMessage(error.message) : error.message
+    return {message, lines: message === error.message ? [] : [help], exit}
   }
-  if (error instanceof ExitWith) return {message: error.message, lines: [], exit: error.exitCode}
+  // SQLite's own errors, met outside the store's checks
   const store = storeErrorFrom(error, raytsHome(), storeFile())
-  if (store) return {message: store.message, lines: [], exit: ExitCode.Usage}
+  if (store) return {message: store.message, lines: [], exit: exitCodeOf(store.code)}
   if (isOclifError(error)) {
     const message = flagParseMessage(error.message).replace(MULTIPLE_NOTE, '').replace(SEE_HELP, '')
     const exit = error.oclif?.exit ?? ExitCode.Usage

@@ -9,6 +9,7 @@ import type {CompiledGraph, TaskSpec} from '../graph/model.js'
 import {commonFolder} from './code-pack.js'
 import {GitIgnores, repositoryTop} from './ignore.js'
 import {importClosure, type ImportClosure} from './imports.js'
+import {RaytsError} from '../core/errors.js'
 
 export interface CodeSelection {
   /** absolute folder the paths are relative to (workers unpack it as their copy) */
@@ -30,8 +31,9 @@ export interface CodeSelection {
  */
 export type CodeSource = Pick<CompiledGraph, 'dir' | 'include'> & {readonly tasks: readonly Pick<TaskSpec, 'id' | 'fn' | 'cwd' | 'options'>[]}
 
-export class IncludeError extends Error {
+export class IncludeError extends RaytsError {
   override name = 'IncludeError'
+  override readonly code = 'RAYTS_ERR_INCLUDE'
 }
 
 const slash = (p: string): string => p.split(sep).join('/')

@@ -7,6 +7,7 @@ import {dirname, isAbsolute, join, normalize, sep} from 'node:path'
 import {deserialize, serialize} from 'node:v8'
 import {gunzipSync, gzipSync} from 'node:zlib'
 import {CODE_CAP} from './keys.js'
+import {RaytsError} from '../core/errors.js'
 
 /** a file, or (without data) a folder to create */
 interface PackedFile {
@@ -22,8 +23,9 @@ export interface CodePack {
   readonly rawBytes: number
 }
 
-export class CodePackError extends Error {
+export class CodePackError extends RaytsError {
   override name = 'CodePackError'
+  override readonly code = 'RAYTS_ERR_CODE_PACK'
 }
 
 /** `files` and `dirs`: '/'-separated paths under root */

@@ -6,6 +6,7 @@
 import {isAbsolute, join, sep} from 'node:path'
 import type {Plugin} from 'esbuild'
 import {loadEsbuild} from '../core/esbuild.js'
+import {RaytsError} from '../core/errors.js'
 
 
 export interface ImportClosure {
@@ -21,8 +22,9 @@ const RELATIVE = /^\.\.?(\/|$)/
 const CODE = /\.(m|c)?(j|t)sx?$|\.json$/
 const IN_PACKAGES = `${sep}node_modules${sep}`
 
-export class ImportError extends Error {
+export class ImportError extends RaytsError {
   override name = 'ImportError'
+  override readonly code = 'RAYTS_ERR_IMPORT'
 }
 
 export async function importClosure(modules: readonly string[]): Promise<ImportClosure> {

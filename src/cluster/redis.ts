@@ -1,6 +1,7 @@
 // ioredis connections for the cluster. BullMQ workers need maxRetriesPerRequest: null.
 import {Redis} from 'ioredis'
 import {bounded} from './link.js'
+import {RaytsError} from '../core/errors.js'
 
 export type RedisClient = Redis
 
@@ -43,6 +44,7 @@ export async function connectChecked(url: string, printable: string, timeoutMs =
   }
 }
 
-export class ClusterConnectError extends Error {
+export class ClusterConnectError extends RaytsError {
   override name = 'ClusterConnectError'
+  override readonly code = 'RAYTS_ERR_CLUSTER_CONNECT'
 }

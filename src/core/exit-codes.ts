@@ -1,6 +1,8 @@
-// The exit codes of `rayts run` (docs/limits.md lists them for users).
+// The exit codes of `rayts run` (docs/limits.md lists them for users). An error ends a
+// command with the exit code its code maps to, in the table of core/errors.ts.
 export const ExitCode = {
   Ok: 0,
+  /** a task failed for good; for a command that runs none, its work failed (timeline: the file could not be written) */
   TaskFailed: 1,
   Usage: 2,
   Timeout: 3,

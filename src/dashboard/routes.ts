@@ -23,6 +23,7 @@ import {commonHeaders} from './security.js'
 import type {TaskGraphCache} from './task-graph.js'
 import type {CountsCache} from './counts-cache.js'
 import {chromeTrace, timelinePage} from './timeline.js'
+import {UsageError} from '../core/usage-error.js'
 
 /** how much of a value's text the page is sent; the download has all of it */
 export const PREVIEW_CHARS = 20_000
@@ -46,7 +47,7 @@ export function reply(res: ServerResponse): Reply {
 }
 
 /** a query parameter that is not a number we can use: answered 400 */
-class BadQuery extends Error {}
+class BadQuery extends UsageError {}
 
 /** a whole number from 0 to 2^53 - 1 (SQLite takes it as an integer), or `fallback` when absent */
 const int = (q: URLSearchParams, name: string, fallback: number): number => {

@@ -24,6 +24,7 @@ import {
 import {shellHtml} from './shell.js'
 import {TaskGraphCache} from './task-graph.js'
 import {CountsCache} from './counts-cache.js'
+import {RaytsError} from '../core/errors.js'
 
 export interface DashboardOptions {
   /** default 127.0.0.1 */
@@ -49,8 +50,9 @@ export interface Dashboard {
 }
 
 /** The port is taken (or not ours to take): a usage error for the command. */
-export class PortError extends Error {
+export class PortError extends RaytsError {
   override name = 'PortError'
+  override readonly code = 'RAYTS_ERR_PORT'
 }
 
 const RUN_PATH = /^\/api\/runs\/([A-Za-z0-9_-]{1,64})(?:\/([a-z.]*))?$/

@@ -11,6 +11,7 @@ import {buildJob} from '../scheduler/jobs.js'
 import {resolve, ResolveError, type ResolveContext} from '../scheduler/resolve.js'
 import type {Store} from '../store/db.js'
 import {UsageError} from '../core/usage-error.js'
+import {ObjectError} from '../objects/errors.js'
 import type {TaskError} from '../core/events.js'
 import {parseRef} from '../store/refs.js'
 import {getInstance, getRun, instancesOfTask, type RunRecord} from '../store/runs.js'
@@ -38,7 +39,7 @@ export type ReplayPlan =
     }
 
 /** Inputs that were not kept: replay refuses (exit 2). */
-class NotKept extends Error {}
+class NotKept extends ObjectError {}
 
 /** What replaying `refText` of run `runId` would do; a UsageError when it cannot. */
 export function planReplay(store: Store, runId: string, refText: string): ReplayPlan {

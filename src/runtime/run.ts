@@ -5,10 +5,12 @@ import {createLocalExecutor} from '../executor/index.js'
 import type {Executor, ExecutorSink} from '../executor/types.js'
 import {Scheduler} from '../scheduler/scheduler.js'
 import {EventStream} from '../core/events.js'
+import {RaytsError} from '../core/errors.js'
 import type {RunHandle, RunOptions, RunSummary} from './types.js'
 
-export class RunSetupError extends Error {
+export class RunSetupError extends RaytsError {
   override name = 'RunSetupError'
+  override readonly code = 'RAYTS_ERR_RUN_SETUP'
   constructor(readonly problems: readonly string[]) {
     super(problems.join('\n'))
   }

@@ -1,5 +1,6 @@
 // Turning value templates into concrete values once their dependencies have finished.
 import {IndexExpr, ItemExpr, RefExpr, SubExpr, type Expr, type PathPart, type Template} from '../graph/model.js'
+import {RaytsError} from '../core/errors.js'
 import {DESCEND, mapLeaves, SKIP, STOP, walkValue} from '../core/value-walk.js'
 // eslint-disable-next-line @typescript-eslint/no-restricted-imports -- issue 24: object reads to arrive through a port the runtime injects
 import {isObjectRef} from '../objects/ref.js'
@@ -14,8 +15,9 @@ export interface ResolveContext {
   readonly index: number | null
 }
 
-export class ResolveError extends Error {
+export class ResolveError extends RaytsError {
   override name = 'ResolveError'
+  override readonly code = 'RAYTS_ERR_RESOLVE'
 }
 
 const exprCache = new WeakMap<object, boolean>()

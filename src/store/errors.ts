@@ -2,9 +2,11 @@
 // Each names the file and what to do; the CLI reports it with exit code 2.
 import {accessSync, constants, existsSync, statSync} from 'node:fs'
 import {dirname} from 'node:path'
+import {RaytsError} from '../core/errors.js'
 
-export class StoreError extends Error {
+export class StoreError extends RaytsError {
   override name = 'StoreError'
+  override readonly code = 'RAYTS_ERR_STORE'
 }
 
 const DAMAGED = new Set(['SQLITE_CORRUPT', 'SQLITE_NOTADB'])

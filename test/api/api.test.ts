@@ -1,6 +1,6 @@
 // The library API on real worker processes and a real store: Ray's remote/get/wait in code.
 import test from 'ava'
-import {existsSync, mkdtempSync, readFileSync} from 'node:fs'
+import {existsSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {setTimeout as sleep} from 'node:timers/promises'
@@ -122,6 +122,8 @@ test.serial('a failing task throws TaskError with the remote name, message and s
   const failed = tasks.remote('boom', {maxRetries: 0}).remote('bad input')
   const error = await t.throwsAsync(ray.get(failed), {instanceOf: ray.TaskError})
   t.is(error!.task, 'boom_1')
+  t.true(error instanceof ray.RaytsError && ray.isRaytsError(error))
+  t.is(error!.code, 'RAYTS_ERR_TASK')
   t.is(error!.remoteName, 'ValueError')
   t.is(error!.remoteMessage, 'bad input')
   t.regex(error!.remoteStack ?? '', /tasks\.mjs/)
@@ -144,6 +146,8 @@ test.serial('retries: an exception is retried with retryExceptions; a crash is W
   await t.throwsAsync(ray.get(noRetry), {instanceOf: ray.TaskError, message: /first attempt fails/})
   const crashed = await t.throwsAsync(ray.get(tasks.remote('crash', {maxRetries: 0}).remote()), {instanceOf: ray.WorkerCrashedError})
   t.true(crashed!.crashed)
+  t.true(crashed instanceof ray.TaskError)
+  t.is(crashed!.code, 'RAYTS_ERR_WORKER_CRASHED')
   const slow = await t.throwsAsync(ray.get(tasks.remote('sleepy', {timeout: 0.3, maxRetries: 0}).remote(5000, 1)), {instanceOf: ray.TaskError})
   t.true(slow!.timedOut)
 })
@@ -155,7 +159,9 @@ test.serial('maxCalls recycles the worker; get with a timeout throws GetTimeoutE
   const b = await ray.get(pid.remote())
   t.not(a, b)
   const slow = tasks.remote('sleepy').remote(3000, 1)
-  await t.throwsAsync(ray.get(slow, {timeout: 0.2}), {instanceOf: ray.GetTimeoutError})
+  const late = await t.throwsAsync(ray.get(slow, {timeout: 0.2}), {instanceOf: ray.GetTimeoutError})
+  t.true(late instanceof ray.RaytsError)
+  t.is(late!.code, 'RAYTS_ERR_GET_TIMEOUT')
 })
 
 test.serial('cancel stops a running task and kills its process; a pending one never starts', async (t) => {
@@ -201,7 +207,8 @@ test.serial('shutdown cancels what is unfinished and ends the run; the timeline 
   t.true(trace.traceEvents.length > 0)
   const unfinished = tasks.remote('sleepy').remote(10_000, 1)
   await ray.shutdown()
-  await t.throwsAsync(ray.get(unfinished), {instanceOf: ray.TaskCancelledError})
+  const cancelled = await t.throwsAsync(ray.get(unfinished), {instanceOf: ray.TaskCancelledError})
+  t.is(cancelled!.code, 'RAYTS_ERR_TASK_CANCELLED')
   const store = openStore()
   try {
     t.is(getRun(store, runId)!.state, 'cancelled')
@@ -213,7 +220,9 @@ test.serial('shutdown cancels what is unfinished and ends the run; the timeline 
 
 test.serial('bad calls are clear errors, thrown at once', async (t) => {
   await ray.init({numCpus: 1})
-  t.throws(() => tasks.remote('add', {numCpu: 1} as never), {instanceOf: ray.RaytsError, message: /unknown option "numCpu"/})
+  const misuse = t.throws(() => tasks.remote('add', {numCpu: 1} as never), {instanceOf: ray.RaytsError, message: /unknown option "numCpu"/})
+  t.is(misuse!.name, 'RaytsError')
+  t.is(misuse!.code, 'RAYTS_ERR_USAGE')
   t.throws(() => tasks.remote('add', {numReturns: 0}), {instanceOf: ray.RaytsError, message: /numReturns must be an integer ≥ 1/})
   t.throws(() => tasks.remote('add', {timeout: -1}), {instanceOf: ray.RaytsError, message: /timeout/})
   t.throws(() => ray.remote(new URL('./fixtures/missing.mjs', import.meta.url), 'x'), {instanceOf: ray.RaytsError, message: /no module file/})
@@ -223,6 +232,20 @@ test.serial('bad calls are clear errors, thrown at once', async (t) => {
   await t.throwsAsync(ray.wait([a, a]), {instanceOf: ray.RaytsError, message: /given twice/})
   await t.throwsAsync(ray.init(), {instanceOf: ray.RaytsError, message: /already running/})
   t.throws(() => ray.command([]), {instanceOf: ray.RaytsError})
+})
+
+test.serial('init on an unusable store throws a StoreError, a RaytsError', async (t) => {
+  const home = process.env.RAYTS_HOME
+  const file = join(mkdtempSync(join(tmpdir(), 'api-')), 'a-file')
+  writeFileSync(file, '')
+  process.env.RAYTS_HOME = join(file, 'home') // under a file: no folder can be made there
+  try {
+    const error = await t.throwsAsync(ray.init({numCpus: 1}), {instanceOf: ray.StoreError, message: /cannot create the run store folder/})
+    t.true(error instanceof ray.RaytsError)
+    t.is(error!.code, 'RAYTS_ERR_STORE')
+  } finally {
+    process.env.RAYTS_HOME = home
+  }
 })
 
 const shapes = ray.module<typeof import('../objects/fixtures/shapes.mjs')>(new URL('../objects/fixtures/shapes.mjs', import.meta.url))

@@ -4,7 +4,7 @@
 // through this process) gives the same values.
 import test from 'ava'
 import {execa} from 'execa'
-import {existsSync, readdirSync} from 'node:fs'
+import {existsSync, readdirSync, rmSync} from 'node:fs'
 import {join} from 'node:path'
 import * as ray from '../../src/index.js'
 import {getRun, openStore} from '../../src/store/index.js'
@@ -83,6 +83,17 @@ test.serial('a ref got after shutdown is read from the kept objects', async (t) 
   const value = await ray.get(ref)
   t.is(value.length, N)
   t.is(value[N - 1], 5 * (N - 1))
+})
+
+test.serial('get of a value whose object is gone throws an ObjectError, a RaytsError', async (t) => {
+  const {runId} = await ray.init({numCpus: 1})
+  const ref = tasks.remote('ramp').remote(N, 5)
+  await ray.wait([ref])
+  await ray.shutdown()
+  rmSync(join(process.env.RAYTS_HOME!, 'blobs', runId, 'objects'), {recursive: true})
+  const error = await t.throwsAsync(ray.get(ref), {instanceOf: ray.ObjectError, message: /missing/})
+  t.true(error instanceof ray.RaytsError && ray.isRaytsError(error))
+  t.is(error!.code, 'RAYTS_ERR_OBJECT')
 })
 
 test.serial('RAYTS_OBJECTS=off: the same values, every one through this process, nothing in /dev/shm', async (t) => {
