@@ -2,6 +2,7 @@
 // One session at a time per process, like Ray's driver; `.remote()` before `init()` starts
 // one with the defaults (as Ray does).
 import {submitCommand} from './command.js'
+import {atBoundary, raytsErrorOf} from './boundary.js'
 import {GetTimeoutError, RaytsError} from './errors.js'
 import {ObjectRef} from './object-ref.js'
 import {declaredModules, makeRemoteFunction, modulePath, type SessionSource} from './remote-function.js'
@@ -18,7 +19,13 @@ let current: Session | null = null
 
 const source: SessionSource = {
   session() {
-    if (!current || current.closed) current = startSession({})
+    if (!current || current.closed) {
+      try {
+        current = startSession({})
+      } catch (error) {
+        throw raytsErrorOf(error)
+      }
+    }
     return current
   },
 }
@@ -46,7 +53,7 @@ function checkEnv(): void {
   try {
     checkEnvSizes(process.env, {homeBudget: false})
   } catch (error) {
-    throw new RaytsError(`init: ${(error as Error).message}`)
+    throw new RaytsError(`init: ${(error as Error).message}`, {cause: error})
   }
 }
 
@@ -69,7 +76,7 @@ async function startClusterSession(options: InitOptions, url: string): Promise<S
   try {
     prepared = await prepareCluster(url, graph, runId, {numCpus: options.numCpus, resources: options.resources ?? {}}, codeOf)
   } catch (error) {
-    if (error instanceof UsageError) throw new RaytsError(`init: ${error.message}`)
+    if (error instanceof UsageError) throw new RaytsError(`init: ${error.message}`, {cause: error})
     throw error
   }
   return new Session(options, {openStore, newRunId, recordRun, markEnded, openObjects: openRunObjectsHandle}, {runId, prepared, modules}, graph)
@@ -82,11 +89,13 @@ export interface SessionInfo {
 
 /** Start a session (a run in the store). Throws if one is already running. */
 export async function init(options: InitOptions = {}): Promise<SessionInfo> {
-  checkInitOptions(options)
-  if (current && !current.closed) throw new RaytsError('init: a session is already running (call shutdown() first)')
-  current = options.cluster === undefined ? startSession(options) : await startClusterSession(options, options.cluster)
-  if (options.progress) await current.attachProgress(options.progress)
-  return {runId: current.runId}
+  return atBoundary(async () => {
+    checkInitOptions(options)
+    if (current && !current.closed) throw new RaytsError('init: a session is already running (call shutdown() first)')
+    current = options.cluster === undefined ? startSession(options) : await startClusterSession(options, options.cluster)
+    if (options.progress) await current.attachProgress(options.progress)
+    return {runId: current.runId}
+  })
 }
 
 export function isInitialized(): boolean {
@@ -167,10 +176,15 @@ export async function get(refs: ObjectRef<unknown> | readonly ObjectRef<unknown>
     const outcome = session.outcome(r.inst)!
     if (!outcome.ok) throw await session.failure(outcome.error)
   }
-  const values = list.map((r) => {
-    const value = session.value(r.inst)
-    return r.part === null ? value : (value as unknown[])[r.part]
-  })
+  let values
+  try {
+    values = list.map((r) => {
+      const value = session.value(r.inst)
+      return r.part === null ? value : (value as unknown[])[r.part]
+    })
+  } catch (error) {
+    throw raytsErrorOf(error) // a value read back from the object store may be gone (an ObjectError)
+  }
   return refs instanceof ObjectRef ? values[0] : values
 }
 
@@ -219,15 +233,16 @@ export function cancel(ref: ObjectRef<unknown>): void {
 
 /** Write the session's timeline so far: a Chrome trace (.json) or a Gantt page (.html). */
 export async function timeline(file: string): Promise<{file: string; format: string; events: number}> {
-  if (!current) throw new RaytsError('timeline: no session (call init() first)')
-  return current.timeline(file)
+  const session = current
+  if (!session) throw new RaytsError('timeline: no session (call init() first)')
+  return atBoundary(() => session.timeline(file))
 }
 
 /** End the session: unfinished tasks are cancelled, every worker stops, the run is recorded. */
 export async function shutdown(): Promise<void> {
   const session = current
   current = null
-  await session?.shutdown()
+  if (session) await atBoundary(() => session.shutdown())
 }
 
 function checkRefList<R extends ObjectRef<unknown>>(refs: readonly R[], where: string): readonly R[] {

@@ -234,6 +234,13 @@ test.serial('bad calls are clear errors, thrown at once', async (t) => {
   t.throws(() => ray.command([]), {instanceOf: ray.RaytsError})
 })
 
+test.serial('what a call meets inside rayts leaves as a RaytsError, the original as its cause', async (t) => {
+  await ray.init({numCpus: 1})
+  const error = await t.throwsAsync(ray.timeline(join(tmpdir(), 'no-such-folder-of-rayts', 'trace.json')), {instanceOf: ray.RaytsError, message: /ENOENT/})
+  t.is(error!.code, 'RAYTS_ERR_SYSTEM')
+  t.is((error!.cause as NodeJS.ErrnoException).code, 'ENOENT')
+})
+
 test.serial('init on an unusable store throws a StoreError, a RaytsError', async (t) => {
   const home = process.env.RAYTS_HOME
   const file = join(mkdtempSync(join(tmpdir(), 'api-')), 'a-file')
