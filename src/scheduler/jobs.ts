@@ -66,6 +66,11 @@ export function fnKey(task: TaskSpec): string {
   return task.fn ? `${task.fn.module}#${task.fn.export}` : ''
 }
 
+/** the same function (and kind), not the same object: each library call makes a task of its own */
+export function sameFn(a: TaskSpec, b: TaskSpec): boolean {
+  return a.fn !== null && b.fn !== null && a.fn.module === b.fn.module && a.fn.export === b.fn.export && a.kind === b.kind
+}
+
 const NOT_LINKABLE = new Error('not linkable')
 
 /**

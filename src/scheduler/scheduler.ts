@@ -4,7 +4,7 @@
 import type {CompiledGraph, InstanceSpec, RefExpr, TaskSpec} from '../graph/model.js'
 import {makeDynamicInstances} from '../graph/index.js'
 import type {Executor, ExecutorEvent, ExecutorSink, Job, JobOutcome} from '../executor/types.js'
-import type {AttemptPhases, EventStream, InstanceInfo, InstanceState, RunState, TaskError} from '../core/events.js'
+import type {AttemptPhases, EventStream, InstanceState, RunState, TaskError} from '../core/events.js'
 import {nowMicros} from '../core/clock.js'
 import {startTimer, type Timer} from '../core/timer.js'
 import {logLimits} from '../format/log-limits.js'
@@ -12,7 +12,9 @@ import {formatBytes} from '../format/units.js'
 import {BatchSizer} from './batch-size.js'
 import {ChainFusion} from './chain-fusion.js'
 import {CACHED, CANCELLED, FAILED, InstanceTable, isTerminal, PENDING, READY, RETRYING, RUNNING, SKIPPED, STATE_NAMES, SUCCEEDED} from './instance-table.js'
-import {buildJob, fnKey} from './jobs.js'
+import {infoOf} from './instance-info.js'
+import {buildJob, fnKey, sameFn} from './jobs.js'
+import {Lanes} from './lanes.js'
 import type {CacheLookupResult, InstanceCache} from './cache-seam.js'
 import type {ObjectReads} from './object-reads.js'
 import {ReadyQueue} from './ready-queue.js'
@@ -39,11 +41,6 @@ export interface SchedulerOptions {
   readonly cache?: InstanceCache
 }
 
-interface Lane {
-  readonly demand: Demand
-  open: number
-}
-
 // Every instance number the scheduler indexes with is below `table.count` (instance-table.ts):
 // the `!` on its typed-array reads say so, without a check on the hot path.
 export class Scheduler implements ExecutorSink {
@@ -51,8 +48,6 @@ export class Scheduler implements ExecutorSink {
   private readonly table: InstanceTable
   /** the cache key of each keyed instance (tasks with `cache: true`) */
   private readonly keys: (string | undefined)[] = []
-  /** the lane of each instance handed to the executor, until it is reported done */
-  private readonly lanes = new Map<number, Lane>()
   private readonly expandedOf = new Map<number, number[]>()
   /** an open run: instances added while it runs that wait for an instance (they depend on no marker) */
   private readonly addedDependents = new Map<number, number[]>()
@@ -60,6 +55,7 @@ export class Scheduler implements ExecutorSink {
   private readonly demands = new Map<TaskSpec, Demand>()
   private readonly ready = new ReadyQueue()
   private readonly pool: ResourcePool
+  private readonly lanes: Lanes
   private readonly sizer = new BatchSizer()
   private readonly retryTimers = new Set<Timer>()
   /** null: chain fusion is off */
@@ -94,13 +90,14 @@ export class Scheduler implements ExecutorSink {
     this.table = new InstanceTable(graph.instances)
     this.open = options.open ?? false
     this.pool = new ResourcePool(options.capacity)
+    this.lanes = new Lanes(this.pool)
     this.chains = options.chains
       ? new ChainFusion(this.table, this.sizer, {
           expanded: (idx) => this.expandedOf.has(idx),
           resultElsewhere: (spec) => this.options.reuse?.has(spec.name) === true || this.options.cache?.wants(spec.task) === true,
           demandFor: (task) => this.demandFor(task),
           contextFor: (spec) => this.contextFor(spec),
-          leaveLane: (idx) => this.leaveLane(idx),
+          leaveLane: (idx) => this.lanes.leave(idx),
         })
       : null
     this.executor = makeExecutor(this)
@@ -236,7 +233,7 @@ export class Scheduler implements ExecutorSink {
 
   done(outcome: JobOutcome): void {
     const {inst, attempt} = outcome
-    this.leaveLane(inst)
+    this.lanes.leave(inst)
     const table = this.table
     const state = table.state[inst]! // an instance the executor was handed
     if (table.attempts[inst] !== attempt || isTerminal(state)) return
@@ -506,16 +503,7 @@ export class Scheduler implements ExecutorSink {
           dispatched = true // instances failed while resolving: queues changed
           break
         }
-        this.pool.take(q.demand)
-        const lane: Lane = {demand: q.demand, open: 0}
-        for (const j of jobs) {
-          this.lanes.set(j.inst, lane)
-          lane.open++
-          if (j.kind === 'fn' && j.chain) {
-            for (const link of j.chain.links) this.lanes.set(link.inst, lane)
-            lane.open += j.chain.links.length
-          }
-        }
+        this.lanes.hold(q.demand, jobs)
         this.executor.submit(jobs)
         for (const j of jobs) if (j.kind === 'fn' && j.chain && !j.chain.claimed) this.chains?.takeBack(j.inst)
         dispatched = true
@@ -553,14 +541,6 @@ export class Scheduler implements ExecutorSink {
       }
     }
     return jobs
-  }
-
-  /** an instance is out of its lane (done, or taken back): the lane's slots are free after its last */
-  private leaveLane(inst: number): void {
-    const lane = this.lanes.get(inst)
-    if (!lane) return
-    this.lanes.delete(inst)
-    if (--lane.open === 0) this.pool.give(lane.demand)
   }
 
   private demandFor(task: TaskSpec): Demand {
@@ -637,30 +617,4 @@ export class Scheduler implements ExecutorSink {
     this.stream.emit({type: 'run-end', t: nowMicros(), state})
     this.resolveDone(state)
   }
-}
-
-function infoOf(spec: InstanceSpec): InstanceInfo {
-  const task = spec.task
-  return {
-    idx: spec.idx,
-    name: spec.name,
-    task: task.id,
-    index: spec.index,
-    deps: spec.deps,
-    numCpus: task.options.numCpus,
-    resources: task.options.resources,
-    maxRetries: task.options.maxRetries,
-    kind: task.kind,
-    what: task.fn ? task.fn.name : task.cmd?.kind === 'shell' ? task.cmd.script : describeArgv(task),
-    maxCalls: task.options.maxCalls,
-  }
-}
-
-function describeArgv(task: TaskSpec): string {
-  const argv = task.cmd?.kind === 'argv' ? task.cmd.argv : []
-  return argv.map((a) => (typeof a === 'string' ? a : '<ref>')).join(' ')
-}
-
-function sameFn(a: TaskSpec, b: TaskSpec): boolean {
-  return a.fn !== null && b.fn !== null && a.fn.module === b.fn.module && a.fn.export === b.fn.export && a.kind === b.kind
 }
