@@ -8,6 +8,7 @@ import {join} from 'node:path'
 import type {Executor} from '../src/executor/types.js'
 import {compileGraphFile} from '../src/graph/index.js'
 import {EventStream} from '../src/core/events.js'
+import {NO_OBJECTS} from '../src/scheduler/object-reads.js'
 import {Scheduler} from '../src/scheduler/scheduler.js'
 import {generate, NOOP_MODULE, write} from '../test/graph/generated-graphs.js'
 
@@ -30,7 +31,7 @@ try {
   const r = compileGraphFile(file)
   if (!r.ok) throw new Error(JSON.stringify(r.problems))
   const compiled = heap() - before
-  const scheduler = new Scheduler(r.graph, new EventStream(), () => idle, {runId: 'measure', capacity: {cpu: 2}, failFast: false, reuse: undefined})
+  const scheduler = new Scheduler(r.graph, new EventStream(), () => idle, {runId: 'measure', capacity: {cpu: 2}, failFast: false, reuse: undefined, chains: true, objects: NO_OBJECTS})
   const state = heap() - before - compiled
   const per = (bytes: number): string => `${(bytes / 1e6).toFixed(1)} MB, ${(bytes / n).toFixed(0)} bytes per instance`
   console.log(`${n} instances: compiled graph ${per(compiled)}; scheduler state ${per(state)}; peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`)

@@ -64,7 +64,7 @@ export function fanInGraph(n: number): string {
       lines.push(`  ${id}: {fn: add, args: [!ref ${level[i]}, !ref ${level[i + 1]}]}\n`)
       next.push(id)
     }
-    if (level.length % 2 === 1) next.push(level[level.length - 1])
+    if (level.length % 2 === 1) next.push(level[level.length - 1]!) // odd: at least one
     level = next
   }
   return lines.join('')

@@ -77,5 +77,5 @@ export function secondsBeyond(wallMs: number, baselineMs: number): number {
 
 export function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return NaN
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! // not empty: in range
 }

@@ -70,7 +70,7 @@ export async function benchOverhead(o: OverheadOptions, progress: (line: string)
 
     progress(`fn: ${o.chainTasks} no-op tasks one at a time`)
     const chainRun = await measureRun(chain, {numCpus: o.numCpus, keepEnds: true})
-    const gaps = chainRun.ends.slice(1).map((t, i) => t - chainRun.ends[i]).sort((a, b) => a - b)
+    const gaps = chainRun.ends.slice(1).map((t, i) => t - chainRun.ends[i]!).sort((a, b) => a - b)
 
     progress(`cmd: ${o.cmdTasks} \`true\` commands`)
     const cmdBase = await measureRun(cmdOne, {numCpus: o.numCpus})

@@ -5,6 +5,7 @@
 // content hash of its value.
 import {IndexExpr, ItemExpr, RefExpr, SubExpr, type InstanceSpec, type Template} from '../graph/model.js'
 import {hasExpr, resolve, type ResolveContext} from '../scheduler/resolve.js'
+import {NO_OBJECTS} from '../scheduler/object-reads.js'
 import {sha256Hex} from './sha256.js'
 import {hashValue, type RefDigest} from './value-hash.js'
 
@@ -51,7 +52,7 @@ function staticParts(task: InstanceSpec['task']): TaskParts {
   if (p) return p
   const exprs = hasExpr(task.env) || (task.kind === 'cmd' && task.stdin !== undefined && hasExpr(task.stdin))
   const list = task.kind === 'fn' ? task.args : task.cmd?.kind === 'argv' ? task.cmd.argv : null
-  const noRefs: KeyContext = {ctx: {item: undefined, index: null, refValue: () => undefined}, refKeys: () => null, refDigest: () => ''}
+  const noRefs: KeyContext = {ctx: {item: undefined, index: null, refValue: () => undefined, objects: NO_OBJECTS}, refKeys: () => null, refDigest: () => ''}
   p = {
     options: exprs ? null : optionParts(task, noRefs),
     args: list === null ? [hashValue(`sh -c ${task.cmd?.kind === 'shell' ? task.cmd.script : ''}`)] : hasExpr(list) ? null : list.map((a) => hashTemplate(a, noRefs)),

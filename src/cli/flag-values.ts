@@ -8,8 +8,9 @@ export function parseResources(text: string | undefined): Record<string, number>
   if (!text) return out
   for (const part of text.split(',')) {
     const m = /^\s*([A-Za-z_][\w-]*)\s*=\s*(\d+(?:\.\d+)?)\s*$/.exec(part)
-    if (!m) throw new UsageError(`--resources: expected name=N[,name=N...], got "${part}"`)
-    out[m[1]] = Number(m[2])
+    const [, name, amount] = m ?? []
+    if (name === undefined || amount === undefined) throw new UsageError(`--resources: expected name=N[,name=N...], got "${part}"`)
+    out[name] = Number(amount)
   }
   return out
 }

@@ -9,6 +9,7 @@ import {compileGraphFile, formatProblem} from '../graph/index.js'
 import {RefExpr, type CompiledGraph, type InstanceSpec} from '../graph/model.js'
 import {buildJob} from '../scheduler/jobs.js'
 import {resolve, ResolveError, type ResolveContext} from '../scheduler/resolve.js'
+import {objectReads} from './object-reads.js'
 import type {Store} from '../store/db.js'
 import {UsageError} from '../core/usage-error.js'
 import {ObjectError} from '../objects/errors.js'
@@ -103,8 +104,8 @@ function storeInputs(store: Store, run: RunRecord, graph: CompiledGraph): Resolv
         : task.instances.map((i) => graph.instances[i]!.name)
     return names.map(value)
   }
-  const base = {refValue, item: undefined, index: null}
-  return {...base, withItem: (spec) => ({refValue, item: spec.item, index: spec.index})}
+  const base = {refValue, item: undefined, index: null, objects: objectReads}
+  return {...base, withItem: (spec) => ({refValue, item: spec.item, index: spec.index, objects: objectReads})}
 }
 
 /** an instance a dynamic fan-out made at run time: its item is element i of the source's list */

@@ -1,11 +1,12 @@
 // createRun: a compiled graph, a local executor and a scheduler, wired to one event stream.
 import {availableParallelism} from 'node:os'
 import type {CompiledGraph} from '../graph/model.js'
-import {createLocalExecutor} from '../executor/index.js'
+import {chainsOn, createLocalExecutor} from '../executor/index.js'
 import type {Executor, ExecutorSink} from '../executor/types.js'
 import {Scheduler} from '../scheduler/scheduler.js'
 import {EventStream} from '../core/events.js'
 import {RaytsError} from '../core/errors.js'
+import {objectReads} from './object-reads.js'
 import type {RunHandle, RunOptions, RunSummary} from './types.js'
 
 export class RunSetupError extends RaytsError {
@@ -46,6 +47,8 @@ export function createRun(graph: CompiledGraph, options: RunOptions, deps: Creat
     reuse: options.reuse,
     open: options.open ?? false,
     cache: options.cache,
+    chains: chainsOn(),
+    objects: objectReads,
   })
   const done: Promise<RunSummary> = scheduler.ended.then((state) => ({
     runId: options.runId,

@@ -2,8 +2,6 @@
 import type {InstanceSpec, TaskSpec} from '../graph/model.js'
 import type {FnJob, Job} from '../executor/types.js'
 import {RefExpr} from '../graph/model.js'
-// eslint-disable-next-line @typescript-eslint/no-restricted-imports -- issue 24: object reads to arrive through a port the runtime injects
-import {loadRefs} from '../objects/read.js'
 import {hasExpr, resolve, ResolveError, toText, type ResolveContext} from './resolve.js'
 import {dict} from '../core/dict.js'
 
@@ -22,7 +20,7 @@ function resolveEnv(task: TaskSpec, ctx: ResolveContext): Readonly<Record<string
   const cached = staticEnv.get(task)
   if (cached) return cached
   const env = dict<string>()
-  for (const [k, v] of Object.entries(task.env)) env[k] = toText(resolve(v, ctx))
+  for (const [k, v] of Object.entries(task.env)) env[k] = toText(resolve(v, ctx), ctx.objects)
   if (!hasExpr(task.env)) staticEnv.set(task, env)
   return env
 }
@@ -48,7 +46,7 @@ export function buildJob(spec: InstanceSpec, attempt: number, ctx: ResolveContex
     }
   }
   const cmd = task.cmd!
-  const stdin = task.stdin === undefined ? undefined : loadRefs(resolve(task.stdin, ctx))
+  const stdin = task.stdin === undefined ? undefined : ctx.objects.loadRefs(resolve(task.stdin, ctx))
   return {
     kind: 'cmd',
     inst: spec.idx,
@@ -57,8 +55,8 @@ export function buildJob(spec: InstanceSpec, attempt: number, ctx: ResolveContex
     timeout: task.options.timeout,
     env: resolveEnv(task, ctx),
     cwd: task.cwd,
-    command: cmd.kind === 'shell' ? {shell: cmd.script} : {argv: cmd.argv.map((a) => toText(resolve(a, ctx)))},
-    stdin: stdin === undefined || stdin === null ? undefined : stdin instanceof Uint8Array ? stdin : toText(stdin),
+    command: cmd.kind === 'shell' ? {shell: cmd.script} : {argv: cmd.argv.map((a) => toText(resolve(a, ctx), ctx.objects))},
+    stdin: stdin === undefined || stdin === null ? undefined : stdin instanceof Uint8Array ? stdin : toText(stdin, ctx.objects),
     output: task.output,
   }
 }
@@ -66,6 +64,11 @@ export function buildJob(spec: InstanceSpec, attempt: number, ctx: ResolveContex
 /** the key under which jobs may share a batch and a duration estimate */
 export function fnKey(task: TaskSpec): string {
   return task.fn ? `${task.fn.module}#${task.fn.export}` : ''
+}
+
+/** the same function (and kind), not the same object: each library call makes a task of its own */
+export function sameFn(a: TaskSpec, b: TaskSpec): boolean {
+  return a.fn !== null && b.fn !== null && a.fn.module === b.fn.module && a.fn.export === b.fn.export && a.kind === b.kind
 }
 
 const NOT_LINKABLE = new Error('not linkable')
@@ -83,6 +86,7 @@ export function buildLink(spec: InstanceSpec, attempt: number, input: InstanceSp
   const guarded: ResolveContext = {
     item: ctx.item,
     index: ctx.index,
+    objects: ctx.objects,
     refValue(ref) {
       if (ref.task === from.id) throw NOT_LINKABLE
       return ctx.refValue(ref)

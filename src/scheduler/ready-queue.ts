@@ -3,6 +3,8 @@
 // head became ready first goes first.
 import type {Demand} from './resources.js'
 
+/** The live items are items[head ..] (seqs likewise): an index past them is a bug, hence the
+ * `!` below; callers check `length` first. */
 class Fifo {
   private items: number[] = []
   private head = 0
@@ -20,15 +22,15 @@ class Fifo {
   }
 
   peek(offset = 0): number {
-    return this.items[this.head + offset]
+    return this.items[this.head + offset]!
   }
 
   headSeq(): number {
-    return this.seqs[this.head]
+    return this.seqs[this.head]!
   }
 
   shift(): number {
-    const v = this.items[this.head++]
+    const v = this.items[this.head++]!
     if (this.head > 1024 && this.head * 2 > this.items.length) {
       this.items = this.items.slice(this.head)
       this.seqs.splice(0, this.head)

@@ -2,10 +2,7 @@
 import {IndexExpr, ItemExpr, RefExpr, SubExpr, type Expr, type PathPart, type Template} from '../graph/model.js'
 import {RaytsError} from '../core/errors.js'
 import {DESCEND, mapLeaves, SKIP, STOP, walkValue} from '../core/value-walk.js'
-// eslint-disable-next-line @typescript-eslint/no-restricted-imports -- issue 24: object reads to arrive through a port the runtime injects
-import {isObjectRef} from '../objects/ref.js'
-// eslint-disable-next-line @typescript-eslint/no-restricted-imports -- issue 24: object reads to arrive through a port the runtime injects
-import {loadRefs, readObject} from '../objects/read.js'
+import type {ObjectReads} from './object-reads.js'
 
 export interface ResolveContext {
   /** the value of a ref's target (whole task, or one instance), before its path */
@@ -13,6 +10,8 @@ export interface ResolveContext {
   /** the instance's foreach item template (already concrete, or a RefExpr for zip) */
   readonly item: Template
   readonly index: number | null
+  /** reads the objects that references in results stand for */
+  readonly objects: ObjectReads
 }
 
 export class ResolveError extends RaytsError {
@@ -54,20 +53,20 @@ export function resolve(t: Template, ctx: ResolveContext): unknown {
 }
 
 function resolveExpr(t: Expr, ctx: ResolveContext): unknown {
-  if (t instanceof RefExpr) return followPath(ctx.refValue(t), t.path, describeRef(t))
+  if (t instanceof RefExpr) return followPath(ctx.refValue(t), t.path, describeRef(t), ctx.objects)
   if (t instanceof ItemExpr) {
     const item = resolve(ctx.item, ctx)
-    return followPath(item, t.path, 'the foreach item')
+    return followPath(item, t.path, 'the foreach item', ctx.objects)
   }
   if (t instanceof IndexExpr) return ctx.index
   // a graph file's !sub: its parts are strings and expressions, no deeper
-  return t.parts.map((p) => (typeof p === 'string' ? p : toText(resolve(p, ctx)))).join('')
+  return t.parts.map((p) => (typeof p === 'string' ? p : toText(resolve(p, ctx), ctx.objects))).join('')
 }
 
 /** how a value stands in text: strings as they are, everything else JSON-encoded */
-export function toText(value: unknown): string {
+export function toText(value: unknown, objects: ObjectReads): string {
   if (typeof value === 'string') return value
-  value = loadRefs(value) // text needs the value itself
+  value = objects.loadRefs(value) // text needs the value itself
   try {
     return JSON.stringify(value, jsonReplacer) ?? String(value)
   } catch (error) {
@@ -85,11 +84,11 @@ function jsonReplacer(_key: string, value: unknown): unknown {
   return value
 }
 
-function followPath(value: unknown, path: readonly PathPart[], what: string): unknown {
+function followPath(value: unknown, path: readonly PathPart[], what: string, objects: ObjectReads): unknown {
   let v = value
   for (const part of path) {
     // a path looks into a stored value: the runner reads it (the only copy it makes)
-    if (isObjectRef(v)) v = readObject(v)
+    v = objects.deref(v)
     if (v instanceof Map) v = v.get(part)
     else if (v !== null && typeof v === 'object' && part in (v as object)) v = (v as Record<string, unknown>)[part as string]
     else if (typeof v === 'string' && typeof part === 'number' && part < v.length) v = v[part]

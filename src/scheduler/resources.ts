@@ -11,12 +11,19 @@ export interface Demand {
   /** a stable key: tasks with the same demand share a ready queue */
   readonly key: string
   readonly names: readonly string[]
-  readonly amounts: readonly number[] // scaled
+  /** scaled; as many as `names` (the loops below index both with one bound, hence their `!`) */
+  readonly amounts: readonly number[]
 }
 
 /** demands of tasks that name no resources, by num_cpus: one record shared by all of them
  * (a generated graph of 100,000 distinct tasks made 100,000 equal ones) */
 const cpuOnly = new Map<number, Demand>()
+
+/** an object without keys (a task's `resources` that names none), without making an array */
+export function noKeys(o: object): boolean {
+  for (const _ in o) return false
+  return true
+}
 
 export function demandOf(options: TaskOptions): Demand {
   for (const _ in options.resources) return makeDemand(options)
@@ -54,10 +61,12 @@ export class ResourcePool {
   /** why a demand can never be met, or null */
   neverFits(demand: Demand): string | null {
     for (let i = 0; i < demand.names.length; i++) {
-      const have = this.total.get(demand.names[i]) ?? 0
-      if (demand.amounts[i] > have) {
-        const name = demand.names[i] === 'cpu' ? 'num_cpus' : `resource "${demand.names[i]}"`
-        return `needs ${name} ${demand.amounts[i] / SCALE} but the capacity is ${have / SCALE}`
+      const resource = demand.names[i]!
+      const amount = demand.amounts[i]!
+      const have = this.total.get(resource) ?? 0
+      if (amount > have) {
+        const name = resource === 'cpu' ? 'num_cpus' : `resource "${resource}"`
+        return `needs ${name} ${amount / SCALE} but the capacity is ${have / SCALE}`
       }
     }
     return null
@@ -65,7 +74,7 @@ export class ResourcePool {
 
   fits(demand: Demand): boolean {
     for (let i = 0; i < demand.names.length; i++) {
-      if (demand.amounts[i] > (this.free.get(demand.names[i]) ?? 0)) return false
+      if (demand.amounts[i]! > (this.free.get(demand.names[i]!) ?? 0)) return false
     }
     return true
   }
@@ -74,21 +83,23 @@ export class ResourcePool {
   room(demand: Demand): number {
     let n = Infinity
     for (let i = 0; i < demand.names.length; i++) {
-      const a = demand.amounts[i]
-      if (a > 0) n = Math.min(n, Math.floor((this.free.get(demand.names[i]) ?? 0) / a))
+      const a = demand.amounts[i]!
+      if (a > 0) n = Math.min(n, Math.floor((this.free.get(demand.names[i]!) ?? 0) / a))
     }
     return n
   }
 
   take(demand: Demand): void {
     for (let i = 0; i < demand.names.length; i++) {
-      this.free.set(demand.names[i], (this.free.get(demand.names[i]) ?? 0) - demand.amounts[i])
+      const name = demand.names[i]!
+      this.free.set(name, (this.free.get(name) ?? 0) - demand.amounts[i]!)
     }
   }
 
   give(demand: Demand): void {
     for (let i = 0; i < demand.names.length; i++) {
-      this.free.set(demand.names[i], (this.free.get(demand.names[i]) ?? 0) + demand.amounts[i])
+      const name = demand.names[i]!
+      this.free.set(name, (this.free.get(name) ?? 0) + demand.amounts[i]!)
     }
   }
 }

@@ -15,6 +15,7 @@ import {fileURLToPath} from 'node:url'
 import {hashValue} from '../../src/cache/value-hash.js'
 import {hashTemplate} from '../../src/cache/key.js'
 import {RefExpr} from '../../src/graph/model.js'
+import {NO_OBJECTS} from '../../src/scheduler/object-reads.js'
 
 const [tasks = 2000, noop = 100_000, mb = 200] = process.argv.slice(2).map(Number)
 const CLI = fileURLToPath(new URL('../../bin/run.js', import.meta.url))
@@ -52,7 +53,7 @@ try {
   const key = 'a'.repeat(64)
   t0 = process.hrtime.bigint()
   hashTemplate(new RefExpr('src', null, []), {
-    ctx: {item: undefined, index: null, refValue: () => big},
+    ctx: {item: undefined, index: null, refValue: () => big, objects: NO_OBJECTS},
     refKeys: () => [key],
     refDigest: () => '',
   })

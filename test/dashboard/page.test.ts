@@ -182,7 +182,7 @@ test.serial('a refresh keeps the rows it shows: the element under the pointer is
   const runRow = await runsPage.$(`#runs tr[data-run="${runId}"]`)
   const runLink = await runsPage.$(`#runs tr[data-run="${runId}"] a`)
   const updates = (p: typeof page) => p.evaluate(() => Number(document.body.dataset.updates))
-  const before = [await updates(page), await updates(runsPage)]
+  const before = [await updates(page), await updates(runsPage)] as const
   const runsBefore = await runsPage.$$eval('#runs tbody tr', (trs) => trs.length)
 
   const r = await cli(['run', join(FIXTURES, 'paged.yaml')])

@@ -9,6 +9,7 @@ import type {Executor, Job} from '../../src/executor/types.js'
 import {compileGraphFile} from '../../src/graph/index.js'
 import {BatchSizer} from '../../src/scheduler/batch-size.js'
 import {fnKey} from '../../src/scheduler/jobs.js'
+import {NO_OBJECTS} from '../../src/scheduler/object-reads.js'
 import {Scheduler} from '../../src/scheduler/scheduler.js'
 
 test('20 tasks of one short function go out in batches, not one message each; another function starts a batch of its own', (t) => {
@@ -28,7 +29,7 @@ test('20 tasks of one short function go out in batches, not one message each; an
   for (const name of ['f', 'g']) new BatchSizer().observe(fnKey(graph.tasks.find((x) => x.fn?.export === name)!), 10)
   const batches: Job[][] = []
   const capture: Executor = {submit: (jobs) => void batches.push([...jobs]), cancel() {}, close: async () => {}}
-  const scheduler = new Scheduler(graph, new EventStream(), () => capture, {runId: 'batch', capacity: {cpu: 1}, failFast: false, reuse: undefined})
+  const scheduler = new Scheduler(graph, new EventStream(), () => capture, {runId: 'batch', capacity: {cpu: 1}, failFast: false, reuse: undefined, chains: true, objects: NO_OBJECTS})
   scheduler.start()
   t.is(batches.length, 1, 'one lane, one batch')
   t.is(batches[0]!.length, 20, 'all twenty calls of f in it')

@@ -9,7 +9,7 @@ import {join} from 'node:path'
 import {createLocalExecutor} from '../../src/executor/index.js'
 import type {Executor, ExecutorSink, Job} from '../../src/executor/types.js'
 import type {RunEvent} from '../../src/core/events.js'
-import {alive, type Ran, runGraph, type RunGraphOptions, workerPids} from './helpers.js'
+import {alive, nameOf, type Ran, runGraph, type RunGraphOptions, workerPids} from './helpers.js'
 
 type Mode = 'fused' | 'off' | 'unclaimed'
 const MODES: readonly Mode[] = ['fused', 'off', 'unclaimed']
@@ -86,7 +86,7 @@ function perInstance(ran: Ran): Record<string, string[]> {
   const out: Record<string, string[]> = {}
   for (const e of ran.events) {
     if (!('inst' in e) || e.type === 'log') continue
-    const name = ran.names[e.inst]
+    const name = nameOf(ran.names, e.inst)
     const attempt = 'attempt' in e ? `#${e.attempt}` : ''
     ;(out[name] ??= []).push(`${e.type}${attempt}`)
   }

@@ -24,6 +24,13 @@ export interface RunGraphOptions extends Partial<RunOptions> {
   readonly makeExecutor?: (sink: ExecutorSink) => Executor
 }
 
+/** the name of instance `inst` as the run announced it */
+export function nameOf(names: readonly string[], inst: number): string {
+  const name = names[inst]
+  if (name === undefined) throw new Error(`instance ${inst} was not announced`)
+  return name
+}
+
 export async function runGraph(file: string, options: RunGraphOptions = {}): Promise<Ran> {
   const compiled = compileGraphFile(file, {set: options.set})
   if (!compiled.ok) throw new Error(compiled.problems.map(formatProblem).join('\n'))
@@ -41,8 +48,8 @@ export async function runGraph(file: string, options: RunGraphOptions = {}): Pro
     }
     if (e.type === 'run-start') for (const i of e.instances) names[i.idx] = i.name
     if (e.type === 'expanded') for (const i of e.instances) names[i.idx] = i.name
-    if (e.type === 'succeeded') values.set(names[e.inst], e.value)
-    if (e.type === 'succeeded' || e.type === 'failed' || e.type === 'skipped' || e.type === 'cancelled') outcome.set(names[e.inst], e.type)
+    if (e.type === 'succeeded') values.set(nameOf(names, e.inst), e.value)
+    if (e.type === 'succeeded' || e.type === 'failed' || e.type === 'skipped' || e.type === 'cancelled') outcome.set(nameOf(names, e.inst), e.type)
     // the run stopped: every instance without an outcome yet is cancelled
     if (e.type === 'cancelled-rest') for (const name of names) if (name !== undefined && !outcome.has(name)) outcome.set(name, 'cancelled')
   })

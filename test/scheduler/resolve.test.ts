@@ -2,8 +2,9 @@
 import test from 'ava'
 import {RefExpr} from '../../src/graph/model.js'
 import {hasExpr, resolve, ResolveError, toText, type ResolveContext} from '../../src/scheduler/resolve.js'
+import {NO_OBJECTS} from '../../src/scheduler/object-reads.js'
 
-const ctx: ResolveContext = {refValue: (ref) => `value of ${ref.task}`, item: undefined, index: null}
+const ctx: ResolveContext = {refValue: (ref) => `value of ${ref.task}`, item: undefined, index: null, objects: NO_OBJECTS}
 
 test('a cyclic template resolves to a copy with the same cycle, each ref in place', (t) => {
   const args: unknown[] = [new RefExpr('a', null, []), {}]
@@ -34,6 +35,6 @@ test('a template nested 100,000 deep is walked without running out of stack', (t
 test('a value with a cycle made text (a cmd argument, env, !sub) is a ResolveError that says so', (t) => {
   const o: Record<string, unknown> = {}
   o.o = o
-  t.throws(() => toText(o), {instanceOf: ResolveError, message: 'a value cannot be made text (JSON): it holds a cycle'})
-  t.is(toText({a: [1n, new Map([['k', new Set([2])]])]}), '{"a":["1",{"k":[2]}]}')
+  t.throws(() => toText(o, NO_OBJECTS), {instanceOf: ResolveError, message: 'a value cannot be made text (JSON): it holds a cycle'})
+  t.is(toText({a: [1n, new Map([['k', new Set([2])]])]}, NO_OBJECTS), '{"a":["1",{"k":[2]}]}')
 })

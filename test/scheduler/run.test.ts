@@ -3,7 +3,7 @@ import {mkdtempSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {groupAlive} from '../../src/core/kill-group.js'
-import {alive, busySeconds, runGraph, workerPids} from './helpers.js'
+import {alive, busySeconds, nameOf, runGraph, workerPids} from './helpers.js'
 
 const fixture = (name: string) => join(import.meta.dirname, 'fixtures', name)
 const graph = (name: string) => join(import.meta.dirname, '..', '..', 'graphs', name)
@@ -11,10 +11,10 @@ const graph = (name: string) => join(import.meta.dirname, '..', '..', 'graphs', 
 test.serial('arrays.yaml: id1 and id2 run side by side, id3 adds them (under 6 s, not 6)', async (t) => {
   const ran = await runGraph(graph('arrays.yaml'))
   t.is(ran.summary.state, 'succeeded')
-  const [a, b, c] = ['id1', 'id2', 'id3'].map((n) => ran.values.get(n) as Float64Array)
+  const [a, b, c] = ['id1', 'id2', 'id3'].map((n) => ran.values.get(n)) as [Float64Array, Float64Array, Float64Array]
   t.true(a instanceof Float64Array && a.length === 20)
   t.true(c instanceof Float64Array)
-  for (let i = 0; i < 20; i++) t.true(Math.abs(c[i] - (a[i] + b[i])) < 1e-12)
+  for (let i = 0; i < 20; i++) t.true(Math.abs(c[i]! - (a[i]! + b[i]!)) < 1e-12) // all three have 20
   // parallelism, not speed: the tasks' own span (worker cold starts vary with the machine's load)
   t.true(busySeconds(ran.events) < 6, `took ${busySeconds(ran.events)} s`)
   t.deepEqual(alive(workerPids(ran.events)), [])
@@ -22,7 +22,7 @@ test.serial('arrays.yaml: id1 and id2 run side by side, id3 adds them (under 6 s
 
 test.serial('slow-square.yaml (a .ts module): [0, 1, 4, 9] in under 5 s', async (t) => {
   const ran = await runGraph(graph('slow-square.yaml'))
-  t.deepEqual([0, 1, 2, 3].map((i) => ran.values.get(`square[${i}]`) ?? ran.values.get(ran.names[i])), [0, 1, 4, 9])
+  t.deepEqual([0, 1, 2, 3].map((i) => ran.values.get(`square[${i}]`) ?? ran.values.get(nameOf(ran.names, i))), [0, 1, 4, 9])
   t.true(busySeconds(ran.events) < 5, `took ${busySeconds(ran.events)} s`)
 })
 

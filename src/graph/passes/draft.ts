@@ -119,7 +119,7 @@ export class DraftPass {
     let step = 1
     if (typeof r === 'number' && Number.isInteger(r) && r >= 0) stop = r
     else if (Array.isArray(r) && r.length >= 2 && r.length <= 3 && r.every((x) => typeof x === 'number' && Number.isInteger(x))) {
-      ;[start, stop, step = 1] = r as number[]
+      ;[start, stop, step = 1] = r as [number, number, number?]
       if (step === 0) {
         this.ctx.report(path, 'range step must not be 0')
         return null
