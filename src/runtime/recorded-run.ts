@@ -56,14 +56,16 @@ export function startRecordedRun(o: RecordedRunOptions): RecordedRun {
   const objects = store && o.objects ? openObjects(store, run.runId, o.objects) : null
   const cache = store && o.cache ? new RunCache({...o.cache, store, runId: run.runId}) : null
   let handle: RunHandle
+  let recorder: Recorder | null
   try {
     handle = createRun(o.graph, {...run, objects: objects?.config, cache: cache ?? undefined}, o.deps)
+    recorder = store ? recordRun(store, handle.events, {...o.meta, pid: process.pid}, o.record) : null
   } catch (error) {
+    // a task that can never fit (RunSetupError), a store that cannot be written: nothing ran
     cache?.close()
     settleQuietly(objects)
     throw error
   }
-  const recorder = store ? recordRun(store, handle.events, {...o.meta, pid: process.pid}, o.record) : null
   // The process ends before the run has settled (a second Ctrl-C's exit, an uncaught error,
   // process.exit): record what is known, end the run as cancelled rather than leave it to be
   // found `lost`, then settle its objects, so that nothing stays in /dev/shm. The executor's
