@@ -1,5 +1,5 @@
-// A library session: one open run on the one runtime (createRun → scheduler + local
-// executor), recorded in the store like `rayts run`, that takes tasks while it runs.
+// A library session: one open run on the one runtime, started as `rayts run` starts its
+// run (runtime/recorded-run.ts) and recorded alike, that takes tasks while it runs.
 import {basename, resolve as resolvePath} from 'node:path'
 import type {CompiledGraph, InstanceSpec, TaskSpec} from '../graph/model.js'
 import type {RunEvent} from '../core/events.js'
