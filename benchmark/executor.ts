@@ -3,7 +3,7 @@
 //   node --import tsx benchmark/executor.ts cmd [jobs] [concurrency] [slotsPerWorker]
 //   node --import tsx benchmark/executor.ts floor
 import {createLocalExecutor} from '../src/executor/index.js'
-import {measureIpcRoundTrip, measureSpawnLoop} from '../src/executor/floor.js'
+import {measureIpcRoundTrip, measureSpawnLoop} from '../src/bench/floor.js'
 import type {ExecutorSink, Job, JobOutcome} from '../src/executor/types.js'
 import {cmdJob, fnJob} from '../test/executor/helpers.js'
 

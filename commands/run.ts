@@ -5,7 +5,7 @@ import {checkBudget} from '../src/cli/budget.js'
 import {checkEnvSizes} from '../src/runtime/env-sizes.js'
 import {optionalGraphArg, jsonFlag, numCpusFlag, numReturnsFlag, objectStoreMemoryFlag, resourcesFlag, setFlag, timeoutFlag} from '../src/cli/flags.js'
 import {parsePositive, parseResources} from '../src/cli/flag-values.js'
-import {runSession} from '../src/runtime/session.js'
+import {runFromCli} from '../src/runtime/run-from-cli.js'
 
 export default class Run extends BaseCommand {
   static override summary = 'Run a graph: stream the output tasks\' results as they finish'
@@ -48,7 +48,7 @@ Exit codes: 0 success, 1 a task failed, 2 usage or graph error (or the run store
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Run)
     checkEnvSizes(process.env, {homeBudget: true})
-    const code = await runSession({
+    const code = await runFromCli({
       graphFile: args.graph,
       set: flags.set ?? [],
       numCpus: flags['num-cpus'],

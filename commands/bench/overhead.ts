@@ -27,7 +27,7 @@ export default class BenchOverhead extends BaseCommand {
     const {flags} = await this.parse(BenchOverhead)
     const progress = flags.json ? undefined : (line: string) => process.stderr.write(`… ${line}\n`)
     if (flags.cluster) {
-      const {benchClusterOverhead, formatClusterOverhead} = await import('../../src/cluster/bench.js')
+      const {benchClusterOverhead, formatClusterOverhead} = await import('../../src/bench/cluster.js')
       const r = await benchClusterOverhead(flags.cluster, flags['fn-tasks'], progress)
       process.stdout.write(flags.json ? `${JSON.stringify(r)}\n` : `${formatClusterOverhead(r)}\n`)
       return

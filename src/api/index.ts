@@ -7,12 +7,11 @@ import {GetTimeoutError, RaytsError} from './errors.js'
 import {ObjectRef} from './object-ref.js'
 import {declaredModules, makeRemoteFunction, modulePath, type SessionSource} from './remote-function.js'
 import {Session} from './session.js'
-import {openRunObjectsHandle} from '../runtime/run-objects.js'
 import {checkEnvSizes} from '../runtime/env-sizes.js'
 import {checkValue, RefCollector} from './task-specs.js'
 import type {AnyFunction, Argv, CommandOptions, CommandValue, FunctionKeys, FunctionOptions, InitOptions, RemoteFunction} from './types.js'
 import {DEFAULT_OPTIONS} from '../graph/options.js'
-import {markEnded, newRunId, openStore, recordRun} from '../store/index.js'
+import {newRunId} from '../store/index.js'
 import type {CodeSource} from '../cluster/code-files.js'
 
 let current: Session | null = null
@@ -44,8 +43,7 @@ function startSession(options: InitOptions): Session {
   const memory = options.objectStoreMemory
   if (memory !== undefined && !(Number.isSafeInteger(memory) && memory > 0)) throw new RaytsError(`init: objectStoreMemory must be a whole number of bytes > 0, not ${String(memory)}`)
   checkEnv()
-  if (options.record === false) return new Session(options, null)
-  return new Session(options, {openStore, newRunId, recordRun, markEnded, openObjects: openRunObjectsHandle})
+  return new Session(options, options.record !== false)
 }
 
 /** a bad size in the environment ($RAYTS_LOG_RUN_MAX, ...) is refused when a session starts */
@@ -79,7 +77,7 @@ async function startClusterSession(options: InitOptions, url: string): Promise<S
     if (error instanceof UsageError) throw new RaytsError(`init: ${error.message}`, {cause: error})
     throw error
   }
-  return new Session(options, {openStore, newRunId, recordRun, markEnded, openObjects: openRunObjectsHandle}, {runId, prepared, modules}, graph)
+  return new Session(options, true, {runId, prepared, modules}, graph)
 }
 
 export interface SessionInfo {

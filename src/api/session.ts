@@ -1,28 +1,18 @@
-// A library session: one open run on the one runtime (createRun → scheduler + local
-// executor), recorded in the store like `rayts run`, that takes tasks while it runs.
+// A library session: one open run on the one runtime, started as `rayts run` starts its
+// run (runtime/recorded-run.ts) and recorded alike, that takes tasks while it runs.
 import {basename, resolve as resolvePath} from 'node:path'
 import type {CompiledGraph, InstanceSpec, TaskSpec} from '../graph/model.js'
 import type {RunEvent} from '../core/events.js'
-import {capacityOf, createRun} from '../runtime/run.js'
+import {capacityOf} from '../runtime/run.js'
 import type {RunHandle, RunSummary} from '../runtime/types.js'
+import {type RecordedRun, RUN_SIGNALS, startRecordedRun} from '../runtime/recorded-run.js'
 import {demandOf, ResourcePool} from '../scheduler/resources.js'
-import type {Recorder, Store} from '../store/index.js'
+import {newRunId, openStore, type Store} from '../store/index.js'
 import type {PreparedCluster} from '../cluster/index.js'
 import {RaytsError, TaskCancelledError, TaskError, taskErrorOf} from './errors.js'
 import type {ObjectRef} from './object-ref.js'
-import type {RunObjectsHandle} from '../runtime/run-objects.js'
-import {RunCache} from '../runtime/run-cache.js'
 import {foreignRef, makeTask, type CallParts, type RefCollector} from './task-specs.js'
 import type {InitOptions} from './types.js'
-
-/** the store functions a recorded session uses */
-export interface SessionStore {
-  readonly openStore: () => Store
-  readonly newRunId: () => string
-  readonly recordRun: typeof import('../store/index.js').recordRun
-  readonly markEnded: typeof import('../store/index.js').markEnded
-  readonly openObjects: typeof import('../runtime/run-objects.js').openRunObjectsHandle
-}
 
 export type SessionGraph = CompiledGraph & {tasks: TaskSpec[]; instances: InstanceSpec[]; taskById: Map<string, TaskSpec>; instanceByName: Map<string, InstanceSpec>}
 
@@ -48,13 +38,10 @@ export class Session {
   private readonly names: string[] = []
   private readonly listeners = new Set<(inst: number) => void>()
   private readonly idCounts = new Map<string, number>()
-  private readonly collected: RunEvent[] | null
   private readonly cluster: SessionCluster | null
-  private store: Store | null = null
-  private recorder: Recorder | null = null
-  private readonly objects: RunObjectsHandle | null
-  /** the result cache, for tasks with {cache: true}: a recorded session unless init({cache: false}) */
-  private readonly cache: RunCache | null
+  /** null for a session that is not recorded (init({record: false})) */
+  private readonly store: Store | null
+  private readonly run: RecordedRun
   /** values read back from the object store, by instance (get reads each once) */
   private readonly loaded = new Map<number, unknown>()
   private reporter: {close(): Promise<void>; cancelling(why?: string): void} | null = null
@@ -66,48 +53,33 @@ export class Session {
    */
   private dying: Promise<void> | null = null
   private readonly onBeforeExit: () => void
-  private readonly onExit: () => void
 
   /** synchronous: a session can start on the first `.remote()` (Ray's implicit init) */
-  constructor(readonly options: InitOptions, deps: SessionStore | null, cluster?: SessionCluster, graph?: SessionGraph) {
+  constructor(readonly options: InitOptions, recorded: boolean, cluster?: SessionCluster, graph?: SessionGraph) {
     this.graph = graph ?? Session.emptyGraph(options)
     this.file = this.graph.file
     const slots = cluster ? {numCpus: cluster.prepared.numCpus, resources: cluster.prepared.resources} : {numCpus: options.numCpus, resources: options.resources}
     this.pool = new ResourcePool(capacityOf(slots))
     this.cluster = cluster ?? null
-    if (deps) this.store = deps.openStore()
-    this.runId = cluster?.runId ?? (deps ? deps.newRunId() : `api-${process.pid}-${Date.now().toString(36)}`)
-    const executor = cluster ? {makeExecutor: cluster.prepared.makeExecutor} : {}
-    // a cluster keeps its own value path (Redis); an unrecorded session has no run folder
-    this.objects = deps && this.store && !cluster ? openObjects(deps, this.store, this.runId, options.objectStoreMemory) : null
-    // library code writes nothing to the terminal unasked: a cache warning only means a task runs
-    this.cache = this.store && options.cache !== false ? new RunCache({store: this.store, runId: this.runId, file: this.file, dir: this.cwd, inlineHits: cluster !== undefined, warn: () => {}}) : null
-    this.handle = createRun(this.graph, {runId: this.runId, ...slots, reuse: this.put, open: true, objects: this.objects?.config, cache: this.cache ?? undefined}, executor)
+    this.store = recorded ? openStore() : null
+    this.runId = cluster?.runId ?? (recorded ? newRunId() : `api-${process.pid}-${Date.now().toString(36)}`)
+    this.run = startRecordedRun({
+      graph: this.graph,
+      run: {runId: this.runId, ...slots, reuse: this.put, open: true},
+      deps: cluster ? {makeExecutor: cluster.prepared.makeExecutor} : {},
+      store: this.store,
+      meta: {runId: this.runId, graphFile: '', set: [], numCpus: options.numCpus ?? null, resources: {...options.resources}, failFast: false},
+      // a cluster keeps its own value path (Redis); without a folder for them, values cross inline
+      objects: cluster ? null : {budget: options.objectStoreMemory, env: process.env, unavailable: () => {}},
+      // library code writes nothing to the terminal unasked: a cache warning only means a task runs
+      cache: options.cache === false ? null : {file: this.file, dir: this.cwd, inlineHits: cluster !== undefined, warn: () => {}},
+      // a recorded session's timeline is read back from the store
+      collect: !recorded,
+    })
+    this.handle = this.run.handle
     // Redis lost mid-session: the tasks in flight failed (ClusterLostError); cancel the rest
     void cluster?.prepared.lost.then(() => this.handle.cancel())
     this.handle.events.subscribe((e) => this.apply(e))
-    if (this.objects) {
-      const objects = this.objects
-      this.handle.events.subscribe((e) => {
-        if (e.type === 'succeeded') objects.observe(e.value)
-      })
-    }
-    if (deps && this.store) {
-      this.recorder = deps.recordRun(this.store, this.handle.events, {
-        runId: this.runId,
-        graphFile: '',
-        set: [],
-        numCpus: options.numCpus ?? null,
-        resources: {...options.resources},
-        failFast: false,
-        pid: process.pid,
-      })
-    }
-    this.collected = deps ? null : []
-    if (this.collected) {
-      const collected = this.collected
-      this.handle.events.subscribe((e) => collected.push(e))
-    }
     this.onSignal = (signal) => {
       const ours = process.listenerCount(signal) === 0 // a once() listener is removed before it is called
       let survived = (): void => {}
@@ -121,22 +93,8 @@ export class Session {
       })
     }
     this.onBeforeExit = () => void this.shutdown()
-    // the program ends without shutdown(), or before a shutdown has finished (an uncaught
-    // error, process.exit): record what is known, end the run as cancelled, leave nothing in
-    // /dev/shm; the executor's own exit hook kills the workers
-    this.onExit = () => {
-      if (!this.store) return
-      try {
-        this.recorder?.flush()
-        deps?.markEnded(this.store, this.runId, 'cancelled')
-        this.objects?.settle()
-      } catch {
-        // a later rayts command finds the run lost instead (and settles its objects)
-      }
-    }
-    for (const s of SIGNALS) process.once(s, this.onSignal)
+    for (const s of RUN_SIGNALS) process.once(s, this.onSignal)
     process.once('beforeExit', this.onBeforeExit)
-    process.on('exit', this.onExit)
     this.handle.start()
   }
 
@@ -196,7 +154,7 @@ export class Session {
     }
     const idx = this.graph.instances.length
     const {task, instance} = makeTask({...parts, idx, file: this.file, cwd: parts.cwd ?? this.cwd}, refs)
-    if (value) this.put.set(task.id, this.objects ? this.objects.store(value.put) : value.put)
+    if (value) this.put.set(task.id, this.run.objects ? this.run.objects.store(value.put) : value.put)
     this.graph.tasks.push(task)
     this.graph.taskById.set(task.id, task)
     this.graph.instances.push(instance)
@@ -220,8 +178,9 @@ export class Session {
   value(inst: number): unknown {
     const outcome = this.settled[inst]
     if (!outcome?.ok) throw new RaytsError(`instance ${inst} has no value`)
-    if (!this.objects) return outcome.value
-    if (!this.loaded.has(inst)) this.loaded.set(inst, this.objects.load(outcome.value))
+    const objects = this.run.objects
+    if (!objects) return outcome.value
+    if (!this.loaded.has(inst)) this.loaded.set(inst, objects.load(outcome.value))
     return this.loaded.get(inst)
   }
 
@@ -261,10 +220,10 @@ export class Session {
   async timeline(file: string): Promise<{file: string; format: string; events: number}> {
     const {formatForFile, writeTimeline} = await import('../trace/index.js')
     let events: readonly RunEvent[]
-    if (this.collected) events = this.collected
+    if (this.run.collected) events = this.run.collected
     else {
       const {readEvents} = await import('../store/index.js')
-      this.recorder!.flush()
+      this.run.recorder!.flush()
       events = readEvents(this.store!, this.runId)
     }
     const written = writeTimeline(file, events, formatForFile(file))
@@ -284,7 +243,7 @@ export class Session {
   /** end the run: wait for nothing, cancel what is unfinished, stop every worker; `why` is shown after `cancelling…` */
   shutdown(why?: string): Promise<RunSummary> {
     this.closing ??= (async () => {
-      for (const s of SIGNALS) process.off(s, this.onSignal)
+      for (const s of RUN_SIGNALS) process.off(s, this.onSignal)
       process.off('beforeExit', this.onBeforeExit)
       this.reporter?.cancelling(why)
       this.handle.close()
@@ -292,17 +251,20 @@ export class Session {
         return await this.handle.done
       } finally {
         await this.reporter?.close()
-        process.off('exit', this.onExit) // from here to the end, nothing waits: no exit comes between
-        this.cache?.close() // before the objects settle: an entry copies the objects it refers to
-        this.recorder?.close()
-        try {
-          this.objects?.settle()
-        } finally {
-          this.store?.close()
-        }
+        this.settle()
       }
     })()
     return this.closing
+  }
+
+  /** the run's settle (recorded-run.ts), then the store closes; throws when the objects could not be kept */
+  private settle(): void {
+    try {
+      const {notKept} = this.run.settle()
+      if (notKept !== null) throw notKept
+    } finally {
+      this.store?.close()
+    }
   }
 
   private checkOpen(): void {
@@ -347,17 +309,5 @@ export class Session {
         return
     }
     for (const l of [...this.listeners]) l(inst)
-  }
-}
-
-const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP']
-
-/** the session's object store; null when turned off or when no folder can be made for it (values then cross inline) */
-function openObjects(deps: SessionStore, store: Store, runId: string, budget: number | undefined): RunObjectsHandle | null {
-  try {
-    // settled by the session's own exit hook, after it has recorded what it knows
-    return deps.openObjects(store, runId, {budget, env: process.env, settleAtExit: false})
-  } catch {
-    return null
   }
 }

@@ -3,7 +3,7 @@
 // spawn loop at the same concurrency). The headline is the user's path: `rayts run` as a
 // process with its store; the in-process figures are the executor alone, and say so.
 import {availableParallelism} from 'node:os'
-import {measureIpcRoundTrip, measureSpawnLoop} from '../executor/floor.js'
+import {measureIpcRoundTrip, measureSpawnLoop} from './floor.js'
 import {benchDir, commandsGraph, deepGraph, wideGraph} from './graphs.js'
 import type {EventStream} from '../core/events.js'
 import {FakeTerminal} from './fake-terminal.js'

@@ -1,6 +1,5 @@
 // What a task module exports, found by parsing it (JavaScript or TypeScript) with esbuild,
-// never by running it: the compiler must not execute a module's top level. esbuild comes
-// with tsx, which rayts already needs to load .ts modules.
+// never by running it: the compiler must not execute a module's top level.
 import {existsSync, statSync} from 'node:fs'
 import {dirname, join, resolve} from 'node:path'
 import type {BuildFailure, BuildResult, Message} from 'esbuild'

@@ -1,7 +1,7 @@
 // The local pool started before the graph is read and compiled, so that its first worker
 // boots on the other core meanwhile: a 1-task run's task no longer waits for a fork after
 // the compile. `rayts run` starts it at the entry (cli/main.ts, startEarlyPool), before
-// oclif loads; runSession takes that one, or starts one itself (a caller without the entry). Its events are held until the scheduler first uses it (after run-start),
+// oclif loads; runFromCli takes that one, or starts one itself (a caller without the entry). Its events are held until the scheduler first uses it (after run-start),
 // so the store, the UI and the timeline see the worker start inside the run; when the run
 // never uses it (a graph error, no tasks), nothing of it is reported.
 import {createLocalExecutor} from '../executor/index.js'

@@ -5,6 +5,7 @@
 // first, so the order of changes to one instance is kept.
 import type Database from 'better-sqlite3'
 import type {InstanceInfo, TaskError} from '../core/events.js'
+import {prepareAll, type Statements} from './record-statements.js'
 
 const READY = 0
 const RUNNING = 1
@@ -37,30 +38,35 @@ export interface SucceededRow {
   readonly cached?: boolean
 }
 
+// One statement run per row. Measured against one statement per flush over json_each
+// (rows as a JSON array, values sliced out of one blob), 100,000 rows in batches of
+// 5,000, one sitting: updates to succeeded 472 vs 1,278 ms, inserts 500 vs 1,224 ms:
+// json_each parses a row's JSON again for each of its fields.
+const INSTANCE_SQL = {
+  upsert: `INSERT INTO instances (run_id, name, idx, task, findex, deps, ord, state, session) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT (run_id, name) DO UPDATE SET idx = excluded.idx, task = excluded.task, findex = excluded.findex,
+      deps = excluded.deps, session = excluded.session,
+      state = CASE WHEN state IN ('succeeded', 'cached') THEN state ELSE excluded.state END,
+      error = CASE WHEN state IN ('succeeded', 'cached') THEN error ELSE NULL END,
+      attempt = CASE WHEN state IN ('succeeded', 'cached') THEN attempt ELSE 0 END,
+      pid = CASE WHEN state IN ('succeeded', 'cached') THEN pid ELSE NULL END`,
+  ready: `UPDATE instances SET state = 'ready' WHERE run_id = ? AND name = ?`,
+  running: `UPDATE instances SET state = 'running', attempt = ?, pid = ?, started_t = ?, ended_t = NULL, session = ?
+    WHERE run_id = ? AND name = ?`,
+  succeeded: `UPDATE instances SET state = ?, attempt = ?, pid = ?, started_t = ?, ended_t = ?, error = ?,
+      value = ?, value_file = ?, has_value = ?, session = ? WHERE run_id = ? AND name = ?`,
+}
+
+/** the statements of the instance rows, prepared once per writer and shared by its flushes */
+export type InstanceStatements = Statements<typeof INSTANCE_SQL>
+
+export const prepareInstanceStatements = (db: Database.Database): InstanceStatements => prepareAll(db, INSTANCE_SQL)
+
+/** one flush's instance writes: a flush whose transaction rolled back drops its object */
 export class InstanceWrites {
   private hot = new Map<string, Hot>()
-  private readonly q
 
-  constructor(db: Database.Database) {
-    // One statement run per row. Measured against one statement per flush over json_each
-    // (rows as a JSON array, values sliced out of one blob), 100,000 rows in batches of
-    // 5,000, one sitting: updates to succeeded 472 vs 1,278 ms, inserts 500 vs 1,224 ms:
-    // json_each parses a row's JSON again for each of its fields.
-    this.q = {
-      upsert: db.prepare(`INSERT INTO instances (run_id, name, idx, task, findex, deps, ord, state, session) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-        ON CONFLICT (run_id, name) DO UPDATE SET idx = excluded.idx, task = excluded.task, findex = excluded.findex,
-          deps = excluded.deps, session = excluded.session,
-          state = CASE WHEN state IN ('succeeded', 'cached') THEN state ELSE excluded.state END,
-          error = CASE WHEN state IN ('succeeded', 'cached') THEN error ELSE NULL END,
-          attempt = CASE WHEN state IN ('succeeded', 'cached') THEN attempt ELSE 0 END,
-          pid = CASE WHEN state IN ('succeeded', 'cached') THEN pid ELSE NULL END`),
-      ready: db.prepare(`UPDATE instances SET state = 'ready' WHERE run_id = ? AND name = ?`),
-      running: db.prepare(`UPDATE instances SET state = 'running', attempt = ?, pid = ?, started_t = ?, ended_t = NULL, session = ?
-        WHERE run_id = ? AND name = ?`),
-      succeeded: db.prepare(`UPDATE instances SET state = ?, attempt = ?, pid = ?, started_t = ?, ended_t = ?, error = ?,
-          value = ?, value_file = ?, has_value = ?, session = ? WHERE run_id = ? AND name = ?`),
-    }
-  }
+  constructor(private readonly q: InstanceStatements) {}
 
   /**
    * New instances (run-start, a dynamic fan-out), `ord` numbering them from `firstOrd`. With
@@ -123,11 +129,6 @@ export class InstanceWrites {
   /** forget the pending `ready` states (cancelled-rest is about to overwrite them) */
   dropReady(): void {
     for (const [name, h] of this.hot) if (h.kind === READY) this.hot.delete(name)
-  }
-
-  /** forget what is pending (the transaction that held it rolled back: the events are replayed) */
-  discard(): void {
-    this.hot = new Map()
   }
 
   private write(run: string, session: number, hot: Map<string, Hot>): void {

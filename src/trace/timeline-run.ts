@@ -1,6 +1,6 @@
 // Reads a run's event stream into what a timeline draws: attempts with their real start
 // and end, scheduling waits, workers, instants. Pure; no drawing decisions here.
-import type {AttemptPhases, InstanceInfo, RunEvent, TaskError} from '../core/events.js'
+import type {AttemptPhases, EventOf, InstanceInfo, RunEvent, TaskError} from '../core/events.js'
 import type {Outcome} from './types.js'
 
 /** An instance as run-start/expanded describe it (deps, kind and what are optional: older events lack them). A stored run-start's come from the instance rows (store/stored-run-start.ts). */
@@ -93,27 +93,155 @@ export const errorText = (error: TaskError | null): string | null => (error ? `$
 export function readRun(events: readonly RunEvent[], detail?: GraphDetail): TimelineRun {
   const head = events.find((e) => e.type === 'run-start')
   if (!head || head.type !== 'run-start') throw new Error('no run-start event: not a run')
-  const instances = new Map<number, InstanceDetail>()
-  for (const i of head.instances) instances.set(i.idx, i)
-  const expansions = new Map<number, number[]>()
-  const workers = new Map<number, {pid: number; startedAt: number | null; exitedAt: number | null; reason: string | null; calls: number | null}>()
-  const readyAt = new Map<number, number>()
-  const open = new Map<string, Open>()
-  const groups = new Map<string, number>()
-  const attempts: Attempt[] = []
-  const marks: InstanceMark[] = []
+  const reader = new RunReader(head, detail)
+  for (const e of events) reader.take(e)
+  return reader.end()
+}
+
+type WorkerState = {-readonly [K in keyof WorkerLife]: WorkerLife[K]}
+
+const key = (inst: number, attempt: number): string => `${inst}:${attempt}`
+const unkey = (k: string): [number, number] => k.split(':').map(Number) as [number, number]
+
+/** the state of one pass over a run's events */
+class RunReader {
+  private readonly instances = new Map<number, InstanceDetail>()
+  private readonly expansions = new Map<number, number[]>()
+  private readonly workers = new Map<number, WorkerState>()
+  private readonly readyAt = new Map<number, number>()
+  /** attempts handed to the executor and not ended, by `inst:attempt` */
+  private readonly open = new Map<string, Open>()
+  private readonly groups = new Map<string, number>()
+  private readonly attempts: Attempt[] = []
+  private readonly marks: InstanceMark[] = []
   /** instances that reached an end (for cancelled-rest: the others are cancelled) */
-  const ended = new Set<number>()
-  let tEnd = head.t
-  let state = 'running'
-  const key = (inst: number, attempt: number): string => `${inst}:${attempt}`
-  const worker = (pid: number) => {
-    let w = workers.get(pid)
-    if (!w) workers.set(pid, (w = {pid, startedAt: null, exitedAt: null, reason: null, calls: null}))
+  private readonly ended = new Set<number>()
+  private tEnd: number
+  private state = 'running'
+
+  constructor(
+    private readonly head: EventOf<'run-start'>,
+    private readonly detail: GraphDetail | undefined,
+  ) {
+    for (const i of head.instances) this.instances.set(i.idx, i)
+    this.tEnd = head.t
+  }
+
+  take(e: RunEvent): void {
+    this.tEnd = Math.max(this.tEnd, e.t)
+    switch (e.type) {
+      case 'added':
+        for (const i of e.instances) this.instances.set(i.idx, i)
+        break
+      case 'expanded':
+        for (const i of e.instances) this.instances.set(i.idx, i)
+        this.expansions.set(e.marker, [...(this.expansions.get(e.marker) ?? []), ...e.instances.map((i) => i.idx)])
+        break
+      case 'ready':
+        this.readyAt.set(e.inst, e.t)
+        break
+      case 'start':
+        this.open.set(key(e.inst, e.attempt), {readyAt: this.readyAt.get(e.inst) ?? null, handedAt: e.t, pid: e.pid, pgid: null, startedAt: null})
+        this.readyAt.delete(e.inst)
+        break
+      case 'process-group': {
+        this.groups.set(key(e.inst, e.attempt), e.pgid)
+        const o = this.open.get(key(e.inst, e.attempt))
+        if (o) {
+          o.pgid = e.pgid
+          o.startedAt ??= e.t
+        }
+        break
+      }
+      case 'succeeded':
+        this.ended.add(e.inst)
+        this.finish(e.inst, e.attempt, e.pid, e.startedAt, e.t, e.cached ? 'cached' : 'succeeded', null, null, e)
+        break
+      case 'attempt-failed':
+        this.finish(e.inst, e.attempt, e.pid, e.startedAt, e.t, outcomeOf(e.error), e.error, e.retryAt, e)
+        if (e.retryAt !== null) this.readyAt.set(e.inst, Math.max(e.t, e.retryAt))
+        break
+      case 'failed':
+        this.mark('failed', e.t, e.inst, errorText(e.error) ?? '')
+        break
+      case 'skipped':
+        this.mark('skipped', e.t, e.inst, `because ${this.info(e.because).name}`)
+        break
+      case 'cancelled-rest':
+        for (const inst of this.instances.keys()) if (!this.ended.has(inst)) this.mark('cancelled', e.t, inst, '')
+        this.cancelOpen(e.t, () => true)
+        break
+      case 'cancelled':
+        this.mark('cancelled', e.t, e.inst, '')
+        // an attempt still running when its instance is cancelled ends here
+        this.cancelOpen(e.t, (inst) => inst === e.inst)
+        break
+      case 'worker-start':
+        this.worker(e.pid).startedAt = e.t
+        break
+      case 'worker-exit': {
+        const w = this.worker(e.pid)
+        w.exitedAt = e.t
+        w.reason = e.reason
+        w.calls = e.calls
+        break
+      }
+      case 'run-end':
+        this.state = e.state
+        break
+      default:
+        break
+    }
+  }
+
+  /** the run as read; attempts without an end were cancelled by run-end, or still run when the events stop */
+  end(): TimelineRun {
+    const {head, state, tEnd} = this
+    for (const [k, o] of [...this.open]) {
+      const [inst, attempt] = unkey(k)
+      this.finish(inst, attempt, o.pid, o.startedAt, tEnd, state === 'running' ? 'unfinished' : 'cancelled', null, null)
+    }
+    return {
+      runId: head.runId,
+      graph: head.graph,
+      file: head.file,
+      wallMs: head.wallMs,
+      t0: head.t,
+      tEnd,
+      state,
+      capacity: head.capacity,
+      instances: this.instances,
+      expansions: this.expansions,
+      attempts: this.attempts,
+      workers: this.workers,
+      marks: this.marks,
+      detail: this.detail,
+    }
+  }
+
+  private mark(kind: InstanceMark['kind'], t: number, inst: number, detail: string): void {
+    this.ended.add(inst)
+    this.marks.push({kind, t, inst, detail})
+  }
+
+  private cancelOpen(t: number, which: (inst: number) => boolean): void {
+    for (const [k, o] of [...this.open]) {
+      const [inst, attempt] = unkey(k)
+      if (which(inst)) this.finish(inst, attempt, o.pid, o.startedAt, t, 'cancelled', null, null)
+    }
+  }
+
+  private worker(pid: number): WorkerState {
+    let w = this.workers.get(pid)
+    if (!w) this.workers.set(pid, (w = {pid, startedAt: null, exitedAt: null, reason: null, calls: null}))
     return w
   }
-  const info = (inst: number): InstanceDetail => instances.get(inst) ?? {idx: inst, name: `#${inst}`, task: `#${inst}`, index: null}
-  const finish = (
+
+  private info(inst: number): InstanceDetail {
+    return this.instances.get(inst) ?? {idx: inst, name: `#${inst}`, task: `#${inst}`, index: null}
+  }
+
+  private finish(
     inst: number,
     attempt: number,
     pid: number | null,
@@ -123,19 +251,19 @@ export function readRun(events: readonly RunEvent[], detail?: GraphDetail): Time
     error: TaskError | null,
     retryAt: number | null,
     phases: AttemptPhases = {},
-  ) => {
+  ): void {
     const k = key(inst, attempt)
-    const o = open.get(k)
-    open.delete(k)
-    const i = info(inst)
+    const o = this.open.get(k)
+    this.open.delete(k)
+    const i = this.info(inst)
     const p = pid ?? o?.pid ?? null
-    const pgid = groups.get(k) ?? o?.pgid ?? null
-    attempts.push({
+    const pgid = this.groups.get(k) ?? o?.pgid ?? null
+    this.attempts.push({
       inst,
       name: i.name,
       task: i.task,
       attempt,
-      kind: pgid !== null ? 'cmd' : p !== null && workers.has(p) ? 'fn' : (i.kind ?? detail?.tasks.get(i.task)?.kind ?? 'unknown'),
+      kind: pgid !== null ? 'cmd' : p !== null && this.workers.has(p) ? 'fn' : (i.kind ?? this.detail?.tasks.get(i.task)?.kind ?? 'unknown'),
       pid: p,
       pgid,
       readyAt: o?.readyAt ?? null,
@@ -148,109 +276,6 @@ export function readRun(events: readonly RunEvent[], detail?: GraphDetail): Time
       calledAt: phases.calledAt ?? null,
       returnedAt: phases.returnedAt ?? null,
     })
-  }
-
-  for (const e of events) {
-    tEnd = Math.max(tEnd, e.t)
-    switch (e.type) {
-      case 'added':
-        for (const i of e.instances) instances.set(i.idx, i)
-        break
-      case 'expanded':
-        for (const i of e.instances) instances.set(i.idx, i)
-        expansions.set(e.marker, [...(expansions.get(e.marker) ?? []), ...e.instances.map((i) => i.idx)])
-        break
-      case 'ready':
-        readyAt.set(e.inst, e.t)
-        break
-      case 'start':
-        open.set(key(e.inst, e.attempt), {readyAt: readyAt.get(e.inst) ?? null, handedAt: e.t, pid: e.pid, pgid: null, startedAt: null})
-        readyAt.delete(e.inst)
-        break
-      case 'process-group': {
-        groups.set(key(e.inst, e.attempt), e.pgid)
-        const o = open.get(key(e.inst, e.attempt))
-        if (o) {
-          o.pgid = e.pgid
-          o.startedAt ??= e.t
-        }
-        break
-      }
-      case 'succeeded':
-        ended.add(e.inst)
-        finish(e.inst, e.attempt, e.pid, e.startedAt, e.t, e.cached ? 'cached' : 'succeeded', null, null, e)
-        break
-      case 'attempt-failed':
-        finish(e.inst, e.attempt, e.pid, e.startedAt, e.t, outcomeOf(e.error), e.error, e.retryAt, e)
-        if (e.retryAt !== null) readyAt.set(e.inst, Math.max(e.t, e.retryAt))
-        break
-      case 'failed':
-        ended.add(e.inst)
-        marks.push({kind: 'failed', t: e.t, inst: e.inst, detail: errorText(e.error) ?? ''})
-        break
-      case 'skipped':
-        ended.add(e.inst)
-        marks.push({kind: 'skipped', t: e.t, inst: e.inst, detail: `because ${info(e.because).name}`})
-        break
-      case 'cancelled-rest':
-        for (const inst of instances.keys()) {
-          if (ended.has(inst)) continue
-          ended.add(inst)
-          marks.push({kind: 'cancelled', t: e.t, inst, detail: ''})
-        }
-        for (const [k, o] of [...open]) {
-          const [inst, attempt] = k.split(':').map(Number) as [number, number]
-          finish(inst, attempt, o.pid, o.startedAt, e.t, 'cancelled', null, null)
-        }
-        break
-      case 'cancelled': {
-        ended.add(e.inst)
-        marks.push({kind: 'cancelled', t: e.t, inst: e.inst, detail: ''})
-        // an attempt still running when its instance is cancelled ends here
-        for (const [k, o] of [...open]) {
-          const [inst, attempt] = k.split(':').map(Number) as [number, number]
-          if (inst === e.inst) finish(inst, attempt, o.pid, o.startedAt, e.t, 'cancelled', null, null)
-        }
-        break
-      }
-      case 'worker-start':
-        worker(e.pid).startedAt = e.t
-        break
-      case 'worker-exit': {
-        const w = worker(e.pid)
-        w.exitedAt = e.t
-        w.reason = e.reason
-        w.calls = e.calls
-        break
-      }
-      case 'run-end':
-        state = e.state
-        break
-      default:
-        break
-    }
-  }
-  // attempts without an end: cancelled by run-end, or still running when the events stop
-  for (const [k, o] of [...open]) {
-    const [inst, attempt] = k.split(':').map(Number) as [number, number]
-    finish(inst, attempt, o.pid, o.startedAt, tEnd, state === 'running' ? 'unfinished' : 'cancelled', null, null)
-  }
-
-  return {
-    runId: head.runId,
-    graph: head.graph,
-    file: head.file,
-    wallMs: head.wallMs,
-    t0: head.t,
-    tEnd,
-    state,
-    capacity: head.capacity,
-    instances,
-    expansions,
-    attempts,
-    workers,
-    marks,
-    detail,
   }
 }
 

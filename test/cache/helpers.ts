@@ -1,11 +1,11 @@
-// Real runs for the result-cache tests: runSession (what `rayts run` runs) in this process,
+// Real runs for the result-cache tests: runFromCli (what `rayts run` runs) in this process,
 // on real workers and the real store in this test file's $RAYTS_HOME, each test in a folder
 // of its own (its own modules and graph file: its own keys).
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {PassThrough} from 'node:stream'
-import {runSession} from '../../src/runtime/session.js'
+import {runFromCli} from '../../src/runtime/run-from-cli.js'
 import {newRunId, openStore, type Store} from '../../src/store/index.js'
 
 export interface Ran {
@@ -26,7 +26,7 @@ export async function run(graph: string, o: {noCache?: boolean; set?: string[]; 
   const out = sink()
   const err = sink()
   const runId = newRunId()
-  const code = await runSession({
+  const code = await runFromCli({
     graphFile: graph,
     set: o.set ?? [],
     numCpus: o.numCpus ?? 2,

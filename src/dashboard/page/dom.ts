@@ -2,7 +2,7 @@
 // Building the page's elements. Text from the store is only ever set as text (textContent,
 // attribute values), never parsed as HTML: a value holding `<script>` shows as those characters.
 
-type Child = Node | string | null | undefined | false
+export type Child = Node | string | null | undefined | false
 
 export function h<K extends keyof HTMLElementTagNameMap>(
   tag: K,

@@ -3,7 +3,7 @@
 // One run: progress, the instance table (a page at a time, filtered on the server), the
 // selected instance's attempts, value and logs, the run's logs, its task graph and timeline.
 import {getJson, onChange, postCancel, type InstanceDetail, type InstanceRow, type LogRow, type RunSummary} from './api.js'
-import {h, markReady, replace, stateBadge, STATE_ORDER, syncRows} from './dom.js'
+import {type Child, h, markReady, replace, stateBadge, STATE_ORDER, syncRows} from './dom.js'
 import {count, micros, millis, when} from './format.js'
 
 const PAGE = 100
@@ -49,11 +49,6 @@ export async function showRun(main: HTMLElement, runId: string): Promise<void> {
   const base = `/api/runs/${encodeURIComponent(runId)}`
   // ?instance=NAME opens with that instance shown: a link to it can be shared
   const view: View = {offset: 0, state: '', task: '', search: '', selected: new URLSearchParams(location.search).get('instance')}
-  let lastLogId = 0
-  let lastGraph = 0
-  /** the run's state and counts when the graph was last fetched: a change asks for a new one */
-  let graphDrawn = ''
-  let graphLater: ReturnType<typeof setTimeout> | null = null
   let run: RunSummary | null = null
 
   const title = h('h1', {})
@@ -74,6 +69,7 @@ export async function showRun(main: HTMLElement, runId: string): Promise<void> {
   const following = h('span', {class: 'muted small'}, '(following)')
   const graph = h('img', {id: 'graph', alt: 'task graph', loading: 'lazy', src: `${base}/graph.svg`})
   const timeline = h('details', {id: 'timeline'}, h('summary', {}, 'Timeline (Gantt)'))
+  const graphView = new GraphRefresh(graph, base)
 
   replace(
     main,
@@ -93,27 +89,7 @@ export async function showRun(main: HTMLElement, runId: string): Promise<void> {
     if (timeline.open && !timeline.querySelector('iframe')) timeline.appendChild(h('iframe', {src: `${base}/timeline.html`, title: 'timeline'}))
   })
 
-  let armed: ReturnType<typeof setTimeout> | null = null
-  cancel.addEventListener('click', () => {
-    if (!armed) {
-      cancel.textContent = 'Click again to cancel'
-      armed = setTimeout(() => {
-        armed = null
-        cancel.textContent = 'Cancel run'
-      }, 4000)
-      return
-    }
-    clearTimeout(armed)
-    armed = null
-    cancel.disabled = true
-    cancel.textContent = 'Cancelling…'
-    void postCancel(runId).then((r) => {
-      cancelNote.textContent = r.ok ? `run ${r.message}` : r.message
-      cancel.textContent = 'Cancel run'
-      cancel.disabled = false
-      return refresh()
-    })
-  })
+  armCancel(cancel, cancelNote, runId, () => refresh())
 
   const pick = (tr: HTMLTableRowElement): void => {
     view.selected = tr.getAttribute('data-name')
@@ -169,39 +145,10 @@ export async function showRun(main: HTMLElement, runId: string): Promise<void> {
     if (view.selected !== name) return
     const instLogs = await getJson<{lines: LogRow[]}>(`${base}/logs?${new URLSearchParams({name, tail: String(LOG_TAIL)})}`)
     detail.hidden = false
-    replace(
-      detail,
-      h('h2', {}, 'Instance ', h('span', {class: 'mono'}, d.name), ' ', stateBadge(d.state)),
-      h('p', {class: 'meta'}, `task ${d.task}`, d.pid !== null ? ` · pid ${d.pid}` : '', d.durationUs !== null ? ` · ${micros(d.durationUs)}` : ''),
-      d.waitsFor === null ? null : h('p', {id: 'waits-for', class: 'meta'}, `waits for ${d.waitsFor}`),
-      h('h3', {}, 'Attempts'),
-      d.attempts.length === 0
-        ? h('p', {class: 'muted'}, 'not started yet')
-        : h('table', {class: 'grid', id: 'attempts'}, h('thead', {}, h('tr', {}, ...['attempt', 'state', 'pid', 'duration', 'error'].map((c) => h('th', {}, c)))),
-            h('tbody', {}, ...d.attempts.map((a) => h('tr', {}, h('td', {class: 'num'}, String(a.attempt)), h('td', {}, stateBadge(a.state)), h('td', {class: 'num'}, a.pid === null ? '' : String(a.pid)), h('td', {class: 'num'}, micros(a.durationUs)), h('td', {}, errorBlock(a.error)))))),
-      d.attempts.length === 0 ? errorBlock(d.error) : null,
-      h('h3', {}, 'Value'),
-      d.preview === null
-        ? h('p', {class: 'muted'}, d.state === 'succeeded' ? 'no value stored' : ['pending', 'ready', 'running', 'retrying'].includes(d.state) ? 'no value yet' : `no value: ${d.state}`)
-        : h('div', {}, h('pre', {id: 'value-preview', class: 'value'}, d.preview), d.truncated ? h('p', {class: 'muted'}, 'preview cut short: download it for all of it') : null,
-            h('a', {id: 'value-download', href: `${base}/value?${new URLSearchParams({name})}`, download: `${name}.json`}, 'Download the value (JSON)')),
-      h('h3', {}, 'Logs'),
-      instLogs.lines.length === 0 ? h('p', {class: 'muted'}, 'no output') : h('pre', {class: 'logs'}, instLogs.lines.map((l) => l.text).join('')),
-    )
+    replace(detail, ...instanceView(d, instLogs.lines, base, name))
   }
 
-  const appendLogs = async (): Promise<void> => {
-    const q = lastLogId === 0 ? `tail=${LOG_TAIL}` : `after=${lastLogId}`
-    const {lines} = await getJson<{lines: LogRow[]}>(`${base}/logs?${q}`)
-    if (lines.length === 0) return
-    lastLogId = lines[lines.length - 1]!.id
-    logs.hidden = false
-    noLogs.hidden = true
-    const follow = logs.scrollTop + logs.clientHeight >= logs.scrollHeight - 8
-    for (const l of lines) logs.appendChild(h('span', {class: l.stream === 'stderr' ? 'err' : undefined}, h('span', {class: 'who'}, `${l.name} `), l.text.endsWith('\n') ? l.text : `${l.text}\n`))
-    while (logs.childNodes.length > MAX_LOG_SHOWN) logs.removeChild(logs.firstChild!)
-    if (follow) logs.scrollTop = logs.scrollHeight
-  }
+  const runLogs = new LogTail(base, logs, noLogs)
 
   const loadSummary = async (): Promise<void> => {
     const s = await getJson<{run: RunSummary; tasks: {task: string; count: number}[]}>(base)
@@ -222,33 +169,9 @@ export async function showRun(main: HTMLElement, runId: string): Promise<void> {
   }
 
   const refresh = async (): Promise<void> => {
-    await Promise.all([loadSummary(), loadTable(), appendLogs(), view.selected !== null ? loadDetail() : null])
-    refreshGraph()
+    await Promise.all([loadSummary(), loadTable(), runLogs.append(), view.selected !== null ? loadDetail() : null])
+    if (run) graphView.update(run)
     markReady()
-  }
-
-  // At most one graph every GRAPH_EVERY_MS while the run goes on, but a change held back by
-  // that limit is drawn when it ends, and the run's end at once: the picture never stays
-  // behind the run (it stopped at 12/16 done on a run that had ended).
-  const refreshGraph = (): void => {
-    if (!run) return
-    const shows = JSON.stringify([run.state, run.counts])
-    if (shows === graphDrawn) return
-    if (graphDrawn === '') {
-      graphDrawn = shows // the first summary: the picture loaded with the page shows it
-      return
-    }
-    const wait = lastGraph + GRAPH_EVERY_MS - Date.now()
-    if (active(run.state) && wait > 0) {
-      graphLater ??= setTimeout(() => {
-        graphLater = null
-        refreshGraph()
-      }, wait)
-      return
-    }
-    graphDrawn = shows
-    lastGraph = Date.now()
-    graph.src = `${base}/graph.svg?t=${lastGraph}`
   }
 
   const refilter = (): void => {
@@ -274,7 +197,124 @@ export async function showRun(main: HTMLElement, runId: string): Promise<void> {
     void loadTable()
   })
 
-  lastGraph = Date.now()
   await refresh()
   onChange(refresh, document.getElementById('live'))
+}
+
+/** the cancel button: a first click arms it for 4 s, a second one cancels the run */
+function armCancel(cancel: HTMLButtonElement, note: HTMLElement, runId: string, refresh: () => Promise<void>): void {
+  let armed: ReturnType<typeof setTimeout> | null = null
+  cancel.addEventListener('click', () => {
+    if (!armed) {
+      cancel.textContent = 'Click again to cancel'
+      armed = setTimeout(() => {
+        armed = null
+        cancel.textContent = 'Cancel run'
+      }, 4000)
+      return
+    }
+    clearTimeout(armed)
+    armed = null
+    cancel.disabled = true
+    cancel.textContent = 'Cancelling…'
+    void postCancel(runId).then((r) => {
+      note.textContent = r.ok ? `run ${r.message}` : r.message
+      cancel.textContent = 'Cancel run'
+      cancel.disabled = false
+      return refresh()
+    })
+  })
+}
+
+/** the selected instance: its attempts, value and logs */
+function instanceView(d: InstanceDetail, lines: readonly LogRow[], base: string, name: string): Child[] {
+  return [
+    h('h2', {}, 'Instance ', h('span', {class: 'mono'}, d.name), ' ', stateBadge(d.state)),
+    h('p', {class: 'meta'}, `task ${d.task}`, d.pid !== null ? ` · pid ${d.pid}` : '', d.durationUs !== null ? ` · ${micros(d.durationUs)}` : ''),
+    d.waitsFor === null ? null : h('p', {id: 'waits-for', class: 'meta'}, `waits for ${d.waitsFor}`),
+    h('h3', {}, 'Attempts'),
+    d.attempts.length === 0
+      ? h('p', {class: 'muted'}, 'not started yet')
+      : h('table', {class: 'grid', id: 'attempts'}, h('thead', {}, h('tr', {}, ...['attempt', 'state', 'pid', 'duration', 'error'].map((c) => h('th', {}, c)))),
+          h('tbody', {}, ...d.attempts.map((a) => h('tr', {}, h('td', {class: 'num'}, String(a.attempt)), h('td', {}, stateBadge(a.state)), h('td', {class: 'num'}, a.pid === null ? '' : String(a.pid)), h('td', {class: 'num'}, micros(a.durationUs)), h('td', {}, errorBlock(a.error)))))),
+    d.attempts.length === 0 ? errorBlock(d.error) : null,
+    h('h3', {}, 'Value'),
+    d.preview === null
+      ? h('p', {class: 'muted'}, d.state === 'succeeded' ? 'no value stored' : ['pending', 'ready', 'running', 'retrying'].includes(d.state) ? 'no value yet' : `no value: ${d.state}`)
+      : h('div', {}, h('pre', {id: 'value-preview', class: 'value'}, d.preview), d.truncated ? h('p', {class: 'muted'}, 'preview cut short: download it for all of it') : null,
+          h('a', {id: 'value-download', href: `${base}/value?${new URLSearchParams({name})}`, download: `${name}.json`}, 'Download the value (JSON)')),
+    h('h3', {}, 'Logs'),
+    lines.length === 0 ? h('p', {class: 'muted'}, 'no output') : h('pre', {class: 'logs'}, lines.map((l) => l.text).join('')),
+  ]
+}
+
+/** the run's logs, followed: the last lines first, then what comes after them */
+class LogTail {
+  private lastId = 0
+
+  constructor(
+    private readonly base: string,
+    private readonly logs: HTMLElement,
+    private readonly none: HTMLElement,
+  ) {}
+
+  async append(): Promise<void> {
+    const {logs} = this
+    const q = this.lastId === 0 ? `tail=${LOG_TAIL}` : `after=${this.lastId}`
+    const {lines} = await getJson<{lines: LogRow[]}>(`${this.base}/logs?${q}`)
+    if (lines.length === 0) return
+    this.lastId = lines[lines.length - 1]!.id
+    logs.hidden = false
+    this.none.hidden = true
+    const follow = logs.scrollTop + logs.clientHeight >= logs.scrollHeight - 8
+    for (const l of lines) logs.appendChild(h('span', {class: l.stream === 'stderr' ? 'err' : undefined}, h('span', {class: 'who'}, `${l.name} `), l.text.endsWith('\n') ? l.text : `${l.text}\n`))
+    while (logs.childNodes.length > MAX_LOG_SHOWN) logs.removeChild(logs.firstChild!)
+    if (follow) logs.scrollTop = logs.scrollHeight
+  }
+}
+
+/**
+ * The task graph's picture. At most one every GRAPH_EVERY_MS while the run goes on, but a
+ * change held back by that limit is drawn when it ends, and the run's end at once: the
+ * picture never stays behind the run (it stopped at 12/16 done on a run that had ended).
+ */
+class GraphRefresh {
+  private last = Date.now()
+  /** the run's state and counts when the graph was last fetched: a change asks for a new one */
+  private drawn = ''
+  private later: ReturnType<typeof setTimeout> | null = null
+  private run: RunSummary | null = null
+
+  constructor(
+    private readonly img: HTMLImageElement,
+    private readonly base: string,
+  ) {}
+
+  /** the run's latest summary */
+  update(run: RunSummary): void {
+    this.run = run
+    this.draw()
+  }
+
+  private draw(): void {
+    const run = this.run
+    if (!run) return
+    const shows = JSON.stringify([run.state, run.counts])
+    if (shows === this.drawn) return
+    if (this.drawn === '') {
+      this.drawn = shows // the first summary: the picture loaded with the page shows it
+      return
+    }
+    const wait = this.last + GRAPH_EVERY_MS - Date.now()
+    if (active(run.state) && wait > 0) {
+      this.later ??= setTimeout(() => {
+        this.later = null
+        this.draw()
+      }, wait)
+      return
+    }
+    this.drawn = shows
+    this.last = Date.now()
+    this.img.src = `${this.base}/graph.svg?t=${this.last}`
+  }
 }

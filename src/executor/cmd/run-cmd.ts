@@ -28,126 +28,163 @@ export interface RunningCmd {
 
 const STDERR_TAIL = 8192
 
-export function runCmd(job: WireCmd, baseEnv: NodeJS.ProcessEnv, hooks: CmdHooks, graceMs = GRACE_MS, launch: Launch = defaultLaunch()): RunningCmd {
-  const [file, args] = 'shell' in job.command ? ['/bin/sh', ['-c', job.command.shell]] : [job.command.argv[0] ?? '', job.command.argv.slice(1)]
-  const s = nowMicros()
-  let pid: number | null = null
-  let stopping: {reason: 'timeout' | 'cancelled' | 'overflow'; term: Termination | null} | null = null
-  /** a stop asked for before the command started */
-  let stopWanted: 'timeout' | 'cancelled' | null = null
-  let timer: Timer | undefined
-  const chunks: Buffer[] = []
-  let bytes = 0
-  let stderrTail = ''
-  const decoder = new StringDecoder('utf8')
-  const log = new LogCap((_fd, text) => hooks.stderr(text), logLimits().attempt)
+type StopReason = 'timeout' | 'cancelled' | 'overflow'
+type Outcome = {ok: true; value: unknown} | {ok: false; error: TaskError}
 
-  function stop(reason: 'timeout' | 'cancelled' | 'overflow'): void {
-    if (stopping) return
+export function runCmd(job: WireCmd, baseEnv: NodeJS.ProcessEnv, hooks: CmdHooks, graceMs = GRACE_MS, launch: Launch = defaultLaunch()): RunningCmd {
+  const attempt = new CmdAttempt(job, hooks, graceMs)
+  return {
+    result: attempt.start(baseEnv, launch),
+    cancel: () => attempt.stop('cancelled'),
+  }
+}
+
+/** one attempt's state, from its launch to its result */
+class CmdAttempt {
+  private readonly s = nowMicros()
+  private readonly file: string
+  private readonly args: readonly string[]
+  private pid: number | null = null
+  private stopping: {reason: StopReason; term: Termination | null} | null = null
+  /** a stop asked for before the command started */
+  private stopWanted: 'timeout' | 'cancelled' | null = null
+  private timer: Timer | undefined
+  private readonly chunks: Buffer[] = []
+  private bytes = 0
+  private stderrTail = ''
+  private readonly decoder = new StringDecoder('utf8')
+  private readonly log: LogCap
+  // the result comes once the command has exited, its pipes have closed, and no member of
+  // its group is held for the rest of its grace
+  private exit: {code: number | null; signal: NodeJS.Signals | null} | null = null
+  private closed = false
+  private holding = false
+  private done = false
+  private resolve: (result: CmdResult) => void = () => {}
+
+  constructor(
+    private readonly job: WireCmd,
+    private readonly hooks: CmdHooks,
+    private readonly graceMs: number,
+  ) {
+    const [file, args] = commandLine(job)
+    this.file = file
+    this.args = args
+    this.log = new LogCap((_fd, text) => hooks.stderr(text), logLimits().attempt)
+  }
+
+  start(baseEnv: NodeJS.ProcessEnv, launch: Launch): Promise<CmdResult> {
+    const {job, file, args} = this
+    return new Promise<CmdResult>((resolve) => {
+      this.resolve = resolve
+      const env = hasKeys(job.env) ? {...baseEnv, ...job.env} : baseEnv
+      launch(
+        {file, args, cwd: job.cwd, env, stdin: stdinBytes(job.stdin)},
+        {
+          started: (started) => {
+            this.pid = started
+            this.hooks.spawned(started, this.s)
+            if (job.timeout !== null) this.timer = startTimer(() => this.stop('timeout'), job.timeout * 1000)
+            if (this.stopWanted) this.stop(this.stopWanted)
+          },
+          failed: (error, lost) => {
+            if (lost && this.pid !== null) {
+              this.stopping?.term?.clear()
+              killGroup(this.pid, 'SIGKILL')
+              return this.finish({ok: false, error: {kind: 'crash', name: 'CrashError', message: error.message}})
+            }
+            this.finish({ok: false, error: spawnError(job, file, error, args, env)})
+          },
+          stdout: (chunk) => {
+            this.bytes += chunk.length
+            if (this.bytes > MAX_STDOUT_BYTES) return this.stop('overflow')
+            this.chunks.push(chunk)
+          },
+          stderr: (chunk) => this.stderrText(this.decoder.write(chunk)),
+          exited: (code, signal) => this.exited(code, signal),
+          closed: () => {
+            this.stderrText(this.decoder.end())
+            this.closed = true
+            this.settle()
+          },
+        },
+      )
+    })
+  }
+
+  stop(reason: StopReason): void {
+    if (this.stopping) return
+    const pid = this.pid
     if (pid === null) {
-      if (reason !== 'overflow') stopWanted ??= reason
+      if (reason !== 'overflow') this.stopWanted ??= reason
       return
     }
     if (reason === 'overflow') {
-      stopping = {reason, term: null}
+      this.stopping = {reason, term: null}
       killGroup(pid, 'SIGKILL')
     } else {
-      stopping = {reason, term: terminateGroup(pid, graceMs)}
+      this.stopping = {reason, term: terminateGroup(pid, this.graceMs)}
     }
   }
 
-  const result = new Promise<CmdResult>((resolve) => {
-    let done = false
-    const finish = (outcome: {ok: true; value: unknown} | {ok: false; error: TaskError}): void => {
-      if (done) return
-      done = true
-      timer?.clear()
-      log.end()
-      resolve({...outcome, s, e: nowMicros(), pid})
-    }
-    const stderrText = (text: string): void => {
-      if (!text) return
-      stderrTail = (stderrTail + text).slice(-STDERR_TAIL)
-      log.write('stderr', text)
-    }
+  private exited(code: number | null, signal: NodeJS.Signals | null): void {
+    this.exit = {code, signal}
+    this.timer?.clear()
+    const group = this.pid!
+    const stopping = this.stopping
+    // Leave nothing of the group behind. While stopping, members get the rest of the grace.
+    if (!stopping) killGroup(group, 'SIGKILL')
+    else if (stopping.term && groupAlive(group)) {
+      const wait = Math.max(0, stopping.term.killAt - Date.now())
+      stopping.term.clear()
+      this.holding = true
+      startTimer(() => {
+        killGroup(group, 'SIGKILL')
+        this.holding = false
+        this.settle()
+      }, wait)
+      return
+    } else stopping.term?.clear()
+    this.settle()
+  }
 
-    let exit: {code: number | null; signal: NodeJS.Signals | null} | null = null
-    let closed = false
-    let holding = false
-    const settle = (): void => {
-      if (!exit || !closed || holding) return
-      finish(outcome(exit.code, exit.signal))
-    }
+  private stderrText(text: string): void {
+    if (!text) return
+    this.stderrTail = (this.stderrTail + text).slice(-STDERR_TAIL)
+    this.log.write('stderr', text)
+  }
 
-    const env = hasKeys(job.env) ? {...baseEnv, ...job.env} : baseEnv
-    launch(
-      {file, args, cwd: job.cwd, env, stdin: stdinBytes(job.stdin)},
-      {
-        started(started) {
-          pid = started
-          hooks.spawned(started, s)
-          if (job.timeout !== null) timer = startTimer(() => stop('timeout'), job.timeout * 1000)
-          if (stopWanted) stop(stopWanted)
-        },
-        failed(error, lost) {
-          if (lost && pid !== null) {
-            stopping?.term?.clear()
-            killGroup(pid, 'SIGKILL')
-            return finish({ok: false, error: {kind: 'crash', name: 'CrashError', message: error.message}})
-          }
-          finish({ok: false, error: spawnError(job, file, error, args, env)})
-        },
-        stdout(chunk) {
-          bytes += chunk.length
-          if (bytes > MAX_STDOUT_BYTES) return stop('overflow')
-          chunks.push(chunk)
-        },
-        stderr: (chunk) => stderrText(decoder.write(chunk)),
-        exited(code, signal) {
-          exit = {code, signal}
-          timer?.clear()
-          const group = pid!
-          // Leave nothing of the group behind. While stopping, members get the rest of the grace.
-          if (!stopping) killGroup(group, 'SIGKILL')
-          else if (stopping.term && groupAlive(group)) {
-            const wait = Math.max(0, stopping.term.killAt - Date.now())
-            stopping.term.clear()
-            holding = true
-            startTimer(() => {
-              killGroup(group, 'SIGKILL')
-              holding = false
-              settle()
-            }, wait)
-            return
-          } else stopping.term?.clear()
-          settle()
-        },
-        closed() {
-          stderrText(decoder.end())
-          closed = true
-          settle()
-        },
-      },
-    )
-  })
+  private settle(): void {
+    if (!this.exit || !this.closed || this.holding) return
+    this.finish(this.outcome(this.exit.code, this.exit.signal))
+  }
 
-  function outcome(code: number | null, signal: NodeJS.Signals | null): {ok: true; value: unknown} | {ok: false; error: TaskError} {
+  private finish(outcome: Outcome): void {
+    if (this.done) return
+    this.done = true
+    this.timer?.clear()
+    this.log.end()
+    this.resolve({...outcome, s: this.s, e: nowMicros(), pid: this.pid})
+  }
+
+  private outcome(code: number | null, signal: NodeJS.Signals | null): Outcome {
+    const {job, stopping} = this
     if (stopping?.reason === 'timeout') return {ok: false, error: {kind: 'timeout', name: 'TimeoutError', message: `timed out after ${job.timeout} s`}}
     if (stopping?.reason === 'cancelled') return {ok: false, error: {kind: 'cancelled', name: 'CancelledError', message: 'cancelled'}}
     if (stopping?.reason === 'overflow')
       return {ok: false, error: {kind: 'error', name: 'OutputLimitError', message: `stdout of ${job.name} exceeded ${MAX_STDOUT_BYTES / 1024 / 1024} MiB`}}
-    const tail = lastLines(stderrTail, 5)
+    const tail = lastLines(this.stderrTail, 5)
     if (signal !== null)
       return {ok: false, error: {kind: 'crash', name: 'CrashError', message: `command killed by ${signal}${tail ? '\n' + tail : ''}`, signal}}
     if (code !== 0)
       return {ok: false, error: {kind: 'error', name: 'ExitError', message: `command exited with code ${code}${tail ? '\n' + tail : ''}`, exitCode: code ?? -1}}
-    return parseOutput(Buffer.concat(chunks).toString('utf8'), job.output, job.name)
+    return parseOutput(Buffer.concat(this.chunks).toString('utf8'), job.output, job.name)
   }
+}
 
-  return {
-    result,
-    cancel: () => stop('cancelled'),
-  }
+/** the program and its arguments: a shell line runs under /bin/sh -c */
+function commandLine(job: WireCmd): [string, readonly string[]] {
+  return 'shell' in job.command ? ['/bin/sh', ['-c', job.command.shell]] : [job.command.argv[0] ?? '', job.command.argv.slice(1)]
 }
 
 /** a command that did not start; a bad cwd is named, since spawn blames the program */

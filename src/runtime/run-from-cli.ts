@@ -1,15 +1,15 @@
-// Everything behind `rayts run` (and the detached process of `rayts submit`): compile,
-// record in the store, report, handle signals, write the timeline, pick the exit code.
+// Everything behind `rayts run` (and the detached process of `rayts submit`): resume, compile,
+// prepare the cluster, start the recorded run (recorded-run.ts), report, handle signals and
+// lost output, write the timeline, pick the exit code.
 import {resolve as resolvePath} from 'node:path'
 import {compileGraphFile, formatProblem} from '../graph/index.js'
-import type {RunEvent} from '../core/events.js'
-import {type CreateRunDeps, createRun, RunSetupError} from './run.js'
-import type {RunHandle, RunSummary} from './types.js'
+import {type CreateRunDeps, RunSetupError} from './run.js'
+import type {RunSummary} from './types.js'
 import {ExitCode} from '../core/exit-codes.js'
 import {onBrokenOutput} from './broken-pipe.js'
 import {EarlyExecutor, takeEarlyPool} from './early-executor.js'
 
-export interface RunSessionOptions {
+export interface RunFromCliOptions {
   /** the graph file; with `resume` it may be omitted (the stored one is used) */
   readonly graphFile: string | undefined
   readonly set: readonly string[]
@@ -46,19 +46,17 @@ export interface RunSessionOptions {
   readonly noCache?: boolean
 }
 
-export async function runSession(o: RunSessionOptions): Promise<number> {
+export async function runFromCli(o: RunFromCliOptions): Promise<number> {
   const cluster = o.cluster ?? (o.env.RAYTS_CLUSTER || undefined)
   // the local pool's first worker boots while the store opens and the graph compiles
   // (started by the CLI's entry when it came that way, before oclif loaded)
   const entry = takeEarlyPool()
   if (cluster) await entry?.discard()
   const early = cluster ? undefined : (entry ?? new EarlyExecutor())
-  const {openStore, newRunId, recordRun, recordOnThread, prepareResume, markEnded} = await import('../store/index.js')
+  const {openStore, newRunId, recordOnThread, prepareResume} = await import('../store/index.js')
   let store: ReturnType<typeof openStore> | undefined
-  let objects: import('./run-objects.js').RunObjectsHandle | undefined
   let resumed: import('../store/index.js').PreparedResume | undefined
-  let cache: import('./run-cache.js').RunCache | undefined
-  let onExit: (() => void) | undefined
+  let recorded: import('./recorded-run.js').RecordedRun | undefined
   try {
     store = openStore()
     let graphFile = o.graphFile
@@ -87,96 +85,72 @@ export async function runSession(o: RunSessionOptions): Promise<number> {
       for (const p of compiled.problems) o.stderr.write(`${formatProblem(p)}\n`)
       return ExitCode.Usage
     }
-    runId ??= newRunId()
+    const id = runId ?? newRunId()
     if (!o.quiet && !o.noCache) {
       const {cacheWarnings} = await import('../graph/index.js')
       for (const w of cacheWarnings(compiled.graph, graphFile)) o.stderr.write(`${w}\n`)
     }
-    let handle: RunHandle
-    let run = {numCpus, resources}
+    let slots = {numCpus, resources}
     let deps: CreateRunDeps = early ? {makeExecutor: early.make} : {}
     let clusterLost: Promise<string> | undefined
     if (cluster) {
       const {prepareCluster, describeCode} = await import('../cluster/index.js')
-      const prepared = await prepareCluster(cluster, compiled.graph, runId, {numCpus, resources})
+      const prepared = await prepareCluster(cluster, compiled.graph, id, {numCpus, resources})
       if (!o.quiet) o.stderr.write(`${describeCode(prepared.code)}\n`)
-      run = {numCpus: prepared.numCpus, resources: prepared.resources}
+      slots = {numCpus: prepared.numCpus, resources: prepared.resources}
       deps = {makeExecutor: prepared.makeExecutor}
       clusterLost = prepared.lost
     }
     if (cluster && reuse) reuse = await loadReusedValues(reuse) // cluster workers cannot read this machine's files
-    if (!cluster) {
-      try {
-        const {openRunObjectsHandle} = await import('./run-objects.js')
-        // settled by this session's exit hook, after it has recorded what it knows
-        objects = openRunObjectsHandle(store, runId, {budget: o.objectStoreMemory, env: o.env, settleAtExit: false}) ?? undefined
-      } catch (error) {
-        // no folder for objects (tmpfs and $RAYTS_HOME refused it): values cross inline, as before
-        o.stderr.write(`rayts: run ${runId}: no object store (${(error as Error).message}); big values go through the runner\n`)
-      }
-    }
-    if (!o.noCache && compiled.graph.tasks.some((task) => task.options.cache === true)) {
-      const {RunCache} = await import('./run-cache.js')
-      cache = new RunCache({
-        store,
-        runId,
-        file: resolvePath(graphFile),
-        dir: compiled.graph.dir,
-        inlineHits: cluster !== undefined,
-        warn: (message) => {
-          if (!o.quiet) o.stderr.write(`rayts: ${message}\n`)
-        },
-      })
-    }
+    const {startRecordedRun, RUN_SIGNALS} = await import('./recorded-run.js')
+    const file = resolvePath(graphFile)
     try {
-      handle = createRun(compiled.graph, {runId, ...run, failFast, reuse, objects: objects?.config, cache}, deps)
+      recorded = startRecordedRun({
+        graph: compiled.graph,
+        run: {runId: id, ...slots, failFast, reuse},
+        deps,
+        store,
+        meta: {
+          runId: id,
+          graphFile: file,
+          set: [...set],
+          numCpus: numCpus ?? null,
+          resources: {...resources},
+          failFast,
+          ...(cluster ? {cluster: true} : {}),
+          ...(o.noCache ? {noCache: true} : {}),
+        },
+        record: {
+          onWriteError: (message) => o.stderr.write(`rayts: could not write the run store: ${message}\n`),
+          thread: recordOnThread(compiled.graph.instances.length, o.env),
+        },
+        objects: cluster
+          ? null
+          : {
+              budget: o.objectStoreMemory,
+              env: o.env,
+              // no folder for objects (tmpfs and $RAYTS_HOME refused it): values cross inline, as before
+              unavailable: (error) => o.stderr.write(`rayts: run ${id}: no object store (${error.message}); big values go through the runner\n`),
+            },
+        cache:
+          !o.noCache && compiled.graph.tasks.some((task) => task.options.cache === true)
+            ? {
+                file,
+                dir: compiled.graph.dir,
+                inlineHits: cluster !== undefined,
+                warn: (message) => {
+                  if (!o.quiet) o.stderr.write(`rayts: ${message}\n`)
+                },
+              }
+            : null,
+        collect: o.timeline !== undefined,
+      })
     } catch (error) {
       if (!(error instanceof RunSetupError)) throw error
       for (const p of error.problems) o.stderr.write(`${graphFile}: ${p}\n`)
       return ExitCode.Usage
     }
-
-    const recorder = recordRun(store, handle.events, {
-      runId,
-      graphFile: resolvePath(graphFile),
-      set: [...set],
-      numCpus: numCpus ?? null,
-      resources: {...resources},
-      failFast,
-      pid: process.pid,
-      ...(cluster ? {cluster: true} : {}),
-      ...(o.noCache ? {noCache: true} : {}),
-    }, {
-      onWriteError: (message) => o.stderr.write(`rayts: could not write the run store: ${message}\n`),
-      thread: recordOnThread(compiled.graph.instances.length, o.env),
-    })
-    // The process ends before this function does (a second Ctrl-C's exit, or a rayts bug
-    // that left it waiting: bin/run.js reports that): record what is known, end the run as
-    // cancelled rather than leave it to be found `lost`, then settle its objects, so that
-    // nothing stays in /dev/shm. The executor's own exit hook kills the workers.
-    const opened = {store, runId, objects}
-    onExit = () => {
-      try {
-        recorder.close()
-        markEnded(opened.store, opened.runId, 'cancelled')
-      } catch {
-        // a later command finds the run lost instead (and settles its objects)
-      }
-      try {
-        opened.objects?.settle()
-      } catch {
-        // a later command's reconcile retries (the pointer file stays)
-      }
-    }
-    process.on('exit', onExit)
-    if (objects) {
-      const counted = objects
-      handle.events.subscribe((e) => {
-        if (e.type === 'succeeded') counted.observe(e.value)
-      })
-    }
-    const collected: RunEvent[] = []
-    if (o.timeline) handle.events.subscribe((e) => collected.push(e))
+    const {handle} = recorded
     const reporter = o.quiet ? undefined : await attach(o, handle.events)
 
     let interrupted = false
@@ -207,8 +181,7 @@ export async function runSession(o: RunSessionOptions): Promise<number> {
       lost = message
       handle.cancel()
     })
-    const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP']
-    for (const s of signals) process.on(s, onSignal)
+    for (const s of RUN_SIGNALS) process.on(s, onSignal)
     // a reader gone (EPIPE) cancels once; it may repeat at every later write
     onBrokenOutput(new Map([[o.stdout, 'stdout'], [o.stderr, 'stderr']]), (why) => {
       if (!interrupted) interrupt(why)
@@ -218,49 +191,36 @@ export async function runSession(o: RunSessionOptions): Promise<number> {
       handle.start()
       summary = await handle.done
     } finally {
-      for (const s of signals) process.off(s, onSignal)
+      for (const s of RUN_SIGNALS) process.off(s, onSignal)
     }
     await reporter?.close()
-    cache?.close() // before the objects settle: an entry copies the objects it refers to
-    recorder.close()
+    const settled = recorded.settle()
     // the big results live in the objects kept on disk: without them the run is not recorded
-    let notKept: string | null = null
-    let notKeptRecorded = false
-    try {
-      objects?.settle()
-    } catch (error) {
-      notKept = (error as Error).message
-      notKeptRecorded = error instanceof (await import('../objects/run-objects.js')).ObjectsNotKeptError
-    }
-    if (o.timeline) {
+    const notKept = settled.notKept === null ? null : (settled.notKept as Error).message
+    const notKeptRecorded = settled.notKept instanceof (await import('../objects/run-objects.js')).ObjectsNotKeptError
+    if (o.timeline && recorded.collected) {
       const {writeTimeline} = await import('../trace/index.js')
-      writeTimeline(o.timeline, collected)
+      writeTimeline(o.timeline, recorded.collected)
       if (!o.json && !o.quiet) o.stderr.write(`timeline written to ${o.timeline}\n`)
     }
-    if (recorder.writeError === null && notKeptRecorded) {
+    if (settled.writeError === null && notKeptRecorded) {
       o.stderr.write(`Error: ${notKept}\n`)
       if (!interrupted) return ExitCode.NotRecorded
     }
-    const writeError = recorder.writeError ?? notKept
+    const writeError = settled.writeError ?? notKept
     if (writeError !== null) {
-      o.stderr.write(`Error: the results of run ${runId} could not be recorded in ${store.home}: ${writeError}. What was printed above stands; get, status and --resume will not have it.\n`)
+      o.stderr.write(`Error: the results of run ${id} could not be recorded in ${store.home}: ${writeError}. What was printed above stands; get, status and --resume will not have it.\n`)
       if (!interrupted) return ExitCode.NotRecorded
     }
     if (lost !== undefined) {
-      if (!o.quiet) o.stderr.write(`Error: ${lost}. Once Redis is back: rayts run --resume ${runId} --cluster URL\n`)
+      if (!o.quiet) o.stderr.write(`Error: ${lost}. Once Redis is back: rayts run --resume ${id} --cluster URL\n`)
       return ExitCode.TaskFailed
     }
     if (interrupted || summary.state === 'cancelled') return ExitCode.Interrupted
     return summary.state === 'failed' ? ExitCode.TaskFailed : ExitCode.Ok
   } finally {
-    cache?.close()
+    recorded?.dispose()
     await early?.discard()
-    if (onExit) process.off('exit', onExit)
-    try {
-      objects?.settle()
-    } catch {
-      // reported above when the run got that far; a later command's reconcile retries
-    }
     try {
       resumed?.release() // ended before its run started: the run is as it was
     } finally {
@@ -276,7 +236,7 @@ async function loadReusedValues(reuse: ReadonlyMap<string, unknown>): Promise<Ma
   return out
 }
 
-async function attach(o: RunSessionOptions, events: import('../core/events.js').EventStream) {
+async function attach(o: RunFromCliOptions, events: import('../core/events.js').EventStream) {
   const {chooseRenderer, attachReporter, wantColor} = await import('../ui/index.js')
   const renderer = chooseRenderer({json: o.json, stderr: o.stderr, env: o.env})
   return attachReporter(events, {

@@ -1,8 +1,8 @@
 // The floors `rayts bench overhead` compares against: what one IPC round trip to a forked
 // worker costs, and how fast a bare spawn loop starts processes on this machine.
 import {spawn} from 'node:child_process'
-import {WorkerProc} from './pool/worker-proc.js'
-import type {FromWorker} from './protocol.js'
+import {WorkerProc} from '../executor/pool/worker-proc.js'
+import type {FromWorker} from '../executor/protocol.js'
 
 /** n ping-pongs with one worker over the same IPC channel fn jobs use */
 export async function measureIpcRoundTrip(n: number): Promise<{p50Micros: number; p99Micros: number}> {

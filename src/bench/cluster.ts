@@ -1,12 +1,11 @@
 // `rayts bench overhead --cluster URL`: no-op fn tasks through Redis and the cluster's
 // workers, end to end (a run of N tasks minus a run of 1), beside the same graph locally.
-import {compileGraphFile, formatProblem} from '../graph/index.js'
-// eslint-disable-next-line @typescript-eslint/no-restricted-imports -- issue 24: cluster benchmark code to move out of src/cluster
-import {benchDir, wideGraph} from '../bench/graphs.js'
+import {prepareCluster} from '../cluster/prepare.js'
+import {redact} from '../cluster/url.js'
 import {nowMicros} from '../core/clock.js'
+import {compileGraphFile, formatProblem} from '../graph/index.js'
 import {createRun} from '../runtime/run.js'
-import {prepareCluster} from './prepare.js'
-import {redact} from './url.js'
+import {benchDir, wideGraph} from './graphs.js'
 
 export interface ClusterOverheadReport {
   readonly cluster: string
