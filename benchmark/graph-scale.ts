@@ -10,7 +10,7 @@ import {tmpdir} from 'node:os'
 import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {buildSync} from 'esbuild'
-import {GENERATED_VALIDATOR_FILE} from '../src/graph/standalone-validator.js'
+import {GENERATED_VALIDATOR_FILE} from '../src/graph/validate/standalone-validator.js'
 import {generate, NOOP_MODULE, write, type Shape, type Spelling} from '../test/graph/generated-graphs.js'
 
 const CHILD_SOURCE = fileURLToPath(new URL('./graph-scale-child.ts', import.meta.url))

@@ -1,7 +1,7 @@
 import {BaseCommand} from '../src/cli/base-command.js'
 import {runArg} from '../src/cli/flags.js'
 import {openForRun} from '../src/cli/open-run.js'
-import {cancelRun} from '../src/store/cancel.js'
+import {cancelRun} from '../src/store/upkeep/cancel.js'
 
 export default class Cancel extends BaseCommand {
   static override summary = 'Stop a run'

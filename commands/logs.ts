@@ -3,7 +3,7 @@ import {BaseCommand} from '../src/cli/base-command.js'
 import {followFlag, jsonFlag, runArg} from '../src/cli/flags.js'
 import {openForRun} from '../src/cli/open-run.js'
 import {getRun, parseRef, readLogs, resolveRef, UsageError} from '../src/store/index.js'
-import {watchRun} from '../src/store/watch.js'
+import {watchRun} from '../src/store/query/watch.js'
 
 export default class Logs extends BaseCommand {
   static override summary = 'What the tasks of a run printed'

@@ -3,7 +3,7 @@ import {BaseCommand} from '../src/cli/base-command.js'
 import {countFlag, durationFlag, jsonFlag} from '../src/cli/flags.js'
 import {printRemoved} from '../src/cli/removed.js'
 import {openStore} from '../src/store/index.js'
-import {pruneCandidates, pruneRuns} from '../src/store/remove.js'
+import {pruneCandidates, pruneRuns} from '../src/store/upkeep/remove.js'
 
 export default class Prune extends BaseCommand {
   static override summary = 'Remove old finished runs from the store'

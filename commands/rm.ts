@@ -3,7 +3,7 @@ import {BaseCommand} from '../src/cli/base-command.js'
 import {jsonFlag} from '../src/cli/flags.js'
 import {printRemoved} from '../src/cli/removed.js'
 import {openStore} from '../src/store/index.js'
-import {removeRuns} from '../src/store/remove.js'
+import {removeRuns} from '../src/store/upkeep/remove.js'
 
 export default class Rm extends BaseCommand {
   static override summary = 'Remove runs from the store'

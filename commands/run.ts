@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand} from '../src/cli/base-command.js'
 import {ExitCode} from '../src/core/exit-codes.js'
-import {checkBudget} from '../src/cli/budget.js'
+import {checkBudget} from '../src/cli/budget-warning.js'
 import {checkEnvSizes} from '../src/runtime/env-sizes.js'
 import {optionalGraphArg, jsonFlag, numCpusFlag, numReturnsFlag, objectStoreMemoryFlag, resourcesFlag, setFlag, timeoutFlag} from '../src/cli/flags.js'
 import {parsePositive, parseResources} from '../src/cli/flag-values.js'

@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand} from '../src/cli/base-command.js'
-import {checkBudget} from '../src/cli/budget.js'
+import {checkBudget} from '../src/cli/budget-warning.js'
 import {checkEnvSizes} from '../src/runtime/env-sizes.js'
 import {optionalGraphArg, numCpusFlag, objectStoreMemoryFlag, resourcesFlag, setFlag} from '../src/cli/flags.js'
 import {cliLauncher, submitRun} from '../src/cli/submit.js'

@@ -2,7 +2,7 @@ import {Args} from '@oclif/core'
 import {BaseCommand} from '../src/cli/base-command.js'
 import {jsonFlag} from '../src/cli/flags.js'
 import {openForRun} from '../src/cli/open-run.js'
-import {explain} from '../src/store/why.js'
+import {explain} from '../src/store/query/why.js'
 
 export default class Why extends BaseCommand {
   static override summary = 'Say why an instance ran or was reused from the result cache'

@@ -10,7 +10,7 @@ import {Session} from './session.js'
 import {checkEnvSizes} from '../runtime/env-sizes.js'
 import {checkValue, RefCollector} from './task-specs.js'
 import type {AnyFunction, Argv, CommandOptions, CommandValue, FunctionKeys, FunctionOptions, InitOptions, RemoteFunction} from './types.js'
-import {DEFAULT_OPTIONS} from '../graph/options.js'
+import {DEFAULT_OPTIONS} from '../graph/compile/options.js'
 import {newRunId} from '../store/index.js'
 import type {CodeSource} from '../cluster/code-files.js'
 

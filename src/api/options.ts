@@ -1,7 +1,7 @@
 // The API's camelCase options, checked and turned into the graph model's TaskOptions (the
 // same defaults as a graph file: 3 retries after a crash or timeout, 1 CPU, no timeout).
 import type {TaskOptions as ModelOptions} from '../graph/model.js'
-import {DEFAULT_OPTIONS, retryExceptions} from '../graph/options.js'
+import {DEFAULT_OPTIONS, retryExceptions} from '../graph/compile/options.js'
 import {RaytsError} from './errors.js'
 import type {FunctionOptions} from './types.js'
 import {dict} from '../core/dict.js'

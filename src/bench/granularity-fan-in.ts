@@ -9,7 +9,7 @@ import {MAKE_ARRAY_MODULE, type MakeArray} from './granularity-work.js'
 import type {BenchDir} from './graphs.js'
 import {recordedBytes} from './granularity-store.js'
 import {openStore} from '../store/db.js'
-import {resolveRunId} from '../store/runs.js'
+import {resolveRunId} from '../store/query/runs.js'
 
 export const FAN_IN_MODULE = `${MAKE_ARRAY_MODULE}
 /** the consumer: the sum of every element of every array */

@@ -9,8 +9,8 @@ import {nowMicros} from '../core/clock.js'
 import {type CreateRunDeps, createRun} from '../runtime/run.js'
 import type {Store} from '../store/db.js'
 import {newRunId} from '../store/ids.js'
-import {openRunObjects, settleRunObjects} from '../store/objects.js'
-import {recordRun} from '../store/recorder.js'
+import {openRunObjects, settleRunObjects} from '../store/kept-objects.js'
+import {recordRun} from '../store/record/recorder.js'
 
 export interface StoredRunMeasure {
   readonly compileMs: number

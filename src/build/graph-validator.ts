@@ -1,12 +1,12 @@
 // The graph schema's validator as ajv standalone code, written at build time (scripts/generate-graph-validator.mjs) next to
-// dist/src/graph/schema.js, so that a run does not compile the schema on every start
+// dist/src/graph/validate/schema.js, so that a run does not compile the schema on every start
 // (13 % of a 1-task run's samples went to ajv's compile; loading the generated module
 // takes ~2 ms). The file records the hash of the schema it was made from: the runtime
-// uses it only while the schema is unchanged (src/graph/standalone-validator.ts).
+// uses it only while the schema is unchanged (src/graph/validate/standalone-validator.ts).
 import {readFileSync} from 'node:fs'
 import standaloneModule from 'ajv/dist/standalone/index.js'
-import {createSchemaAjv, schemaPath} from '../graph/schema.js'
-import {GENERATED_VALIDATOR_FILE, schemaHash} from '../graph/standalone-validator.js'
+import {createSchemaAjv, schemaPath} from '../graph/validate/schema.js'
+import {GENERATED_VALIDATOR_FILE, schemaHash} from '../graph/validate/standalone-validator.js'
 
 // ajv is CommonJS: under NodeNext its default export arrives as the module object
 const standaloneCode = standaloneModule.default

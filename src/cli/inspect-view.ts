@@ -1,9 +1,9 @@
 // How `rayts status` and `rayts summary` print a run of any size: what was listed, what was
 // cut (always stated), and a task's numbers.
-import type {RunRecord} from '../store/runs.js'
-import type {InstancePage, TaskSummary} from '../store/inspect.js'
+import type {RunRecord} from '../store/query/runs.js'
+import type {InstancePage, TaskSummary} from '../store/query/inspect.js'
 import {UsageError} from '../core/usage-error.js'
-import {INSTANCE_STATES} from '../store/inspect.js'
+import {INSTANCE_STATES} from '../store/query/inspect.js'
 import {durationCell, table} from './print.js'
 
 /** `12,345` */

@@ -2,11 +2,11 @@
 // telling a graph file from a run id, and the wait-until-resolvable step.
 import {existsSync, statSync} from 'node:fs'
 import {openStore, type Store} from '../store/db.js'
-import {reconcileRuns} from '../store/reconcile.js'
-import {parseRef, type ResolvedRef} from '../store/refs.js'
-import {resolveRunId} from '../store/runs.js'
-import {tryResolve} from '../store/wait.js'
-import {watchRun} from '../store/watch.js'
+import {reconcileRuns} from '../store/upkeep/reconcile.js'
+import {parseRef, type ResolvedRef} from '../store/query/refs.js'
+import {resolveRunId} from '../store/query/runs.js'
+import {tryResolve} from '../store/query/wait.js'
+import {watchRun} from '../store/query/watch.js'
 
 /** Open the store, mark lost runs (and kill their leftovers), resolve RUN. */
 export function openForRun(runRef: string): {store: Store; runId: string} {

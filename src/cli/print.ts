@@ -1,6 +1,6 @@
 // How run commands print values, errors, durations and tables.
 import type {TaskError} from '../core/events.js'
-import type {InstanceRecord, RunRecord} from '../store/runs.js'
+import type {InstanceRecord, RunRecord} from '../store/query/runs.js'
 import {attemptMicros} from '../format/duration.js'
 import {formatDuration} from '../format/units.js'
 import {formatValue, labelValue} from '../format/value.js'

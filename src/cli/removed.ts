@@ -1,6 +1,6 @@
 // How rm and prune report the runs they removed: one line per run on stdout, a total on stderr.
 import {formatBytes} from '../format/units.js'
-import type {RemovedRun} from '../store/remove.js'
+import type {RemovedRun} from '../store/upkeep/remove.js'
 
 export function printRemoved(cmd: {log(line: string): void}, removed: readonly RemovedRun[], json: boolean, dryRun: boolean): void {
   if (json) {

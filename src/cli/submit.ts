@@ -8,9 +8,9 @@ import {compileGraphFile, formatProblem} from '../graph/index.js'
 import {UsageError} from '../core/usage-error.js'
 import type {Store} from '../store/db.js'
 import {newRunId} from '../store/ids.js'
-import {processStartTime} from '../store/processes.js'
-import {reconcileRuns} from '../store/reconcile.js'
-import {getRun, resolveRunId} from '../store/runs.js'
+import {processStartTime} from '../store/upkeep/processes.js'
+import {reconcileRuns} from '../store/upkeep/reconcile.js'
+import {getRun, resolveRunId} from '../store/query/runs.js'
 import {GraphError} from './errors.js'
 
 export interface SubmitRequest {

@@ -4,7 +4,7 @@
 // up to 200 runs at every store change; measured on a 100,000-instance run, one count is a
 // full scan of its rows, 20–125 ms (load ~12), for each refresh of every open list.
 import type {Store} from '../store/db.js'
-import type {RunRecord} from '../store/runs.js'
+import type {RunRecord} from '../store/query/runs.js'
 import {countStates, type Counts} from './queries.js'
 
 const ACTIVE = new Set(['submitted', 'running'])

@@ -5,8 +5,8 @@
 // what it shows. Lost runs are found here too, as every rayts reader command does.
 import type {ServerResponse} from 'node:http'
 import type {Store} from '../store/db.js'
-import {reconcileRuns} from '../store/reconcile.js'
-import {changeKey} from '../store/watch.js'
+import {reconcileRuns} from '../store/upkeep/reconcile.js'
+import {changeKey} from '../store/query/watch.js'
 
 export const POLL_MS = 200
 const RECONCILE_MS = 1000

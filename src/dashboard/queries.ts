@@ -2,11 +2,11 @@
 // is the file that follows. Each query is bounded (a page of rows, a capped list), so the
 // server's memory does not grow with the size of a run.
 import type {Store} from '../store/db.js'
-import {decodeEventRow} from '../store/event-block.js'
-import {restoreRunStart} from '../store/stored-run-start.js'
-import {loadValue} from '../store/results.js'
-import {getRun, instanceError, toRunRecord, type RunRecord} from '../store/runs.js'
-import {waitReasons} from '../store/waiting.js'
+import {decodeEventRow} from '../store/record/event-block.js'
+import {restoreRunStart} from '../store/record/stored-run-start.js'
+import {loadValue} from '../store/query/results.js'
+import {getRun, instanceError, toRunRecord, type RunRecord} from '../store/query/runs.js'
+import {waitReasons} from '../store/query/waiting.js'
 import type {RunEvent, TaskError} from '../core/events.js'
 import {nowMicros} from '../core/clock.js'
 import {hostname} from 'node:os'

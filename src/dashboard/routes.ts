@@ -4,7 +4,7 @@ import type {IncomingMessage, ServerResponse} from 'node:http'
 import {toJson} from '../format/json.js'
 import {formatValue} from '../format/value.js'
 import type {Store} from '../store/db.js'
-import {cancelRun} from '../store/cancel.js'
+import {cancelRun} from '../store/upkeep/cancel.js'
 import {graphSvg} from './graph-svg.js'
 import {
   MAX_LOG_LINES,

@@ -3,7 +3,7 @@
 import {createServer, type IncomingMessage, type Server, type ServerResponse} from 'node:http'
 import type {AddressInfo} from 'node:net'
 import {openStore, type Store} from '../store/db.js'
-import {probeStore} from '../store/probe.js'
+import {probeStore} from '../store/query/probe.js'
 import {listRunSummaries} from './queries.js'
 import {FAVICON, loadAssets} from './assets.js'
 import {LiveHub} from './live.js'

@@ -2,8 +2,8 @@
 // not a size is refused there (exit 2 on the command line), rather than ignored, or found
 // by a worker halfway through the run.
 import {logLimits} from '../format/log-limits.js'
-import {readBudget} from '../store/budget.js'
-import {budgetFromEnv} from './run-objects.js'
+import {readBudget} from '../store/upkeep/home-budget.js'
+import {budgetFromEnv} from './session-objects.js'
 
 /**
  * Throws a UsageError naming the first bad one of $RAYTS_LOG_ATTEMPT_MAX,

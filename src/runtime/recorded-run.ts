@@ -6,7 +6,7 @@ import type {RunEvent} from '../core/events.js'
 import type {CompiledGraph} from '../graph/model.js'
 import {markEnded, recordRun, type Recorder, type RecordOptions, type RunMeta, type Store} from '../store/index.js'
 import {RunCache, type RunCacheOptions} from './run-cache.js'
-import {openRunObjectsHandle, type RunObjectsHandle} from './run-objects.js'
+import {openRunObjectsHandle, type RunObjectsHandle} from './session-objects.js'
 import {type CreateRunDeps, createRun} from './run.js'
 import type {RunHandle, RunOptions} from './types.js'
 

@@ -40,7 +40,7 @@ export interface RunFromCliOptions {
   readonly exitNow: (code: number) => void
   /** a Redis URL: run the tasks on that cluster's workers (default: $RAYTS_CLUSTER) */
   readonly cluster?: string
-  /** bytes of tmpfs the run's objects may use before they spill to disk (default: objects/budget.ts) */
+  /** bytes of tmpfs the run's objects may use before they spill to disk (default: objects/memory-budget.ts) */
   readonly objectStoreMemory?: number
   /** --no-cache: the result cache is neither read nor written */
   readonly noCache?: boolean
@@ -197,7 +197,7 @@ export async function runFromCli(o: RunFromCliOptions): Promise<number> {
     const settled = recorded.settle()
     // the big results live in the objects kept on disk: without them the run is not recorded
     const notKept = settled.notKept === null ? null : (settled.notKept as Error).message
-    const notKeptRecorded = settled.notKept instanceof (await import('../objects/run-objects.js')).ObjectsNotKeptError
+    const notKeptRecorded = settled.notKept instanceof (await import('../objects/run-object-store.js')).ObjectsNotKeptError
     if (o.timeline && recorded.collected) {
       const {writeTimeline} = await import('../trace/index.js')
       writeTimeline(o.timeline, recorded.collected)

@@ -28,7 +28,7 @@ export interface SchedulerOptions {
   readonly failFast: boolean
   readonly reuse: ReadonlyMap<string, unknown> | undefined
   /** hand chains of fn jobs to the executor (chain fusion, chain-fusion.ts; the runtime
-   * passes executor/chain-switch.ts: on unless $RAYTS_CHAIN is 0) */
+   * passes executor/pool/chain-switch.ts: on unless $RAYTS_CHAIN is 0) */
   readonly chains: boolean
   /** reads the objects that references in results stand for (the runtime's: runtime/object-reads.ts) */
   readonly objects: ObjectReads

@@ -12,7 +12,7 @@ import {ensurePrivateDir} from '../core/home.js'
 import {collectRefs, fileRefsIn, readObjectBytesOf} from '../objects/read.js'
 import {objectId} from '../objects/ref.js'
 import type {Store} from './db.js'
-import {treeBytes} from './remove.js'
+import {treeBytes} from './upkeep/remove.js'
 
 /** values up to this many bytes live in the row; bigger ones in the entry's folder */
 const INLINE_MAX = 64 * 1024

@@ -3,7 +3,7 @@
 import type {AttemptPhases, EventOf, InstanceInfo, RunEvent, TaskError} from '../core/events.js'
 import type {Outcome} from './types.js'
 
-/** An instance as run-start/expanded describe it (deps, kind and what are optional: older events lack them). A stored run-start's come from the instance rows (store/stored-run-start.ts). */
+/** An instance as run-start/expanded describe it (deps, kind and what are optional: older events lack them). A stored run-start's come from the instance rows (store/record/stored-run-start.ts). */
 export type InstanceDetail = InstanceInfo
 
 /** Static facts about a graph's tasks, when the caller has the compiled graph (see graph-detail.ts). */

@@ -62,7 +62,7 @@ test('npm pack ships the library, its types, the CLI and the worker, and nothing
     'dist/src/index.d.ts',
     'dist/src/api/index.js',
     'dist/src/api/index.d.ts',
-    'dist/src/executor/worker.js',
+    'dist/src/executor/worker/main.js',
     'dist/commands/run.js',
     'oclif.manifest.json',
     'schema/graph.schema.json',

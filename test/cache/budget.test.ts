@@ -2,9 +2,9 @@
 // a finished run or a cache entry.
 import test from 'ava'
 import {join} from 'node:path'
-import {enforceBudget, storeBytes} from '../../src/store/budget.js'
+import {enforceBudget, storeBytes} from '../../src/store/upkeep/home-budget.js'
 import {listEntries} from '../../src/store/result-cache.js'
-import {getRun} from '../../src/store/runs.js'
+import {getRun} from '../../src/store/query/runs.js'
 import {folder, run, states, withStore} from './helpers.js'
 
 process.setMaxListeners(50)

@@ -3,7 +3,7 @@
 import test, {type ExecutionContext} from 'ava'
 import {mkdirSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
-import {explain} from '../../src/store/why.js'
+import {explain} from '../../src/store/query/why.js'
 import {listEntries} from '../../src/store/result-cache.js'
 import {countStates} from '../../src/dashboard/queries.js'
 import {countStates as statusCounts} from '../../src/store/index.js'
@@ -234,7 +234,7 @@ tasks:
 
 test('removing the run that computed an entry keeps the entry; a damaged entry is a miss and a warning', async (t) => {
   const {g, first} = await ranOnce(t)
-  const {removeRun} = await import('../../src/store/remove.js')
+  const {removeRun} = await import('../../src/store/upkeep/remove.js')
   withStore((store) => t.truthy(removeRun(store, first.runId)))
   const second = await run(g)
   t.is(states(second.runId).d, 'cached')

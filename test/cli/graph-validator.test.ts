@@ -10,8 +10,8 @@ import {pathToFileURL} from 'node:url'
 import {parse} from 'yaml'
 import type {ValidateFunction} from 'ajv'
 import {graphValidatorSource, GENERATED_VALIDATOR_FILE} from '../../src/build/graph-validator.js'
-import {createSchemaAjv, schemaPath} from '../../src/graph/schema.js'
-import {loadGeneratedValidator, schemaHash} from '../../src/graph/standalone-validator.js'
+import {createSchemaAjv, schemaPath} from '../../src/graph/validate/schema.js'
+import {loadGeneratedValidator, schemaHash} from '../../src/graph/validate/standalone-validator.js'
 import {ROOT} from './helpers.js'
 
 const schemaText = readFileSync(schemaPath(), 'utf8')
@@ -89,10 +89,10 @@ test('a generated validator is used only when made from the schema in use', (t) 
   t.not(schemaHash(schemaText.replace('"version"', '"versions"')), schemaHash(schemaText))
 })
 
-test('the build wrote the validator of the current schema beside dist/src/graph/schema.js', (t) => {
-  const file = join(ROOT, 'dist/src/graph', GENERATED_VALIDATOR_FILE)
-  if (!existsSync(join(ROOT, 'dist/src/graph/schema.js'))) return t.pass('not built')
+test('the build wrote the validator of the current schema beside dist/src/graph/validate/schema.js', (t) => {
+  const file = join(ROOT, 'dist/src/graph/validate', GENERATED_VALIDATOR_FILE)
+  if (!existsSync(join(ROOT, 'dist/src/graph/validate/schema.js'))) return t.pass('not built')
   t.true(existsSync(file), 'npm run build writes it')
   t.is(readFileSync(file, 'utf8'), graphValidatorSource(schemaText), `${file} is stale: npm run build`)
-  t.truthy(loadGeneratedValidator(pathToFileURL(join(ROOT, 'dist/src/graph/schema.js')).href, schemaText))
+  t.truthy(loadGeneratedValidator(pathToFileURL(join(ROOT, 'dist/src/graph/validate/schema.js')).href, schemaText))
 })

@@ -7,7 +7,7 @@ import {existsSync} from 'node:fs'
 import {join} from 'node:path'
 import {killGroup} from '../../src/core/kill-group.js'
 import {openStore, reconcileRuns} from '../../src/store/index.js'
-import {sameProcessAlive} from '../../src/store/processes.js'
+import {sameProcessAlive} from '../../src/store/upkeep/processes.js'
 import {eventually} from '../helpers/poll.js'
 
 type Proc = {pid: number; pid_start: string | null}

@@ -5,7 +5,7 @@
 import test from 'ava'
 import type {Browser, HTTPResponse} from 'puppeteer-core'
 import {join} from 'node:path'
-import {sameProcessAlive} from '../../src/store/processes.js'
+import {sameProcessAlive} from '../../src/store/upkeep/processes.js'
 import {tempCli} from '../cli/helpers.js'
 import {launch, ready, watchedPage} from './browser.js'
 import {killRecordedRun} from '../cli/kill-run.js'

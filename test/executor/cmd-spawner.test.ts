@@ -7,16 +7,16 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import test from 'ava'
-import {launchWithNode, launchWithSpawner, type Launch} from '../../src/executor/cmd/launch.js'
-import {runCmd} from '../../src/executor/cmd/run-cmd.js'
+import {launchWithNode, launchWithSpawner, type Launch} from '../../src/executor/worker/cmd/launch.js'
+import {runCmd} from '../../src/executor/worker/cmd/run-cmd.js'
 import type {CmdResult, WireCmd} from '../../src/executor/protocol.js'
-import {Spawner} from '../../src/executor/spawn/spawner.js'
+import {Spawner} from '../../src/executor/worker/spawn/spawner.js'
 import {alive, delay, liveGroupMembers} from './helpers.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'rayts-spawner-'))
 const binary = join(dir, 'rayts-spawner')
 test.before(() => {
-  execFileSync(process.execPath, [fileURLToPath(new URL('../../src/executor/spawn/build.mjs', import.meta.url)), binary], {stdio: 'inherit'})
+  execFileSync(process.execPath, [fileURLToPath(new URL('../../src/executor/worker/spawn/build.mjs', import.meta.url)), binary], {stdio: 'inherit'})
 })
 test.after.always(() => rmSync(dir, {recursive: true, force: true}))
 

@@ -1,11 +1,11 @@
-// The exports cache (src/graph/exports-cache.ts): two contents of one module never share an
+// The exports cache (src/graph/modules/exports-cache.ts): two contents of one module never share an
 // entry, and a cached answer is the answer a fresh parse gives.
 import {mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import test from 'ava'
-import {exportsCache} from '../../src/graph/exports-cache.js'
-import {parseExports, readExports} from '../../src/graph/module-exports.js'
+import {exportsCache} from '../../src/graph/modules/exports-cache.js'
+import {parseExports, readExports} from '../../src/graph/modules/module-exports.js'
 
 const tmp = mkdtempSync(join(tmpdir(), 'rayts-exports-cache-'))
 test.after.always(() => rmSync(tmp, {recursive: true, force: true}))

@@ -5,9 +5,9 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import test from 'ava'
 import {compileGraphFile, formatProblem, type CompileResult} from '../../src/graph/index.js'
-import {readYamlFast} from '../../src/graph/fast-yaml.js'
-import {parseGraphText} from '../../src/graph/parse.js'
-import {Tagged} from '../../src/graph/tags.js'
+import {readYamlFast} from '../../src/graph/read/fast-yaml.js'
+import {parseGraphText} from '../../src/graph/read/parse.js'
+import {Tagged} from '../../src/graph/read/tags.js'
 import {generate, NOOP_MODULE, write} from './generated-graphs.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'rayts-fast-path-'))

@@ -8,7 +8,7 @@ import test from 'ava'
 import {execa} from 'execa'
 import {parse} from 'yaml'
 import {compileGraphFile, formatProblem, type CompiledGraph, type TaskOptions} from '../../src/graph/index.js'
-import {resolveOptions, type OptionLayer} from '../../src/graph/options.js'
+import {resolveOptions, type OptionLayer} from '../../src/graph/compile/options.js'
 
 const tmp = mkdtempSync(join(tmpdir(), 'rayts-layers-'))
 test.after.always(() => rmSync(tmp, {recursive: true, force: true}))

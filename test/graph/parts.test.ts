@@ -1,9 +1,9 @@
 import test from 'ava'
 import {parsePath, parseRefText} from '../../src/graph/index.js'
-import {CompileContext} from '../../src/graph/passes/context.js'
-import {parseSubText} from '../../src/graph/refs.js'
-import {Tagged} from '../../src/graph/tags.js'
-import {closest, editDistance} from '../../src/graph/suggest.js'
+import {CompileContext} from '../../src/graph/compile/passes/context.js'
+import {parseSubText} from '../../src/graph/compile/refs.js'
+import {Tagged} from '../../src/graph/read/tags.js'
+import {closest, editDistance} from '../../src/graph/validate/suggest.js'
 
 test('ref texts: ids, instances, paths', (t) => {
   t.deepEqual(parseRefText('id1'), {task: 'id1', path: []})

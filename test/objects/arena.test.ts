@@ -12,7 +12,7 @@ import {arenaPath} from '../../src/objects/arena.js'
 import type {ObjectsConfig} from '../../src/objects/config.js'
 import {loadRefs, readObject} from '../../src/objects/read.js'
 import {isObjectRef, objectId, type ObjectRef} from '../../src/objects/ref.js'
-import {settleFolders} from '../../src/objects/run-objects.js'
+import {settleFolders} from '../../src/objects/run-object-store.js'
 import {ObjectWriter} from '../../src/objects/writer.js'
 import {fill, typedValues} from './values.js'
 

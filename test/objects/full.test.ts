@@ -8,7 +8,7 @@ import {join} from 'node:path'
 import {ObjectStoreFullError} from '../../src/objects/errors.js'
 import {isObjectRef, REF_KEY, type ObjectRef} from '../../src/objects/ref.js'
 import {readObject} from '../../src/objects/read.js'
-import {ObjectsNotKeptError, settleFolders} from '../../src/objects/run-objects.js'
+import {ObjectsNotKeptError, settleFolders} from '../../src/objects/run-object-store.js'
 import {ObjectWriter} from '../../src/objects/writer.js'
 
 function mountTmpfs(dir: string, size: string): boolean {

@@ -1,7 +1,7 @@
 // Demands: tasks that name no resources share one record per num_cpus; different options
 // never share one.
 import test from 'ava'
-import {DEFAULT_OPTIONS} from '../../src/graph/options.js'
+import {DEFAULT_OPTIONS} from '../../src/graph/compile/options.js'
 import type {TaskOptions} from '../../src/graph/model.js'
 import {demandOf, ResourcePool} from '../../src/scheduler/resources.js'
 

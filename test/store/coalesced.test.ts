@@ -3,7 +3,7 @@
 // does the writer on a thread of its own.
 import test from 'ava'
 import {listInstances, loadResults, newRunId, openStore, readEvents, recordRun} from '../../src/store/index.js'
-import {EventBlock, decodeEventRow} from '../../src/store/event-block.js'
+import {EventBlock, decodeEventRow} from '../../src/store/record/event-block.js'
 import type {RunEvent} from '../../src/core/events.js'
 import {instancesOf, META, SyntheticRun, tempHome} from './helpers.js'
 

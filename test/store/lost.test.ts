@@ -2,7 +2,7 @@ import test from 'ava'
 import {execa} from 'execa'
 import {fileURLToPath} from 'node:url'
 import {getInstance, getRun, newRunId, openStore, readEvents, reconcileRuns, waitForRefs} from '../../src/store/index.js'
-import {pidAlive} from '../../src/store/processes.js'
+import {pidAlive} from '../../src/store/upkeep/processes.js'
 import {tempHome} from './helpers.js'
 
 const FIXTURE = fileURLToPath(new URL('fixtures/synthetic-run.ts', import.meta.url))

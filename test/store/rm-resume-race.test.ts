@@ -4,7 +4,7 @@
 import test from 'ava'
 import {join} from 'node:path'
 import {getRun, loadValue, newRunId, openStore, prepareResume, recordRun, UsageError} from '../../src/store/index.js'
-import {removeRuns} from '../../src/store/remove.js'
+import {removeRuns} from '../../src/store/upkeep/remove.js'
 import {tempCli} from '../cli/helpers.js'
 import {instancesOf, META, SyntheticRun, tempHome} from './helpers.js'
 

@@ -2,7 +2,7 @@
 // is asked, on a terminal or not: @oclif/plugin-not-found's prompt would offer to run
 // its one guess, and for `rn` that may be `rm`.
 import {type Hook, toConfiguredId} from '@oclif/core'
-import {editDistance} from '../../graph/suggest.js'
+import {editDistance} from '../../graph/validate/suggest.js'
 import {UsageError} from '../../core/usage-error.js'
 
 const hook: Hook<'command_not_found'> = async function (opts) {

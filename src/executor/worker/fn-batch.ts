@@ -6,7 +6,7 @@ import {MAX_VALUE_DEPTH, nestedDeeperThan, tooDeepMessage} from '../../core/valu
 import type {TaskError} from '../../core/events.js'
 import type {FromWorker, OutItem, WireFn} from '../protocol.js'
 import {cwdProblem} from '../cwd.js'
-import {LogCap, type Stream} from '../log-cap.js'
+import {LogCap, type Stream} from './log-cap.js'
 import {logLimits} from '../../format/log-limits.js'
 import {ChainInputs} from './chain.js'
 import {uncloneable} from './clone-check.js'

@@ -1,0 +1,142 @@
+// The instance rows' writes of one flush. Every task goes ready → running → succeeded, often
+// within one flush: only the latest of these three states is written, one row each. A
+// reader sees exactly what per-event writes would have left at the end of the transaction.
+// Before any other change to an instance (a failure, a skip...), its pending state is written
+// first, so the order of changes to one instance is kept.
+import type Database from 'better-sqlite3'
+import type {InstanceInfo, TaskError} from '../../core/events.js'
+import {prepareAll, type Statements} from './record-statements.js'
+
+const READY = 0
+const RUNNING = 1
+const SUCCEEDED = 2
+
+/** the latest hot state of one instance in this flush */
+interface Hot {
+  kind: number
+  attempt: number
+  pid: number | null
+  started: number
+  ended: number | null
+  error: string | null
+  value: Buffer | null
+  file: string | null
+  has: number
+  /** a cache hit: stored as state `cached` */
+  cached?: boolean
+}
+
+export interface SucceededRow {
+  readonly attempt: number
+  readonly pid: number | null
+  readonly startedAt: number
+  readonly t: number
+  readonly error: TaskError | null
+  readonly value: Buffer | null
+  readonly file: string | null
+  readonly has: boolean
+  readonly cached?: boolean
+}
+
+// One statement run per row. Measured against one statement per flush over json_each
+// (rows as a JSON array, values sliced out of one blob), 100,000 rows in batches of
+// 5,000, one sitting: updates to succeeded 472 vs 1,278 ms, inserts 500 vs 1,224 ms:
+// json_each parses a row's JSON again for each of its fields.
+const INSTANCE_SQL = {
+  upsert: `INSERT INTO instances (run_id, name, idx, task, findex, deps, ord, state, session) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT (run_id, name) DO UPDATE SET idx = excluded.idx, task = excluded.task, findex = excluded.findex,
+      deps = excluded.deps, session = excluded.session,
+      state = CASE WHEN state IN ('succeeded', 'cached') THEN state ELSE excluded.state END,
+      error = CASE WHEN state IN ('succeeded', 'cached') THEN error ELSE NULL END,
+      attempt = CASE WHEN state IN ('succeeded', 'cached') THEN attempt ELSE 0 END,
+      pid = CASE WHEN state IN ('succeeded', 'cached') THEN pid ELSE NULL END`,
+  ready: `UPDATE instances SET state = 'ready' WHERE run_id = ? AND name = ?`,
+  running: `UPDATE instances SET state = 'running', attempt = ?, pid = ?, started_t = ?, ended_t = NULL, session = ?
+    WHERE run_id = ? AND name = ?`,
+  succeeded: `UPDATE instances SET state = ?, attempt = ?, pid = ?, started_t = ?, ended_t = ?, error = ?,
+      value = ?, value_file = ?, has_value = ?, session = ? WHERE run_id = ? AND name = ?`,
+}
+
+/** the statements of the instance rows, prepared once per writer and shared by its flushes */
+export type InstanceStatements = Statements<typeof INSTANCE_SQL>
+
+export const prepareInstanceStatements = (db: Database.Database): InstanceStatements => prepareAll(db, INSTANCE_SQL)
+
+/** one flush's instance writes: a flush whose transaction rolled back drops its object */
+export class InstanceWrites {
+  private hot = new Map<string, Hot>()
+
+  constructor(private readonly q: InstanceStatements) {}
+
+  /**
+   * New instances (run-start, a dynamic fan-out), `ord` numbering them from `firstOrd`. With
+   * `takeReady`, those whose pending state is `ready` are inserted as ready (one write).
+   */
+  insert(run: string, session: number, firstOrd: number, list: readonly InstanceInfo[], takeReady = false): void {
+    const upsert = this.q.upsert
+    for (let k = 0; k < list.length; k++) {
+      const i = list[k]!
+      let state = 'pending'
+      if (takeReady && this.hot.get(i.name)?.kind === READY) {
+        this.hot.delete(i.name)
+        state = 'ready'
+      }
+      upsert.run(run, i.name, i.idx, i.task, i.index, i.deps && i.deps.length > 0 ? JSON.stringify(i.deps) : null, firstOrd + k, state, session)
+    }
+  }
+
+  ready(name: string): void {
+    const h = this.hot.get(name)
+    if (h) h.kind = READY
+    else this.hot.set(name, {kind: READY, attempt: 0, pid: null, started: 0, ended: null, error: null, value: null, file: null, has: 0})
+  }
+
+  running(name: string, attempt: number, pid: number | null, t: number): void {
+    this.hot.set(name, {kind: RUNNING, attempt, pid, started: t, ended: null, error: null, value: null, file: null, has: 0})
+  }
+
+  succeeded(name: string, r: SucceededRow): void {
+    this.hot.set(name, {
+      kind: SUCCEEDED,
+      attempt: r.attempt,
+      pid: r.pid,
+      started: r.startedAt,
+      ended: r.t,
+      error: r.error ? JSON.stringify(r.error) : null,
+      value: r.value,
+      file: r.file,
+      has: r.has ? 1 : 0,
+      cached: r.cached === true,
+    })
+  }
+
+  /** write the pending state of `name` now (another kind of change to it follows) */
+  settle(run: string, session: number, name: string): void {
+    const h = this.hot.get(name)
+    if (!h) return
+    this.hot.delete(name)
+    this.write(run, session, new Map([[name, h]]))
+  }
+
+  /** write every pending state */
+  flush(run: string, session: number): void {
+    if (this.hot.size === 0) return
+    const hot = this.hot
+    this.hot = new Map()
+    this.write(run, session, hot)
+  }
+
+  /** forget the pending `ready` states (cancelled-rest is about to overwrite them) */
+  dropReady(): void {
+    for (const [name, h] of this.hot) if (h.kind === READY) this.hot.delete(name)
+  }
+
+  private write(run: string, session: number, hot: Map<string, Hot>): void {
+    const {ready, running, succeeded} = this.q
+    for (const [name, h] of hot) {
+      if (h.kind === READY) ready.run(run, name)
+      else if (h.kind === RUNNING) running.run(h.attempt, h.pid, h.started, session, run, name)
+      else succeeded.run(h.cached ? 'cached' : 'succeeded', h.attempt, h.pid, h.started, h.ended, h.error, h.value, h.file, h.has, session, run, name)
+    }
+  }
+}
