@@ -1,6 +1,6 @@
 // The errors a library user catches, named as Ray names them where Ray has them. Each is a
 // RaytsError (core/errors.ts) with a stable `code`; docs/api.md lists them.
-import type {FailureKind, TaskError as TaskErrorData} from '../core/events.js'
+import type {FailureKind, TaskFailure} from '../core/events.js'
 import {RaytsError} from '../core/errors.js'
 
 export {RaytsError, isRaytsError, type ErrorCode} from '../core/errors.js'
@@ -30,7 +30,7 @@ export class TaskError extends RaytsError {
 
   constructor(
     task: string,
-    private readonly data: TaskErrorData,
+    private readonly data: TaskFailure,
     failedInput?: string,
   ) {
     const error = data
@@ -75,6 +75,6 @@ export class GetTimeoutError extends RaytsError {
   override readonly code = 'RAYTS_ERR_GET_TIMEOUT'
 }
 
-export function taskErrorOf(task: string, error: TaskErrorData, failedInput?: string): TaskError {
+export function taskErrorOf(task: string, error: TaskFailure, failedInput?: string): TaskError {
   return error.kind === 'crash' ? new WorkerCrashedError(task, error, failedInput) : new TaskError(task, error, failedInput)
 }

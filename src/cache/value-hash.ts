@@ -6,10 +6,10 @@
 // own, so a deeply nested value cannot overflow the call stack.
 import {createHash, type Hash} from 'node:crypto'
 import {sha256Hex} from './sha256.js'
-import {isObjectRef, objectId, type ObjectRef} from '../objects/ref.js'
+import {isObjectPointer, objectId, type ObjectPointer} from '../objects/ref.js'
 
 /** How an object-store reference counts: by its content (read by the caller) */
-export type RefDigest = (ref: ObjectRef) => string
+export type RefDigest = (ref: ObjectPointer) => string
 
 const f64 = new Float64Array(1)
 const f64Bytes = new Uint8Array(f64.buffer)
@@ -110,7 +110,7 @@ export function writeValue(h: Hash, value: unknown, refDigest?: RefDigest): void
       continue
     }
     seen.set(o, seen.size)
-    if (isObjectRef(o)) {
+    if (isObjectPointer(o)) {
       if (!refDigest) throw new TypeError(`object ${objectId(o)} cannot be part of a cache key here`)
       tag('O')
       str(refDigest(o))

@@ -1,5 +1,5 @@
 // How run commands print values, errors, durations and tables.
-import type {TaskError} from '../core/events.js'
+import type {TaskFailure} from '../core/events.js'
 import type {InstanceRecord, RunRecord} from '../store/query/runs.js'
 import {attemptMicros} from '../format/duration.js'
 import {formatDuration} from '../format/units.js'
@@ -11,12 +11,12 @@ import {errorJson} from '../format/error-json.js'
 export {formatValue, labelValue, batchHead, toJson, type Json}
 
 /** an instance's error, for --json */
-export function instanceErrorJson(instance: string, e: TaskError): Json {
+export function instanceErrorJson(instance: string, e: TaskFailure): Json {
   return {instance, ...(errorJson(e) as {[k: string]: Json})}
 }
 
 /** `name: message` and the worker's stack, for stderr. */
-export function formatTaskError(ref: string, instance: string, e: TaskError): string {
+export function formatTaskError(ref: string, instance: string, e: TaskFailure): string {
   const where = ref === instance ? ref : `${ref} (${instance})`
   if (e.kind === 'skipped') return `${where} ${e.message}`
   const head = `${where} failed: ${e.name}: ${e.message}`

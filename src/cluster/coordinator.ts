@@ -11,7 +11,7 @@ import {Queue} from 'bullmq'
 import type {CompiledGraph} from '../graph/model.js'
 import type {Executor, ExecutorSink, Job} from '../executor/types.js'
 import {nowMicros} from '../core/clock.js'
-import type {TaskError} from '../core/events.js'
+import type {TaskFailure} from '../core/events.js'
 import {claimDone} from './deliver.js'
 import {bullJobKey, CANCEL_CHANNEL, CLOSE_GRACE_MS, doneKey, HEARTBEAT_EVERY_MS, INLINE_LIMIT, LOST_AFTER_MS, QUEUE, RUN_TTL, SHORT_QUEUE, streamKey} from './keys.js'
 import {bounded, RedisLink} from './link.js'
@@ -55,7 +55,7 @@ const RECONCILE_MS = 1000
 /** a finished BullMQ job whose outcomes have not all arrived is given up after this */
 const GONE_GRACE_MS = 3000
 
-const CANCELLED: TaskError = {kind: 'cancelled', name: 'CancelledError', message: 'cancelled'}
+const CANCELLED: TaskFailure = {kind: 'cancelled', name: 'CancelledError', message: 'cancelled'}
 
 export function createClusterExecutor(sink: ExecutorSink, options: ClusterExecutorOptions): Executor {
   return new ClusterExecutor(sink, options)
@@ -81,7 +81,7 @@ class ClusterExecutor implements Executor {
   private readonly reading: Promise<void>
   private readonly link: RedisLink
   /** set once Redis was lost: every job still or later submitted fails with it */
-  private lostError: TaskError | undefined
+  private lostError: TaskFailure | undefined
   private readonly lostAfterMs: number
   /** Redis's clock minus ours (ms), at most: measured on each heartbeat's reply */
   private clockOffsetMs = 0
@@ -334,7 +334,7 @@ class ClusterExecutor implements Executor {
     return undefined
   }
 
-  private ended(f: InFlight, m: Extract<WireMessage, {k: 'd'}>, outcome: {ok: true; value: unknown} | {ok: false; error: TaskError}): void {
+  private ended(f: InFlight, m: Extract<WireMessage, {k: 'd'}>, outcome: {ok: true; value: unknown} | {ok: false; error: TaskFailure}): void {
     if (this.inflight.get(m.inst) !== f || this.closed) return
     const endedAt = nowMicros()
     const startedAt = Math.max(f.startedAt ?? f.submittedAt, endedAt - m.micros)
@@ -404,7 +404,7 @@ class ClusterExecutor implements Executor {
     }
   }
 
-  private async giveUp(rec: BatchRecord, error: TaskError): Promise<void> {
+  private async giveUp(rec: BatchRecord, error: TaskFailure): Promise<void> {
     this.batches.delete(rec.id)
     for (const inst of [...rec.insts]) {
       const f = this.inflight.get(inst)
@@ -413,7 +413,7 @@ class ClusterExecutor implements Executor {
   }
 
   /** report a failure the coordinator decided on, unless an outcome got there first */
-  private async claimAndFail(f: InFlight, error: TaskError): Promise<void> {
+  private async claimAndFail(f: InFlight, error: TaskFailure): Promise<void> {
     const first = await claimDone(this.redis, doneKey(this.sid, f.job.inst, f.job.attempt)).catch(() => true)
     if (!first || this.inflight.get(f.job.inst) !== f || this.closed) return
     this.finish(f)

@@ -4,7 +4,7 @@
 import {createHash} from 'node:crypto'
 import {deserialize, serialize} from 'node:v8'
 import type {OutputMode} from '../graph/model.js'
-import type {TaskError} from '../core/events.js'
+import type {TaskFailure} from '../core/events.js'
 import {INLINE_LIMIT, valueKey} from './keys.js'
 import type {RedisClient} from './redis.js'
 
@@ -64,7 +64,7 @@ export type WireMessage =
       /** microseconds the attempt ran, on the worker's clock */
       readonly micros: number
       readonly value?: WireValue
-      readonly error?: TaskError
+      readonly error?: TaskFailure
     }
 
 export const encode = (x: unknown): Buffer => serialize(x)

@@ -1,7 +1,7 @@
 // The one error model: every error rayts throws on its own account is a RaytsError with a
 // stable `code` (as undici has UND_ERR_*, fastify FST_ERR_*), and the code decides the exit
 // code of the command line, in the one table below. Errors of the user's own tasks are not
-// rayts errors: they cross from the worker as TaskError data (core/events.ts).
+// rayts errors: they cross from the worker as TaskFailure data (core/events.ts).
 import {ExitCode} from './exit-codes.js'
 
 /**

@@ -11,7 +11,7 @@
 export type FailureKind = 'crash' | 'timeout' | 'error' | 'cancelled' | 'skipped'
 
 /** A failure of one attempt, as it crosses processes and is stored: plain data. */
-export interface TaskError {
+export interface TaskFailure {
   readonly kind: FailureKind
   /** error name (`ValueError`, `TypeError`, `ExitError`, `TimeoutError`, `CrashError`) */
   readonly name: string
@@ -110,13 +110,13 @@ export type RunEvent =
       readonly attempt: number
       readonly pid: number | null
       readonly startedAt: number
-      readonly error: TaskError
+      readonly error: TaskFailure
       readonly retryAt: number | null
       readonly calledAt?: number
       readonly returnedAt?: number
     }
   /** failed for good (after the last attempt-failed) */
-  | {readonly type: 'failed'; readonly t: number; readonly inst: number; readonly error: TaskError}
+  | {readonly type: 'failed'; readonly t: number; readonly inst: number; readonly error: TaskFailure}
   | {readonly type: 'skipped'; readonly t: number; readonly inst: number; readonly because: number}
   | {readonly type: 'cancelled'; readonly t: number; readonly inst: number}
   /**

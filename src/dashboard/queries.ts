@@ -7,7 +7,7 @@ import {restoreRunStart} from '../store/record/stored-run-start.js'
 import {loadValue} from '../store/query/results.js'
 import {getRun, instanceError, toRunRecord, type RunRecord} from '../store/query/runs.js'
 import {waitReasons} from '../store/query/waiting.js'
-import type {RunEvent, TaskError} from '../core/events.js'
+import type {RunEvent, TaskFailure} from '../core/events.js'
 import {nowMicros} from '../core/clock.js'
 import {hostname} from 'node:os'
 
@@ -67,7 +67,7 @@ export interface AttemptRow {
   readonly pid: number | null
   readonly state: string
   readonly durationUs: number | null
-  readonly error: TaskError | null
+  readonly error: TaskFailure | null
 }
 
 export interface LogRow {
@@ -221,7 +221,7 @@ export function instancePage(store: Store, runId: string, filter: InstanceFilter
 
 /** an instance's row, with its whole error (not just its kind) and its attempts */
 export interface InstanceDetail extends Omit<InstanceRow, 'errorKind'> {
-  readonly error: TaskError | null
+  readonly error: TaskFailure | null
   readonly attempts: readonly AttemptRow[]
   /** what it waits for, while it waits (pending, ready, retrying in an active run) */
   readonly waitsFor: string | null
@@ -245,7 +245,7 @@ export function instanceDetail(store: Store, runId: string, name: string): Insta
       pid: num(a.pid),
       state: String(a.state),
       durationUs: start !== null && end !== null ? end - start : null,
-      error: a.error ? (JSON.parse(String(a.error)) as TaskError) : null,
+      error: a.error ? (JSON.parse(String(a.error)) as TaskFailure) : null,
     }
   })
   const started = num(r.started_t)

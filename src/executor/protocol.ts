@@ -2,7 +2,7 @@
 // Sent with `serialization: 'advanced'` (structured clone), so values keep their types.
 import type {OutputMode} from '../graph/model.js'
 import type {ObjectsConfig} from '../objects/config.js'
-import type {TaskError} from '../core/events.js'
+import type {TaskFailure} from '../core/events.js'
 
 /**
  * What a fn job calls and how. Jobs of one batch share one object, which structured clone
@@ -72,14 +72,14 @@ export type ToWorker =
 export type OutItem =
   // c: its function called (its inputs read), r: it returned (its result is written from then to e)
   | {readonly k: 'ok'; readonly i: number; readonly v: unknown; readonly s: number; readonly e: number; readonly c?: number; readonly r?: number}
-  | {readonly k: 'err'; readonly i: number; readonly err: TaskError; readonly s: number; readonly e: number; readonly c?: number; readonly r?: number}
+  | {readonly k: 'err'; readonly i: number; readonly err: TaskFailure; readonly s: number; readonly e: number; readonly c?: number; readonly r?: number}
   /** job i was skipped (cancelled before its turn) */
   | {readonly k: 'skip'; readonly i: number}
   | {readonly k: 'log'; readonly i: number; readonly fd: 'stdout' | 'stderr'; readonly text: string}
 
 export type CmdResult =
   | {readonly ok: true; readonly value: unknown; readonly s: number; readonly e: number; readonly pid: number | null}
-  | {readonly ok: false; readonly error: TaskError; readonly s: number; readonly e: number; readonly pid: number | null}
+  | {readonly ok: false; readonly error: TaskFailure; readonly s: number; readonly e: number; readonly pid: number | null}
 
 export type FromWorker =
   | {readonly t: 'ready'}
@@ -92,7 +92,7 @@ export type FromWorker =
   | {readonly t: 'cmd-done'; readonly id: number; readonly result: CmdResult}
   | {readonly t: 'pong'; readonly n: number}
   /** an error nothing caught: the worker exits right after (worker/fatal.ts) */
-  | {readonly t: 'fatal'; readonly origin: 'uncaughtException' | 'unhandledRejection'; readonly error: TaskError}
+  | {readonly t: 'fatal'; readonly origin: 'uncaughtException' | 'unhandledRejection'; readonly error: TaskFailure}
 
 /** the worker's view of a batch: one object per job */
 export function unpackFnBatch(b: WireFnBatch): WireFn[] {

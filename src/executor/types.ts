@@ -2,7 +2,7 @@
 // (cluster/coordinator.ts, on BullMQ) implement it.
 import type {OutputMode} from '../graph/model.js'
 import type {ObjectsConfig} from '../objects/config.js'
-import type {RunEvent, TaskError} from '../core/events.js'
+import type {RunEvent, TaskFailure} from '../core/events.js'
 
 interface JobBase {
   /** instance index in the run (see events.ts) */
@@ -75,7 +75,7 @@ interface OutcomeBase {
 
 export type JobOutcome =
   | (OutcomeBase & {readonly ok: true; readonly value: unknown})
-  | (OutcomeBase & {readonly ok: false; readonly error: TaskError})
+  | (OutcomeBase & {readonly ok: false; readonly error: TaskFailure})
 
 /** Executor-side events that belong on the run's stream. */
 export type ExecutorEvent = Extract<RunEvent, {type: 'worker-start' | 'worker-exit' | 'process-group'}>

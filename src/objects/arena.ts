@@ -19,7 +19,7 @@ import {readInto} from '../core/read-fd.js'
 import type {Encoded} from './codec.js'
 import {ObjectError} from './errors.js'
 import {checkPrivateDir, crashHook, tmpName} from './object-files.js'
-import type {ObjectRef} from './ref.js'
+import type {ObjectPointer} from './ref.js'
 
 /** capacity of one arena (sparse: only written pages take memory) */
 export const ARENA_BYTES = 256 * 1024 * 1024
@@ -152,7 +152,7 @@ export function removeArenas(dir: string): void {
  * one create and sequential writes, not 2,000 files. Readers find it with keptArenaPath. The
  * names kept are added to `names`. The first error, or null.
  */
-export function keepArenaObjects(dir: string, spill: string, refs: Iterable<ObjectRef>, run: string, names: Set<string>): Error | null {
+export function keepArenaObjects(dir: string, spill: string, refs: Iterable<ObjectPointer>, run: string, names: Set<string>): Error | null {
   const extent = new Map<string, number>()
   for (const ref of refs) {
     if (ref.arena === undefined || ref.dir !== dir) continue

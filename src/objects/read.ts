@@ -12,7 +12,7 @@ import {mapArena} from './arena-map.js'
 import {decodeObject} from './codec.js'
 import {ObjectError} from './errors.js'
 import {checkPrivateDir, readObjectBytes, readObjectFile} from './object-files.js'
-import {isObjectRef, objectId, validId, type ObjectRef} from './ref.js'
+import {isObjectPointer, objectId, validId, type ObjectPointer} from './ref.js'
 
 /**
  * How a value in an arena is read: `copy`, into memory of its own (a task's arguments: task
@@ -24,7 +24,7 @@ export type ReadMode = 'copy' | 'map'
  * The value of `ref`. `kept` is a finished run's folder of kept objects: tried first, since
  * the folder a reference names (the run's tmpfs folder) is gone once its run has ended.
  */
-export function readObject(ref: ObjectRef, kept?: string, mode: ReadMode = 'copy'): unknown {
+export function readObject(ref: ObjectPointer, kept?: string, mode: ReadMode = 'copy'): unknown {
   const id = objectId(ref)
   const what = `object ${id} of run ${ref.run}`
   if (!validId(id)) throw new ObjectError(`${what}: not a valid object id`)
@@ -47,19 +47,19 @@ export function readObject(ref: ObjectRef, kept?: string, mode: ReadMode = 'copy
   }
 }
 
-function placeOf(ref: ObjectRef, what: string): number {
+function placeOf(ref: ObjectPointer, what: string): number {
   const at = ref.at ?? -1
   if (!Number.isSafeInteger(at) || at < 0 || !Number.isSafeInteger(ref.size) || ref.size <= 0) throw new ObjectError(`${what}: not a valid arena place`)
   return at
 }
 
 /** the arena file of `ref`: beside its hot folder, or (a resumed run's reference, relocated) a kept one inside `dir` */
-function arenaFileOf(ref: ObjectRef): string {
+function arenaFileOf(ref: ObjectPointer): string {
   const hot = arenaPath(ref.dir, ref.arena!)
   return existsSync(hot) ? hot : keptArenaPath(ref.dir, ref.arena!)
 }
 
-function readArenaObject(ref: ObjectRef, what: string, mode: ReadMode): unknown {
+function readArenaObject(ref: ObjectPointer, what: string, mode: ReadMode): unknown {
   const at = placeOf(ref, what)
   const path = arenaFileOf(ref)
   const map = mode === 'map' ? mapArena(path, what) : null
@@ -67,7 +67,7 @@ function readArenaObject(ref: ObjectRef, what: string, mode: ReadMode): unknown 
   return decodeArena(ref, path, map !== null ? map.subarray(at, at + ref.size) : readArenaCopy(path, at, ref.size, what), what)
 }
 
-function decodeArena(ref: ObjectRef, path: string, bytes: Buffer, what: string): unknown {
+function decodeArena(ref: ObjectPointer, path: string, bytes: Buffer, what: string): unknown {
   const decoded = decodeObject(bytes)
   if (decoded === null) throw new ObjectError(`${what} is corrupt (in ${path} at ${ref.at}): not a whole object`)
   return decoded.value
@@ -77,7 +77,7 @@ function decodeArena(ref: ObjectRef, path: string, bytes: Buffer, what: string):
  * The encoded bytes of `ref` where it is now (its object file, or its range of an arena, hot
  * or kept beside the folder a resumed run's reference names): what a copy of it holds.
  */
-export function readObjectBytesOf(ref: ObjectRef): Buffer {
+export function readObjectBytesOf(ref: ObjectPointer): Buffer {
   const id = objectId(ref)
   const what = `object ${id} of run ${ref.run}`
   if (!validId(id)) throw new ObjectError(`${what}: not a valid object id`)
@@ -104,7 +104,7 @@ export function relocateRefs(value: unknown, dir: string): unknown {
 }
 
 /** every reference in `value`, by id */
-export function collectRefs(value: unknown, into: Map<string, ObjectRef> = new Map()): Map<string, ObjectRef> {
+export function collectRefs(value: unknown, into: Map<string, ObjectPointer> = new Map()): Map<string, ObjectPointer> {
   mapRefs(value, (ref) => {
     into.set(objectId(ref), ref)
     return ref
@@ -112,8 +112,8 @@ export function collectRefs(value: unknown, into: Map<string, ObjectRef> = new M
   return into
 }
 
-function mapRefs(value: unknown, f: (ref: ObjectRef) => unknown): unknown {
-  return mapLeaves(value, isObjectRef, (ref) => f(ref as ObjectRef))
+function mapRefs(value: unknown, f: (ref: ObjectPointer) => unknown): unknown {
+  return mapLeaves(value, isObjectPointer, (ref) => f(ref as ObjectPointer))
 }
 
 /** For printing: the value, or a line saying why one of its objects cannot be read. */

@@ -6,7 +6,7 @@
 /** the key that marks a reference; its value is the object id */
 export const REF_KEY = '$rayts.object'
 
-export interface ObjectRef {
+export interface ObjectPointer {
   readonly [REF_KEY]: string
   /** bytes of the object file (header included) */
   readonly size: number
@@ -23,11 +23,11 @@ export interface ObjectRef {
 
 const ID = /^[0-9a-z-]{1,64}$/
 
-export function isObjectRef(v: unknown): v is ObjectRef {
+export function isObjectPointer(v: unknown): v is ObjectPointer {
   return v !== null && typeof v === 'object' && typeof (v as Record<string, unknown>)[REF_KEY] === 'string' && !Array.isArray(v)
 }
 
-export function objectId(ref: ObjectRef): string {
+export function objectId(ref: ObjectPointer): string {
   return ref[REF_KEY]
 }
 
@@ -36,7 +36,7 @@ export function validId(id: string): boolean {
   return ID.test(id)
 }
 
-export function makeRef(id: string, size: number, type: string, dir: string, run: string, place?: {readonly arena: string; readonly at: number}): ObjectRef {
+export function makeRef(id: string, size: number, type: string, dir: string, run: string, place?: {readonly arena: string; readonly at: number}): ObjectPointer {
   return place ? {[REF_KEY]: id, size, type, dir, run, arena: place.arena, at: place.at} : {[REF_KEY]: id, size, type, dir, run}
 }
 

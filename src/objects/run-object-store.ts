@@ -15,12 +15,12 @@ import {checkPrivateDir, copyObjectFile, tmpName} from './object-files.js'
 import {ARENA_OBJECT_MAX, arenaFiles, keepArenaObjects, removeArenas} from './arena.js'
 import {forgetArenas} from './arena-map.js'
 import {collectRefs} from './read.js'
-import type {ObjectRef} from './ref.js'
+import type {ObjectPointer} from './ref.js'
 
 export const SHM_ROOT = '/dev/shm'
 
 /** the objects a run's recorded results refer to, by id */
-export type ObjectsToKeep = ReadonlyMap<string, ObjectRef>
+export type ObjectsToKeep = ReadonlyMap<string, ObjectPointer>
 export const LIVE_DIR = 'objects-live'
 
 export interface LivePointer {

@@ -8,7 +8,7 @@ import {FULL_FLAG, type ObjectsConfig} from './config.js'
 import {isNoSpace, ObjectStoreFullError} from './errors.js'
 import {writeObjectFile} from './object-files.js'
 import {ArenaWriter} from './arena.js'
-import {makeRef, type ObjectRef} from './ref.js'
+import {makeRef, type ObjectPointer} from './ref.js'
 
 /** tmpfs must keep this much free besides the object, or the object goes to disk */
 const TMPFS_MARGIN = 64 * 1024 * 1024
@@ -35,7 +35,7 @@ export class ObjectWriter {
     return this.write(encoded)
   }
 
-  private write(encoded: Encoded): ObjectRef {
+  private write(encoded: Encoded): ObjectPointer {
     const id = `${this.prefix}-${(++this.count).toString(36)}`
     const {dir, spill, run} = this.config
     if (!this.overBudget(encoded.size)) {

@@ -13,7 +13,7 @@ import {objectReads} from './object-reads.js'
 import type {Store} from '../store/db.js'
 import {UsageError} from '../core/usage-error.js'
 import {ObjectError} from '../objects/errors.js'
-import type {TaskError} from '../core/events.js'
+import type {TaskFailure} from '../core/events.js'
 import {parseRef} from '../store/query/refs.js'
 import {getInstance, getRun, instancesOfTask, type RunRecord} from '../store/query/runs.js'
 import {storedInput} from '../store/query/stored-inputs.js'
@@ -178,7 +178,7 @@ function outcome(child: ChildProcess, call: ReplayCall): Promise<ReplayOutcome> 
     child.once('close', (code, signal) => {
       if (got) return resolvePromise(got)
       const how = signal ? `was killed by ${signal}` : `exited with code ${code}`
-      const error: TaskError = {kind: 'crash', name: 'CrashError', message: `the replay process ${how} before its task returned`, ...(signal ? {signal} : {})}
+      const error: TaskFailure = {kind: 'crash', name: 'CrashError', message: `the replay process ${how} before its task returned`, ...(signal ? {signal} : {})}
       resolvePromise({ok: false, error})
     })
     child.send(call)

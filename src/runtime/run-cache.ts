@@ -5,7 +5,7 @@
 // before its object store settles (an entry copies the objects it refers to).
 import {readObjectBytesOf} from '../objects/read.js'
 import {loadRefs} from '../objects/read.js'
-import {objectId, type ObjectRef} from '../objects/ref.js'
+import {objectId, type ObjectPointer} from '../objects/ref.js'
 import {createHash} from 'node:crypto'
 import type {InstanceSpec, TaskSpec} from '../graph/model.js'
 import {hashInputs} from '../cache/input-files.js'
@@ -41,7 +41,7 @@ export class RunCache implements InstanceCache {
   private readonly inputsOf = new Map<TaskSpec, Record<string, string>>()
   private readonly notedModules = new Set<string>()
   private readonly digests = new Map<string, ModuleDigest>()
-  private readonly refDigest = (ref: ObjectRef): string => this.objectDigest(ref)
+  private readonly refDigest = (ref: ObjectPointer): string => this.objectDigest(ref)
   private keyRows: KeyRow[] = []
   private moduleRows: ModuleDigest[] = []
   private puts: Put[] = []
@@ -194,7 +194,7 @@ export class RunCache implements InstanceCache {
   }
 
   /** an object-store reference counts by the bytes of its object (read once per run) */
-  private objectDigest(ref: ObjectRef): string {
+  private objectDigest(ref: ObjectPointer): string {
     const id = objectId(ref)
     let d = this.objectDigests.get(id)
     if (d === undefined) {

@@ -2,7 +2,7 @@
 // and tests call. Implemented by run.ts (createRun).
 import type {InstanceSpec, TaskSpec} from '../graph/model.js'
 import type {ObjectsConfig} from '../objects/config.js'
-import type {EventStream, InstanceState, RunState, TaskError} from '../core/events.js'
+import type {EventStream, InstanceState, RunState, TaskFailure} from '../core/events.js'
 
 export interface RunOptions {
   /** short, sortable, file-name-safe id (the store makes it) */
@@ -30,7 +30,7 @@ export interface RunSummary {
   /** microseconds from run-start to run-end */
   readonly elapsedMicros: number
   /** the first error that failed the run for good, if any */
-  readonly firstError: {readonly instance: string; readonly error: TaskError} | null
+  readonly firstError: {readonly instance: string; readonly error: TaskFailure} | null
 }
 
 export interface RunHandle {

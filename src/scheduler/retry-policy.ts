@@ -1,8 +1,8 @@
 // Whether a failed attempt is tried again, and after how long.
 import type {TaskOptions} from '../graph/model.js'
-import type {TaskError} from '../core/events.js'
+import type {TaskFailure} from '../core/events.js'
 
-export function shouldRetry(options: TaskOptions, error: TaskError, attempt: number): boolean {
+export function shouldRetry(options: TaskOptions, error: TaskFailure, attempt: number): boolean {
   const retriesUsed = attempt - 1
   if (options.maxRetries !== -1 && retriesUsed >= options.maxRetries) return false
   switch (error.kind) {

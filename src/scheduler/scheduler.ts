@@ -4,7 +4,7 @@
 import type {CompiledGraph, InstanceSpec, RefExpr, TaskSpec} from '../graph/model.js'
 import {makeDynamicInstances} from '../graph/index.js'
 import type {Executor, ExecutorEvent, ExecutorSink, Job, JobOutcome} from '../executor/types.js'
-import type {AttemptPhases, EventStream, InstanceState, RunState, TaskError} from '../core/events.js'
+import type {AttemptPhases, EventStream, InstanceState, RunState, TaskFailure} from '../core/events.js'
 import {nowMicros} from '../core/clock.js'
 import {startTimer, type Timer} from '../core/timer.js'
 import {logLimits} from '../format/log-limits.js'
@@ -73,7 +73,7 @@ export class Scheduler implements ExecutorSink {
   private cancelRequested = false
   private hasEnded = false
   private startedAt = 0
-  private firstError: {instance: string; error: TaskError} | null = null
+  private firstError: {instance: string; error: TaskFailure} | null = null
   /** the per-run log cap (each attempt's own cap is applied in the workers) */
   private readonly runLogMax = logLimits().run
   private logLeft = this.runLogMax
@@ -115,7 +115,7 @@ export class Scheduler implements ExecutorSink {
     return problems
   }
 
-  get failure(): {instance: string; error: TaskError} | null {
+  get failure(): {instance: string; error: TaskFailure} | null {
     return this.firstError
   }
 
@@ -372,7 +372,7 @@ export class Scheduler implements ExecutorSink {
     this.checkEnd()
   }
 
-  private attemptFailed(idx: number, attempt: number, error: TaskError, pid: number | null, startedAt: number, t: number, phases?: AttemptPhases): void {
+  private attemptFailed(idx: number, attempt: number, error: TaskFailure, pid: number | null, startedAt: number, t: number, phases?: AttemptPhases): void {
     const options = this.table.spec(idx).task.options
     const retry = !this.stopping && shouldRetry(options, error, attempt)
     const delayMicros = retry ? Math.round(retryDelaySeconds(options, attempt) * 1e6) : 0
@@ -399,7 +399,7 @@ export class Scheduler implements ExecutorSink {
     this.retryTimers.add(timer)
   }
 
-  private fail(idx: number, error: TaskError): void {
+  private fail(idx: number, error: TaskFailure): void {
     if (error.kind === 'cancelled') {
       this.cancelOne(idx)
       this.skipDependents(idx) // an open run goes on: what waits for it cannot run

@@ -4,7 +4,7 @@
 import {readdirSync, rmSync} from 'node:fs'
 import {join} from 'node:path'
 import {collectRefs} from '../objects/read.js'
-import {REF_KEY, type ObjectRef} from '../objects/ref.js'
+import {REF_KEY, type ObjectPointer} from '../objects/ref.js'
 import {holdsObjects, LIVE_DIR, ObjectsNotKeptError, type ObjectsToKeep, type OnNotKept, readPointer, RunObjects, settleFolders} from '../objects/run-object-store.js'
 import type {Store} from './db.js'
 import {sameProcessAlive} from './upkeep/processes.js'
@@ -21,14 +21,14 @@ export function keptObjectDir(store: Store, runId: string): string {
 const REF_BYTES = Buffer.from(REF_KEY, 'latin1')
 
 /** each succeeded result of the run that refers to objects: its instance name and their ids */
-function* resultsWithRefs(store: Store, runId: string): Generator<{name: string; ids: Map<string, ObjectRef>}> {
+function* resultsWithRefs(store: Store, runId: string): Generator<{name: string; ids: Map<string, ObjectPointer>}> {
   const rows = store.db
     .prepare(`SELECT name, value, value_file FROM instances WHERE run_id = ? AND state IN ('succeeded', 'cached') AND has_value = 1
       AND (value_file IS NOT NULL OR instr(value, ?) > 0)`)
     .iterate(runId, REF_BYTES) as IterableIterator<Row>
   const dir = runBlobDir(store.blobDir, runId)
   for (const r of rows) {
-    const ids = new Map<string, ObjectRef>()
+    const ids = new Map<string, ObjectPointer>()
     try {
       collectRefs(decodeValue((r.value as Buffer | null) ?? null, (r.value_file as string | null) ?? null, dir), ids)
     } catch {
@@ -39,8 +39,8 @@ function* resultsWithRefs(store: Store, runId: string): Generator<{name: string;
 }
 
 /** the objects that the run's succeeded results refer to, by id */
-export function storedObjectIds(store: Store, runId: string): Map<string, ObjectRef> {
-  const ids = new Map<string, ObjectRef>()
+export function storedObjectIds(store: Store, runId: string): Map<string, ObjectPointer> {
+  const ids = new Map<string, ObjectPointer>()
   for (const r of resultsWithRefs(store, runId)) for (const [id, ref] of r.ids) ids.set(id, ref)
   return ids
 }

@@ -40,7 +40,7 @@ CREATE TABLE IF NOT EXISTS instances (
   session    INTEGER NOT NULL,
   started_t  INTEGER,
   ended_t    INTEGER,
-  error      TEXT,                 -- JSON TaskError
+  error      TEXT,                 -- JSON TaskFailure
   value      BLOB,                 -- v8.serialize, when small
   value_file TEXT,                 -- file name under blobs/RUN/, when large
   has_value  INTEGER NOT NULL DEFAULT 0,

@@ -1,6 +1,6 @@
 // Reads a run's event stream into what a timeline draws: attempts with their real start
 // and end, scheduling waits, workers, instants. Pure; no drawing decisions here.
-import type {AttemptPhases, EventOf, InstanceInfo, RunEvent, TaskError} from '../core/events.js'
+import type {AttemptPhases, EventOf, InstanceInfo, RunEvent, TaskFailure} from '../core/events.js'
 import type {Outcome} from './types.js'
 
 /** An instance as run-start/expanded describe it (deps, kind and what are optional: older events lack them). A stored run-start's come from the instance rows (store/record/stored-run-start.ts). */
@@ -32,7 +32,7 @@ export interface Attempt {
   readonly startedAt: number
   readonly endedAt: number
   readonly outcome: Outcome
-  readonly error: TaskError | null
+  readonly error: TaskFailure | null
   /** set when another attempt follows */
   readonly retryAt: number | null
   /** fn: when its inputs were read and its function called, and when that returned; null when not known */
@@ -84,10 +84,10 @@ interface Open {
   startedAt: number | null
 }
 
-const outcomeOf = (error: TaskError): Outcome =>
+const outcomeOf = (error: TaskFailure): Outcome =>
   error.kind === 'error' ? 'failed' : error.kind === 'skipped' ? 'cancelled' : error.kind
 
-export const errorText = (error: TaskError | null): string | null => (error ? `${error.name}: ${error.message}` : null)
+export const errorText = (error: TaskFailure | null): string | null => (error ? `${error.name}: ${error.message}` : null)
 
 /** Reads events into a TimelineRun (a run as its timeline sees it). Throws when there is no run-start. */
 export function readRun(events: readonly RunEvent[], detail?: GraphDetail): TimelineRun {
@@ -248,7 +248,7 @@ class RunReader {
     startedAt: number | null,
     t: number,
     outcome: Outcome,
-    error: TaskError | null,
+    error: TaskFailure | null,
     retryAt: number | null,
     phases: AttemptPhases = {},
   ): void {

@@ -1,6 +1,6 @@
 // How results, batches and failures read as text and as JSON lines. Pure functions, shared
 // by the reporters; values themselves are formatted in src/format (shared with the commands).
-import type {TaskError} from '../core/events.js'
+import type {TaskFailure} from '../core/events.js'
 import {formatSeconds} from '../format/units.js'
 import {toJson, type Json} from '../format/json.js'
 import {labelValue} from '../format/value.js'
@@ -32,7 +32,7 @@ export function formatResult(r: ResultItem): string {
 }
 
 /** `ValueError: bad input` then the stack (without its first line when it repeats it), indented */
-export function formatError(e: TaskError, indent = '  '): string[] {
+export function formatError(e: TaskFailure, indent = '  '): string[] {
   const out: string[] = []
   if (e.stack) {
     const lines = e.stack.split('\n')

@@ -1,7 +1,7 @@
 // The reporters' view of a run, folded from the event stream in O(1) per event: counters,
 // maps and small rings, never a scan of all instances. The Ink UI reads it at most ~30
 // times a second; the plain and JSON reporters read it when they print a line.
-import type {InstanceInfo, InstanceState, RunEvent, RunState, TaskError} from '../core/events.js'
+import type {InstanceInfo, InstanceState, RunEvent, RunState, TaskFailure} from '../core/events.js'
 import {attemptMicros} from '../format/duration.js'
 
 /** InstanceInfo with the optional task options the runtime may add to run-start. */
@@ -40,7 +40,7 @@ export interface SlowTask {
 export interface Failure {
   readonly inst: number
   readonly name: string
-  readonly error: TaskError
+  readonly error: TaskFailure
   /** micros since run start */
   readonly elapsedMicros: number
   readonly logTail: readonly string[]
@@ -215,7 +215,7 @@ export class RunModel {
     }
   }
 
-  failure(inst: number, error: TaskError, t: number): Failure {
+  failure(inst: number, error: TaskFailure, t: number): Failure {
     return {inst, name: this.name(inst), error, elapsedMicros: this.elapsed(t), logTail: this.logTail(inst)}
   }
 

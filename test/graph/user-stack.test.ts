@@ -1,7 +1,7 @@
 // userStack: the frames below the user's code are rayts' and node's, and are cut.
 import {fileURLToPath} from 'node:url'
 import test from 'ava'
-import {toTaskError, userStack} from '../../src/executor/worker/errors.js'
+import {toTaskFailure, userStack} from '../../src/executor/worker/errors.js'
 
 const own = fileURLToPath(new URL('../../src/', import.meta.url))
 
@@ -26,7 +26,7 @@ test('a stack with no user frame keeps only its message part', (t) => {
 })
 
 test('toTaskError strips the stack of a real error thrown through rayts code', (t) => {
-  const e = toTaskError(new Error('x'))
+  const e = toTaskFailure(new Error('x'))
   // thrown here, in the test (a user frame), called from ava (user frames too): kept
   t.true(e.kind === 'error' && e.stack!.includes('user-stack.test.ts'))
 })

@@ -11,7 +11,7 @@ import {basename, join} from 'node:path'
 import {arenaPath} from '../../src/objects/arena.js'
 import type {ObjectsConfig} from '../../src/objects/config.js'
 import {loadRefs, readObject} from '../../src/objects/read.js'
-import {isObjectRef, objectId, type ObjectRef} from '../../src/objects/ref.js'
+import {isObjectPointer, objectId, type ObjectPointer} from '../../src/objects/ref.js'
 import {settleFolders} from '../../src/objects/run-object-store.js'
 import {ObjectWriter} from '../../src/objects/writer.js'
 import {fill, typedValues} from './values.js'
@@ -68,14 +68,14 @@ for (const [kind, make] of Object.entries(VALUES)) {
     const arena = setup(t)
     const files = setup(t, null)
     const ref = new ObjectWriter(arena.config).store(make())
-    t.true(isObjectRef(ref), 'stored')
-    t.truthy((ref as ObjectRef).arena, 'in an arena')
+    t.true(isObjectPointer(ref), 'stored')
+    t.truthy((ref as ObjectPointer).arena, 'in an arena')
     const fileRef = new ObjectWriter(files.config).store(make())
-    t.true(isObjectRef(fileRef) && (fileRef as ObjectRef).arena === undefined, 'a file each (the slow path)')
+    t.true(isObjectPointer(fileRef) && (fileRef as ObjectPointer).arena === undefined, 'a file each (the slow path)')
     const expected = make()
-    const mapped = readObject(ref as ObjectRef, undefined, 'map')
-    const copied = readObject(ref as ObjectRef, undefined, 'copy')
-    const fromFile = readObject(fileRef as ObjectRef)
+    const mapped = readObject(ref as ObjectPointer, undefined, 'map')
+    const copied = readObject(ref as ObjectPointer, undefined, 'copy')
+    const fromFile = readObject(fileRef as ObjectPointer)
     t.deepEqual(mapped, expected)
     t.deepEqual(copied, expected)
     t.deepEqual(fromFile, expected)
@@ -90,7 +90,7 @@ for (const [kind, make] of Object.entries(VALUES)) {
 test('a mapped typed array is a view of the arena (no copy); a copied one is memory of its own', (t) => {
   if (!hasShm) return t.pass('no /dev/shm here')
   const {config} = setup(t)
-  const ref = new ObjectWriter(config).store(fill(new Float64Array(10_000))) as ObjectRef
+  const ref = new ObjectWriter(config).store(fill(new Float64Array(10_000))) as ObjectPointer
   const a = readObject(ref, undefined, 'map') as Float64Array
   const b = readObject(ref, undefined, 'map') as Float64Array
   t.is(a.buffer, b.buffer, 'both views of one mapping')
@@ -103,8 +103,8 @@ test('a mapped typed array is a view of the arena (no copy); a copied one is mem
 test('two different arrays never come back as each other, in one arena or across writers', (t) => {
   const {config} = setup(t)
   const writers = [new ObjectWriter(config), new ObjectWriter(config)]
-  const refs: ObjectRef[] = []
-  for (let i = 0; i < 400; i++) refs.push(writers[i % 2]!.store(new Float64Array(1000 + (i % 7)).fill(i)) as ObjectRef)
+  const refs: ObjectPointer[] = []
+  for (let i = 0; i < 400; i++) refs.push(writers[i % 2]!.store(new Float64Array(1000 + (i % 7)).fill(i)) as ObjectPointer)
   t.is(new Set(refs.map(objectId)).size, refs.length, 'ids are unique')
   t.is(new Set(refs.map((r) => `${r.arena}@${r.at}`)).size, refs.length, 'places are unique')
   t.is(new Set(refs.map((r) => r.arena)).size, 2, 'one arena per writer')
@@ -120,8 +120,8 @@ test('two different arrays never come back as each other, in one arena or across
 test('settling keeps the arenas that hold what is referred to (one file each, on disk), and leaves nothing in /dev/shm; a value already read stays whole', (t) => {
   const {config, spill, shmEntries} = setup(t)
   const writer = new ObjectWriter(config)
-  const kept = writer.store(new Float64Array(5000).fill(7)) as ObjectRef
-  const dropped = writer.store(new Float64Array(5000).fill(8)) as ObjectRef
+  const kept = writer.store(new Float64Array(5000).fill(7)) as ObjectPointer
+  const dropped = writer.store(new Float64Array(5000).fill(8)) as ObjectPointer
   const held = readObject(dropped, undefined, 'map') as Float64Array
   t.true(shmEntries().some((n) => n.includes('.a-')), 'an arena beside the hot folder')
   settleFolders({run: config.run, dir: config.dir, spill, pid: process.pid, pidStart: null}, new Map([[objectId(kept), kept]]), () => {})

@@ -6,7 +6,7 @@ import {mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync} from 'node:f
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {ObjectStoreFullError} from '../../src/objects/errors.js'
-import {isObjectRef, REF_KEY, type ObjectRef} from '../../src/objects/ref.js'
+import {isObjectPointer, REF_KEY, type ObjectPointer} from '../../src/objects/ref.js'
 import {readObject} from '../../src/objects/read.js'
 import {ObjectsNotKeptError, settleFolders} from '../../src/objects/run-object-store.js'
 import {ObjectWriter} from '../../src/objects/writer.js'
@@ -48,9 +48,9 @@ function hotAndDisk(t: {true(v: boolean): void; teardown(f: () => void): void}, 
   const writer = new ObjectWriter({run: 'run-full-1', dir: hot, spill: disk, inlineMax: 100 * 1024})
   // tmpfs nearly full (under the 64 MiB margin): a 1 MB object goes to disk and reads back
   const ref = writer.store(new Float64Array(125_000).fill(3))
-  t.true(isObjectRef(ref))
-  t.is((ref as ObjectRef).dir, disk)
-  t.is((readObject(ref as ObjectRef) as Float64Array)[7], 3)
+  t.true(isObjectPointer(ref))
+  t.is((ref as ObjectPointer).dir, disk)
+  t.is((readObject(ref as ObjectPointer) as Float64Array)[7], 3)
   // 5 MB fits in neither
   const e = t.throws(() => writer.store(new Float64Array(625_000)), {instanceOf: ObjectStoreFullError})
   t.regex(e!.message, /^run run-full-1: no space left for an object of 5000016 bytes, neither in .*hot nor on disk in .*disk$/)
@@ -104,7 +104,7 @@ function hotAndDisk(t: {true(v: boolean): void; teardown(f: () => void): void}, 
   writeFileSync(join(hot, 'small-1'), 'x', {mode: 0o600})
   const pointer = {run: 'run-settle-1', dir: hot, spill: join(disk, 'objects'), pid: process.pid, pidStart: null}
   mkdirSync(pointer.spill, {mode: 0o700})
-  const keep = new Map<string, ObjectRef>([['big-1', {[REF_KEY]: 'big-1', size: 2 * 1024 * 1024, type: 'Buffer', dir: hot, run: 'run-settle-1'}]])
+  const keep = new Map<string, ObjectPointer>([['big-1', {[REF_KEY]: 'big-1', size: 2 * 1024 * 1024, type: 'Buffer', dir: hot, run: 'run-settle-1'}]])
   t.throws(() => settleFolders(pointer, keep, () => { throw new Error('the store is full too') }), {message: 'the store is full too'})
   t.deepEqual(readdirSync(hot).sort(), ['big-1', 'small-1'], 'not recorded: the hot copies stay (a later reconcile tries again)')
   let told: string[] = []

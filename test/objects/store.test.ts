@@ -8,7 +8,7 @@ import {INLINE_MAX, type ObjectsConfig} from '../../src/objects/config.js'
 import {ObjectError} from '../../src/objects/errors.js'
 import {checkPrivateDir} from '../../src/objects/object-files.js'
 import {collectRefs, loadRefs, readObject} from '../../src/objects/read.js'
-import {isObjectRef, objectId, type ObjectRef} from '../../src/objects/ref.js'
+import {isObjectPointer, objectId, type ObjectPointer} from '../../src/objects/ref.js'
 import {ObjectWriter} from '../../src/objects/writer.js'
 import {fill, typedValues} from './values.js'
 
@@ -40,8 +40,8 @@ for (const [name, make] of Object.entries(BIG_VALUES)) {
     const {config, writer} = store(t)
     const value = make()
     const stored = writer.store(value)
-    t.true(isObjectRef(stored), 'stored, not inline')
-    const ref = stored as ObjectRef
+    t.true(isObjectPointer(stored), 'stored, not inline')
+    const ref = stored as ObjectPointer
     t.is(ref.dir, config.dir)
     t.is(statSync(join(config.dir, objectId(ref))).size, ref.size)
     const back = readObject(ref)
@@ -52,7 +52,7 @@ for (const [name, make] of Object.entries(BIG_VALUES)) {
 
 test('typed arrays come back as views over the read buffer, aligned, without a copy', (t) => {
   const {writer} = store(t)
-  const ref = writer.store(fill(new Float64Array(N))) as ObjectRef
+  const ref = writer.store(fill(new Float64Array(N))) as ObjectPointer
   const back = readObject(ref) as Float64Array
   t.is(back.byteOffset, 16, 'the payload after the 16-byte header, in the one buffer read')
   t.is(back.buffer.byteLength, ref.size)
@@ -68,15 +68,15 @@ test('small values stay inline and equal what the store path gives', (t) => {
   for (const v of small) {
     const stored = all.store(v)
     if (v === null || typeof v !== 'object') continue
-    t.true(isObjectRef(stored))
-    t.deepEqual(readObject(stored as ObjectRef), v)
+    t.true(isObjectPointer(stored))
+    t.deepEqual(readObject(stored as ObjectPointer), v)
   }
 })
 
 test('two different values never share an object', (t) => {
   const {writer} = store(t)
-  const a = writer.store(new Float64Array(N).fill(1)) as ObjectRef
-  const b = writer.store(new Float64Array(N).fill(2)) as ObjectRef
+  const a = writer.store(new Float64Array(N).fill(1)) as ObjectPointer
+  const b = writer.store(new Float64Array(N).fill(2)) as ObjectPointer
   t.not(objectId(a), objectId(b))
   t.is((readObject(a) as Float64Array)[5], 1)
   t.is((readObject(b) as Float64Array)[5], 2)
@@ -86,10 +86,10 @@ test('num_returns parts are stored one by one; loadRefs puts them back', (t) => 
   const {writer} = store(t)
   const parts = [new Float64Array(N).fill(3), 7, {label: 'small'}, new Map([[1, 'x'.repeat(INLINE_MAX)]])]
   const stored = writer.storeResult(parts, 4) as unknown[]
-  t.true(isObjectRef(stored[0]))
+  t.true(isObjectPointer(stored[0]))
   t.is(stored[1], 7)
   t.deepEqual(stored[2], {label: 'small'})
-  t.true(isObjectRef(stored[3]))
+  t.true(isObjectPointer(stored[3]))
   t.is(collectRefs(stored).size, 2)
   t.deepEqual(loadRefs(stored), parts)
   // refs inside arrays and plain objects built from templates are read too
@@ -98,7 +98,7 @@ test('num_returns parts are stored one by one; loadRefs puts them back', (t) => 
 
 test('objects are 0600 in a folder that must be 0700', (t) => {
   const {config, writer} = store(t)
-  const ref = writer.store(new Float64Array(N)) as ObjectRef
+  const ref = writer.store(new Float64Array(N)) as ObjectPointer
   t.is(lstatSync(join(config.dir, objectId(ref))).mode & 0o777, 0o600)
   const open = mkdtempSync(join(tmpdir(), 'open-'))
   t.teardown(() => rmSync(open, {recursive: true, force: true}))
@@ -115,30 +115,30 @@ test('symlinks are refused: as the folder and as the object', (t) => {
   const link = `${config.dir}-link`
   symlinkSync(config.dir, link)
   t.regex(t.throws(() => checkPrivateDir(link), {instanceOf: ObjectError})!.message, /symlink: refused/)
-  const ref = writer.store(new Float64Array(N)) as ObjectRef
+  const ref = writer.store(new Float64Array(N)) as ObjectPointer
   const target = join(config.dir, objectId(ref))
   const id = 'planted-1'
   symlinkSync(target, join(config.dir, id))
-  const planted: ObjectRef = {...ref, '$rayts.object': id}
+  const planted: ObjectPointer = {...ref, '$rayts.object': id}
   t.regex(t.throws(() => readObject(planted), {instanceOf: ObjectError})!.message, /object planted-1 of run run1 is a symlink .*refused/)
 })
 
 test('a missing or corrupt object is a clear error naming the object and the run', (t) => {
   const {config, writer} = store(t)
-  const ref = writer.store(new Float64Array(N)) as ObjectRef
+  const ref = writer.store(new Float64Array(N)) as ObjectPointer
   const path = join(config.dir, objectId(ref))
   writeFileSync(path, Buffer.alloc(ref.size - 8))
   t.regex(t.throws(() => readObject(ref), {instanceOf: ObjectError})!.message, new RegExp(`object ${objectId(ref)} of run run1 is corrupt`))
   rmSync(path)
   t.regex(t.throws(() => readObject(ref), {instanceOf: ObjectError})!.message, new RegExp(`object ${objectId(ref)} of run run1 is missing`))
-  const bad: ObjectRef = {...ref, '$rayts.object': '../../etc/passwd'}
+  const bad: ObjectPointer = {...ref, '$rayts.object': '../../etc/passwd'}
   t.regex(t.throws(() => readObject(bad), {instanceOf: ObjectError})!.message, /not a valid object id/)
 })
 
 test('over the budget (the runner marks the folder full) objects spill to disk', (t) => {
   const {config, writer} = store(t)
   writeFileSync(join(config.dir, '.full'), '')
-  const ref = writer.store(new Float64Array(N).fill(4)) as ObjectRef
+  const ref = writer.store(new Float64Array(N).fill(4)) as ObjectPointer
   t.is(ref.dir, config.spill)
   t.is((readObject(ref) as Float64Array)[0], 4)
 })
@@ -146,8 +146,8 @@ test('over the budget (the runner marks the folder full) objects spill to disk',
 test('references inside cyclic and shared values are read, and the cycles and sharing kept', (t) => {
   const {writer} = store(t)
   const big = new Float64Array(N).fill(0.5)
-  const ref = writer.store(big) as ObjectRef
-  t.true(isObjectRef(ref))
+  const ref = writer.store(big) as ObjectPointer
+  t.true(isObjectPointer(ref))
   const shared: Record<string, unknown> = {ref}
   const args: unknown[] = [{shared, again: shared}, [ref]]
   ;(args[1] as unknown[]).push(args) // the list holds the whole

@@ -5,7 +5,7 @@ import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import type {ExecutionContext} from 'ava'
-import {EventStream, type RunEvent, type RunState, type TaskError} from '../../src/core/events.js'
+import {EventStream, type RunEvent, type RunState, type TaskFailure} from '../../src/core/events.js'
 import {nowMicros} from '../../src/core/clock.js'
 import type {Executor, ExecutorSink, FnJob, Job} from '../../src/executor/types.js'
 import {compileGraphFile, formatProblem} from '../../src/graph/index.js'
@@ -76,7 +76,7 @@ export class FakeExecutor implements Executor {
     this.sink.done({inst, attempt, pid: 1, startedAt: t, endedAt: t, ok: true, value})
   }
 
-  fail(inst: number, error: TaskError): void {
+  fail(inst: number, error: TaskFailure): void {
     const {attempt} = this.take(inst)
     // the links after it are dropped without a report (executor/types.ts, FnChain)
     for (let d = this.linkAfter.get(inst); d !== undefined; d = this.linkAfter.get(d)) this.live.delete(d)
@@ -91,9 +91,9 @@ export class FakeExecutor implements Executor {
   }
 }
 
-export const ERROR: TaskError = {kind: 'error', name: 'ValueError', message: 'bad value'}
-export const CRASH: TaskError = {kind: 'crash', name: 'CrashError', message: 'the worker died', signal: 'SIGKILL'}
-export const TIMEOUT: TaskError = {kind: 'timeout', name: 'TimeoutError', message: 'timed out'}
+export const ERROR: TaskFailure = {kind: 'error', name: 'ValueError', message: 'bad value'}
+export const CRASH: TaskFailure = {kind: 'crash', name: 'CrashError', message: 'the worker died', signal: 'SIGKILL'}
+export const TIMEOUT: TaskFailure = {kind: 'timeout', name: 'TimeoutError', message: 'timed out'}
 
 export interface FakeRun {
   readonly scheduler: Scheduler

@@ -2,7 +2,7 @@
 import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {EventStream, type InstanceInfo, type RunEvent, type TaskError} from '../../src/core/events.js'
+import {EventStream, type InstanceInfo, type RunEvent, type TaskFailure} from '../../src/core/events.js'
 import {nowMicros} from '../../src/core/clock.js'
 import {dropHotFolders} from '../setup/hot-folders.js'
 import type {RunMeta} from '../../src/store/index.js'
@@ -59,7 +59,7 @@ export class SyntheticRun {
     this.emit({type: 'start', t, inst, attempt, pid})
     this.emit({type: 'succeeded', t: nowMicros(), inst, attempt, pid, startedAt: t, value})
   }
-  fail(name: string, error: TaskError, attempt = 1): void {
+  fail(name: string, error: TaskFailure, attempt = 1): void {
     const inst = this.idx(name)
     const t = nowMicros()
     this.emit({type: 'start', t, inst, attempt, pid: 4242})

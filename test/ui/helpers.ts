@@ -1,6 +1,6 @@
 // Synthetic runs for the UI tests: a capture stream and a small event script builder.
 import {Writable} from 'node:stream'
-import {EventStream, type InstanceInfo, type RunEvent, type TaskError} from '../../src/core/events.js'
+import {EventStream, type InstanceInfo, type RunEvent, type TaskFailure} from '../../src/core/events.js'
 import type {InstanceMeta} from '../../src/ui/run-model.js'
 
 export class Capture extends Writable {
@@ -50,10 +50,10 @@ export class Script {
   ok(inst: number, value: unknown, startedAt = this.now, attempt = 1, pid: number | null = 100): this {
     return this.emit({type: 'succeeded', t: this.now, inst, attempt, pid, startedAt, value})
   }
-  attemptFailed(inst: number, error: TaskError, retry: boolean, attempt = 1, pid: number | null = 100): this {
+  attemptFailed(inst: number, error: TaskFailure, retry: boolean, attempt = 1, pid: number | null = 100): this {
     return this.emit({type: 'attempt-failed', t: this.now, inst, attempt, pid, startedAt: this.now, error, retryAt: retry ? this.now + 1 : null})
   }
-  fail(inst: number, error: TaskError): this {
+  fail(inst: number, error: TaskFailure): this {
     return this.emit({type: 'failed', t: this.now, inst, error})
   }
   log(inst: number, text: string): this {
@@ -64,4 +64,4 @@ export class Script {
   }
 }
 
-export const valueError: TaskError = {kind: 'error', name: 'ValueError', message: 'bad input', stack: 'ValueError: bad input\n    at f (/m.mjs:3:9)'}
+export const valueError: TaskFailure = {kind: 'error', name: 'ValueError', message: 'bad input', stack: 'ValueError: bad input\n    at f (/m.mjs:3:9)'}

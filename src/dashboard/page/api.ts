@@ -44,7 +44,7 @@ export interface InstanceRow {
   hasValue: boolean
 }
 
-export interface TaskError {
+export interface TaskFailure {
   kind: string
   name: string
   message: string
@@ -59,11 +59,11 @@ export interface AttemptRow {
   pid: number | null
   state: string
   durationUs: number | null
-  error: TaskError | null
+  error: TaskFailure | null
 }
 
 export interface InstanceDetail extends InstanceRow {
-  error: TaskError | null
+  error: TaskFailure | null
   attempts: AttemptRow[]
   preview: string | null
   truncated: boolean

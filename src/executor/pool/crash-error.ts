@@ -1,9 +1,9 @@
 // How a worker's death reads as the error of the job it was running: the uncaught error it
 // reported before exiting (worker/fatal.ts), else how it ended and its last stderr line.
-import type {TaskError} from '../../core/events.js'
+import type {TaskFailure} from '../../core/events.js'
 import type {WorkerProc} from './worker-proc.js'
 
-export function crashError(worker: WorkerProc, code: number | null, signal: NodeJS.Signals | null, running: string): TaskError {
+export function crashError(worker: WorkerProc, code: number | null, signal: NodeJS.Signals | null, running: string): TaskFailure {
   const fatal = worker.fatal
   if (fatal !== null) {
     const what = fatal.origin === 'uncaughtException' ? 'an uncaught exception' : 'an unhandled rejection'

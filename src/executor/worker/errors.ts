@@ -1,8 +1,8 @@
-// What a thrown value becomes when it crosses to the parent: plain TaskError data.
+// What a thrown value becomes when it crosses to the parent: plain TaskFailure data.
 import {fileURLToPath} from 'node:url'
-import type {TaskError} from '../../core/events.js'
+import type {TaskFailure} from '../../core/events.js'
 
-export function toTaskError(thrown: unknown): TaskError {
+export function toTaskFailure(thrown: unknown): TaskFailure {
   if (thrown instanceof Error) {
     return {kind: 'error', name: errorName(thrown), message: thrown.message, ...(thrown.stack ? {stack: userStack(thrown.stack)} : {})}
   }

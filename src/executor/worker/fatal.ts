@@ -4,9 +4,9 @@
 // the crash (retried like any crash, under max_retries). Task code that listens for these
 // itself keeps node's rule: then the error is its business, and the worker lives on.
 import {inspect} from 'node:util'
-import type {TaskError} from '../../core/events.js'
+import type {TaskFailure} from '../../core/events.js'
 import type {FromWorker} from '../protocol.js'
-import {toTaskError} from './errors.js'
+import {toTaskFailure} from './errors.js'
 
 export type FatalOrigin = Extract<FromWorker, {t: 'fatal'}>['origin']
 
@@ -16,7 +16,7 @@ export interface FatalHooks {
   /** send what the running batch has pending, then stop sending */
   silence(): void
   /** send the cause; `sent` runs once it is written (or cannot be) */
-  report(origin: FatalOrigin, error: TaskError, sent: () => void): void
+  report(origin: FatalOrigin, error: TaskFailure, sent: () => void): void
 }
 
 const EXIT_CODE = 1
@@ -33,7 +33,7 @@ export function exitOnFatal(hooks: FatalHooks): void {
     try {
       hooks.log(`${origin === 'uncaughtException' ? 'Uncaught' : 'Unhandled rejection:'} ${describe(thrown)}\n`)
       hooks.silence()
-      hooks.report(origin, toTaskError(thrown), () => process.exit(EXIT_CODE))
+      hooks.report(origin, toTaskFailure(thrown), () => process.exit(EXIT_CODE))
     } catch {
       process.exit(EXIT_CODE)
     }

@@ -3,14 +3,14 @@
 // wait, and at the end of the batch). Each job's log goes through the per-attempt cap.
 import {nowMicros} from '../../core/clock.js'
 import {MAX_VALUE_DEPTH, nestedDeeperThan, tooDeepMessage} from '../../core/value-walk.js'
-import type {TaskError} from '../../core/events.js'
+import type {TaskFailure} from '../../core/events.js'
 import type {FromWorker, OutItem, WireFn} from '../protocol.js'
 import {cwdProblem} from '../cwd.js'
 import {LogCap, type Stream} from './log-cap.js'
 import {logLimits} from '../../format/log-limits.js'
 import {ChainInputs} from './chain.js'
 import {uncloneable} from './clone-check.js'
-import {toTaskError} from './errors.js'
+import {toTaskFailure} from './errors.js'
 import {cachedFunction, loadFunction} from './load-module.js'
 import {readArgs, storeResult} from './objects.js'
 
@@ -113,7 +113,7 @@ export class FnBatchRunner {
     } catch (error) {
       restoreEnv?.()
       const e = nowMicros()
-      return {k: 'err', i, err: toTaskError(error), s, e, c, r: c === undefined ? undefined : e}
+      return {k: 'err', i, err: toTaskFailure(error), s, e, c, r: c === undefined ? undefined : e}
     }
   }
 
@@ -122,7 +122,7 @@ export class FnBatchRunner {
     try {
       await loadFunction(job.fn.module + '#' + job.fn.export, job.fn.module, job.fn.export)
     } catch (error) {
-      return {k: 'err', i, err: toTaskError(error), s, e: nowMicros()}
+      return {k: 'err', i, err: toTaskFailure(error), s, e: nowMicros()}
     }
     return this.runOne(i, job)
   }
@@ -155,7 +155,7 @@ function checked(item: OutItem, name: string): OutItem {
   if (item.k !== 'ok') return item
   const why = uncloneable(item.v)
   if (why === null) return item
-  const error: TaskError = {kind: 'error', name: 'TypeError', message: `result of ${name} cannot be sent: ${why}`}
+  const error: TaskFailure = {kind: 'error', name: 'TypeError', message: `result of ${name} cannot be sent: ${why}`}
   return {k: 'err', i: item.i, err: error, s: item.s, e: item.e}
 }
 
@@ -164,7 +164,7 @@ async function settle(i: number, job: WireFn, s: number, c: number, pending: Pro
     return finished(i, job, s, c, await pending)
   } catch (error) {
     const e = nowMicros()
-    return {k: 'err', i, err: toTaskError(error), s, e, c, r: e}
+    return {k: 'err', i, err: toTaskFailure(error), s, e, c, r: e}
   } finally {
     restoreEnv?.()
   }
@@ -176,18 +176,18 @@ function finished(i: number, job: WireFn, s: number, c: number, v: unknown): Don
   const numReturns = job.fn.numReturns
   if (numReturns > 1 && (!Array.isArray(v) || v.length !== numReturns)) {
     const got = Array.isArray(v) ? `an array of ${v.length}` : typeof v
-    const error: TaskError = {kind: 'error', name: 'TypeError', message: `${job.name} must return an array of ${numReturns} values (num_returns), got ${got}`}
+    const error: TaskFailure = {kind: 'error', name: 'TypeError', message: `${job.name} must return an array of ${numReturns} values (num_returns), got ${got}`}
     return {k: 'err', i, err: error, s, e: nowMicros(), c, r}
   }
   // the parent could not read it: its IPC channel or the object store's reader would run out of stack
   if (nestedDeeperThan(v, MAX_VALUE_DEPTH)) {
-    const error: TaskError = {kind: 'error', name: 'RangeError', message: tooDeepMessage(`the result of ${job.name}`)}
+    const error: TaskFailure = {kind: 'error', name: 'RangeError', message: tooDeepMessage(`the result of ${job.name}`)}
     return {k: 'err', i, err: error, s, e: nowMicros()}
   }
   try {
     return {k: 'ok', i, v: storeResult(v, numReturns), s, e: nowMicros(), c, r}
   } catch (error) {
-    return {k: 'err', i, err: toTaskError(error), s, e: nowMicros(), c, r}
+    return {k: 'err', i, err: toTaskFailure(error), s, e: nowMicros(), c, r}
   }
 }
 

@@ -1,8 +1,8 @@
 // `rayts replay`'s process: one fn call, loaded as the pool loads it (TypeScript through
 // the same hooks, with source maps), then its result or error sent back and the end.
 // Its stdout goes to the replay's stderr: stdout there holds the result only.
-import type {TaskError} from '../../core/events.js'
-import {toTaskError} from './errors.js'
+import type {TaskFailure} from '../../core/events.js'
+import {toTaskFailure} from './errors.js'
 import {loadFunction} from './load-module.js'
 import {uncloneable} from './clone-check.js'
 
@@ -16,7 +16,7 @@ export interface ReplayCall {
   readonly pause: boolean
 }
 
-export type ReplayOutcome = {readonly ok: true; readonly value: unknown} | {readonly ok: false; readonly error: TaskError}
+export type ReplayOutcome = {readonly ok: true; readonly value: unknown} | {readonly ok: false; readonly error: TaskFailure}
 
 async function call(c: ReplayCall): Promise<ReplayOutcome> {
   try {
@@ -30,7 +30,7 @@ async function call(c: ReplayCall): Promise<ReplayOutcome> {
     }
     return {ok: true, value}
   } catch (error) {
-    return {ok: false, error: toTaskError(error)}
+    return {ok: false, error: toTaskFailure(error)}
   }
 }
 

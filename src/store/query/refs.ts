@@ -1,6 +1,6 @@
 // Refs on the command line: `ID`, `ID[i]`, `ID.i` (instance i of a fanned-out ID) and
 // `ID.k` (part k of a num_returns task), resolved against a run's stored instances.
-import type {TaskError} from '../../core/events.js'
+import type {TaskFailure} from '../../core/events.js'
 import type {Store} from '../db.js'
 import {UsageError} from '../ids.js'
 import {ObjectError} from '../../objects/errors.js'
@@ -93,7 +93,7 @@ export function refReady(store: Store, run: RunRecord, ref: ResolvedRef): boolea
 
 export type RefOutcome =
   | {readonly ok: true; readonly value: unknown}
-  | {readonly ok: false; readonly instance: string; readonly error: TaskError}
+  | {readonly ok: false; readonly instance: string; readonly error: TaskFailure}
 
 /** The value of a ready ref, or the error that stands in for it (as ray.get raises). */
 export function refValue(store: Store, run: RunRecord, ref: ResolvedRef): RefOutcome {
@@ -119,7 +119,7 @@ export function refValue(store: Store, run: RunRecord, ref: ResolvedRef): RefOut
   return {ok: true, value}
 }
 
-function instanceError(run: RunRecord, i: InstanceRecord): TaskError {
+function instanceError(run: RunRecord, i: InstanceRecord): TaskFailure {
   if (i.error && i.state !== 'lost' && i.state !== 'cancelled') return i.error
   switch (i.state) {
     case 'cancelled':

@@ -1,5 +1,5 @@
 // Reading runs: rows as typed objects, `last`, listing.
-import type {TaskError} from '../../core/events.js'
+import type {TaskFailure} from '../../core/events.js'
 import type {Store} from '../db.js'
 import {checkRunRef, UsageError} from '../ids.js'
 import {parseMeta, type RunMeta} from './meta.js'
@@ -103,7 +103,7 @@ export interface InstanceRecord {
   readonly pid: number | null
   readonly startedT: number | null
   readonly endedT: number | null
-  readonly error: TaskError | null
+  readonly error: TaskFailure | null
   readonly hasValue: boolean
 }
 
@@ -128,9 +128,9 @@ export function toInstance(r: Row): InstanceRecord {
  * An instance row's error. Runs recorded before the `skipped` kind gave their skipped
  * instances the kind `cancelled`: read as `skipped`, as they are recorded now.
  */
-export function instanceError(state: string, json: unknown): TaskError | null {
+export function instanceError(state: string, json: unknown): TaskFailure | null {
   if (!json) return null
-  const e = JSON.parse(String(json)) as TaskError
+  const e = JSON.parse(String(json)) as TaskFailure
   return state === 'skipped' && e.kind === 'cancelled' ? {...e, kind: 'skipped'} : e
 }
 

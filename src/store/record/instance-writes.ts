@@ -4,7 +4,7 @@
 // Before any other change to an instance (a failure, a skip...), its pending state is written
 // first, so the order of changes to one instance is kept.
 import type Database from 'better-sqlite3'
-import type {InstanceInfo, TaskError} from '../../core/events.js'
+import type {InstanceInfo, TaskFailure} from '../../core/events.js'
 import {prepareAll, type Statements} from './record-statements.js'
 
 const READY = 0
@@ -31,7 +31,7 @@ export interface SucceededRow {
   readonly pid: number | null
   readonly startedAt: number
   readonly t: number
-  readonly error: TaskError | null
+  readonly error: TaskFailure | null
   readonly value: Buffer | null
   readonly file: string | null
   readonly has: boolean

@@ -3,7 +3,7 @@
 // batch: when the transaction rolls back, the writer drops the batch and replays its events
 // in the next one, from the position the last committed batch left.
 import {hostname} from 'node:os'
-import type {EventOf, InstanceInfo, RunState, TaskError} from '../../core/events.js'
+import type {EventOf, InstanceInfo, RunState, TaskFailure} from '../../core/events.js'
 import type {Store} from '../db.js'
 import {EventBlock} from './event-block.js'
 import {type InstanceStatements, InstanceWrites} from './instance-writes.js'
@@ -49,7 +49,7 @@ export interface RecordPosition {
 
 export const START_POSITION: RecordPosition = {runId: null, session: 0, seq: 0, ord: 0}
 
-const errJson = (e: TaskError | null): string | null => (e ? JSON.stringify(e) : null)
+const errJson = (e: TaskFailure | null): string | null => (e ? JSON.stringify(e) : null)
 
 export class RecordBatch implements RecordPosition {
   runId: string | null
@@ -150,7 +150,7 @@ export class RecordBatch implements RecordPosition {
         break
       case 'skipped': {
         const because = this.run.nameOf(e.because)
-        const error: TaskError = {kind: 'skipped', name: 'SkippedError', message: `skipped because ${because} failed`}
+        const error: TaskFailure = {kind: 'skipped', name: 'SkippedError', message: `skipped because ${because} failed`}
         instances.settle(id, session, this.run.nameOf(e.inst))
         q.instFinal.run('skipped', errJson(error), e.t, id, this.run.nameOf(e.inst))
         break

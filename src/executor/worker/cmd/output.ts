@@ -1,11 +1,11 @@
 // A command's stdout turned into its result, per the task's `output` mode.
 import type {OutputMode} from '../../../graph/model.js'
-import type {TaskError} from '../../../core/events.js'
+import type {TaskFailure} from '../../../core/events.js'
 import {MAX_VALUE_DEPTH, nestedDeeperThan, tooDeepMessage} from '../../../core/value-walk.js'
 
 export const MAX_STDOUT_BYTES = 64 * 1024 * 1024
 
-export type Parsed = {readonly ok: true; readonly value: unknown} | {readonly ok: false; readonly error: TaskError}
+export type Parsed = {readonly ok: true; readonly value: unknown} | {readonly ok: false; readonly error: TaskFailure}
 
 export function parseOutput(stdout: string, mode: OutputMode, name: string): Parsed {
   switch (mode) {

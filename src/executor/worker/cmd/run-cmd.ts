@@ -4,7 +4,7 @@
 // execa 9 measured 2.5x slower per spawn here, and its kill options reach only the direct child).
 import {StringDecoder} from 'node:string_decoder'
 import {nowMicros} from '../../../core/clock.js'
-import type {TaskError} from '../../../core/events.js'
+import type {TaskFailure} from '../../../core/events.js'
 import {startTimer, type Timer} from '../../../core/timer.js'
 import type {CmdResult, WireCmd} from '../../protocol.js'
 import {cwdProblem} from '../../cwd.js'
@@ -29,7 +29,7 @@ export interface RunningCmd {
 const STDERR_TAIL = 8192
 
 type StopReason = 'timeout' | 'cancelled' | 'overflow'
-type Outcome = {ok: true; value: unknown} | {ok: false; error: TaskError}
+type Outcome = {ok: true; value: unknown} | {ok: false; error: TaskFailure}
 
 export function runCmd(job: WireCmd, baseEnv: NodeJS.ProcessEnv, hooks: CmdHooks, graceMs = GRACE_MS, launch: Launch = defaultLaunch()): RunningCmd {
   const attempt = new CmdAttempt(job, hooks, graceMs)
@@ -188,7 +188,7 @@ function commandLine(job: WireCmd): [string, readonly string[]] {
 }
 
 /** a command that did not start; a bad cwd is named, since spawn blames the program */
-function spawnError(job: WireCmd, file: string, error: Error, args: readonly string[], env: NodeJS.ProcessEnv): TaskError {
+function spawnError(job: WireCmd, file: string, error: Error, args: readonly string[], env: NodeJS.ProcessEnv): TaskFailure {
   const message = (error as NodeJS.ErrnoException).code === 'E2BIG' ? tooBig(file, args, env) : `cannot run ${file}: ${error.message}`
   return {kind: 'error', name: 'SpawnError', message: cwdProblem(job.cwd) ?? message}
 }
