@@ -11,6 +11,7 @@ import {sha256Hex} from '../cache/sha256.js'
 import {ensurePrivateDir} from '../core/home.js'
 import {collectRefs, fileRefsIn, readObjectBytesOf} from '../objects/read.js'
 import {objectId} from '../objects/ref.js'
+import {hitUses} from './cache-hits.js'
 import type {Store} from './db.js'
 import {treeBytes} from './remove.js'
 
@@ -157,15 +158,21 @@ export class ResultEntries {
 }
 
 /**
- * When each entry was last used: stored, or reused by a run (its cache_keys row; a hit
- * writes nothing more, so that 100,000 hits cost no 100,000 updates), oldest first.
+ * When each entry was last used: stored, or reused by a run (the run's cache_hits rows, or
+ * in a store of schema 3 its cache_keys rows; a hit writes nothing more, so that 100,000
+ * hits cost no 100,000 updates), oldest first.
  */
 export function entriesByLastUse(store: Store): {key: string; at: number}[] {
-  return store.db
+  const entries = store.db
     .prepare(`SELECT r.key AS key, MAX(r.used_ms, COALESCE(u.at, 0)) AS at FROM results r
-      LEFT JOIN (SELECT k.key AS key, MAX(runs.started_ms) AS at FROM cache_keys k JOIN runs ON runs.id = k.run_id GROUP BY k.key) u ON u.key = r.key
-      ORDER BY at, r.key`)
+      LEFT JOIN (SELECT k.key AS key, MAX(runs.started_ms) AS at FROM cache_keys k JOIN runs ON runs.id = k.run_id GROUP BY k.key) u ON u.key = r.key`)
     .all() as {key: string; at: number}[]
+  const byKey = new Map(entries.map((e) => [e.key, e]))
+  for (const use of hitUses(store)) {
+    const e = byKey.get(use.key)
+    if (e && use.at > e.at) e.at = use.at
+  }
+  return entries.sort((a, b) => a.at - b.at || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
 }
 
 export function listEntries(store: Store): EntryRecord[] {
