@@ -133,11 +133,14 @@ export class RunCache implements InstanceCache {
       const {spec, key, parts, answer} = asked[i]!
       const got = found[i]!
       let value = got.hit ? got.value : undefined
+      // the stored bytes go to the run's record as they are, unless the value is changed here
+      let bytes = got.hit ? got.bytes : undefined
       let hit = got.hit
       if (!got.hit && got.warning) this.o.warn(`${spec.name}: ${got.warning}`)
       if (got.hit && this.o.inlineHits) {
         try {
           value = loadRefs(value)
+          bytes = undefined
         } catch (error) {
           this.o.warn(`${spec.name}: cache entry ${key.slice(0, 12)} could not be read (${(error as Error).message}): running the task instead`)
           hit = false
@@ -148,7 +151,7 @@ export class RunCache implements InstanceCache {
       if (hit) {
         this.hitNames.push(spec.name)
         this.hitKeys.push(key)
-        answer(spec, {key, hit: true, value})
+        answer(spec, bytes ? {key, hit: true, value, bytes} : {key, hit: true, value})
       } else {
         this.keyRows.push([spec.name, key, spec.task.id, spec.index, JSON.stringify(toStored(parts))])
         answer(spec, {key, hit: false})

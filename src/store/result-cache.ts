@@ -29,7 +29,8 @@ export interface EntryOrigin {
   readonly task: string
 }
 
-export type Lookup = {readonly hit: true; readonly value: unknown} | {readonly hit: false; readonly warning?: string}
+/** a hit's `bytes` are its value as stored (v8-serialized: `value` is deserialize(bytes)) */
+export type Lookup = {readonly hit: true; readonly value: unknown; readonly bytes: Buffer} | {readonly hit: false; readonly warning?: string}
 
 export interface EntryRecord {
   readonly key: string
@@ -84,7 +85,7 @@ export class ResultEntries {
         const file = join(dir || join(resultsDir(this.store), key), objectId(ref))
         if (!existsSync(file) || statSync(file).size !== ref.size) throw new Error(`its object ${objectId(ref)} is missing or cut short`)
       }
-      return {hit: true, value}
+      return {hit: true, value, bytes}
     } catch (error) {
       // gone, so that the run computing it again stores it anew (only this row: not one stored meanwhile)
       if (this.store.db.prepare('DELETE FROM results WHERE key = ? AND digest = ?').run(key, row.digest).changes > 0) rmSync(join(resultsDir(this.store), key), {recursive: true, force: true})

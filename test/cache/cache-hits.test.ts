@@ -1,11 +1,13 @@
 // A run's hits are kept as one cache_hits row per flush (names, and keys as bytes) instead
 // of a cache_keys row each: each instance must still be told its own key, the same key the
 // computing run kept for it, and a store of schema 3 (hits as cache_keys rows) still reads
-// (serial: it drops a table of the file's store).
+// (serial: it drops a table of the file's store). A hit's instance row takes the entry's
+// stored bytes as they are: it must read back as the value the computing run recorded.
 import test from 'ava'
 import Database from 'better-sqlite3'
 import {join} from 'node:path'
 import {encodeHits, hitKeyOf} from '../../src/store/cache-hits.js'
+import {loadValue} from '../../src/store/results.js'
 import {DB_FILE} from '../../src/store/index.js'
 import {entriesByLastUse} from '../../src/store/result-cache.js'
 import {SCHEMA_VERSION} from '../../src/store/schema.js'
@@ -90,5 +92,36 @@ test.serial('a store of schema 3 (a hit as a cache_keys row without parts) opens
     t.is(entriesByLastUse(store).find((e) => e.key === key)?.at, started)
     // x's hits were in the dropped table: those entries count from when they were stored
     t.true(entriesByLastUse(store).every((e) => e.key === key || e.at < started))
+  })
+})
+
+test('a hit records the stored bytes as they are: each instance reads back the value its computing run recorded', async (t) => {
+  const m = `export function make(i) {
+  const kinds = [i, String(i), -0, NaN, null, new Float32Array([i, 1.5]), new BigInt64Array([BigInt(i)]), new Map([['b', i], ['a', [1n]]]), new Set([i, 'x']), 2n ** 70n + BigInt(i), new Date(1e12 + i), new Float64Array(20000).fill(i), 'x'.repeat(100000 + i)]
+  return kinds[i]
+}
+// hit bytes
+`
+  const p = folder({'m.mjs': m, 'g.yaml': 'version: 1\nmodule: ./m.mjs\ntasks:\n  v: {fn: make, foreach: {range: 13}, args: [!item], cache: true}\n'})
+  t.teardown(p.cleanup)
+  const g = join(p.dir, 'g.yaml')
+  const first = await run(g)
+  t.is(first.code, 0, first.stderr)
+  const second = await run(g)
+  t.is(second.code, 0, second.stderr)
+  t.deepEqual(results(second.stdout), results(first.stdout))
+  withStore((store) => {
+    const names = Array.from({length: 13}, (_, i) => `v[${i}]`)
+    t.true(names.every((n) => states(second.runId)[n] === 'cached'))
+    const computed = names.map((n) => loadValue(store, first.runId, n))
+    const reused = names.map((n) => loadValue(store, second.runId, n))
+    for (let i = 0; i < names.length; i++) {
+      t.deepEqual(reused[i], computed[i], names[i])
+      // and no other instance's value
+      for (let j = 0; j < names.length; j++) if (j !== i) t.notDeepEqual(reused[i], computed[j], `${names[i]} vs ${names[j]}`)
+    }
+    t.true(Object.is(reused[2], -0))
+    t.true(Number.isNaN(reused[3]))
+    t.is(reused[1], '1')
   })
 })
