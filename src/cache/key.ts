@@ -43,7 +43,7 @@ export interface KeyContext {
  * recipe in one line; the tests hold the two equal).
  */
 export function keyOf(parts: KeyParts): string {
-  const head = `[${JSON.stringify(parts.format)},${JSON.stringify(parts.kind)},${JSON.stringify(parts.module ?? '')},${JSON.stringify(parts.export ?? '')},`
+  const head = headOf(parts)
   return sha256Hex(`${head}${JSON.stringify(parts.args)},${sortedJson(parts.options)},${parts.inputs ? sortedJson(parts.inputs) : '[]'}]`)
 }
 
@@ -52,6 +52,17 @@ export function keyOfReference(parts: KeyParts): string {
 }
 
 const sortedJsonOf = new WeakMap<object, string>()
+
+/** the text before the arguments; the last one made is kept (instances of a task come together) */
+let lastHead: {format: number; kind: string; module: string | undefined; export: string | undefined; text: string} | null = null
+
+function headOf(p: KeyParts): string {
+  const l = lastHead
+  if (l && l.format === p.format && l.kind === p.kind && l.module === p.module && l.export === p.export) return l.text
+  const text = `[${JSON.stringify(p.format)},${JSON.stringify(p.kind)},${JSON.stringify(p.module ?? '')},${JSON.stringify(p.export ?? '')},`
+  lastHead = {format: p.format, kind: p.kind, module: p.module, export: p.export, text}
+  return text
+}
 
 function sortedJson(o: Readonly<Record<string, string>>): string {
   let json = sortedJsonOf.get(o)

@@ -81,7 +81,8 @@ export class ResultEntries {
       if (!bytes) throw new Error('it holds no value')
       if (sha256(bytes) !== row.digest) throw new Error('its value does not match its digest')
       const value = deserialize(bytes)
-      for (const ref of collectRefs(value).values()) {
+      // (a primitive holds no references: most hits, and no walk for them)
+      if (value !== null && typeof value === 'object') for (const ref of collectRefs(value).values()) {
         const file = join(dir || join(resultsDir(this.store), key), objectId(ref))
         if (!existsSync(file) || statSync(file).size !== ref.size) throw new Error(`its object ${objectId(ref)} is missing or cut short`)
       }
