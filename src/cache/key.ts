@@ -33,10 +33,42 @@ export interface KeyContext {
   /** the keys of the instances a ref covers, or null when one of them has none */
   refKeys(ref: RefExpr): readonly string[] | null
   readonly refDigest: RefDigest
+  /** hashTemplate(ctx.item) when already made: a bare `!item` is that (the item hashed once) */
+  readonly itemHash?: string
 }
 
+/**
+ * sha256 of JSON.stringify([format, kind, module, export, args, sorted options, sorted
+ * inputs]), the text written out piece by piece: a task's options (and a cmd task's inputs)
+ * are one object for all its instances, so their part is made once (keyOfReference is the
+ * recipe in one line; the tests hold the two equal).
+ */
 export function keyOf(parts: KeyParts): string {
+  const head = headOf(parts)
+  return sha256Hex(`${head}${JSON.stringify(parts.args)},${sortedJson(parts.options)},${parts.inputs ? sortedJson(parts.inputs) : '[]'}]`)
+}
+
+export function keyOfReference(parts: KeyParts): string {
   return sha256Hex(JSON.stringify([parts.format, parts.kind, parts.module ?? '', parts.export ?? '', parts.args, sorted(parts.options), sorted(parts.inputs ?? {})]))
+}
+
+const sortedJsonOf = new WeakMap<object, string>()
+
+/** the text before the arguments; the last one made is kept (instances of a task come together) */
+let lastHead: {format: number; kind: string; module: string | undefined; export: string | undefined; text: string} | null = null
+
+function headOf(p: KeyParts): string {
+  const l = lastHead
+  if (l && l.format === p.format && l.kind === p.kind && l.module === p.module && l.export === p.export) return l.text
+  const text = `[${JSON.stringify(p.format)},${JSON.stringify(p.kind)},${JSON.stringify(p.module ?? '')},${JSON.stringify(p.export ?? '')},`
+  lastHead = {format: p.format, kind: p.kind, module: p.module, export: p.export, text}
+  return text
+}
+
+function sortedJson(o: Readonly<Record<string, string>>): string {
+  let json = sortedJsonOf.get(o)
+  if (json === undefined) sortedJsonOf.set(o, (json = JSON.stringify(sorted(o))))
+  return json
 }
 
 /** the parts of a task that are the same for each of its instances, hashed once per task */
@@ -78,6 +110,8 @@ export function keyParts(spec: InstanceSpec, k: KeyContext, module: string | und
   const fixed = staticParts(task)
   const options = fixed.options ?? optionParts(task, k)
   const item = spec.item === undefined ? undefined : hashTemplate(spec.item, k)
+  // a bare `!item` resolves to ctx.item; when that is this plain item, its hash is `item`
+  if (item !== undefined && Object.is(k.ctx.item, spec.item) && !hasExpr(spec.item)) k = {...k, itemHash: item}
   if (task.kind === 'fn') {
     return {format: KEY_FORMAT, kind: 'fn', module, export: task.fn?.export, args: fixed.args ?? task.args.map((a) => hashTemplate(a, k)), options, item}
   }
@@ -95,6 +129,7 @@ export function hashTemplate(t: Template, k: KeyContext): string {
     return `v${hashValue(resolve(t, k.ctx), k.refDigest)}`
   }
   if (t instanceof ItemExpr) {
+    if (k.itemHash !== undefined && t.path.length === 0) return k.itemHash
     const item = k.ctx.item
     // a zip fan-out's item is an instance of its source: count it by that instance's key
     if (item instanceof RefExpr) return hashTemplate(new RefExpr(item.task, item.instance, [...item.path, ...t.path]), k)

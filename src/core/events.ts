@@ -99,8 +99,12 @@ export type RunEvent =
       /** fn: when its inputs were read and its function called, and when that returned (see AttemptPhases) */
       readonly calledAt?: number
       readonly returnedAt?: number
-      /** a cache hit: not run, the value is the stored one of this key (attempt 0, pid null) */
-      readonly cached?: {readonly key: string}
+      /**
+       * a cache hit: not run, the value is the stored one of this key (attempt 0, pid null);
+       * `bytes`, when given, are the value as v8.serialize writes it (the entry's own bytes:
+       * the store keeps them as they are instead of encoding the value again)
+       */
+      readonly cached?: {readonly key: string; readonly bytes?: Uint8Array}
     }
   /** one attempt failed; `retryAt` is set when another attempt will follow */
   | {

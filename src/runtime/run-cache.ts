@@ -13,6 +13,7 @@ import {keyOf, keyParts, type KeyParts} from '../cache/key.js'
 import {ModuleCode, type ModuleDigest} from '../cache/module-code.js'
 import type {CacheAnswer, CacheLookupInput, InstanceCache} from '../scheduler/cache-seam.js'
 import type {Store} from '../store/db.js'
+import {encodeHits} from '../store/cache-hits.js'
 import {ResultEntries} from '../store/result-cache.js'
 
 const FLUSH_MS = 20
@@ -43,6 +44,9 @@ export class RunCache implements InstanceCache {
   private readonly digests = new Map<string, ModuleDigest>()
   private readonly refDigest = (ref: ObjectPointer): string => this.objectDigest(ref)
   private keyRows: KeyRow[] = []
+  /** the hits since the last flush: their names and keys (one cache_hits row per flush) */
+  private hitNames: string[] = []
+  private hitKeys: string[] = []
   private moduleRows: ModuleDigest[] = []
   private puts: Put[] = []
   /** lookups asked since the last batch (answered together: one query) */
@@ -60,6 +64,8 @@ export class RunCache implements InstanceCache {
       // per row cost more than the rows themselves (100,000 hits)
       keys: db.prepare(`INSERT OR REPLACE INTO cache_keys (run_id, name, key, file, task, findex, parts)
         SELECT ?, j.value ->> 0, j.value ->> 1, ?, j.value ->> 2, j.value ->> 3, j.value ->> 4 FROM json_each(?) AS j`),
+      // (seq after the run's last row: a resumed run adds to its first session's rows)
+      hits: db.prepare('INSERT INTO cache_hits (run_id, seq, names, keys) SELECT ?, COALESCE(MAX(seq), 0) + 1, ?, ? FROM cache_hits WHERE run_id = ?'),
       module: db.prepare('INSERT OR IGNORE INTO cache_modules (digest, files, packages) VALUES (?, ?, ?)'),
     }
   }
@@ -126,22 +132,30 @@ export class RunCache implements InstanceCache {
     for (let i = 0; i < asked.length; i++) {
       const {spec, key, parts, answer} = asked[i]!
       const got = found[i]!
-      // a hit's parts are not kept: why compares with runs that computed, and names the entry
-      this.keyRows.push([spec.name, key, spec.task.id, spec.index, got.hit ? '' : JSON.stringify(toStored(parts))])
-      if (!got.hit) {
-        if (got.warning) this.o.warn(`${spec.name}: ${got.warning}`)
-        answer(spec, {key, hit: false})
-        continue
+      let value = got.hit ? got.value : undefined
+      // the stored bytes go to the run's record as they are, unless the value is changed here
+      let bytes = got.hit ? got.bytes : undefined
+      let hit = got.hit
+      if (!got.hit && got.warning) this.o.warn(`${spec.name}: ${got.warning}`)
+      if (got.hit && this.o.inlineHits) {
+        try {
+          value = loadRefs(value)
+          bytes = undefined
+        } catch (error) {
+          this.o.warn(`${spec.name}: cache entry ${key.slice(0, 12)} could not be read (${(error as Error).message}): running the task instead`)
+          hit = false
+        }
       }
-      let value = got.value
-      try {
-        if (this.o.inlineHits) value = loadRefs(value)
-      } catch (error) {
-        this.o.warn(`${spec.name}: cache entry ${key.slice(0, 12)} could not be read (${(error as Error).message}): running the task instead`)
+      // a hit's parts are not kept (why compares with runs that computed, and names the
+      // entry): its name and key go in the flush's one cache_hits row
+      if (hit) {
+        this.hitNames.push(spec.name)
+        this.hitKeys.push(key)
+        answer(spec, bytes ? {key, hit: true, value, bytes} : {key, hit: true, value})
+      } else {
+        this.keyRows.push([spec.name, key, spec.task.id, spec.index, JSON.stringify(toStored(parts))])
         answer(spec, {key, hit: false})
-        continue
       }
-      answer(spec, {key, hit: true, value})
     }
     this.schedule()
   }
@@ -156,14 +170,20 @@ export class RunCache implements InstanceCache {
   flush(): void {
     if (this.timer) clearTimeout(this.timer)
     this.timer = null
-    const {keyRows, moduleRows, puts} = this
+    const {keyRows, moduleRows, puts, hitNames, hitKeys} = this
     this.keyRows = []
     this.moduleRows = []
     this.puts = []
+    this.hitNames = []
+    this.hitKeys = []
     try {
       this.o.store.db.transaction(() => {
         for (const m of moduleRows) this.q.module.run(m.digest, JSON.stringify(m.files), JSON.stringify(m.packages))
         if (keyRows.length > 0) this.q.keys.run(this.o.runId, this.o.file, JSON.stringify(keyRows))
+        if (hitNames.length > 0) {
+          const hits = encodeHits(hitNames, hitKeys)
+          this.q.hits.run(this.o.runId, hits.names, hits.keys, this.o.runId)
+        }
       })()
     } catch (error) {
       this.o.warn(`the cache's records could not be written (${(error as Error).message})`)

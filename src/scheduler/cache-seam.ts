@@ -11,8 +11,13 @@ export interface CacheLookupInput {
   readonly refKeys: (ref: RefExpr) => readonly string[] | null
 }
 
-/** key null: the instance could not be keyed (it runs, and is not stored) */
-export type CacheLookupResult = {readonly key: string | null; readonly hit: false} | {readonly key: string; readonly hit: true; readonly value: unknown}
+/**
+ * key null: the instance could not be keyed (it runs, and is not stored). A hit's `bytes`,
+ * when given, are `value` serialized (v8), for the store to keep as they are.
+ */
+export type CacheLookupResult =
+  | {readonly key: string | null; readonly hit: false}
+  | {readonly key: string; readonly hit: true; readonly value: unknown; readonly bytes?: Uint8Array}
 
 export type CacheAnswer = (spec: InstanceSpec, result: CacheLookupResult) => void
 

@@ -320,7 +320,7 @@ export class Scheduler implements ExecutorSink {
     if (r.key !== null) this.keys[idx] = r.key
     if (r.hit) {
       const t = nowMicros()
-      this.stream.emit({type: 'succeeded', t, inst: idx, attempt: 0, pid: null, startedAt: t, value: r.value, cached: {key: r.key}})
+      this.stream.emit({type: 'succeeded', t, inst: idx, attempt: 0, pid: null, startedAt: t, value: r.value, cached: r.bytes ? {key: r.key, bytes: r.bytes} : {key: r.key}})
       this.succeed(idx, r.value, CACHED)
     } else this.ready.push(idx, this.demandFor(this.table.spec(idx).task))
     this.schedulePump()

@@ -11,6 +11,7 @@ import {sha256Hex} from '../cache/sha256.js'
 import {ensurePrivateDir} from '../core/home.js'
 import {collectRefs, fileRefsIn, readObjectBytesOf} from '../objects/read.js'
 import {objectId} from '../objects/ref.js'
+import {hitUses} from './cache-hits.js'
 import type {Store} from './db.js'
 import {treeBytes} from './upkeep/remove.js'
 
@@ -28,7 +29,8 @@ export interface EntryOrigin {
   readonly task: string
 }
 
-export type Lookup = {readonly hit: true; readonly value: unknown} | {readonly hit: false; readonly warning?: string}
+/** a hit's `bytes` are its value as stored (v8-serialized: `value` is deserialize(bytes)) */
+export type Lookup = {readonly hit: true; readonly value: unknown; readonly bytes: Buffer} | {readonly hit: false; readonly warning?: string}
 
 export interface EntryRecord {
   readonly key: string
@@ -79,11 +81,12 @@ export class ResultEntries {
       if (!bytes) throw new Error('it holds no value')
       if (sha256(bytes) !== row.digest) throw new Error('its value does not match its digest')
       const value = deserialize(bytes)
-      for (const ref of collectRefs(value).values()) {
+      // (a primitive holds no references: most hits, and no walk for them)
+      if (value !== null && typeof value === 'object') for (const ref of collectRefs(value).values()) {
         const file = join(dir || join(resultsDir(this.store), key), objectId(ref))
         if (!existsSync(file) || statSync(file).size !== ref.size) throw new Error(`its object ${objectId(ref)} is missing or cut short`)
       }
-      return {hit: true, value}
+      return {hit: true, value, bytes}
     } catch (error) {
       // gone, so that the run computing it again stores it anew (only this row: not one stored meanwhile)
       if (this.store.db.prepare('DELETE FROM results WHERE key = ? AND digest = ?').run(key, row.digest).changes > 0) rmSync(join(resultsDir(this.store), key), {recursive: true, force: true})
@@ -157,15 +160,21 @@ export class ResultEntries {
 }
 
 /**
- * When each entry was last used: stored, or reused by a run (its cache_keys row; a hit
- * writes nothing more, so that 100,000 hits cost no 100,000 updates), oldest first.
+ * When each entry was last used: stored, or reused by a run (the run's cache_hits rows, or
+ * in a store of schema 3 its cache_keys rows; a hit writes nothing more, so that 100,000
+ * hits cost no 100,000 updates), oldest first.
  */
 export function entriesByLastUse(store: Store): {key: string; at: number}[] {
-  return store.db
+  const entries = store.db
     .prepare(`SELECT r.key AS key, MAX(r.used_ms, COALESCE(u.at, 0)) AS at FROM results r
-      LEFT JOIN (SELECT k.key AS key, MAX(runs.started_ms) AS at FROM cache_keys k JOIN runs ON runs.id = k.run_id GROUP BY k.key) u ON u.key = r.key
-      ORDER BY at, r.key`)
+      LEFT JOIN (SELECT k.key AS key, MAX(runs.started_ms) AS at FROM cache_keys k JOIN runs ON runs.id = k.run_id GROUP BY k.key) u ON u.key = r.key`)
     .all() as {key: string; at: number}[]
+  const byKey = new Map(entries.map((e) => [e.key, e]))
+  for (const use of hitUses(store)) {
+    const e = byKey.get(use.key)
+    if (e && use.at > e.at) e.at = use.at
+  }
+  return entries.sort((a, b) => a.at - b.at || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
 }
 
 export function listEntries(store: Store): EntryRecord[] {

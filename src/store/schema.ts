@@ -4,7 +4,9 @@
 // Version 2 added instances.deps; ADDED_COLUMNS brings a version-1 store up to date.
 // Version 3 added the result cache (results, cache_keys, cache_modules; new tables only, so
 // an older store gets them when it is opened).
-export const SCHEMA_VERSION = 3
+// Version 4 added cache_hits (a new table: an older store gets it when it is opened; its
+// hits' cache_keys rows are still read, see cache-hits.ts).
+export const SCHEMA_VERSION = 4
 
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS runs (
@@ -105,7 +107,14 @@ CREATE TABLE IF NOT EXISTS results (
   name       TEXT NOT NULL,        -- the instance that computed it
   task       TEXT NOT NULL,
   created_ms INTEGER NOT NULL,
-  used_ms    INTEGER NOT NULL      -- when stored; a reuse is its run's cache_keys row (result-cache.ts, entriesByLastUse)
+  used_ms    INTEGER NOT NULL      -- when stored; a reuse is its run's cache_hits row (result-cache.ts, entriesByLastUse)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS cache_hits (
+  run_id TEXT NOT NULL,
+  seq    INTEGER NOT NULL,         -- one row per flush of the run's cache
+  names  TEXT NOT NULL,            -- JSON list of the instances that reused an entry
+  keys   BLOB NOT NULL,            -- their keys, 32 bytes each, in the same order
+  PRIMARY KEY (run_id, seq)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS cache_keys (
   run_id TEXT NOT NULL,
@@ -114,7 +123,7 @@ CREATE TABLE IF NOT EXISTS cache_keys (
   file   TEXT NOT NULL,            -- the graph file (or the session's script)
   task   TEXT NOT NULL,
   findex INTEGER,
-  parts  TEXT NOT NULL,            -- JSON KeyParts, for rayts why
+  parts  TEXT NOT NULL,            -- JSON KeyParts, for rayts why ('' for a hit, in stores of schema 3)
   PRIMARY KEY (run_id, name)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS cache_keys_task ON cache_keys (file, task, findex);

@@ -16,7 +16,11 @@ export interface EncodedValue {
 
 /** `fileStem` is asked for only when the value is large enough for a file of its own. */
 export function encodeValue(value: unknown, fileStem: () => string): EncodedValue {
-  const bytes = serialize(value)
+  return encodedBytes(serialize(value), fileStem)
+}
+
+/** a value already serialized (a cache hit's stored bytes), kept as encodeValue keeps its bytes */
+export function encodedBytes(bytes: Buffer, fileStem: () => string): EncodedValue {
   if (bytes.length <= LARGE_VALUE) return {inline: bytes, fileBytes: null, file: null}
   return {inline: null, fileBytes: bytes, file: `${fileStem()}.v8`}
 }

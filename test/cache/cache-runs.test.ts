@@ -241,8 +241,8 @@ test('removing the run that computed an entry keeps the entry; a damaged entry i
   t.is(results(second.stdout).d, 450000) // c's big value is read from the entry's own folder
   // damage c's entry (its value holds an object, or is a file of its own) and d's row
   withStore((store) => {
-    const c = store.db.prepare("SELECT k.key FROM cache_keys k WHERE k.run_id = ? AND k.name = 'c'").pluck().get(second.runId) as string
-    const d = store.db.prepare("SELECT k.key FROM cache_keys k WHERE k.run_id = ? AND k.name = 'd'").pluck().get(second.runId) as string
+    const c = explain(store, second.runId, 'c').key!
+    const d = explain(store, second.runId, 'd').key!
     const dir = join(store.home, 'cache', 'results', c)
     for (const f of readdirSync(dir)) writeFileSync(join(dir, f), readFileSync(join(dir, f)).subarray(0, 100))
     store.db.prepare("UPDATE results SET value = X'00' WHERE key = ?").run(d)

@@ -1,7 +1,8 @@
-// `rayts why RUN REF`: why an instance ran or was reused. Its key parts (cache_keys) are
+// `rayts why RUN REF`: why an instance ran or was reused (a hit's key: cache_hits). Its key parts (cache_keys) are
 // compared with those of the last earlier run of the same graph file that computed the same
 // task and foreach index, and each part that differs is named.
 import type {KeyParts} from '../../cache/key.js'
+import {hitKeyOf} from '../cache-hits.js'
 import type {Store} from '../db.js'
 import {UsageError} from '../ids.js'
 import {parseRef, resolveRef} from './refs.js'
@@ -55,7 +56,10 @@ export function explain(store: Store, runId: string, refText: string): WhyAnswer
   const name = resolved.names[0]!
   const inst = getInstance(store, runId, name)!
   const base = {runId, instance: name, state: inst.state}
-  const row = store.db.prepare('SELECT * FROM cache_keys WHERE run_id = ? AND name = ?').get(runId, name) as KeyRow | undefined
+  const keyed = store.db.prepare('SELECT * FROM cache_keys WHERE run_id = ? AND name = ?').get(runId, name) as KeyRow | undefined
+  // a hit's key is in the run's cache_hits (a store of schema 3: a cache_keys row with no parts)
+  const hit = !keyed || inst.state === 'cached' ? hitKeyOf(store, runId, name) : undefined
+  const row: KeyRow | undefined = hit === undefined ? keyed : {run_id: runId, name, key: hit, file: run.file ?? '', task: inst.task, findex: inst.index, parts: ''}
   if (!row) {
     if (run.meta?.noCache) {
       return {...base, verdict: 'ran', key: null, comparedWith: null, reasons: [{kind: 'no-cache-flag', message: 'the run was started with --no-cache: the cache was neither read nor written'}]}

@@ -9,7 +9,7 @@ import type {RunMeta} from '../query/meta.js'
 import {processStartTime} from '../upkeep/processes.js'
 import {createRecordWriter, type PendingEvent} from './record-writer.js'
 import {recordInThread} from './record-thread-client.js'
-import {encodeValue, fileStemFor, type EncodedValue} from '../values.js'
+import {encodedBytes, encodeValue, fileStemFor, type EncodedValue} from '../values.js'
 
 export {FLUSH_MS, FLUSH_MAX, HEARTBEAT_MS, RETRY_MS} from './record-writer.js'
 
@@ -110,7 +110,9 @@ export function pendingMaker(store: Store): (event: RunEvent) => PendingEvent {
       case 'succeeded':
         try {
           const inst = event.inst
-          encoded = encodeValue(event.value, () => fileStemFor(names[inst] ?? `#${inst}`, session))
+          const stem = (): string => fileStemFor(names[inst] ?? `#${inst}`, session)
+          const stored = event.cached?.bytes
+          encoded = stored ? encodedBytes(Buffer.from(stored.buffer, stored.byteOffset, stored.byteLength), stem) : encodeValue(event.value, stem)
         } catch (error) {
           valueError = `the result could not be stored: ${(error as Error).message}`
         }
