@@ -12,7 +12,7 @@ import {DB_FILE} from '../../src/store/index.js'
 import {entriesByLastUse} from '../../src/store/result-cache.js'
 import {SCHEMA_VERSION} from '../../src/store/schema.js'
 import {explain} from '../../src/store/query/why.js'
-import {folder, results, run, states, withStore} from './helpers.js'
+import {folder, results, run, states, withStore, runTwice} from './helpers.js'
 
 process.setMaxListeners(50)
 
@@ -32,10 +32,7 @@ test('each hit is told its own key: the key its computing run kept, none shared'
   const p = folder({'m.mjs': mod('own keys'), 'g.yaml': GRAPH})
   t.teardown(p.cleanup)
   const g = join(p.dir, 'g.yaml')
-  const first = await run(g)
-  t.is(first.code, 0, first.stderr)
-  const second = await run(g)
-  t.is(second.code, 0, second.stderr)
+  const {first, second} = await runTwice(t, g)
   t.notRegex(second.stderr, /could not/)
   t.deepEqual(results(second.stdout), results(first.stdout))
   t.true(NAMES.every((n) => states(second.runId)[n] === 'cached'))
@@ -105,10 +102,7 @@ test('a hit records the stored bytes as they are: each instance reads back the v
   const p = folder({'m.mjs': m, 'g.yaml': 'version: 1\nmodule: ./m.mjs\ntasks:\n  v: {fn: make, foreach: {range: 13}, args: [!item], cache: true}\n'})
   t.teardown(p.cleanup)
   const g = join(p.dir, 'g.yaml')
-  const first = await run(g)
-  t.is(first.code, 0, first.stderr)
-  const second = await run(g)
-  t.is(second.code, 0, second.stderr)
+  const {first, second} = await runTwice(t, g)
   t.deepEqual(results(second.stdout), results(first.stdout))
   withStore((store) => {
     const names = Array.from({length: 13}, (_, i) => `v[${i}]`)

@@ -7,7 +7,7 @@ import {explain} from '../../src/store/query/why.js'
 import {listEntries} from '../../src/store/result-cache.js'
 import {countStates} from '../../src/dashboard/queries.js'
 import {countStates as statusCounts} from '../../src/store/index.js'
-import {folder, results, run, states, withStore} from './helpers.js'
+import {folder, results, run, states, withStore, runTwice} from './helpers.js'
 
 // runs share this process: each adds its exit and signal hooks while it runs
 process.setMaxListeners(50)
@@ -271,10 +271,7 @@ export function describe(v) {
   const p = folder({'m.mjs': mod, 'g.yaml': 'version: 1\nmodule: ./m.mjs\ntasks:\n  v: {fn: make, foreach: [0, 7], args: [!item], cache: true}\n  d: {fn: describe, foreach: !ref v, args: [!item]}\n'})
   t.teardown(p.cleanup)
   const g = join(p.dir, 'g.yaml')
-  const first = await run(g)
-  t.is(first.code, 0, first.stderr)
-  const second = await run(g)
-  t.is(second.code, 0, second.stderr)
+  const {first, second} = await runTwice(t, g)
   t.is(states(second.runId)['v[1]'], 'cached')
   t.is(states(second.runId)['d[1]'], 'succeeded') // not cached: it ran on the cached value
   const computed = results(first.stdout)

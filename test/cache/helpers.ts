@@ -1,6 +1,7 @@
 // Real runs for the result-cache tests: runFromCli (what `rayts run` runs) in this process,
 // on real workers and the real store in this test file's $RAYTS_HOME, each test in a folder
 // of its own (its own modules and graph file: its own keys).
+import type {ExecutionContext} from 'ava'
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -50,6 +51,15 @@ export async function run(graph: string, o: {noCache?: boolean; set?: string[]; 
 }
 
 /** a folder with these files written in it */
+/** a graph run twice, each run checked to succeed: the second's hits against the first's work */
+export async function runTwice(t: ExecutionContext, graph: string): Promise<{first: Ran; second: Ran}> {
+  const first = await run(graph)
+  t.is(first.code, 0, first.stderr)
+  const second = await run(graph)
+  t.is(second.code, 0, second.stderr)
+  return {first, second}
+}
+
 export function folder(files: Record<string, string>): {dir: string; write: (name: string, text: string) => void; cleanup: () => void} {
   const dir = mkdtempSync(join(tmpdir(), 'rayts-cache-'))
   const write = (name: string, text: string): void => writeFileSync(join(dir, name), text)
