@@ -1,5 +1,5 @@
 // The result cache's benchmark (a benchmark, not a test; figures for a quiet machine):
-//   npm run build && node --import tsx test/cache/bench-cache.ts [tasks] [noop] [mb]
+//   npm run build && node --import tsx benchmark/result-cache.ts [tasks] [noop] [mb]
 // - `tasks` fn tasks of 20 ms each (default 2,000), cache: true: the first run, then the
 //   second (every task a hit), as `rayts run` processes; the second should take at most a
 //   fifth of the first.
@@ -12,13 +12,13 @@ import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
-import {hashValue} from '../../src/cache/value-hash.js'
-import {hashTemplate} from '../../src/cache/key.js'
-import {RefExpr} from '../../src/graph/model.js'
-import {NO_OBJECTS} from '../../src/scheduler/object-reads.js'
+import {hashValue} from '../src/cache/value-hash.js'
+import {hashTemplate} from '../src/cache/key.js'
+import {RefExpr} from '../src/graph/model.js'
+import {NO_OBJECTS} from '../src/scheduler/object-reads.js'
 
 const [tasks = 2000, noop = 100_000, mb = 200] = process.argv.slice(2).map(Number)
-const CLI = fileURLToPath(new URL('../../bin/run.js', import.meta.url))
+const CLI = fileURLToPath(new URL('../bin/run.js', import.meta.url))
 const dir = mkdtempSync(join(tmpdir(), 'rayts-bench-cache-'))
 const env = {...process.env, RAYTS_HOME: join(dir, 'home'), RAYTS_HOME_BUDGET: 'off', NO_COLOR: '1'}
 
