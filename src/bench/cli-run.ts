@@ -52,7 +52,7 @@ const RSS_PRELOAD = `data:text/javascript,${encodeURIComponent(
 )}`
 
 /** `rayts ARGS` as a process with its store in `home`; with `rssFile`, its peak RSS too */
-export async function timeRayts(args: readonly string[], home: string, rssFile?: string): Promise<ProcessRun> {
+async function timeRayts(args: readonly string[], home: string, rssFile?: string): Promise<ProcessRun> {
   const env = {...process.env, RAYTS_HOME: home, OCLIF_SKIP_NEW_VERSION_CHECK: 'true', NO_COLOR: '1'}
   if (rssFile === undefined) return timeNode([...EXEC_ARGV, BIN, ...args], env)
   rmSync(rssFile, {force: true})

@@ -5,7 +5,7 @@ import type {DagReport, DagRow} from './dag.js'
  * the targets (benchmarks, never tests), issue 23's aims: the user's path (`rayts run` as a
  * process, spawn to exit) by shape and compile time at 100k tasks, RSS, scheduler CPU
  */
-export const DAG_TARGETS = {userWallMsAt100k: {wide: 2000, 'fan-in': 3000, deep: 4000}, compileMsAt100k: 1000, peakRssMb: 300, schedulerMicrosPerTask: 5} as const
+const DAG_TARGETS = {userWallMsAt100k: {wide: 2000, 'fan-in': 3000, deep: 4000}, compileMsAt100k: 1000, peakRssMb: 300, schedulerMicrosPerTask: 5} as const
 
 export function missedTargets(row: DagRow): string[] {
   const missed: string[] = []

@@ -8,7 +8,7 @@ import {runDagChild} from './dag-spawn.js'
 import {type DagShape, benchDir, dagGraph} from './graphs.js'
 import {type Machine, machine} from './granularity.js'
 
-export const DAG_SHAPES: readonly DagShape[] = ['wide', 'deep', 'fan-in']
+const DAG_SHAPES: readonly DagShape[] = ['wide', 'deep', 'fan-in']
 
 export interface DagOptions {
   readonly sizes: readonly number[]

@@ -11,7 +11,7 @@ import {recordedBytes} from './granularity-store.js'
 import {openStore} from '../store/db.js'
 import {resolveRunId} from '../store/query/runs.js'
 
-export const FAN_IN_MODULE = `${MAKE_ARRAY_MODULE}
+const FAN_IN_MODULE = `${MAKE_ARRAY_MODULE}
 /** the consumer: the sum of every element of every array */
 export function total(arrays) {
   let s = 0
@@ -19,7 +19,7 @@ export function total(arrays) {
   return s
 }
 `
-export const FAN_IN_FILE = 'fan_in.mjs'
+const FAN_IN_FILE = 'fan_in.mjs'
 
 /** one fan-in case: `trials` arrays of n doubles feed one task */
 export interface FanInShape {

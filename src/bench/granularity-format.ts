@@ -27,13 +27,13 @@ export function machineLine(r: GranularityReport): string {
 
 const mb = (bytes: number): string => (Number.isFinite(bytes) ? (bytes / 2 ** 20).toFixed(0) : '?')
 
-export function formatGranularityTable(r: GranularityReport): string {
+function formatGranularityTable(r: GranularityReport): string {
   const head = ['n', 'local s', 'remote s', 'local/remote', 'runner CPU µs/task']
   const body = r.rows.map((row) => [String(row.n), fmtSeconds(row.localSeconds), fmtSeconds(row.remoteSeconds), row.ratio.toFixed(2), row.parentCpuMicrosPerTask.toFixed(0)])
   return table(head, body)
 }
 
-export function formatRunFormTable(r: GranularityReport): string {
+function formatRunFormTable(r: GranularityReport): string {
   const head = ['n', 'local s', 'remote s', 'local/remote', 'runner CPU µs/task', 'settle s', 'runner B/task']
   const body = r.runs.rows.map((row) => [
     String(row.n),
@@ -47,7 +47,7 @@ export function formatRunFormTable(r: GranularityReport): string {
   return table(head, body)
 }
 
-export function formatFanInTable(r: GranularityReport): string {
+function formatFanInTable(r: GranularityReport): string {
   const head = ['n', 'calls', 'local s', 'rayts run − 1-task s', 'local/remote', '1-task run s', 'runner B/task', 'runner peak RSS MB']
   const body = r.fanIn.rows.map((row) => [
     String(row.n),

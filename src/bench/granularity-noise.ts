@@ -23,7 +23,7 @@ export interface Noise {
 }
 
 /** above this many cores busy with other processes on average, the times are called noisy */
-export const BUSY_CORES = 0.5
+const BUSY_CORES = 0.5
 
 /** jiffies (clock ticks) of the machine and of this process tree, at one moment */
 export interface CpuSample {

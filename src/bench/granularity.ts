@@ -83,10 +83,10 @@ export interface GranularityReport {
   readonly fanIn: {readonly measures: string; readonly runs: number; readonly rows: readonly FanInRow[]}
 }
 
-export const REMOTE_MEASURES =
+const REMOTE_MEASURES =
   'the lesson\'s form: one warm library session (ray.init once, workers started and the module loaded by warm-up rounds); per n, wall time from the first of `trials` `.remote()` calls to the return of one `ray.get` of them all: scheduling, each call run by a worker that stores its Float64Array in the object store (/dev/shm), the run store recording references, and this process reading every array; the session\'s end (settling its objects) is after every size, outside the timing'
 
-export const RUN_FORM_MEASURES =
+const RUN_FORM_MEASURES =
   'wall time from start() to the end of the run on a warm pool (workers started and module loaded by a warm-up run), as `rayts run` records it: scheduling, each call run by a worker that writes its Float64Array to the object store (/dev/shm), the run store recording references, this process reading every array (ray.get), and the kept arrays moved to disk at the end; graph compile excluded'
 
 export const defaultGranularityOptions: GranularityOptions = {

@@ -52,7 +52,7 @@ export function deepGraph(n: number): string {
 }
 
 /** n leaves reduced pairwise by `add` in a binary tree (n - 1 inner tasks) */
-export function fanInGraph(n: number): string {
+function fanInGraph(n: number): string {
   const lines = [HEADER, 'tasks:\n', `  l0: {fn: noop, foreach: {range: ${n}}, args: [!index]}\n`]
   let level: string[] = Array.from({length: n}, (_, i) => `l0.${i}`)
   let depth = 0

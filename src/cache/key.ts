@@ -10,7 +10,7 @@ import {sha256Hex} from './sha256.js'
 import {hashValue, type RefDigest} from './value-hash.js'
 
 /** bumped when the key's recipe changes: older entries then never match */
-export const KEY_FORMAT = 1
+const KEY_FORMAT = 1
 
 export interface KeyParts {
   readonly format: number

@@ -28,7 +28,7 @@ export class ModuleCode {
   }
 }
 
-export async function digestModule(module: string): Promise<ModuleDigest> {
+async function digestModule(module: string): Promise<ModuleDigest> {
   const closure = await importClosure([module])
   const files: Record<string, string> = {}
   for (const f of [module, ...closure.files]) {

@@ -19,7 +19,7 @@ export function checkBudget(stderr: NodeJS.WritableStream, env: NodeJS.ProcessEn
   }
 }
 
-export function budgetMessage(home: string, r: BudgetReport): string {
+function budgetMessage(home: string, r: BudgetReport): string {
   const head = `the run store ${home} held ${formatBytes(r.beforeBytes)}, over its budget of ${formatBytes(r.budgetBytes)} (${BUDGET_ENV})`
   const ids = r.removed.map((x) => x.id)
   const shown = ids.length > 5 ? `${ids.slice(0, 5).join(', ')}, …` : ids.join(', ')

@@ -60,7 +60,7 @@ export function userErrorOf(error: unknown, command?: string): UserError | null 
  * own copy of @oclif/core, and the help and autocomplete plugins load the one in
  * node_modules, whose classes are not the bundle's.
  */
-export function isOclifError(error: unknown): error is InstanceType<typeof Errors.CLIError> {
+function isOclifError(error: unknown): error is InstanceType<typeof Errors.CLIError> {
   if (error instanceof Errors.CLIError) return true
   const oclif = (error as {oclif?: unknown} | null)?.oclif
   return error instanceof Error && typeof oclif === 'object' && oclif !== null

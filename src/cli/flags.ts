@@ -19,7 +19,7 @@ export const durationFlag = Flags.custom<number>({
 })
 
 /** A number greater than 0 (fractions allowed). */
-export const positiveFlag = Flags.custom<number>({
+const positiveFlag = Flags.custom<number>({
   helpValue: 'N',
   parse: async (input) => {
     const n = Number(input)

@@ -7,10 +7,10 @@ import {INSTANCE_STATES} from '../store/query/inspect.js'
 import {durationCell, table} from './print.js'
 
 /** `12,345` */
-export const count = (n: number): string => n.toLocaleString('en-US')
+const count = (n: number): string => n.toLocaleString('en-US')
 
 /** the one place these commands print a duration in ms */
-export const durationText = (ms: number | null): string => durationCell(ms)
+const durationText = (ms: number | null): string => durationCell(ms)
 
 /** `--state running,failed` (and repeated flags) → the states, checked */
 export function parseStates(values: readonly string[] | undefined): string[] | undefined {
@@ -46,7 +46,7 @@ export function summaryText(run: Pick<RunRecord, 'id' | 'graph' | 'file' | 'stat
 const ORDER: readonly string[] = ['succeeded', 'cached', 'failed', 'skipped', 'cancelled', 'lost', 'running', 'retrying', 'ready', 'pending']
 
 /** `9,990 succeeded, 10 failed` */
-export function stateList(states: Readonly<Record<string, number>>): string {
+function stateList(states: Readonly<Record<string, number>>): string {
   const rank = (s: string): number => (ORDER.includes(s) ? ORDER.indexOf(s) : ORDER.length)
   return Object.keys(states)
     .sort((a, b) => rank(a) - rank(b))

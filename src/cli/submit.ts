@@ -48,7 +48,7 @@ export function cliLauncher(root: string): Launcher {
 }
 
 /** Problems of the graph as `FILE:LINE:COL: message` lines; empty when it compiles. */
-export function graphProblems(graphFile: string, set: readonly string[]): string[] {
+function graphProblems(graphFile: string, set: readonly string[]): string[] {
   const compiled = compileGraphFile(graphFile, {set: [...set]})
   return compiled.ok ? [] : compiled.problems.map((p) => formatProblem(p))
 }

@@ -7,7 +7,7 @@ import {bounded} from './link.js'
 import {isLoopback, redact, type ClusterUrl} from './url.js'
 
 /** true: a connection without credentials is refused (NOAUTH); false: it is served; undefined: unreachable */
-export async function serverWantsPassword(url: string, timeoutMs = 5000): Promise<boolean | undefined> {
+async function serverWantsPassword(url: string, timeoutMs = 5000): Promise<boolean | undefined> {
   const bare = new URL(url)
   bare.username = ''
   bare.password = ''

@@ -60,7 +60,7 @@ export async function selectCode(graph: CodeSource): Promise<CodeSelection> {
 }
 
 /** files under `dir` that the globs match (gitignore syntax), less what .gitignore ignores */
-export function includedFiles(dir: string, globs: readonly string[]): {files: string[]; unmatched: string[]} {
+function includedFiles(dir: string, globs: readonly string[]): {files: string[]; unmatched: string[]} {
   if (globs.length === 0) return {files: [], unmatched: []}
   for (const g of globs) {
     if (/^!?(\.\.?\/|\.\.$)/.test(g) || g.includes('/../')) throw new IncludeError(`include: "${g}" leaves the graph's folder (${dir}): globs are relative to it, without . or ..`)

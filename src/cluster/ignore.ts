@@ -6,7 +6,7 @@ import {existsSync, readFileSync} from 'node:fs'
 import {basename, dirname, join, relative, sep} from 'node:path'
 import ignore, {type Ignore} from 'ignore'
 
-export const ALWAYS_SKIPPED: ReadonlySet<string> = new Set(['node_modules', '.git'])
+const ALWAYS_SKIPPED: ReadonlySet<string> = new Set(['node_modules', '.git'])
 
 interface Layer {
   /** the folder of the .gitignore */

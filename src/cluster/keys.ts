@@ -10,7 +10,7 @@ export const QUEUE = 'rayts-tasks'
 export const SHORT_QUEUE = 'rayts-short'
 export const SHORT_PREFETCH = 4
 /** BullMQ's key prefix (its default) */
-export const BULL_PREFIX = 'bull'
+const BULL_PREFIX = 'bull'
 /** values up to this size travel inside the job; larger ones once under a content key */
 export const INLINE_LIMIT = 64 * 1024
 /** how long a run's keys (values, results, streams) live in Redis, seconds */

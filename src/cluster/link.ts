@@ -6,7 +6,7 @@ import {UsageError} from '../core/usage-error.js'
 import {DURATION_FORMS, parseDuration} from '../format/units.js'
 import {LOST_AFTER_MS} from './keys.js'
 
-export const LOST_AFTER_ENV = 'RAYTS_CLUSTER_LOST_AFTER'
+const LOST_AFTER_ENV = 'RAYTS_CLUSTER_LOST_AFTER'
 
 /** the run's bound on Redis's silence: $RAYTS_CLUSTER_LOST_AFTER (a duration, at least 2 s), else LOST_AFTER_MS */
 export function lostAfterMs(env: NodeJS.ProcessEnv = process.env): number {

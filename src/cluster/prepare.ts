@@ -31,7 +31,7 @@ export interface PreparedCluster {
 }
 
 /** tasks in flight per CPU slot of the cluster (queued in Redis beyond the slots) */
-export const IN_FLIGHT = 4
+const IN_FLIGHT = 4
 
 /** Throws UsageError with a message for the user when the cluster cannot take the run. */
 export async function prepareCluster(

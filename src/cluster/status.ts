@@ -14,7 +14,7 @@ export interface ClusterStatus {
   readonly tasksPerSecond: number
 }
 
-export async function clusterStatus(redis: RedisClient): Promise<ClusterStatus> {
+async function clusterStatus(redis: RedisClient): Promise<ClusterStatus> {
   const workers = await liveWorkers(redis)
   // single tasks wait in QUEUE, packed batches of short tasks in SHORT_QUEUE: count both
   const queues = [QUEUE, SHORT_QUEUE].map((name) => new Queue(name, {connection: redis}))
@@ -42,7 +42,7 @@ export async function clusterStatus(redis: RedisClient): Promise<ClusterStatus> 
   }
 }
 
-export const STATUS_TIMEOUT_MS = 10_000
+const STATUS_TIMEOUT_MS = 10_000
 
 /** clusterStatus, or a ClusterConnectError when Redis fails or says nothing for `ms` */
 export async function clusterStatusWithin(redis: RedisClient, printable: string, ms: number = STATUS_TIMEOUT_MS): Promise<ClusterStatus> {

@@ -4,7 +4,7 @@ import {isAbsolute, relative} from 'node:path'
 import type {Job} from '../executor/types.js'
 import {encodeValue, type EncodedValue, type WireJob, type WirePath, type WireValue} from './wire.js'
 
-export function wirePath(root: string, path: string): WirePath {
+function wirePath(root: string, path: string): WirePath {
   const rel = relative(root, path)
   if (rel === '' ) return {rel: '.'}
   if (rel.startsWith('..') || isAbsolute(rel)) return {abs: path}

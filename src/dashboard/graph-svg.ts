@@ -16,7 +16,7 @@ const esc = (s: string): string =>
 const clip = (s: string, n = 22): string => (s.length > n ? `${s.slice(0, n - 1)}…` : s)
 
 /** depth of each task: 0 for roots, else one more than its deepest dependency */
-export function depths(graph: TaskGraph): Map<string, number> {
+function depths(graph: TaskGraph): Map<string, number> {
   const preds = new Map<string, string[]>()
   for (const t of graph.tasks) preds.set(t, [])
   for (const [from, to] of graph.edges) preds.get(to)?.push(from)

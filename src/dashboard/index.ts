@@ -1,3 +1,3 @@
 // `rayts dashboard`: a live web page of the runs in the store (docs/dashboard.md).
-export {startDashboard, PortError, type Dashboard, type DashboardOptions} from './server.js'
+export {startDashboard, type Dashboard, type DashboardOptions} from './server.js'
 export {isLoopbackHost} from './security.js'

@@ -13,8 +13,8 @@ import {hostname} from 'node:os'
 
 type Row = Record<string, unknown>
 
-export const MAX_RUNS = 200
-export const MAX_PAGE = 500
+const MAX_RUNS = 200
+const MAX_PAGE = 500
 export const MAX_LOG_LINES = 1000
 
 export type Counts = Record<string, number>
@@ -304,7 +304,7 @@ export function logTailStart(store: Store, runId: string, name: string | undefin
  * The events of the run's latest session, one stored block at a time: `visit` sees each
  * event, and no more than one block is held at once.
  */
-export function forEachEvent(store: Store, runId: string, visit: (e: RunEvent) => void): void {
+function forEachEvent(store: Store, runId: string, visit: (e: RunEvent) => void): void {
   const run = getRun(store, runId)
   if (!run) return
   const rows = store.db.prepare('SELECT json FROM events WHERE run_id = ? AND session = ? ORDER BY seq').iterate(runId, run.session) as IterableIterator<Row>

@@ -26,7 +26,7 @@ import {chromeTrace, timelinePage} from './timeline.js'
 import {UsageError} from '../core/usage-error.js'
 
 /** how much of a value's text the page is sent; the download has all of it */
-export const PREVIEW_CHARS = 20_000
+const PREVIEW_CHARS = 20_000
 
 export interface Reply {
   json(status: number, body: unknown): void

@@ -57,7 +57,7 @@ export function sameToken(given: string | undefined | null, token: string): bool
   return timingSafeEqual(Buffer.from(given), Buffer.from(token))
 }
 
-export function cookieToken(req: IncomingMessage): string | null {
+function cookieToken(req: IncomingMessage): string | null {
   const cookie = req.headers.cookie
   if (!cookie) return null
   for (const part of cookie.split(';')) {
@@ -75,7 +75,7 @@ export function requestToken(req: IncomingMessage, url: URL): string | null {
 }
 
 /** The page's policy: its own script and style files only, no inline script, nothing from elsewhere. */
-export const PAGE_CSP = [
+const PAGE_CSP = [
   "default-src 'none'",
   "script-src 'self'",
   "style-src 'self'",

@@ -50,7 +50,7 @@ export interface Dashboard {
 }
 
 /** The port is taken (or not ours to take): a usage error for the command. */
-export class PortError extends RaytsError {
+class PortError extends RaytsError {
   override name = 'PortError'
   override readonly code = 'RAYTS_ERR_PORT'
 }

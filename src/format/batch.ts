@@ -9,7 +9,7 @@ export function batchHead(n: number, elapsedSeconds: number): string {
 }
 
 /** `  add[0] = value`: a multi-line string value goes below its name, whole */
-export function batchLine(name: string, value: unknown): string {
+function batchLine(name: string, value: unknown): string {
   return labelValue(`  ${name} =`, value)
 }
 

@@ -6,7 +6,7 @@ import {envBytes, MiB} from './units.js'
 /** per attempt: the first half and the last half are kept, a marker says what was cut */
 export const ATTEMPT_LOG_DEFAULT = 10 * MiB
 /** per run, over all attempts: past it, output is dropped (one marker says so) */
-export const RUN_LOG_DEFAULT = 100 * MiB
+const RUN_LOG_DEFAULT = 100 * MiB
 
 export interface LogLimits {
   readonly attempt: number

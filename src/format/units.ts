@@ -20,7 +20,7 @@ const SIZE_UNITS: ReadonlyMap<string, number> = new Map([
 ])
 
 /** what a size may look like, for error messages */
-export const SIZE_FORMS = 'a whole number of bytes, or a number with a unit K, M, G or T (powers of 1024; KB, KiB alike), like 64K, 500MiB, 1.5G'
+const SIZE_FORMS = 'a whole number of bytes, or a number with a unit K, M, G or T (powers of 1024; KB, KiB alike), like 64K, 500MiB, 1.5G'
 
 /** Bytes of `512`, `64k`, `500MiB`, `1.5G`, `2TB` (case and spaces free); undefined when it is not a size. */
 export function parseBytes(text: string): number | undefined {

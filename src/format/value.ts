@@ -11,7 +11,7 @@
 //   <Buffer de ad be ef>   Map(1) { 'a' => 1 }   Set(1) { 1 }   123n   1970-01-01T00:00:00.000Z
 import {inspect, type InspectOptions} from 'node:util'
 
-export const PREVIEW_OPTIONS: Readonly<InspectOptions> = {
+const PREVIEW_OPTIONS: Readonly<InspectOptions> = {
   depth: 4,
   maxArrayLength: 100,
   maxStringLength: 10_000,

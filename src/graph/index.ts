@@ -4,6 +4,6 @@ export {makeDynamicInstances} from './compile/dynamic.js'
 export {formatProblem, displayPath, type Problem} from './validate/problems.js'
 export {cacheWarnings} from './validate/cache-warnings.js'
 export {parsePath, parseRefText} from './compile/refs.js'
-export {visitRefs} from './compile/compiler.js'
+
 export * from './model.js'
 export {draw, FORMATS, type DrawFormat} from './draw/index.js'

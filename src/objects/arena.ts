@@ -22,11 +22,11 @@ import {checkPrivateDir, crashHook, tmpName} from './object-files.js'
 import type {ObjectPointer} from './ref.js'
 
 /** capacity of one arena (sparse: only written pages take memory) */
-export const ARENA_BYTES = 256 * 1024 * 1024
+const ARENA_BYTES = 256 * 1024 * 1024
 /** objects larger than this get a file of their own (their file costs little next to their bytes) */
 export const ARENA_OBJECT_MAX = 16 * 1024 * 1024
 /** shm-typed-array's header: the data's length as a u64 */
-export const ARENA_HEADER = 8
+const ARENA_HEADER = 8
 const ALIGN = 16
 const NAME = /^a-[0-9a-z]{1,16}-[0-9a-f]{8}-[0-9a-z]{1,8}$/
 

@@ -7,7 +7,7 @@
 // Float64Array and BigInt64Array.
 import {deserialize, serialize} from 'node:v8'
 
-export const HEADER_BYTES = 16
+const HEADER_BYTES = 16
 const MAGIC = 0x4f594152 // "RAYO" little-endian
 const VERSION = 1
 

@@ -17,7 +17,7 @@ import {forgetArenas} from './arena-map.js'
 import {collectRefs} from './read.js'
 import type {ObjectPointer} from './ref.js'
 
-export const SHM_ROOT = '/dev/shm'
+const SHM_ROOT = '/dev/shm'
 
 /** the objects a run's recorded results refer to, by id */
 export type ObjectsToKeep = ReadonlyMap<string, ObjectPointer>
@@ -43,7 +43,7 @@ export interface OpenOptions {
 }
 
 /** /dev/shm when it is a writable folder, else null */
-export function shmRoot(): string | null {
+function shmRoot(): string | null {
   try {
     if (!statSync(SHM_ROOT).isDirectory()) return null
     accessSync(SHM_ROOT, constants.W_OK)

@@ -76,7 +76,7 @@ export class ObjectWriter {
  * About how many bytes v8.serialize makes of `value`, counted only up to `limit` (a small
  * value costs a short walk; a big one stops as soon as it is known to be big).
  */
-export function roughSize(value: unknown, limit: number): number {
+function roughSize(value: unknown, limit: number): number {
   let total = 0
   const stack: unknown[] = [value]
   while (stack.length > 0 && total < limit) {

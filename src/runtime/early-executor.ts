@@ -58,7 +58,7 @@ export class EarlyExecutor {
 
 let started: EarlyExecutor | null = null
 
-/** start the local pool now (the CLI's entry, for a command that runs a graph here) */
+/** start the local pool now (the CLI's entry, for a command that runs a graph here) @public (main.ts imports it conditionally) */
 export function startEarlyPool(): void {
   started ??= new EarlyExecutor()
 }
@@ -70,7 +70,7 @@ export function takeEarlyPool(): EarlyExecutor | null {
   return early
 }
 
-/** stop the entry's pool when no command took it (a usage error, a flag oclif refused) */
+/** stop the entry's pool when no command took it (a usage error, a flag oclif refused) @public */
 export async function discardEarlyPool(): Promise<void> {
   await takeEarlyPool()?.discard()
 }

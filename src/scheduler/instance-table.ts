@@ -106,7 +106,7 @@ export interface Dependents {
   readonly flat: Int32Array
 }
 
-export function dependentsOf(specs: readonly InstanceSpec[]): Dependents {
+function dependentsOf(specs: readonly InstanceSpec[]): Dependents {
   // every index is in range: a dependency is an instance (d < n), offsets has n + 1 entries
   const n = specs.length
   const offsets = new Int32Array(n + 1)

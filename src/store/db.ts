@@ -17,7 +17,7 @@ export interface Store {
   close(): void
 }
 
-export {DB_FILE, storeFile}
+export {DB_FILE}
 
 /** Throws a StoreError (naming the file and what to do) when the store cannot be used. */
 export function openStore(home: string = raytsHome()): Store {

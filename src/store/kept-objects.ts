@@ -39,7 +39,7 @@ function* resultsWithRefs(store: Store, runId: string): Generator<{name: string;
 }
 
 /** the objects that the run's succeeded results refer to, by id */
-export function storedObjectIds(store: Store, runId: string): Map<string, ObjectPointer> {
+function storedObjectIds(store: Store, runId: string): Map<string, ObjectPointer> {
   const ids = new Map<string, ObjectPointer>()
   for (const r of resultsWithRefs(store, runId)) for (const [id, ref] of r.ids) ids.set(id, ref)
   return ids
@@ -50,7 +50,7 @@ export function storedObjectIds(store: Store, runId: string): Map<string, Object
  * recorded as failed with an ObjectError (so `--resume` computes them again), and a run that
  * succeeded as failed, in one transaction. Throws when the store cannot be written either.
  */
-export function recordNotKept(store: Store, runId: string, notKept: ReadonlySet<string>, why: string): string[] {
+function recordNotKept(store: Store, runId: string, notKept: ReadonlySet<string>, why: string): string[] {
   const names: string[] = []
   for (const r of resultsWithRefs(store, runId)) if ([...r.ids.keys()].some((id) => notKept.has(id))) names.push(r.name)
   const error = JSON.stringify({kind: 'error', name: 'ObjectError', message: `its value could not be kept in ${keptObjectDir(store, runId)}: ${why}. Free some space, then: rayts run --resume ${runId}`})

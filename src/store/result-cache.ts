@@ -19,7 +19,7 @@ import {treeBytes} from './upkeep/remove.js'
 const INLINE_MAX = 64 * 1024
 const VALUE_FILE = 'value.v8'
 
-export function resultsDir(store: Store): string {
+function resultsDir(store: Store): string {
   return join(store.home, 'cache', 'results')
 }
 

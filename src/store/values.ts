@@ -4,7 +4,7 @@ import {mkdirSync, readFileSync, renameSync, rmSync, writeFileSync} from 'node:f
 import {join} from 'node:path'
 import {deserialize, serialize} from 'node:v8'
 
-export const LARGE_VALUE = 1024 * 1024
+const LARGE_VALUE = 1024 * 1024
 
 export interface EncodedValue {
   /** inline bytes, or null when stored as a file */

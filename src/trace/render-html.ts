@@ -22,7 +22,7 @@ export const OUTCOME_COLORS: Readonly<Record<string, string>> = {
 }
 
 /** an attempt's phases: a strip along the bottom of its bar */
-export const PHASE_COLORS: Readonly<Record<string, string>> = {
+const PHASE_COLORS: Readonly<Record<string, string>> = {
   'read inputs': '#0d47a1',
   execute: '#1b5e20',
   'write result': '#e65100',

@@ -11,7 +11,7 @@ function isSet(env: Env, key: string): boolean {
   return v !== undefined && v !== '0' && v !== 'false'
 }
 
-export function isCi(env: Env): boolean {
+function isCi(env: Env): boolean {
   return isSet(env, 'CI') || isSet(env, 'CONTINUOUS_INTEGRATION')
 }
 

@@ -33,10 +33,10 @@ import type {Sink} from './sink.js'
 import {summaryData} from './summary.js'
 import {TaskOutput} from './task-output.js'
 
-export {chooseRenderer, wantColor, isCi, type Renderer} from './choose.js'
-export {formatValue, labelValue} from '../format/value.js'
-export {formatBatch, formatResult, formatError, resultJson, batchJson, type Batch, type ResultItem} from './results-format.js'
-export {toJson, type Json} from '../format/json.js'
+export {chooseRenderer, wantColor, type Renderer} from './choose.js'
+
+export {type Batch, type ResultItem} from './results-format.js'
+export {type Json} from '../format/json.js'
 
 /** what the runtime writes to; process.stdout / process.stderr in the CLI */
 export type OutStream = NodeJS.WritableStream & {readonly isTTY?: boolean; readonly rows?: number; readonly columns?: number}

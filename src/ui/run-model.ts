@@ -46,7 +46,7 @@ export interface Failure {
   readonly logTail: readonly string[]
 }
 
-export const LOG_TAIL_LINES = 10
+const LOG_TAIL_LINES = 10
 const SLOWEST = 5
 
 function shown(s: InstanceState): ShownState {

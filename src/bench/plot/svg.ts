@@ -6,7 +6,7 @@ const W = 820
 const H = 520
 const M = {left: 80, right: 170, top: 50, bottom: 60}
 
-export function escapeXml(s: string): string {
+function escapeXml(s: string): string {
   return s.replace(/[<>&"']/g, (c) => ({'<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&#39;'})[c]!)
 }
 

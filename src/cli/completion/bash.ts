@@ -11,7 +11,7 @@ import {join} from 'node:path'
 type Case = readonly [pattern: string, words: string]
 
 /** The bash script: a few `case` tables generated from the commands, and one function. */
-export function bashCompletion(config: Interfaces.Config): string {
+function bashCompletion(config: Interfaces.Config): string {
   const bin = config.bin
   const fn = `_${bin.replaceAll(/[^A-Za-z0-9_]/g, '_')}_autocomplete`
   const commands = config.commands.filter((c) => !c.hidden)

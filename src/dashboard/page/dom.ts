@@ -18,7 +18,7 @@ export function h<K extends keyof HTMLElementTagNameMap>(
   return el
 }
 
-export function append(el: Node, children: readonly Child[]): void {
+function append(el: Node, children: readonly Child[]): void {
   for (const c of children) {
     if (c === null || c === undefined || c === false) continue
     el.appendChild(typeof c === 'string' ? document.createTextNode(c) : c)

@@ -23,7 +23,7 @@ export interface WorkerExit {
 
 // From the sources (tests, bin/dev.js) the worker is a .ts file run under tsx; from dist, .js.
 const fromSource = import.meta.url.endsWith('.ts')
-export const WORKER_ENTRY = new URL(fromSource ? '../worker/main.ts' : '../worker/main.js', import.meta.url)
+const WORKER_ENTRY = new URL(fromSource ? '../worker/main.ts' : '../worker/main.js', import.meta.url)
 export const WORKER_EXEC_ARGV: readonly string[] = fromSource ? ['--import', import.meta.resolve('tsx')] : []
 
 const RETIRE_KILL_MS = 2000

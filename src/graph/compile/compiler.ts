@@ -13,9 +13,9 @@ import {checkOptionTags} from './passes/option-tags.js'
 import {fanOut, outputs as outputsOf, reportCycles} from './passes/order.js'
 import {TemplatePass} from './passes/templates.js'
 
-export {MAX_INSTANCES} from './passes/draft.js'
+
 export {TAGLESS_OPTIONS} from './passes/option-tags.js'
-export {visitRefs} from './passes/build.js'
+
 
 export class Compiler {
   private readonly ctx: CompileContext

@@ -1,6 +1,6 @@
 import type {CompiledGraph, InstanceSpec} from '../model.js'
 
-export const MAX_DYNAMIC_INSTANCES = 1_000_000
+const MAX_DYNAMIC_INSTANCES = 1_000_000
 
 /**
  * The instances of a dynamic fan-out, made when its source finishes: one per element of

@@ -33,15 +33,6 @@ export function setsOptions(layer: OptionLayer): boolean {
   return RESOLVED_KEYS.some((k) => Object.hasOwn(layer.data, k))
 }
 
-/**
- * A key that names everything resolveOptions(layers, kind) depends on: the kind and the
- * identity (data path) of every layer that sets an option. Two tasks with the same key get
- * equal options; a layer path is unique in a graph, so layers never collide.
- */
-export function optionsKey(layers: readonly OptionLayer[], kind: 'fn' | 'cmd'): string {
-  return JSON.stringify([kind, ...layers.filter(setsOptions).map((l) => l.path)])
-}
-
 /** The last layer that sets `key`, and its value. */
 export function lastSet(layers: readonly OptionLayer[], key: string): {value: unknown; layer: OptionLayer} | undefined {
   for (let i = layers.length - 1; i >= 0; i--) {

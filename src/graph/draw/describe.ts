@@ -14,12 +14,12 @@ function truncate(s: string, n = 40): string {
   return s.length > n ? s.slice(0, n - 1) + '…' : s
 }
 
-export function pathText(path: readonly PathPart[]): string {
+function pathText(path: readonly PathPart[]): string {
   return path.map((p) => `.${p}`).join('')
 }
 
 /** `ID`, `ID.2`, `ID.2.x`: how a ref is written. */
-export function refText(r: RefExpr): string {
+function refText(r: RefExpr): string {
   return `${r.task}${r.instance === null ? '' : `.${r.instance}`}${pathText(r.path)}`
 }
 

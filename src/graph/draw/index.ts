@@ -10,4 +10,4 @@ export function draw(graph: CompiledGraph, format: DrawFormat): string {
   return format === 'dot' ? toDot(graph) : format === 'mermaid' ? toMermaid(graph) : toJsonText(graph)
 }
 
-export {toDot, toMermaid, toJsonText}
+

@@ -29,7 +29,7 @@ function taskJson(t: TaskSpec): unknown {
 }
 
 /** The compiled graph as plain JSON: tasks with resolved options, instances, edges, order. */
-export function toJsonGraph(graph: CompiledGraph): unknown {
+function toJsonGraph(graph: CompiledGraph): unknown {
   return {
     name: graph.name,
     description: graph.description,

@@ -2,7 +2,7 @@ import {statSync} from 'node:fs'
 import {extname} from 'node:path'
 import {readExports, type ModuleError, type ModuleExports} from './module-exports.js'
 
-export const MODULE_EXTENSIONS = ['.js', '.mjs', '.cjs', '.ts', '.mts']
+const MODULE_EXTENSIONS = ['.js', '.mjs', '.cjs', '.ts', '.mts']
 
 /** Why a module file cannot be used, or undefined when it looks fine. */
 export function moduleProblem(absPath: string, asWritten: string): string | undefined {

@@ -11,7 +11,7 @@ export interface LoadOptions {
   readonly positioned?: boolean
 }
 
-export const isJsonFile = (file: string): boolean => /\.json$/i.test(file)
+const isJsonFile = (file: string): boolean => /\.json$/i.test(file)
 
 /**
  * A graph file's text as data. YAML: the fast reader first; the positioned parse when it

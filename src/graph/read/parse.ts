@@ -7,7 +7,7 @@ import {addTagSite, customTags, isTagName, newTagSites, Tagged, type TagSites} f
 /** Deeper than this is no graph file: reported, never recursed into. */
 export const MAX_DEPTH = 64
 /** Nodes that aliases may expand to, in total (an alias bomb is cut off here). */
-export const MAX_ALIAS_NODES = 10_000
+const MAX_ALIAS_NODES = 10_000
 
 export interface ParsedGraph {
   /** plain data, with `Tagged` where the file has `!ref`, `!item`, `!index`, `!sub` */
@@ -148,7 +148,7 @@ class Walker {
 }
 
 /** Maps data paths back to places in yaml's document. */
-export class PositionedLocator implements Locator {
+class PositionedLocator implements Locator {
   /** key → pair, per map node, made on first look-up: a graph may have 100,000 tasks */
   private readonly keyIndex = new WeakMap<object, Map<string, Pair>>()
 

@@ -1,7 +1,7 @@
 import {closeSync, fstatSync, openSync} from 'node:fs'
 import {readInto} from '../../core/read-fd.js'
 
-export const MAX_GRAPH_BYTES = 8 * 1024 * 1024
+const MAX_GRAPH_BYTES = 8 * 1024 * 1024
 
 export type ReadResult = {ok: true; text: string} | {ok: false; message: string; line?: number; col?: number}
 

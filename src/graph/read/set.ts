@@ -31,10 +31,10 @@ function put(obj: Obj, key: string, value: unknown): void {
 }
 
 /** Longest text of a flag (or of a message quoting it) echoed back in a message. */
-export const ECHO_LIMIT = 60
+const ECHO_LIMIT = 60
 
 /** A flag as messages show it: cut to ECHO_LIMIT characters, with an ellipsis and its length. */
-export function echoed(text: string): string {
+function echoed(text: string): string {
   const chars = [...text]
   return chars.length <= ECHO_LIMIT ? text : `${chars.slice(0, ECHO_LIMIT).join('')}… (${chars.length} chars)`
 }

@@ -3,7 +3,7 @@ import type {RawRef} from '../compile/refs.js'
 
 export type TagName = 'ref' | 'item' | 'index' | 'sub'
 
-export const TAG_NAMES: readonly TagName[] = ['ref', 'item', 'index', 'sub']
+const TAG_NAMES: readonly TagName[] = ['ref', 'item', 'index', 'sub']
 
 export const isTagName = (s: string): s is TagName => s === 'ref' || s === 'item' || s === 'index' || s === 'sub'
 

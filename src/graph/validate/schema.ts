@@ -82,7 +82,7 @@ function pointerToPath(pointer: string): PathPart[] {
 }
 
 /** `timeout`, `args[2]`, `the graph`: how a message names a node. */
-export function label(path: readonly PathPart[]): string {
+function label(path: readonly PathPart[]): string {
   if (path.length === 0) return 'the graph'
   let i = path.length - 1
   let suffix = ''

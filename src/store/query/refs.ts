@@ -35,7 +35,7 @@ export interface ResolvedRef {
   readonly key: string
 }
 
-export const TERMINAL = new Set(['succeeded', 'cached', 'failed', 'skipped', 'cancelled', 'lost'])
+const TERMINAL = new Set(['succeeded', 'cached', 'failed', 'skipped', 'cancelled', 'lost'])
 
 /** null: cannot be told yet (the run has not started, or its dynamic fan-out is pending). */
 export function resolveRef(store: Store, run: RunRecord, ref: ParsedRef): ResolvedRef | null {
@@ -79,7 +79,7 @@ export function outputRefs(store: Store, run: RunRecord): string[] {
   return out
 }
 
-export function isActive(run: RunRecord): boolean {
+function isActive(run: RunRecord): boolean {
   return run.state === 'submitted' || run.state === 'running'
 }
 

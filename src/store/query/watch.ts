@@ -7,8 +7,8 @@ import {UsageError} from '../ids.js'
 import {reconcileRuns} from '../upkeep/reconcile.js'
 import {getRun, type RunRecord} from './runs.js'
 
-export const POLL_MS = 20
-export const RECONCILE_MS = 1000
+const POLL_MS = 20
+const RECONCILE_MS = 1000
 
 export interface WatchOptions {
   /** ms since the epoch; past it the watch ends with undefined (default: never) */

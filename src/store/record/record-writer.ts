@@ -15,16 +15,16 @@ import {RecordBatch, type RecordPosition, RunRecord, START_POSITION} from './rec
 import {prepareRecordStatements} from './record-statements.js'
 import type {EncodedValue} from '../values.js'
 
-export const FLUSH_MS = 20
+const FLUSH_MS = 20
 /**
  * A flush's size cap in events, for when the event loop is too busy for the timer. Flushes
  * are one transaction each: 1,000 events (~330 tasks) per flush measured 22 µs of recorder
  * CPU a task for 100k no-op tasks, 16,000 measured 15 µs (loaded machine, same sitting).
  */
-export const FLUSH_MAX = 16_000
-export const HEARTBEAT_MS = 1000
+const FLUSH_MAX = 16_000
+const HEARTBEAT_MS = 1000
 /** after a failed write (disk full), the next try waits this long */
-export const RETRY_MS = 500
+const RETRY_MS = 500
 
 /** An event as the writer takes it: a result's value already encoded (its `value` is not read). */
 export interface PendingEvent {

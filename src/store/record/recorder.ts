@@ -11,14 +11,14 @@ import {createRecordWriter, type PendingEvent} from './record-writer.js'
 import {recordInThread} from './record-thread-client.js'
 import {encodedBytes, encodeValue, fileStemFor, type EncodedValue} from '../values.js'
 
-export {FLUSH_MS, FLUSH_MAX, HEARTBEAT_MS, RETRY_MS} from './record-writer.js'
+
 
 /**
  * With RAYTS_RECORD_THREAD=auto, runs of at least this many instances are written from a
  * thread. Starting the thread costs ~40 ms of CPU (its own V8 isolate, better-sqlite3, the
  * store's modules).
  */
-export const THREAD_MIN_INSTANCES = 5000
+const THREAD_MIN_INSTANCES = 5000
 
 export interface Recorder {
   /** the run id, once run-start has been seen */
@@ -88,7 +88,7 @@ export function recordRun(store: Store, events: EventStream, meta: RunMeta, opti
  * Takes an event as it comes: a result's value is encoded now (the event's `value` is not
  * read after), and a new process's start time read before its pid can be reused.
  */
-export function pendingMaker(store: Store): (event: RunEvent) => PendingEvent {
+function pendingMaker(store: Store): (event: RunEvent) => PendingEvent {
   const names: string[] = []
   let session = 1
   const sessionOf = store.db.prepare('SELECT session FROM runs WHERE id = ?')

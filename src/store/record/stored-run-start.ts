@@ -42,7 +42,7 @@ type Row = [idx: number, name: string, task: string, findex: number | null, deps
  * The run-start's instances from the instance rows. A row is keyed by name and holds the
  * latest session's idx: when a resume's graph differs, the latest session's row wins.
  */
-export function instancesFromRows(db: Database.Database, runId: string, s: StoredRunStart): InstanceInfo[] {
+function instancesFromRows(db: Database.Database, runId: string, s: StoredRunStart): InstanceInfo[] {
   // Handing rows to JS is most of the cost: 100,000 rows took 0.6–1.6 s at load ~14 (the scan alone 30–90 ms),
   // about what parsing the 15 MB run-start of older stores took (and that row was read whole to be found).
   const rows = db.prepare('SELECT idx, name, task, findex, deps, session FROM instances WHERE run_id = ? AND idx < ?').raw().all(runId, s.instanceRows) as Row[]

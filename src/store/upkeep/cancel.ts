@@ -9,7 +9,7 @@ import {killLeftovers, markEnded} from './reconcile.js'
 import {getRun} from '../query/runs.js'
 import {sleep} from '../query/watch.js'
 
-export const CANCEL_GRACE_MS = 3000
+const CANCEL_GRACE_MS = 3000
 
 export type CancelOutcome =
   | {readonly ok: true; readonly state: string}

@@ -9,7 +9,7 @@ import {GiB, requireBytes} from '../../format/units.js'
 import {entriesByLastUse, removeEntries} from '../result-cache.js'
 
 export const BUDGET_ENV = 'RAYTS_HOME_BUDGET'
-export const DEFAULT_BUDGET_BYTES = GiB
+const DEFAULT_BUDGET_BYTES = GiB
 
 export interface Budget {
   /** null: no budget (`off`) */

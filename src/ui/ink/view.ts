@@ -2,7 +2,7 @@
 // plain data, so the components stay pure and testable without a run.
 import type {Counts, RunModel} from '../run-model.js'
 
-export const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏']
+const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏']
 const SPINNER_MS = 100
 
 export interface CapacityUse {
@@ -58,12 +58,12 @@ export interface View {
  * counting lines, and once a frame is as tall as the terminal it clears the whole screen,
  * scrollback included: the live region stays strictly below the terminal's height.
  */
-export const SPARE_ROWS = 2
+const SPARE_ROWS = 2
 /**
  * Running rows shown at most, however tall the terminal: Ink spends ~10 µs per character
  * of every frame, and rows are most of the characters; past a dozen they are unreadable.
  */
-export const MAX_ROWS = 12
+const MAX_ROWS = 12
 
 /**
  * What one frame shows. Every line of the live region is cut at the terminal's width

@@ -3,7 +3,7 @@
 // together (with their pointers) within a quarter of the stack limit (ulimit -s), at least
 // ARG_MAX_FLOOR bytes.
 
-export const MAX_ARG_STRLEN = 131_072
+const MAX_ARG_STRLEN = 131_072
 const ARG_MAX_FLOOR = 131_072
 const KiB = (n: number): string => `${Math.ceil(n / 1024)} KiB`
 

@@ -6,7 +6,7 @@ import {accessSync, constants} from 'node:fs'
 import {fileURLToPath} from 'node:url'
 
 const fromSource = import.meta.url.endsWith('.ts')
-export const SPAWNER_BINARY = fileURLToPath(new URL(fromSource ? '../../../../dist/spawner/rayts-spawner' : '../../../../spawner/rayts-spawner', import.meta.url))
+const SPAWNER_BINARY = fileURLToPath(new URL(fromSource ? '../../../../dist/spawner/rayts-spawner' : '../../../../spawner/rayts-spawner', import.meta.url))
 
 export function spawnerBinary(env: NodeJS.ProcessEnv = process.env): string | null {
   const chosen = env.RAYTS_SPAWNER

@@ -208,7 +208,7 @@ function sortedUnique(xs: number[]): number[] {
 }
 
 /** Every RefExpr in a template (SubExpr parts included). */
-export function visitRefs(value: unknown, visit: (r: RefExpr) => void): void {
+function visitRefs(value: unknown, visit: (r: RefExpr) => void): void {
   if (value instanceof RefExpr) visit(value)
   else if (value instanceof SubExpr) {
     for (const p of value.parts) if (p instanceof RefExpr) visit(p)
