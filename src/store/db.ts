@@ -7,7 +7,7 @@ import {join} from 'node:path'
 import {emptyStoreError, folderError, storeErrorFrom} from './errors.js'
 import {DB_FILE, storeFile} from './home.js'
 import {ensurePrivateDir, raytsHome} from '../core/home.js'
-import {ADDED_COLUMNS, SCHEMA, SCHEMA_VERSION} from './schema.js'
+import {ADDED_COLUMNS, RE_KEYED_TABLES, SCHEMA, SCHEMA_VERSION} from './schema.js'
 
 export interface Store {
   readonly home: string
@@ -64,11 +64,27 @@ function initSchema(db: Database.Database): void {
   db.transaction(() => {
     db.exec(SCHEMA)
     for (const {table, column, type} of ADDED_COLUMNS) {
-      const has = (db.pragma(`table_info(${table})`) as {name: string}[]).some((c) => c.name === column)
-      if (!has) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`)
+      if (!columnsOf(db, table).includes(column)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`)
     }
+    for (const table of RE_KEYED_TABLES) rekey(db, table)
     db.pragma(`user_version = ${SCHEMA_VERSION}`)
   }).immediate()
+}
+
+const columnsOf = (db: Database.Database, table: string): string[] => (db.pragma(`table_info(${table})`) as {name: string}[]).map((c) => c.name)
+
+/** a WITHOUT ROWID table of an older store, rebuilt as SCHEMA makes it now (schema.ts, RE_KEYED_TABLES) */
+function rekey(db: Database.Database, table: string): void {
+  const sql = db.prepare("SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = ?").pluck().get(table) as string | undefined
+  if (!sql?.includes('WITHOUT ROWID')) return
+  const old = `${table}_without_rowid`
+  const columns = columnsOf(db, table).join(', ')
+  // renamed, the old table takes its indexes along; dropped, it drops them; SCHEMA makes them anew
+  db.exec(`ALTER TABLE ${table} RENAME TO ${old}`)
+  db.exec(SCHEMA)
+  db.exec(`INSERT INTO ${table} (${columns}) SELECT ${columns} FROM ${old}`)
+  db.exec(`DROP TABLE ${old}`)
+  db.exec(SCHEMA)
 }
 
 function hasWal(file: string): boolean {
