@@ -69,10 +69,7 @@ export class ResultEntries {
   /** get() of many keys at once, in their order */
   getMany(keys: readonly string[]): Lookup[] {
     const rows: (Row | undefined)[] = new Array(keys.length)
-    // asked in key order, so that neighbours share the index's pages
-    const order = keyOrder(keys)
-    const sorted = Array.from(order, (i) => keys[i]!)
-    for (const [j, value, file, digest] of this.q.getMany.all(JSON.stringify(sorted)) as [number, Buffer | null, string | null, string][]) rows[order[j]!] = {value, value_file: file, digest}
+    for (const [i, value, file, digest] of this.q.getMany.all(JSON.stringify(keys)) as [number, Buffer | null, string | null, string][]) rows[i] = {value, value_file: file, digest}
     return keys.map((key, i) => this.read(key, rows[i]))
   }
 
@@ -220,24 +217,3 @@ export function entriesWithPrefix(store: Store, prefix: string): string[] {
 }
 
 const sha256 = sha256Hex
-
-const ORDER_SPAN = 2 ** 24
-
-/**
- * The positions of `keys` in the order of their first 7 hex digits (the rest of the order is
- * theirs). 100,000 keys asked at random took 410–560 ms; asked in order 200–300 ms, the sort
- * included (~25 ms: one typed-array sort of prefix·2^24 + position, exact below 2^53).
- */
-function keyOrder(keys: readonly string[]): Uint32Array {
-  const n = keys.length
-  if (n >= ORDER_SPAN) return Uint32Array.from(keys.keys())
-  const packed = new Float64Array(n)
-  for (let i = 0; i < n; i++) {
-    const prefix = parseInt(keys[i]!.slice(0, 7), 16)
-    packed[i] = (Number.isNaN(prefix) ? 0 : prefix) * ORDER_SPAN + i
-  }
-  packed.sort()
-  const order = new Uint32Array(n)
-  for (let i = 0; i < n; i++) order[i] = packed[i]! % ORDER_SPAN
-  return order
-}

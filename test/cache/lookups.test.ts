@@ -1,5 +1,5 @@
-// The cache's batch lookup (getMany) asks SQLite in key order, not in the order it was given:
-// each answer must still go to its own key, equal to what a lookup of that key alone gives.
+// The cache's batch lookup (getMany) answers many keys in one query: each answer must go to its
+// own key, equal to what a lookup of that key alone gives.
 import test from 'ava'
 import {createHash} from 'node:crypto'
 import {mkdtempSync, rmSync} from 'node:fs'
