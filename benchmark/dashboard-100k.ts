@@ -13,13 +13,13 @@ import {loadavg, tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {startDashboard} from '../src/dashboard/index.js'
 import {openStore} from '../src/store/index.js'
+import {median} from '../src/bench/stats.js'
 import {BUILT, DEV, ROOT, isBuilt} from '../test/cli/helpers.js'
 import {launch} from '../test/dashboard/browser.js'
 
 const rounds = Number(process.argv[2] ?? 7)
 const base = mkdtempSync(join(tmpdir(), 'rayts-dash-bench-'))
 const home = join(base, 'home')
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 const range = (xs: number[]): string => `median ${median(xs).toFixed(0)} ms (${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)})` // bounded: `rounds` numbers
 
 function run(graph: string): string {

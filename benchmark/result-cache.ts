@@ -16,6 +16,7 @@ import {hashValue} from '../src/cache/value-hash.js'
 import {hashTemplate} from '../src/cache/key.js'
 import {RefExpr} from '../src/graph/model.js'
 import {NO_OBJECTS} from '../src/scheduler/object-reads.js'
+import {median} from '../src/bench/stats.js'
 
 const [tasks = 2000, noop = 100_000, mb = 200] = process.argv.slice(2).map(Number)
 const CLI = fileURLToPath(new URL('../bin/run.js', import.meta.url))
@@ -23,7 +24,6 @@ const dir = mkdtempSync(join(tmpdir(), 'rayts-bench-cache-'))
 const env = {...process.env, RAYTS_HOME: join(dir, 'home'), RAYTS_HOME_BUDGET: 'off', NO_COLOR: '1'}
 
 const ROUNDS = 3
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 
 function timed(graph: string, extra: string[] = []): number {
   const t0 = process.hrtime.bigint()

@@ -5,6 +5,7 @@ import {spawn} from 'node:child_process'
 import {existsSync, readFileSync, rmSync} from 'node:fs'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
+import {median} from './stats.js'
 
 const fromSource = import.meta.url.endsWith('.ts')
 const ROOT = fileURLToPath(new URL(fromSource ? '../../' : '../../../', import.meta.url))
@@ -77,6 +78,5 @@ export async function timeRaytsRun(args: readonly string[], home: string, rssFil
 export async function medianWall(times: number, run: () => Promise<number>): Promise<number> {
   const walls: number[] = []
   for (let i = 0; i < times; i++) walls.push(await run())
-  walls.sort((a, b) => a - b)
-  return walls[Math.floor(walls.length / 2)]!
+  return median(walls)
 }

@@ -8,6 +8,7 @@ import {timeRaytsOk, timeRaytsRun} from './cli-run.js'
 import {MAKE_ARRAY_MODULE, type MakeArray} from './granularity-work.js'
 import type {BenchDir} from './graphs.js'
 import {recordedBytes} from './granularity-store.js'
+import {median} from './stats.js'
 import {openStore} from '../store/db.js'
 import {resolveRunId} from '../store/query/runs.js'
 
@@ -107,9 +108,4 @@ function timeLocal(makeArray: MakeArray, total: (a: Float64Array[]) => number, n
   const seconds = (performance.now() - t0) / 1000
   if (Number.isNaN(s)) throw new Error('unreachable')
   return seconds
-}
-
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b)
-  return s[Math.floor(s.length / 2)]!
 }

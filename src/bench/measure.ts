@@ -74,8 +74,3 @@ export function secondsBeyond(wallMs: number, baselineMs: number): number {
   const net = wallMs - baselineMs
   return (net > 0 ? net : wallMs) / 1000
 }
-
-export function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return NaN
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! // not empty: in range
-}

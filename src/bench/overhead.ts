@@ -7,7 +7,8 @@ import {measureIpcRoundTrip, measureSpawnLoop} from './floor.js'
 import {benchDir, commandsGraph, deepGraph, wideGraph} from './graphs.js'
 import type {EventStream} from '../core/events.js'
 import {FakeTerminal} from './fake-terminal.js'
-import {measureRun, percentile, secondsBeyond} from './measure.js'
+import {measureRun, secondsBeyond} from './measure.js'
+import {median, percentile} from './stats.js'
 import {measureIpcPipelined} from './ipc-floor.js'
 import {type UserPathReport, measureUserPath} from './user-path.js'
 
@@ -112,7 +113,6 @@ async function measureUi(file: string, o: OverheadOptions): Promise<OverheadRepo
     withoutUi.push(o.uiTasks / ((await measureRun(file, {numCpus: o.numCpus, attach: attach('plain')})).wallMs / 1000))
     withUi.push(o.uiTasks / ((await measureRun(file, {numCpus: o.numCpus, attach: attach('ink')})).wallMs / 1000))
   }
-  const median = (xs: number[]) => percentile([...xs].sort((a, b) => a - b), 50)
   return {tasks: o.uiTasks, withUi: median(withUi), withoutUi: median(withoutUi), ratio: median(withUi) / median(withoutUi)}
 }
 
