@@ -219,7 +219,7 @@ export class RecordBatch implements RecordPosition {
     const list = this.uninserted
     if (list === null) return
     this.uninserted = null
-    for (const i of list) this.run.names[i.idx] = i.name
+    // (their names were set by start(), which alone fills `uninserted`)
     this.instances.insert(this.runId!, this.session, this.ord, list, true)
     this.ord += list.length
   }

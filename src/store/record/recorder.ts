@@ -11,8 +11,6 @@ import {createRecordWriter, type PendingEvent} from './record-writer.js'
 import {recordInThread} from './record-thread-client.js'
 import {encodedBytes, encodeValue, fileStemFor, type EncodedValue} from '../values.js'
 
-
-
 /**
  * With RAYTS_RECORD_THREAD=auto, runs of at least this many instances are written from a
  * thread. Starting the thread costs ~40 ms of CPU (its own V8 isolate, better-sqlite3, the
