@@ -2,6 +2,7 @@ import {spawn} from 'node:child_process'
 import test from 'ava'
 import {createLocalExecutor} from '../../src/executor/index.js'
 import {alive, cmdJob, delay, eventually, fixture, liveGroupMembers, RecordingSink} from './helpers.js'
+import {until} from '../helpers/poll.js'
 
 // Note: PID 1 of this machine does not reap orphans, so a killed grandchild may stay a
 // zombie in its group and process.kill(-pgid, 0) still succeeds; "gone" here means no live
@@ -110,10 +111,10 @@ test.serial('kill -9 of the parent: workers exit and kill their command groups',
       child.once('exit', () => reject(new Error('the parent exited early')))
     })
     const {pgid, workers} = JSON.parse(line) as {pgid: number; workers: number[]}
-    t.true(liveGroupMembers(pgid).length >= 2)
+    // the group is announced when the shell starts, before it has forked its children
+    await until('the command and its grandchild to run', () => liveGroupMembers(pgid).length >= 2, 30_000)
     child.kill('SIGKILL')
-    const deadline = Date.now() + 3000
-    while (Date.now() < deadline && (workers.some(alive) || !groupGone(pgid))) await delay(50)
+    await eventually(() => !workers.some(alive) && groupGone(pgid), 3000)
     for (const pid of workers) t.false(alive(pid), `worker ${pid} exited`)
     t.true(groupGone(pgid), `group ${pgid} was killed`)
   } finally {
