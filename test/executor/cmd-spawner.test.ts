@@ -11,7 +11,8 @@ import {launchWithNode, launchWithSpawner, type Launch} from '../../src/executor
 import {runCmd} from '../../src/executor/worker/cmd/run-cmd.js'
 import type {CmdResult, WireCmd} from '../../src/executor/protocol.js'
 import {Spawner} from '../../src/executor/worker/spawn/spawner.js'
-import {alive, delay, liveGroupMembers} from './helpers.js'
+import {alive, eventually, liveGroupMembers} from './helpers.js'
+import {until} from '../helpers/poll.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'rayts-spawner-'))
 const binary = join(dir, 'rayts-spawner')
@@ -125,10 +126,10 @@ test.serial('when its stdin closes (rayts gone), the spawner kills the groups it
       closed() {},
     }),
   )
-  await delay(100)
-  t.true(liveGroupMembers(pid).length >= 2)
+  // started means the shell runs, not that it has forked its children yet
+  await until('the shell and its children to run', () => liveGroupMembers(pid).length >= 2, 30_000)
   spawner.close()
-  for (let i = 0; i < 50 && (liveGroupMembers(pid).length > 0 || alive(spawner.pid!)); i++) await delay(20)
+  await eventually(() => liveGroupMembers(pid).length === 0 && !alive(spawner.pid!), 1000)
   t.deepEqual(liveGroupMembers(pid), [])
   t.false(alive(spawner.pid!))
 })
