@@ -7,7 +7,9 @@
 // Version 4 added cache_hits (a new table: an older store gets it when it is opened; its
 // hits' cache_keys rows are still read, see cache-hits.ts).
 // Version 5 made instances and results rowid tables (RE_KEYED_TABLES, below).
-export const SCHEMA_VERSION = 5
+// Version 6 added small_results (a new table; an older store's entries keep their values in
+// results, where a lookup still finds them: result-cache.ts).
+export const SCHEMA_VERSION = 6
 
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS runs (
@@ -100,7 +102,7 @@ CREATE TABLE IF NOT EXISTS pgroups (
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS results (
   key        TEXT PRIMARY KEY,     -- sha256 of the key parts (src/cache/key.ts)
-  value      BLOB,                 -- v8.serialize, when small
+  value      BLOB,                 -- v8.serialize, when at most 64 KiB (null when in small_results)
   value_file TEXT,                 -- else a file in the entry's folder under cache/results/
   digest     TEXT NOT NULL,        -- sha256 of the serialized value: a changed byte is a miss
   bytes      INTEGER NOT NULL,     -- the entry's size (value and object files)
@@ -110,6 +112,11 @@ CREATE TABLE IF NOT EXISTS results (
   created_ms INTEGER NOT NULL,
   used_ms    INTEGER NOT NULL      -- when stored; a reuse is its run's cache_hits row (result-cache.ts, entriesByLastUse)
 );
+CREATE TABLE IF NOT EXISTS small_results (
+  key    TEXT PRIMARY KEY,         -- a results row's key, whose value and value_file are null
+  value  BLOB NOT NULL,            -- v8.serialize, at most SMALL_MAX bytes (result-cache.ts)
+  digest TEXT NOT NULL
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS cache_hits (
   run_id TEXT NOT NULL,
   seq    INTEGER NOT NULL,         -- one row per flush of the run's cache
