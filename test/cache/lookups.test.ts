@@ -1,22 +1,27 @@
 // The cache's batch lookup (getMany) answers many keys in one query: each answer must go to its
 // own key, equal to what a lookup of that key alone gives.
-import test from 'ava'
+import test, {type ExecutionContext} from 'ava'
 import {createHash} from 'node:crypto'
 import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {serialize} from 'node:v8'
-import {openStore} from '../../src/store/index.js'
+import {openStore, type Store} from '../../src/store/index.js'
 import {ResultEntries} from '../../src/store/result-cache.js'
 
 const keyOf = (s: string): string => createHash('sha256').update(s).digest('hex')
 
-test('getMany answers each key with its own entry, as get does, in the order asked', (t) => {
+/** a store of its own in a temporary folder, gone after the test */
+function openEntries(t: ExecutionContext): {store: Store; entries: ResultEntries} {
   const home = mkdtempSync(join(tmpdir(), 'rayts-lookups-'))
   t.teardown(() => rmSync(home, {recursive: true, force: true}))
   const store = openStore(home)
   t.teardown(() => store.close())
-  const entries = new ResultEntries(store)
+  return {store, entries: new ResultEntries(store)}
+}
+
+test('getMany answers each key with its own entry, as get does, in the order asked', (t) => {
+  const {entries} = openEntries(t)
   const stored = Array.from({length: 3000}, (_, i) => keyOf(`in ${i}`))
   entries.putMany(stored.map((key, i) => ({key, value: i % 3 === 0 ? {i, tag: `v${i}`} : i, origin: {runId: 'r', name: `t[${i}]`, task: 't'}})), () => t.fail('a put failed'))
   // asked: the stored keys backwards, keys never stored between them, and some twice
@@ -39,11 +44,7 @@ test('getMany answers each key with its own entry, as get does, in the order ask
 })
 
 test('small values (small_results), wider ones (results), files and an older store\'s small rows in results are all found, each as its own', (t) => {
-  const home = mkdtempSync(join(tmpdir(), 'rayts-lookups-'))
-  t.teardown(() => rmSync(home, {recursive: true, force: true}))
-  const store = openStore(home)
-  t.teardown(() => store.close())
-  const entries = new ResultEntries(store)
+  const {store, entries} = openEntries(t)
   const values: unknown[] = [7, 'x'.repeat(200), 'y'.repeat(300), new Float64Array(9000).fill(0.5), {s: 'small'}, new Uint8Array([1, 2]), new Int8Array([1, 2])]
   const keys = values.map((_, i) => keyOf(`value ${i}`))
   entries.putMany(values.map((value, i) => ({key: keys[i]!, value, origin: {runId: 'r', name: `t[${i}]`, task: 't'}})), () => t.fail('a put failed'))
@@ -73,11 +74,7 @@ test('small values (small_results), wider ones (results), files and an older sto
 })
 
 test('a damaged small row is a miss and a warning, and both of its rows go', (t) => {
-  const home = mkdtempSync(join(tmpdir(), 'rayts-lookups-'))
-  t.teardown(() => rmSync(home, {recursive: true, force: true}))
-  const store = openStore(home)
-  t.teardown(() => store.close())
-  const entries = new ResultEntries(store)
+  const {store, entries} = openEntries(t)
   const key = keyOf('damaged')
   entries.putMany([{key, value: 'fine', origin: {runId: 'r', name: 't', task: 't'}}], () => t.fail('a put failed'))
   store.db.prepare("UPDATE small_results SET value = X'00' WHERE key = ?").run(key)
@@ -92,11 +89,7 @@ test('a damaged small row is a miss and a warning, and both of its rows go', (t)
 })
 
 test('a small row whose digest is not 64 digits is a miss; the rows around it still hit', (t) => {
-  const home = mkdtempSync(join(tmpdir(), 'rayts-lookups-'))
-  t.teardown(() => rmSync(home, {recursive: true, force: true}))
-  const store = openStore(home)
-  t.teardown(() => store.close())
-  const entries = new ResultEntries(store)
+  const {store, entries} = openEntries(t)
   const keys = [0, 1, 2, 3].map((i) => keyOf(`row ${i}`))
   entries.putMany(keys.map((key, i) => ({key, value: `v${i}`, origin: {runId: 'r', name: `t[${i}]`, task: 't'}})), () => t.fail('a put failed'))
   store.db.prepare("UPDATE small_results SET digest = 'short' WHERE key = ?").run(keys[1])
