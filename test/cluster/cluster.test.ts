@@ -2,7 +2,7 @@
 import test from 'ava'
 import {readdirSync, existsSync} from 'node:fs'
 import {join} from 'node:path'
-import {cli, FIXTURES, HAVE_REDIS, NO_REDIS, resultsOf, startRedis, startWorker, tempDir, until} from './helpers.js'
+import {cli, FIXTURES, HAVE_REDIS, NO_REDIS, resultsOf, startRedis, startPidsFrom, startWorker, tempDir, until} from './helpers.js'
 
 const serial = HAVE_REDIS ? test.serial : test.serial.skip
 if (!HAVE_REDIS) console.warn(NO_REDIS)
@@ -40,8 +40,12 @@ serial('kill -9 of a worker mid-task: the task reruns on another, nothing lost o
   t.teardown(() => {
     run.kill('SIGKILL')
   })
-  // both slow tasks running, one on each worker
+  // both slow tasks running, one on each worker, and the coordinator told that a's did: a
+  // start that had not left a's outbox when it died is a task never started, queued again
+  // without counting a retry
   await until('both slow tasks to start', () => readdirSync(marks).length >= 2)
+  const marked = (): Set<number> => new Set(readdirSync(marks).map((f) => Number(f.split('-')[1])))
+  await until("worker a's start of its slow task to reach Redis", async () => (await startPidsFrom(redis.client(), 'a')).some((pid) => pid !== null && marked().has(pid)))
   a.kill9()
   const done = await run
   t.is(done.exitCode, 0, String(done.stderr))

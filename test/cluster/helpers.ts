@@ -18,6 +18,7 @@ export const HAVE_REDIS = spawnSync('sh', ['-c', 'command -v redis-server'], {en
 export const NO_REDIS = 'redis-server is not installed (apt-get install -y redis-server): cluster tests skipped'
 
 import {until} from '../helpers/poll.js'
+import {readDeliveries} from '../../src/cluster/deliver.js'
 
 export {until}
 
@@ -167,4 +168,18 @@ export function resultsOf(stdout: string): Record<string, unknown> {
     if (o.type === 'result' && o.instance) out[o.instance] = o.value
   }
   return out
+}
+
+/** the started messages ('s') the coordinators received from a worker (by name): their pids */
+export async function startPidsFrom(redis: Redis, name: string): Promise<(number | null)[]> {
+  const pids: (number | null)[] = []
+  for (const key of await redis.keys('rayts:s:*:out')) {
+    for (const {message: m, kept} of await readDeliveries(redis, key)) if (kept && m.k === 's' && m.worker === name) pids.push(m.pid)
+  }
+  return pids
+}
+
+/** how many started messages the coordinators received from a worker (by name) */
+export async function startsFrom(redis: Redis, name: string): Promise<number> {
+  return (await startPidsFrom(redis, name)).length
 }

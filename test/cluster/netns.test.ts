@@ -6,7 +6,8 @@ import test from 'ava'
 import {readdirSync} from 'node:fs'
 import {join} from 'node:path'
 import {cli, FIXTURES, tempDir, until} from './helpers.js'
-import {createNet, heartbeatOf, NETNS_PROBLEM, recordedOutcomes, startHostWorker, startRedisOn, startsFrom} from './netns.js'
+import {createNet, heartbeatOf, NETNS_PROBLEM, recordedOutcomes, startHostWorker, startRedisOn} from './netns.js'
+import {startsFrom} from './helpers.js'
 
 const SPREAD = join(FIXTURES, 'spread.yaml')
 const LONE = join(FIXTURES, 'lone.yaml')

@@ -274,12 +274,3 @@ export async function heartbeatOf(redis: Redis, name: string): Promise<{complete
   }
   return undefined
 }
-
-/** started messages ('s') the coordinators received from a worker (by name) */
-export async function startsFrom(redis: Redis, name: string): Promise<number> {
-  let n = 0
-  for (const key of await redis.keys('rayts:s:*:out')) {
-    for (const {message: m, kept} of await readDeliveries(redis, key)) if (kept && m.k === 's' && m.worker === name) n++
-  }
-  return n
-}
