@@ -124,7 +124,8 @@ export function keyParts(spec: InstanceSpec, k: KeyContext, module: string | und
 }
 
 /**
- * A small primitive as a key part of its own: `e` and an encoding that tells apart what
+ * A small primitive as a key part of its own: `=` (no hex digit: the parts `why` keeps are
+ * told from hashes by it) and an encoding that tells apart what
  * hashValue does (1 and "1", -0 and 0, NaN and null), or null. The key's one sha256 covers
  * it: a foreach item hashed on its own cost a second sha256 per instance (~0.5 µs, and a
  * Buffer) on a fully cached run, whose runner does nothing else.
@@ -133,18 +134,18 @@ function shortPart(v: unknown): string | null {
   switch (typeof v) {
     case 'number':
       // String() of a number is exact and one-to-one, but for -0
-      return Object.is(v, -0) ? 'ed-0' : `ed${v}`
+      return Object.is(v, -0) ? '=d-0' : `=d${v}`
     case 'string': {
       if (v.length > 32) return null
       const json = JSON.stringify(v)
-      return json.length <= 34 ? `es${json}` : null
+      return json.length <= 34 ? `=s${json}` : null
     }
     case 'boolean':
-      return v ? 'eT' : 'eF'
+      return v ? '=T' : '=F'
     case 'undefined':
-      return 'eu'
+      return '=u'
     default:
-      return v === null ? 'en' : null
+      return v === null ? '=n' : null
   }
 }
 

@@ -244,10 +244,10 @@ export class RunCache implements InstanceCache {
 
 /**
  * key parts as kept for `why`: each hash cut to 16 hex digits (they are compared, never
- * trusted for a hit); a small value's own encoding (`e…`, at most 36 characters) whole
+ * trusted for a hit); a small value's own encoding (`=…`, at most 36 characters) whole
  */
 function toStored(parts: KeyParts): KeyParts {
-  const cut = (h: string): string => (h.startsWith('e') ? h : h.slice(0, 17))
+  const cut = (h: string): string => (h.startsWith('=') ? h : h.slice(0, 17))
   const map = (o: Readonly<Record<string, string>>): Record<string, string> => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, cut(v)]))
   return {
     ...parts,
