@@ -136,11 +136,7 @@ export class ResultEntries {
       return {hit: true, value, bytes}
     } catch (error) {
       // gone, so that the run computing it again stores it anew (only this row: not one stored meanwhile)
-      const gone = this.store.db.transaction(() => {
-        const n = this.store.db.prepare('DELETE FROM results WHERE key = ? AND digest = ?').run(key, digest).changes
-        return n + this.store.db.prepare('DELETE FROM small_results WHERE key = ? AND digest = ?').run(key, digest).changes
-      })()
-      if (gone > 0) rmSync(join(resultsDir(this.store), key), {recursive: true, force: true})
+      if (deleteEntry(this.store, key, digest)) rmSync(join(resultsDir(this.store), key), {recursive: true, force: true})
       return {hit: false, warning: `cache entry ${key.slice(0, 12)} is damaged (${(error as Error).message}): running the task instead`}
     }
   }
@@ -253,17 +249,26 @@ export function listEntries(store: Store): EntryRecord[] {
 /** remove entries (row first, then folder: a reader that got the row reads a whole folder or fails cleanly) */
 export function removeEntries(store: Store, keys: readonly string[]): number {
   let n = 0
-  const del = store.db.prepare('DELETE FROM results WHERE key = ?')
-  const delSmall = store.db.prepare('DELETE FROM small_results WHERE key = ?')
   for (const key of keys) {
     if (!/^[0-9a-f]{64}$/.test(key)) continue
-    n += store.db.transaction(() => {
-      delSmall.run(key)
-      return del.run(key).changes
-    })()
+    if (deleteEntry(store, key)) n++
     rmSync(join(resultsDir(store), key), {recursive: true, force: true})
   }
   return n
+}
+
+/**
+ * an entry's rows (its results row and its small_results row), in one transaction; with
+ * `digest`, only rows holding that digest (not an entry another run stored meanwhile).
+ * Whether its results row was there.
+ */
+function deleteEntry(store: Store, key: string, digest?: string): boolean {
+  const where = digest === undefined ? 'key = ?' : 'key = ? AND digest = ?'
+  const args = digest === undefined ? [key] : [key, digest]
+  return store.db.transaction(() => {
+    store.db.prepare(`DELETE FROM small_results WHERE ${where}`).run(...args)
+    return store.db.prepare(`DELETE FROM results WHERE ${where}`).run(...args).changes > 0
+  })()
 }
 
 /** every entry, and anything left in cache/results (the internal caches beside it are kept) */
