@@ -86,23 +86,24 @@ export class ResultEntries {
     const rows: (Row | undefined)[] = new Array(keys.length)
     let found = 0
     const [indexes, lengths, values, digests] = this.q.small.get(JSON.stringify(keys)) as [string | null, string | null, Buffer | null, string | null]
-    const at = indexes?.split(',') ?? []
-    const sizes = lengths?.split(',') ?? []
-    const whole = at.length === sizes.length && digests?.length === 64 * at.length && values?.length === sizes.reduce((n, x) => n + Number(x), 0)
-    if (values && digests && !whole) {
-      // (a digest of another length in a damaged store would shift the rest: then row by row)
-      for (const row of this.q.smallRows.all(JSON.stringify(keys)) as Row[]) {
-        rows[row[0]] = row
-        found++
-      }
-    } else if (values && digests) {
-      let offset = 0
-      for (let k = 0; k < at.length; k++) {
-        const i = Number(at[k])
-        const size = Number(sizes[k])
-        rows[i] = [i, values.subarray(offset, offset + size), null, digests.slice(k * 64, k * 64 + 64)]
-        offset += size
-        found++
+    if (indexes !== null && lengths !== null && values !== null && digests !== null) {
+      const at = indexes.split(',')
+      const sizes = lengths.split(',')
+      if (at.length === sizes.length && digests.length === 64 * at.length && values.length === sizes.reduce((n, x) => n + Number(x), 0)) {
+        let offset = 0
+        for (let k = 0; k < at.length; k++) {
+          const i = Number(at[k])
+          const size = Number(sizes[k])
+          rows[i] = [i, values.subarray(offset, offset + size), null, digests.slice(k * 64, k * 64 + 64)]
+          offset += size
+          found++
+        }
+      } else {
+        // (a digest of another length in a damaged store would shift the rest: then row by row)
+        for (const row of this.q.smallRows.all(JSON.stringify(keys)) as Row[]) {
+          rows[row[0]] = row
+          found++
+        }
       }
     }
     if (found < keys.length) {
