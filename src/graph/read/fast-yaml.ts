@@ -200,7 +200,7 @@ class FastYaml {
         else if (next === n && this.isSeqIndicator()) value = this.blockSeq(n)
         else value = null
       } else {
-        value = this.inlineNode(n, obj, key)
+        value = this.node(n, obj, key, false)
         this.endLine()
         if (this.toContent() > n) giveUp()
       }
@@ -237,7 +237,7 @@ class FastYaml {
           this.indent = col
           arr.push(this.blockMap(col))
         } else {
-          arr.push(this.inlineNode(n, arr, arr.length))
+          arr.push(this.node(n, arr, arr.length, false))
           this.endLine()
           if (this.toContent() > n) giveUp()
         }
@@ -297,14 +297,18 @@ class FastYaml {
 
   // ---- values on one line ----
 
-  /** A value after `key: ` or `- `: a tag, a quoted or plain scalar, or a flow collection. */
-  private inlineNode(n: number, holder: object, key: string | number): unknown {
+  /**
+   * A value after `key: ` or `- ` (block), or inside a flow collection (flow): a tag, a
+   * quoted or plain scalar, or a flow collection. A block plain scalar followed by `:` is a
+   * key this reader does not take.
+   */
+  private node(n: number, holder: object, key: string | number, flow: boolean): unknown {
     const c = this.s.charCodeAt(this.i)
     if (c === LBRACKET || c === LBRACE) return this.flowCollection(n)
     if (c === DQ || c === SQ) return this.quoted()
-    if (c === BANG) return this.tagged(false, holder, key)
-    const text = this.plain(false)
-    if (text === undefined || this.s.charCodeAt(this.i) === COLON) giveUp()
+    if (c === BANG) return this.tagged(flow, holder, key)
+    const text = this.plain(flow)
+    if (text === undefined || (!flow && this.s.charCodeAt(this.i) === COLON)) giveUp()
     return resolvePlain(text)
   }
 
@@ -448,7 +452,7 @@ class FastYaml {
       if (isMap) this.flowEntry(n, out as Record<string, unknown>, offsets)
       else {
         const arr = out as unknown[]
-        arr.push(this.flowNode(n, arr, arr.length))
+        arr.push(this.node(n, arr, arr.length, true))
         this.skipSpaces()
         if (this.s.charCodeAt(this.i) === COLON) giveUp() // a pair in a list
       }
@@ -487,18 +491,8 @@ class FastYaml {
       this.i++
       this.flowSpace(n)
       const v = s.charCodeAt(this.i)
-      if (v !== COMMA && v !== RBRACE) value = this.flowNode(n, obj, key)
+      if (v !== COMMA && v !== RBRACE) value = this.node(n, obj, key, true)
     }
     setKey(obj, key, value)
-  }
-
-  private flowNode(n: number, holder: object, key: string | number): unknown {
-    const c = this.s.charCodeAt(this.i)
-    if (c === LBRACKET || c === LBRACE) return this.flowCollection(n)
-    if (c === DQ || c === SQ) return this.quoted()
-    if (c === BANG) return this.tagged(true, holder, key)
-    const text = this.plain(true)
-    if (text === undefined) giveUp()
-    return resolvePlain(text)
   }
 }
