@@ -4,7 +4,7 @@ import type {RunEvent} from '../../core/events.js'
 import type {RunMeta} from '../query/meta.js'
 import type {PendingEvent} from './record-writer.js'
 
-/** slots of the shared Int32Array */
+// slots of the shared Int32Array
 /** outcomes (results, failures, skips) posted to the thread and not yet written */
 export const QUEUED = 0
 /** answers given to flush and close */
