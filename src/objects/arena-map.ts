@@ -28,6 +28,11 @@ function native(): ShmModule | null {
   return shm
 }
 
+/** the mapping of an arena mapped before, or undefined: no file system call */
+export function mappedArena(path: string): Buffer | undefined {
+  return mapped.get(path)
+}
+
 /** the arena's data as one Buffer over its mapping, or null when it cannot be mapped here */
 export function mapArena(path: string, what: string): Buffer | null {
   const hit = mapped.get(path)

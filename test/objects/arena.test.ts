@@ -117,6 +117,26 @@ test('two different arrays never come back as each other, in one arena or across
   t.pass()
 })
 
+test('a read from an arena mapped before (no file checks) agrees with the first read and with a copy; a ref past a whole object is still refused', (t) => {
+  if (!hasShm) return t.pass('no /dev/shm here')
+  const {config} = setup(t)
+  const writer = new ObjectWriter(config)
+  const values = [...Object.values(typedValues(4096)).map((make) => make()), new Float64Array(3000).fill(1), new Float64Array(3000).fill(2), {a: [1, 2, 3]}]
+  const refs = values.map((v) => writer.store(v)).filter(isObjectPointer)
+  t.true(refs.length >= values.length - 1 && refs.every((r) => r.arena !== undefined), 'in the arena')
+  const first = refs.map((r) => readObject(r, undefined, 'map')) // maps the arena: the slow path
+  const again = refs.map((r) => readObject(r, undefined, 'map')) // the mapping is known: the fast path
+  const copies = refs.map((r) => readObject(r, undefined, 'copy'))
+  t.deepEqual(again, first)
+  t.deepEqual(again, copies)
+  // the two arrays of 3,000 doubles sit side by side: neither comes back as the other
+  const [one, two] = refs.slice(-3, -1).map((r) => readObject(r, undefined, 'map') as Float64Array)
+  t.true(one!.every((x) => x === 1) && two!.every((x) => x === 2))
+  const last = refs.at(-2)!
+  t.throws(() => readObject({...last, size: last.size + 16}, undefined, 'map'), {message: /corrupt|not a whole object/}, 'a size past the object: the slow path says so')
+  t.throws(() => readObject({...last, at: last.at! + 8}, undefined, 'map'), {message: /corrupt|not a whole object/})
+})
+
 test('settling keeps the arenas that hold what is referred to (one file each, on disk), and leaves nothing in /dev/shm; a value already read stays whole', (t) => {
   const {config, spill, shmEntries} = setup(t)
   const writer = new ObjectWriter(config)
