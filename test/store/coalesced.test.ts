@@ -30,6 +30,30 @@ function script(run: SyntheticRun, afterEach: () => void): void {
     run.emit({type: 'start', t: 7, inst: run.idx('cut'), attempt: 1, pid: 8})
     run.emit({type: 'cancelled', t: 8, inst: run.idx('cut')})
   })
+  // library calls: added and ended within one flush (one write each on the fast path), added
+  // then ended in a later step, added then failed, retried or cancelled
+  step(() => {
+    run.add('call_1', 'call_2', 'call_3')
+    run.succeed('call_1', new Float64Array([1, 2]))
+    run.succeed('call_2', {ref: 'x'})
+  })
+  step(() => run.succeed('call_3', 'later'))
+  step(() => {
+    run.add('call_4', 'call_5', 'call_6')
+    run.fail('call_4', {kind: 'error', name: 'TypeError', message: 'bad call'})
+    const inst = run.idx('call_5')
+    run.emit({type: 'ready', t: 9, inst})
+    run.emit({type: 'start', t: 10, inst, attempt: 1, pid: 9})
+    run.emit({type: 'attempt-failed', t: 11, inst, attempt: 1, pid: 9, startedAt: 10, error: {kind: 'crash', name: 'CrashError', message: 'y'}, retryAt: 11})
+    run.succeed('call_5', 5, 2)
+    run.emit({type: 'ready', t: 12, inst: run.idx('call_6')})
+    run.emit({type: 'cancelled', t: 13, inst: run.idx('call_6')})
+  })
+  step(() => {
+    run.add('call_7')
+    run.emit({type: 'ready', t: 14, inst: run.idx('call_7')})
+  })
+  step(() => run.emit({type: 'cancelled-rest', t: 15}))
   run.end('failed')
 }
 
@@ -71,7 +95,14 @@ test('one flush per event and one flush for the whole run store the same instanc
     t.deepEqual(other.attempts, slow.attempts)
   }
   t.is(threadedSlow.eventRows, slow.eventRows)
-  t.deepEqual(fast.attempts, [{name: 'bad', attempt: 1, state: 'failed'}, {name: 'retried', attempt: 1, state: 'failed'}, {name: 'retried', attempt: 2, state: 'succeeded'}])
+  t.deepEqual(fast.attempts, [
+    {name: 'bad', attempt: 1, state: 'failed'},
+    {name: 'call_4', attempt: 1, state: 'failed'},
+    {name: 'call_5', attempt: 1, state: 'failed'},
+    {name: 'call_5', attempt: 2, state: 'succeeded'},
+    {name: 'retried', attempt: 1, state: 'failed'},
+    {name: 'retried', attempt: 2, state: 'succeeded'},
+  ])
   // different inputs do not share a result
   for (const [name, v] of fast.results) {
     if (!name.startsWith('t[')) continue

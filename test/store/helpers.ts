@@ -46,6 +46,12 @@ export class SyntheticRun {
     if (i === undefined) throw new Error(`no instance ${name}`)
     return i
   }
+  /** instances added while the run runs (a library call, a dynamic fan-out), one task each */
+  add(...names: string[]): void {
+    const added: InstanceInfo[] = names.map((name, k) => ({idx: this.byName.size + k, name, task: name, index: null}))
+    for (const i of added) this.byName.set(i.name, i.idx)
+    this.emit({type: 'added', t: nowMicros(), tasks: names, instances: added})
+  }
   emit(e: RunEvent): void {
     this.events.emit(e)
   }

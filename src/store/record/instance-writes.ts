@@ -50,6 +50,14 @@ const INSTANCE_SQL = {
       error = CASE WHEN state IN ('succeeded', 'cached') THEN error ELSE NULL END,
       attempt = CASE WHEN state IN ('succeeded', 'cached') THEN attempt ELSE 0 END,
       pid = CASE WHEN state IN ('succeeded', 'cached') THEN pid ELSE NULL END`,
+  // a new row with its final state at once: what `upsert` then `succeeded` leave, in one write
+  // (an existing row, a resumed run's, takes every column `succeeded` sets, as that update does)
+  upsertSucceeded: `INSERT INTO instances (run_id, name, idx, task, findex, deps, ord, session, state, attempt, pid, started_t, ended_t, error, value, value_file, has_value)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT (run_id, name) DO UPDATE SET idx = excluded.idx, task = excluded.task, findex = excluded.findex,
+      deps = excluded.deps, session = excluded.session, state = excluded.state, attempt = excluded.attempt, pid = excluded.pid,
+      started_t = excluded.started_t, ended_t = excluded.ended_t, error = excluded.error, value = excluded.value,
+      value_file = excluded.value_file, has_value = excluded.has_value`,
   ready: `UPDATE instances SET state = 'ready' WHERE run_id = ? AND name = ?`,
   running: `UPDATE instances SET state = 'running', attempt = ?, pid = ?, started_t = ?, ended_t = NULL, session = ?
     WHERE run_id = ? AND name = ?`,
@@ -69,19 +77,27 @@ export class InstanceWrites {
   constructor(private readonly q: InstanceStatements) {}
 
   /**
-   * New instances (run-start, a dynamic fan-out), `ord` numbering them from `firstOrd`. With
-   * `takeReady`, those whose pending state is `ready` are inserted as ready (one write).
+   * New instances (run-start, a dynamic fan-out, a library call), `ord` numbering them from
+   * `firstOrd`. With `takeHot`, one whose pending state is `ready` is inserted as ready, and
+   * one that already succeeded is inserted with its result: one write instead of two.
    */
-  insert(run: string, session: number, firstOrd: number, list: readonly InstanceInfo[], takeReady = false): void {
-    const upsert = this.q.upsert
+  insert(run: string, session: number, firstOrd: number, list: readonly InstanceInfo[], takeHot = false): void {
+    const {upsert, upsertSucceeded} = this.q
     for (let k = 0; k < list.length; k++) {
       const i = list[k]!
+      const deps = i.deps && i.deps.length > 0 ? JSON.stringify(i.deps) : null
       let state = 'pending'
-      if (takeReady && this.hot.get(i.name)?.kind === READY) {
+      const h = takeHot ? this.hot.get(i.name) : undefined
+      if (h?.kind === SUCCEEDED) {
+        this.hot.delete(i.name)
+        upsertSucceeded.run(run, i.name, i.idx, i.task, i.index, deps, firstOrd + k, session, h.cached ? 'cached' : 'succeeded', h.attempt, h.pid, h.started, h.ended, h.error, h.value, h.file, h.has)
+        continue
+      }
+      if (h?.kind === READY) {
         this.hot.delete(i.name)
         state = 'ready'
       }
-      upsert.run(run, i.name, i.idx, i.task, i.index, i.deps && i.deps.length > 0 ? JSON.stringify(i.deps) : null, firstOrd + k, state, session)
+      upsert.run(run, i.name, i.idx, i.task, i.index, deps, firstOrd + k, state, session)
     }
   }
 
