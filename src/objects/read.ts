@@ -27,8 +27,8 @@ export type ReadMode = 'copy' | 'map'
 export function readObject(ref: ObjectPointer, kept?: string, mode: ReadMode = 'copy'): unknown {
   const id = objectId(ref)
   if (!validId(id)) throw new ObjectError(`object ${id} of run ${ref.run}: not a valid object id`)
-  if (mode === 'map' && ref.arena !== undefined) {
-    const hit = fromMapped(ref)
+  if (ref.arena !== undefined) {
+    const hit = fromMapped(ref, mode)
     if (hit !== undefined) return hit.value
   }
   const what = `object ${id} of run ${ref.run}`
@@ -52,15 +52,16 @@ export function readObject(ref: ObjectPointer, kept?: string, mode: ReadMode = '
 }
 
 /**
- * A value of an arena this process has mapped already: a view of the mapping, without the
- * checks and lookups of a first read (10 of the runner's ~45 µs a task in the lesson's
- * session, profiled, 100 × make_array(3000) a round: a failed stat of the kept file, the
- * folder's checks, the arena's stat). The bytes an object was written with never change
- * and the mapping outlives the file, so the view is the same whether the run has settled
- * its objects since or not. Undefined: not mapped here, or not a whole object there (the
- * slow path then says why).
+ * A value of an arena this process has mapped already, without the checks and lookups of a
+ * first read: a view of the mapping (`map`), or a copy of its bytes (`copy`: a task's
+ * arguments). The checks cost the session's get ~6 of the runner's ~45 µs a task in the
+ * lesson's profile (100 × make_array(3000) a round: a failed stat of the kept file, the
+ * folder's checks, the arena's stat), and a task reading 2,000 arrays an open, a read and a
+ * close each. The bytes an object was written with never change and the mapping outlives
+ * the file, so the value is the same whether the run has settled its objects since or not.
+ * Undefined: not mapped here, or not a whole object there (the slow path then says why).
  */
-function fromMapped(ref: ObjectPointer): {value: unknown} | undefined {
+function fromMapped(ref: ObjectPointer, mode: ReadMode): {value: unknown} | undefined {
   let map: Buffer | undefined
   try {
     map = mappedArena(arenaPath(ref.dir, ref.arena!))
@@ -69,7 +70,15 @@ function fromMapped(ref: ObjectPointer): {value: unknown} | undefined {
   }
   const at = ref.at ?? -1
   if (map === undefined || !Number.isSafeInteger(at) || at < 0 || !Number.isSafeInteger(ref.size) || ref.size <= 0 || at + ref.size > map.length) return undefined
-  return decodeObject(map.subarray(at, at + ref.size)) ?? undefined
+  const view = map.subarray(at, at + ref.size)
+  return decodeObject(mode === 'map' ? view : copyOf(view)) ?? undefined
+}
+
+/** the bytes in memory of their own, starting at offset 0 of their buffer (typed arrays stay aligned) */
+function copyOf(view: Buffer): Buffer {
+  const bytes = Buffer.allocUnsafeSlow(view.length)
+  view.copy(bytes)
+  return bytes
 }
 
 function placeOf(ref: ObjectPointer, what: string): number {
@@ -87,9 +96,12 @@ function arenaFileOf(ref: ObjectPointer): string {
 function readArenaObject(ref: ObjectPointer, what: string, mode: ReadMode): unknown {
   const at = placeOf(ref, what)
   const path = arenaFileOf(ref)
-  const map = mode === 'map' ? mapArena(path, what) : null
+  // mapped once, for either mode: the next reads of this arena take the fast path
+  const map = mapArena(path, what)
   if (map !== null && at + ref.size > map.length) throw new ObjectError(`${what} is corrupt: its arena ${path} ends before it`)
-  return decodeArena(ref, path, map !== null ? map.subarray(at, at + ref.size) : readArenaCopy(path, at, ref.size, what), what)
+  if (map === null) return decodeArena(ref, path, readArenaCopy(path, at, ref.size, what), what)
+  const view = map.subarray(at, at + ref.size)
+  return decodeArena(ref, path, mode === 'map' ? view : copyOf(view), what)
 }
 
 function decodeArena(ref: ObjectPointer, path: string, bytes: Buffer, what: string): unknown {

@@ -9,6 +9,7 @@ import {existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync} from 
 import {tmpdir} from 'node:os'
 import {basename, join} from 'node:path'
 import {arenaPath} from '../../src/objects/arena.js'
+import {forgetArenas} from '../../src/objects/arena-map.js'
 import type {ObjectsConfig} from '../../src/objects/config.js'
 import {loadRefs, readObject} from '../../src/objects/read.js'
 import {isObjectPointer, objectId, type ObjectPointer} from '../../src/objects/ref.js'
@@ -145,6 +146,7 @@ test('settling keeps the arenas that hold what is referred to (one file each, on
   const held = readObject(dropped, undefined, 'map') as Float64Array
   t.true(shmEntries().some((n) => n.includes('.a-')), 'an arena beside the hot folder')
   settleFolders({run: config.run, dir: config.dir, spill, pid: process.pid, pidStart: null}, new Map([[objectId(kept), kept]]), () => {})
+  forgetArenas(config.dir) // as a run's settle does: its arenas are read from the kept folder from now on
   t.deepEqual(shmEntries(), [], 'the hot folder and its arenas are gone')
   t.deepEqual(readdirSync(spill), [kept.arena], 'one file for the arena, up to its last kept object')
   t.is(statSync(join(spill, kept.arena!)).size, 8 + kept.at! + kept.size)
