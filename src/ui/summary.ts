@@ -58,9 +58,11 @@ export function summaryLine(s: SummaryData): string {
   if (c.cancelled) parts.push(`${c.cancelled} cancelled`)
   const left = c.pending + c.running + c.retrying
   if (left) parts.push(`${left} unfinished`)
-  const extra = [`${rate(s.tasksPerSecond)} tasks/s`]
+  const extra: string[] = []
+  // a run whose every finished task came from the cache ran none: "0.0 tasks/s" would say it was slow
+  if (s.tasksPerSecond > 0 || !c.cached) extra.push(`${rate(s.tasksPerSecond)} tasks/s`)
   if (s.retries) extra.push(`${s.retries} ${s.retries === 1 ? 'retry' : 'retries'}`)
-  return `run ${s.runId} ${s.state}: ${parts.join(', ')} in ${formatSeconds(s.elapsed)} (${extra.join(', ')})`
+  return `run ${s.runId} ${s.state}: ${parts.join(', ')} in ${formatSeconds(s.elapsed)}${extra.length > 0 ? ` (${extra.join(', ')})` : ''}`
 }
 
 export function rate(perSecond: number): string {
