@@ -15,10 +15,15 @@ import {checkPrivateDir, readObjectBytes, readObjectFile} from './object-files.j
 import {isObjectPointer, objectId, validId, type ObjectPointer} from './ref.js'
 
 /**
- * How a value in an arena is read: `copy`, into memory of its own (a task's arguments: task
- * code may change them); `map`, a view of the arena itself, no copy (the runner's `get`).
+ * How a value in an arena is read: `copy`, into memory of its own, read from the file (or
+ * from a mapping this process holds already); `map`, a view of the arena itself, no copy
+ * (the runner's `get`); `mapped-copy`, a copy out of the arena's mapping, made on the first
+ * read (a worker's task arguments: task code may change them). A mapping lasts until its
+ * run's arenas are forgotten (`forgetArenas`): only the runner of that run and its workers
+ * map, never a long-lived reader such as the dashboard, which would keep the memory of
+ * every run's arenas it ever read.
  */
-export type ReadMode = 'copy' | 'map'
+export type ReadMode = 'copy' | 'map' | 'mapped-copy'
 
 /**
  * The value of `ref`. `kept` is a finished run's folder of kept objects: tried first, since
@@ -53,8 +58,7 @@ export function readObject(ref: ObjectPointer, kept?: string, mode: ReadMode = '
 
 /**
  * A value of an arena this process has mapped already, without the checks and lookups of a
- * first read: a view of the mapping (`map`), or a copy of its bytes (`copy`: a task's
- * arguments). The checks cost the session's get ~6 of the runner's ~45 µs a task in the
+ * first read: a view of the mapping (`map`), or a copy of its bytes (the other modes). The checks cost the session's get ~6 of the runner's ~45 µs a task in the
  * lesson's profile (100 × make_array(3000) a round: a failed stat of the kept file, the
  * folder's checks, the arena's stat), and a task reading 2,000 arrays an open, a read and a
  * close each. The bytes an object was written with never change and the mapping outlives
@@ -96,8 +100,8 @@ function arenaFileOf(ref: ObjectPointer): string {
 function readArenaObject(ref: ObjectPointer, what: string, mode: ReadMode): unknown {
   const at = placeOf(ref, what)
   const path = arenaFileOf(ref)
-  // mapped once, for either mode: the next reads of this arena take the fast path
-  const map = mapArena(path, what)
+  // mapped once: the next reads of this arena take the fast path
+  const map = mode === 'copy' ? null : mapArena(path, what)
   if (map !== null && at + ref.size > map.length) throw new ObjectError(`${what} is corrupt: its arena ${path} ends before it`)
   if (map === null) return decodeArena(ref, path, readArenaCopy(path, at, ref.size, what), what)
   const view = map.subarray(at, at + ref.size)

@@ -9,7 +9,7 @@ import {existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync} from 
 import {tmpdir} from 'node:os'
 import {basename, join} from 'node:path'
 import {arenaPath} from '../../src/objects/arena.js'
-import {forgetArenas} from '../../src/objects/arena-map.js'
+import {forgetArenas, mappedArena} from '../../src/objects/arena-map.js'
 import type {ObjectsConfig} from '../../src/objects/config.js'
 import {loadRefs, readObject} from '../../src/objects/read.js'
 import {isObjectPointer, objectId, type ObjectPointer} from '../../src/objects/ref.js'
@@ -136,6 +136,21 @@ test('a read from an arena mapped before (no file checks) agrees with the first 
   const last = refs.at(-2)!
   t.throws(() => readObject({...last, size: last.size + 16}, undefined, 'map'), {message: /corrupt|not a whole object/}, 'a size past the object: the slow path says so')
   t.throws(() => readObject({...last, at: last.at! + 8}, undefined, 'map'), {message: /corrupt|not a whole object/})
+})
+
+test('a plain copy read maps nothing (a long-lived reader such as the dashboard keeps no arena mapped); a mapped copy maps once and still copies', (t) => {
+  if (!hasShm) return t.pass('no /dev/shm here')
+  const {config} = setup(t)
+  const ref = new ObjectWriter(config).store(new Float64Array(2000).fill(5)) as ObjectPointer
+  const path = arenaPath(config.dir, ref.arena!)
+  const plain = readObject(ref, undefined, 'copy') as Float64Array
+  t.true(plain.every((x) => x === 5))
+  t.true(mappedArena(path) === undefined, 'copy: read from the file, nothing mapped')
+  const viaMap = readObject(ref, undefined, 'mapped-copy') as Float64Array
+  t.true(mappedArena(path) !== undefined, 'mapped-copy: the arena is mapped for the next reads')
+  t.true(viaMap.buffer !== mappedArena(path)!.buffer, 'and the value is a copy of its own')
+  t.deepEqual(viaMap, plain)
+  forgetArenas(config.dir)
 })
 
 test('settling keeps the arenas that hold what is referred to (one file each, on disk), and leaves nothing in /dev/shm; a value already read stays whole', (t) => {

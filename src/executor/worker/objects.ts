@@ -23,5 +23,5 @@ export function storeResult(value: unknown, numReturns: number): unknown {
 
 /** the job's arguments with every reference replaced by its value (may throw: a task error) */
 export function readArgs(args: readonly unknown[]): readonly unknown[] {
-  return loadRefs(args) as readonly unknown[]
+  return loadRefs(args, undefined, 'mapped-copy') as readonly unknown[]
 }
