@@ -58,12 +58,13 @@ export function readObject(ref: ObjectPointer, kept?: string, mode: ReadMode = '
 
 /**
  * A value of an arena this process has mapped already, without the checks and lookups of a
- * first read: a view of the mapping (`map`), or a copy of its bytes (the other modes). The checks cost the session's get ~6 of the runner's ~45 µs a task in the
- * lesson's profile (100 × make_array(3000) a round: a failed stat of the kept file, the
- * folder's checks, the arena's stat), and a task reading 2,000 arrays an open, a read and a
- * close each. The bytes an object was written with never change and the mapping outlives
- * the file, so the value is the same whether the run has settled its objects since or not.
- * Undefined: not mapped here, or not a whole object there (the slow path then says why).
+ * first read: a view of the mapping (`map`), or a copy of its bytes (the other modes). The
+ * checks (a failed stat of the kept file, the folder's checks, the arena's stat) were ~10 µs
+ * of a session's `get` in the lesson's profile (100 × make_array(3000) a round), ~4 µs
+ * after; a task reading 2,000 arrays paid an open, a read and a close each. The bytes an
+ * object was written with never change and the mapping outlives the file, so the value is
+ * the same whether the run has settled its objects since or not. Undefined: not mapped
+ * here, or not a whole object there (the slow path then says why).
  */
 function fromMapped(ref: ObjectPointer, mode: ReadMode): {value: unknown} | undefined {
   let map: Buffer | undefined
