@@ -201,7 +201,11 @@ export class ResultEntries {
         } catch (error) {
           const code = (error as NodeJS.ErrnoException).code
           if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw error
-          return // another run stored this key first: its entry stands
+          // The folder is there: another run's, whose entry stands, or this put's own, left
+          // by a putMany transaction that rolled back (each is then put again on its own),
+          // whose row is still to be written. Only a folder holding exactly what this row
+          // describes (these objects, under this run's ids; this value file) gets it.
+          if (!holds(dir, refs.keys(), inline ? null : bytes)) return
         }
       } finally {
         rmSync(tmp, {recursive: true, force: true})
@@ -289,3 +293,14 @@ export function entriesWithPrefix(store: Store, prefix: string): string[] {
 }
 
 const sha256 = sha256Hex
+
+/** whether the entry folder `dir` holds the objects `ids` and, unless null, exactly `valueBytes` as its value file */
+function holds(dir: string, ids: Iterable<string>, valueBytes: Buffer | null): boolean {
+  for (const id of ids) if (!existsSync(join(dir, id))) return false
+  if (valueBytes === null) return true
+  try {
+    return readFileSync(join(dir, VALUE_FILE)).equals(valueBytes)
+  } catch {
+    return false
+  }
+}
