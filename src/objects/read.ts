@@ -73,22 +73,29 @@ function fromMapped(ref: ObjectPointer, mode: ReadMode): {value: unknown} | unde
   } catch {
     return undefined // not a valid arena name: the slow path names it
   }
-  const at = ref.at ?? -1
-  if (map === undefined || !Number.isSafeInteger(at) || at < 0 || !Number.isSafeInteger(ref.size) || ref.size <= 0 || at + ref.size > map.length) return undefined
-  const view = map.subarray(at, at + ref.size)
-  return decodeObject(mode === 'map' ? view : copyOf(view)) ?? undefined
+  const at = validPlace(ref)
+  if (map === undefined || at === null || at + ref.size > map.length) return undefined
+  return decodeObject(rangeOf(map, at, ref.size, mode)) ?? undefined
 }
 
-/** the bytes in memory of their own, starting at offset 0 of their buffer (typed arrays stay aligned) */
-function copyOf(view: Buffer): Buffer {
-  const bytes = Buffer.allocUnsafeSlow(view.length)
+/** `size` bytes at `at` of an arena's mapping: a view of it (`map`), else a copy of their own starting at offset 0 of their buffer (typed arrays stay aligned) */
+function rangeOf(map: Buffer, at: number, size: number, mode: ReadMode): Buffer {
+  const view = map.subarray(at, at + size)
+  if (mode === 'map') return view
+  const bytes = Buffer.allocUnsafeSlow(size)
   view.copy(bytes)
   return bytes
 }
 
-function placeOf(ref: ObjectPointer, what: string): number {
+/** the offset of `ref` in its arena's data, or null when its place is not a valid one */
+function validPlace(ref: ObjectPointer): number | null {
   const at = ref.at ?? -1
-  if (!Number.isSafeInteger(at) || at < 0 || !Number.isSafeInteger(ref.size) || ref.size <= 0) throw new ObjectError(`${what}: not a valid arena place`)
+  return Number.isSafeInteger(at) && at >= 0 && Number.isSafeInteger(ref.size) && ref.size > 0 ? at : null
+}
+
+function placeOf(ref: ObjectPointer, what: string): number {
+  const at = validPlace(ref)
+  if (at === null) throw new ObjectError(`${what}: not a valid arena place`)
   return at
 }
 
@@ -104,9 +111,7 @@ function readArenaObject(ref: ObjectPointer, what: string, mode: ReadMode): unkn
   // mapped once: the next reads of this arena take the fast path
   const map = mode === 'copy' ? null : mapArena(path, what)
   if (map !== null && at + ref.size > map.length) throw new ObjectError(`${what} is corrupt: its arena ${path} ends before it`)
-  if (map === null) return decodeArena(ref, path, readArenaCopy(path, at, ref.size, what), what)
-  const view = map.subarray(at, at + ref.size)
-  return decodeArena(ref, path, mode === 'map' ? view : copyOf(view), what)
+  return decodeArena(ref, path, map === null ? readArenaCopy(path, at, ref.size, what) : rangeOf(map, at, ref.size, mode), what)
 }
 
 function decodeArena(ref: ObjectPointer, path: string, bytes: Buffer, what: string): unknown {
