@@ -65,7 +65,7 @@ const VALUES: Record<string, () => unknown> = {
 }
 
 for (const [kind, make] of Object.entries(VALUES)) {
-  test(`${kind}: exact through a mapped arena, a copied one and an object file`, (t) => {
+  test(`${kind}: exact through a mapped arena, a copied one (from the file, from a new mapping, from a known one) and an object file`, (t) => {
     const arena = setup(t)
     const files = setup(t, null)
     const ref = new ObjectWriter(arena.config).store(make())
@@ -74,16 +74,15 @@ for (const [kind, make] of Object.entries(VALUES)) {
     const fileRef = new ObjectWriter(files.config).store(make())
     t.true(isObjectPointer(fileRef) && (fileRef as ObjectPointer).arena === undefined, 'a file each (the slow path)')
     const expected = make()
+    const fromArenaFile = readObject(ref as ObjectPointer, undefined, 'copy') // nothing mapped yet: read from the file
+    const mappedCopy = readObject(ref as ObjectPointer, undefined, 'mapped-copy') // maps the arena, copies out of it
     const mapped = readObject(ref as ObjectPointer, undefined, 'map')
-    const copied = readObject(ref as ObjectPointer, undefined, 'copy')
+    const copied = readObject(ref as ObjectPointer, undefined, 'copy') // the mapping is known now: copied out of it
     const fromFile = readObject(fileRef as ObjectPointer)
-    t.deepEqual(mapped, expected)
-    t.deepEqual(copied, expected)
-    t.deepEqual(fromFile, expected)
+    for (const got of [fromArenaFile, mappedCopy, mapped, copied, fromFile]) t.deepEqual(got, expected)
     t.deepEqual(mapped, fromFile, 'the fast path agrees with the slow one')
     if (ArrayBuffer.isView(expected)) {
-      t.is((mapped as object).constructor, (expected as object).constructor)
-      t.is((copied as object).constructor, (expected as object).constructor)
+      for (const got of [fromArenaFile, mappedCopy, mapped, copied]) t.is((got as object).constructor, (expected as object).constructor)
     }
   })
 }
