@@ -4,39 +4,17 @@
 // A repeatable flag takes one value per use (`--set A --set B`), so it never swallows
 // the GRAPH argument that follows it.
 import {Args, Flags} from '@oclif/core'
-import {DURATION_FORMS, parseDuration, requireBytes} from '../format/units.js'
-import {parseResources} from './flag-values.js'
-import {UsageError} from '../core/usage-error.js'
+import {requireBytes} from '../format/units.js'
+import {countValue, durationValue, parseResources, positiveValue} from './flag-values.js'
 
 /** A duration in seconds. */
-export const durationFlag = Flags.custom<number>({
-  helpValue: 'D',
-  parse: async (input) => {
-    const seconds = parseDuration(input)
-    if (seconds === undefined) throw new UsageError(`expected a duration (${DURATION_FORMS}), got "${input}"`)
-    return seconds
-  },
-})
+export const durationFlag = Flags.custom<number>({helpValue: 'D', parse: async (input) => durationValue(input)})
 
 /** A number greater than 0 (fractions allowed). */
-const positiveFlag = Flags.custom<number>({
-  helpValue: 'N',
-  parse: async (input) => {
-    const n = Number(input)
-    if (input.trim() === '' || !(n > 0) || !Number.isFinite(n)) throw new UsageError(`expected a number greater than 0, got "${input}"`)
-    return n
-  },
-})
+const positiveFlag = Flags.custom<number>({helpValue: 'N', parse: async (input) => positiveValue(input)})
 
 /** An integer greater than 0. */
-export const countFlag = Flags.custom<number>({
-  helpValue: 'N',
-  parse: async (input) => {
-    const n = Number(input)
-    if (!/^\s*\d+\s*$/.test(input) || !(n > 0)) throw new UsageError(`expected a whole number greater than 0, got "${input}"`)
-    return n
-  },
-})
+export const countFlag = Flags.custom<number>({helpValue: 'N', parse: async (input) => countValue(input)})
 
 export const setFlag = Flags.string({
   description: 'override a graph value, PATH=VALUE (repeat the flag for more)',
