@@ -26,7 +26,7 @@ Exit codes: 0 ok, 1 a task failed (or the run was lost before it finished), 2 us
 
   static override args = {
     run: runArg(),
-    refs: Args.string({description: 'refs to get (default: the run\'s outputs)', required: false}),
+    refs: Args.string({description: 'refs to get (default: the run\'s outputs)', required: false, ignoreStdin: true}),
   }
 
   static override flags = {

@@ -16,7 +16,7 @@ export default class Logs extends BaseCommand {
 
   static override args = {
     run: runArg(),
-    ref: Args.string({description: 'a task ID or instance ID[i]', required: false}),
+    ref: Args.string({description: 'a task ID or instance ID[i]', required: false, ignoreStdin: true}),
   }
 
   static override flags = {

@@ -19,7 +19,7 @@ If the module (or the graph file) changed since the run, it says so and replays 
 
   static override args = {
     run: runArg(),
-    ref: Args.string({description: 'the instance: ID or ID[i]', required: true}),
+    ref: Args.string({description: 'the instance: ID or ID[i]', required: true, ignoreStdin: true}),
   }
 
   static override flags = {

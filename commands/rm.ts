@@ -19,7 +19,7 @@ Exit codes: 0 removed, 2 an unknown or active run (or the run store cannot be us
   static override strict = false
 
   static override args = {
-    run: Args.string({description: 'run ids (or last)', required: true}),
+    run: Args.string({description: 'run ids (or last)', required: true, ignoreStdin: true}),
   }
 
   static override flags = {

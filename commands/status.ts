@@ -21,7 +21,7 @@ export default class Status extends BaseCommand {
   ]
 
   static override args = {
-    run: Args.string({description: 'run id or last', default: 'last'}),
+    run: Args.string({description: 'run id or last', default: 'last', ignoreStdin: true}),
   }
 
   static override flags = {

@@ -25,8 +25,8 @@ Exit codes: 0 (also when the timeout passes), 1 a task failed (--follow), 2 usag
   static override strict = false
 
   static override args = {
-    run: Args.string({description: 'run id, last, or a graph file to submit first', required: true}),
-    refs: Args.string({description: 'refs to wait on (default: the run\'s outputs)', required: false}),
+    run: Args.string({description: 'run id, last, or a graph file to submit first', required: true, ignoreStdin: true}),
+    refs: Args.string({description: 'refs to wait on (default: the run\'s outputs)', required: false, ignoreStdin: true}),
   }
 
   static override flags = {

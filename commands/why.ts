@@ -16,8 +16,8 @@ Exit codes: 0 answered, 2 an unknown run or ref (or the run store cannot be used
   ]
 
   static override args = {
-    run: Args.string({description: 'run id (or last)', required: true}),
-    ref: Args.string({description: 'ID or ID[i]', required: true}),
+    run: Args.string({description: 'run id (or last)', required: true, ignoreStdin: true}),
+    ref: Args.string({description: 'ID or ID[i]', required: true, ignoreStdin: true}),
   }
 
   static override flags = {

@@ -14,7 +14,7 @@ Exit codes: 0 removed, 2 a KEY names no entry or several (or the run store canno
   static override strict = false
 
   static override args = {
-    key: Args.string({description: 'entry keys or prefixes', required: true}),
+    key: Args.string({description: 'entry keys or prefixes', required: true, ignoreStdin: true}),
   }
 
   async run(): Promise<void> {

@@ -41,9 +41,9 @@ export const followFlag = (description: string) => Flags.boolean({char: 'f', des
 export const numReturnsFlag = (description: string) => Flags.integer({char: 'n', description, helpValue: 'N'})
 export const timeoutFlag = (description: string) => durationFlag({char: 't', description})
 
-export const runArg = (description = 'run id or last') => Args.string({description, required: true})
-export const graphArg = (description = 'graph file (YAML)') => Args.string({description, required: true})
-export const optionalGraphArg = (description: string) => Args.string({description, required: false})
+export const runArg = (description = 'run id or last') => Args.string({description, required: true, ignoreStdin: true})
+export const graphArg = (description = 'graph file (YAML)') => Args.string({description, required: true, ignoreStdin: true})
+export const optionalGraphArg = (description: string) => Args.string({description, required: false, ignoreStdin: true})
 
 /** `--object-store-memory`: bytes, with an optional unit (format/units.ts) */
 export const objectStoreMemoryFlag = Flags.custom<number>({
