@@ -1,11 +1,8 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand} from '../src/cli/base-command.js'
 import {ExitCode} from '../src/core/exit-codes.js'
-import {checkBudget} from '../src/cli/budget-warning.js'
-import {checkEnvSizes} from '../src/runtime/env-sizes.js'
 import {optionalGraphArg, jsonFlag, numCpusFlag, numReturnsFlag, objectStoreMemoryFlag, resourcesFlag, setFlag, timeoutFlag} from '../src/cli/flags.js'
-import {parsePositive, parseResources} from '../src/cli/flag-values.js'
-import {runFromCli} from '../src/runtime/run-from-cli.js'
+import {runCommand} from '../src/cli/run-command.js'
 
 export default class Run extends BaseCommand {
   static override summary = 'Run a graph: stream the output tasks\' results as they finish'
@@ -47,31 +44,7 @@ Exit codes: 0 success, 1 a task failed, 2 usage or graph error (or the run store
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Run)
-    checkEnvSizes(process.env, {homeBudget: true})
-    const code = await runFromCli({
-      graphFile: args.graph,
-      set: flags.set ?? [],
-      numCpus: flags['num-cpus'],
-      resources: parseResources(flags.resources),
-      failFast: flags['fail-fast'],
-      timeline: flags.timeline,
-      numReturns: parsePositive('num-returns', flags['num-returns']),
-      timeoutSeconds: flags.timeout,
-      json: flags.json,
-      color: flags.color,
-      resume: flags.resume,
-      runId: flags['run-id'],
-      quiet: flags.quiet,
-      quietTasks: flags['quiet-tasks'],
-      stdout: process.stdout,
-      stderr: process.stderr,
-      env: process.env,
-      cluster: flags.cluster,
-      objectStoreMemory: flags['object-store-memory'],
-      noCache: flags['no-cache'],
-      exitNow: (code) => process.exit(code),
-    })
-    checkBudget(process.stderr)
+    const code = await runCommand(args.graph, flags)
     if (code !== ExitCode.Ok) this.exit(code)
   }
 }

@@ -3,7 +3,7 @@
 // each value everywhere. Each throws a UsageError for a value it refuses.
 import {UsageError} from '../core/usage-error.js'
 import {dict} from '../core/dict.js'
-import {DURATION_FORMS, parseDuration} from '../format/units.js'
+import {DURATION_FORMS, parseDuration, requireBytes} from '../format/units.js'
 
 /** a duration in seconds */
 export function durationValue(input: string): number {
@@ -25,6 +25,15 @@ export function countValue(input: string): number {
   if (!/^\s*\d+\s*$/.test(input) || !(n > 0)) throw new UsageError(`expected a whole number greater than 0, got "${input}"`)
   return n
 }
+
+/** `--resources`' value as given, once parseResources accepts it */
+export function resourcesValue(input: string): string {
+  parseResources(input)
+  return input
+}
+
+/** `--object-store-memory`: bytes, with an optional unit (format/units.ts) */
+export const storeMemoryValue = (input: string): number => requireBytes('--object-store-memory', input)
 
 /** `gpu=1,mem=4` → {gpu: 1, mem: 4} */
 export function parseResources(text: string | undefined): Record<string, number> {

@@ -4,8 +4,7 @@
 // A repeatable flag takes one value per use (`--set A --set B`), so it never swallows
 // the GRAPH argument that follows it.
 import {Args, Flags} from '@oclif/core'
-import {requireBytes} from '../format/units.js'
-import {countValue, durationValue, parseResources, positiveValue} from './flag-values.js'
+import {countValue, durationValue, positiveValue, resourcesValue, storeMemoryValue} from './flag-values.js'
 
 /** A duration in seconds. */
 export const durationFlag = Flags.custom<number>({helpValue: 'D', parse: async (input) => durationValue(input)})
@@ -29,10 +28,7 @@ export const numCpusFlag = positiveFlag({description: "CPU slots (fractions allo
 export const resourcesFlag = Flags.custom<string>({
   description: 'other slots, name=N,...',
   helpValue: 'gpu=1,mem=4',
-  parse: async (input) => {
-    parseResources(input)
-    return input
-  },
+  parse: async (input) => resourcesValue(input),
 })()
 
 export const jsonFlag = (description: string) => Flags.boolean({description})
@@ -49,5 +45,5 @@ export const optionalGraphArg = (description: string) => Args.string({descriptio
 export const objectStoreMemoryFlag = Flags.custom<number>({
   description: "tmpfs (/dev/shm) a run's big values may use before they spill to disk under $RAYTS_HOME (default: 30% of memory, at most half of /dev/shm; also $RAYTS_OBJECT_STORE_MEMORY)",
   helpValue: 'SIZE',
-  parse: async (input) => requireBytes('--object-store-memory', input),
+  parse: async (input) => storeMemoryValue(input),
 })()

@@ -9,10 +9,7 @@ import {formatUserError, isOclifExit, userErrorOf} from './errors.js'
 
 /** `ended` runs once the command is over, before its exit is handled */
 export async function runOclif(argv: string[], dir: string, development: boolean, ended: () => Promise<void>): Promise<void> {
-  if (development) {
-    process.env.NODE_ENV = 'development'
-    settings.debug = true
-  }
+  if (development) developmentSettings()
   try {
     await run(argv, dir)
     await ended()
@@ -26,4 +23,22 @@ export async function runOclif(argv: string[], dir: string, development: boolean
     process.stderr.write(formatUserError(e))
     return Errors.handle(new Errors.ExitError(e.exit))
   }
+}
+
+/**
+ * The error of a command run without oclif (run-direct.ts), reported as the command's
+ * `catch` (BaseCommand) and then oclif's handler above would: a user error in one line with
+ * its exit code, a bug with its stack.
+ */
+export async function reportCommandError(error: unknown, command: string, development: boolean): Promise<void> {
+  if (development) developmentSettings()
+  const e = userErrorOf(error, command)
+  if (e === null) return Errors.handle(error as Error)
+  process.stderr.write(formatUserError(e))
+  return Errors.handle(new Errors.ExitError(e.exit))
+}
+
+function developmentSettings(): void {
+  process.env.NODE_ENV = 'development'
+  settings.debug = true
 }
