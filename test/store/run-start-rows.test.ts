@@ -7,12 +7,14 @@ import {mkdirSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import type {EventOf, InstanceInfo, RunEvent} from '../../src/core/events.js'
 import {getInstance, newRunId, openStore, readEvents, recordRun, type Store} from '../../src/store/index.js'
+import {createRecordWriter} from '../../src/store/record/record-writer.js'
+import {nowMicros} from '../../src/core/clock.js'
 import {DB_FILE} from '../../src/store/home.js'
 import {buildTrace, type TraceEvent} from '../../src/trace/index.js'
 import {runEvents} from '../../src/dashboard/queries.js'
 import {taskGraph} from '../../src/dashboard/task-graph.js'
 import {timelinePage} from '../../src/dashboard/timeline.js'
-import {META, SyntheticRun, tempHome} from './helpers.js'
+import {instancesOf, META, SyntheticRun, tempHome} from './helpers.js'
 
 const N = 10_000
 
@@ -151,4 +153,24 @@ test('a store written before (its run-start describes every instance, no deps co
   run.start()
   run.end()
   t.deepEqual(runStartOf(readEvents(store, run.runId)).instances, instances)
+})
+
+test('the roots\' ready events of the run-start\'s turn are written with its rows, in one flush, past the size cap of a flush', (t) => {
+  const store = storeIn(t)
+  const n = 20_000 // more than a flush's cap (16,000 events)
+  const run = new SyntheticRun(newRunId(), instancesOf({w: n}), ['w'])
+  const written: number[] = []
+  const writer = createRecordWriter(store, META, {onWritten: (events) => written.push(events)})
+  run.events.subscribe((event) => writer.push({event, encoded: null, valueError: null, procStart: null}))
+  run.start()
+  for (let i = 0; i < n; i++) run.emit({type: 'ready', t: nowMicros(), inst: i})
+  t.deepEqual(written, [], 'nothing is written within the turn')
+  writer.flush()
+  t.deepEqual(written, [n + 1])
+  t.deepEqual(store.db.prepare('SELECT state, count(*) AS c FROM instances WHERE run_id = ? GROUP BY state').all(run.runId), [{state: 'ready', c: n}])
+  // past the run-start's flush the cap holds again
+  for (let i = 0; i < n; i++) run.emit({type: 'start', t: nowMicros(), inst: i, attempt: 1, pid: 1})
+  t.deepEqual(written, [n + 1, 16_000])
+  writer.close()
+  t.deepEqual(store.db.prepare('SELECT state, count(*) AS c FROM instances WHERE run_id = ? GROUP BY state').all(run.runId), [{state: 'running', c: n}])
 })
