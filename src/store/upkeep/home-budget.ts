@@ -7,6 +7,7 @@ import {DB_FILE, type Store} from '../db.js'
 import {pruneCandidates, reclaimSpace, removeRun, treeBytes, type RemovedRun} from './remove.js'
 import {GiB, requireBytes} from '../../format/units.js'
 import {entriesByLastUse, removeEntries} from '../result-cache.js'
+import {blobBytes, RUN_SIZES_FILE} from './run-folder-sizes.js'
 
 export const BUDGET_ENV = 'RAYTS_HOME_BUDGET'
 const DEFAULT_BUDGET_BYTES = GiB
@@ -29,11 +30,17 @@ export function readBudget(env: NodeJS.ProcessEnv = process.env): Budget {
 
 /**
  * Bytes the store holds: every file under its home, with the database counted by the
- * pages in use (freed pages are reused, and handed back by reclaimSpace).
+ * pages in use (freed pages are reused, and handed back by reclaimSpace), and the folders
+ * of runs long ended by the size they were measured at (run-folder-sizes.ts, whose note of
+ * those sizes is not counted).
  */
 export function storeBytes(store: Store): number {
   let total = 0
-  for (const name of readdirSync(store.home)) total += name === DB_FILE ? dbBytesInUse(store) : treeBytes(join(store.home, name))
+  for (const name of readdirSync(store.home)) {
+    if (name === RUN_SIZES_FILE) continue
+    const path = join(store.home, name)
+    total += name === DB_FILE ? dbBytesInUse(store) : path === store.blobDir ? blobBytes(store) : treeBytes(path)
+  }
   return total
 }
 
