@@ -5,7 +5,7 @@ import {join} from 'node:path'
 import {EventStream, type InstanceInfo, type RunEvent, type TaskFailure} from '../../src/core/events.js'
 import {nowMicros} from '../../src/core/clock.js'
 import {dropHotFolders} from '../setup/hot-folders.js'
-import type {RunMeta} from '../../src/store/index.js'
+import {openStore, type RunMeta, type Store} from '../../src/store/index.js'
 
 export function tempHome(): {home: string; cleanup: () => void} {
   const base = mkdtempSync(join(tmpdir(), 'rayts-store-'))
@@ -17,6 +17,17 @@ export function tempHome(): {home: string; cleanup: () => void} {
       rmSync(base, {recursive: true, force: true})
     },
   }
+}
+
+/** a store in a fresh home, closed and removed when the test ends */
+export function storeIn(t: {teardown(f: () => void): void}): Store {
+  const {home, cleanup} = tempHome()
+  const store = openStore(home)
+  t.teardown(() => {
+    store.close()
+    cleanup()
+  })
+  return store
 }
 
 export const META: RunMeta = {graphFile: '/tmp/g.yaml', set: ['defaults.max_retries=0'], numCpus: 2, resources: {gpu: 1}, failFast: false}

@@ -4,24 +4,14 @@
 import test from 'ava'
 import {existsSync, mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
-import {newRunId, openStore, recordRun, type Store} from '../../src/store/index.js'
+import {newRunId, recordRun, type Store} from '../../src/store/index.js'
 import {storeBytes} from '../../src/store/upkeep/home-budget.js'
 import {runSizesFile} from '../../src/store/upkeep/run-folder-sizes.js'
 import {runBlobDir} from '../../src/store/values.js'
-import {instancesOf, META, SyntheticRun, tempHome} from './helpers.js'
+import {instancesOf, META, storeIn, SyntheticRun} from './helpers.js'
 
 const MiB = 1024 * 1024
 const LONG_AGO = 3_600_000
-
-function storeIn(t: {teardown(f: () => void): void}): Store {
-  const {home, cleanup} = tempHome()
-  const store = openStore(home)
-  t.teardown(() => {
-    store.close()
-    cleanup()
-  })
-  return store
-}
 
 /** a finished run holding a value file of `bytes`, ended `agoMs` ago */
 function finished(store: Store, bytes: number, agoMs: number): string {

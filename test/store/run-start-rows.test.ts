@@ -14,7 +14,7 @@ import {buildTrace, type TraceEvent} from '../../src/trace/index.js'
 import {runEvents} from '../../src/dashboard/queries.js'
 import {taskGraph} from '../../src/dashboard/task-graph.js'
 import {timelinePage} from '../../src/dashboard/timeline.js'
-import {instancesOf, META, SyntheticRun, tempHome} from './helpers.js'
+import {instancesOf, META, storeIn, SyntheticRun, tempHome} from './helpers.js'
 
 const N = 10_000
 
@@ -29,16 +29,6 @@ function pairs(n: number): InstanceInfo[] {
     out.push({idx: half + i, name: `b[${i}]`, task: 'b', index: i, deps: [i], numCpus: 0.5, resources: {gpu: 1}, maxRetries: 0, kind: 'cmd', what: 'echo <ref>', maxCalls: 0})
   }
   return out
-}
-
-function storeIn(t: {teardown(f: () => void): void}): Store {
-  const {home, cleanup} = tempHome()
-  const store = openStore(home)
-  t.teardown(() => {
-    store.close()
-    cleanup()
-  })
-  return store
 }
 
 const argsOf = (e: TraceEvent) => ('args' in e ? e.args : {}) as {instance?: string; command?: string}
