@@ -198,10 +198,17 @@ export async function runFromCli(o: RunFromCliOptions): Promise<number> {
     // the big results live in the objects kept on disk: without them the run is not recorded
     const notKept = settled.notKept === null ? null : (settled.notKept as Error).message
     const notKeptRecorded = settled.notKept instanceof (await import('../objects/run-object-store.js')).ObjectsNotKeptError
+    let timelineLost = false
     if (o.timeline && recorded.collected) {
       const {writeTimeline} = await import('../trace/index.js')
-      writeTimeline(o.timeline, recorded.collected)
-      if (!o.json && !o.quiet) o.stderr.write(`timeline written to ${o.timeline}\n`)
+      try {
+        writeTimeline(o.timeline, recorded.collected)
+        if (!o.json && !o.quiet) o.stderr.write(`timeline written to ${o.timeline}\n`)
+      } catch (error) {
+        // as `rayts timeline` says it (exit 1); the run itself is recorded, so it can be drawn again
+        timelineLost = true
+        if (!o.quiet) o.stderr.write(`Error: cannot write ${o.timeline}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message} (the run is recorded: rayts timeline ${id} -o FILE)\n`)
+      }
     }
     if (settled.writeError === null && notKeptRecorded) {
       o.stderr.write(`Error: ${notKept}\n`)
@@ -217,7 +224,7 @@ export async function runFromCli(o: RunFromCliOptions): Promise<number> {
       return ExitCode.TaskFailed
     }
     if (interrupted || summary.state === 'cancelled') return ExitCode.Interrupted
-    return summary.state === 'failed' ? ExitCode.TaskFailed : ExitCode.Ok
+    return summary.state === 'failed' || timelineLost ? ExitCode.TaskFailed : ExitCode.Ok
   } finally {
     recorded?.dispose()
     await early?.discard()

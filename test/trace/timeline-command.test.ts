@@ -75,3 +75,16 @@ test.serial('unknown runs and unwritable files: a message, no stack, exit codes 
   const missing = rayts('timeline', 'last')
   t.is(missing.status, 2)
 })
+
+test.serial('run --timeline to a file that cannot be written: the results stand, one Error line, exit 1, and the run can be drawn again', (t) => {
+  const run = rayts('run', join(root, 'graphs/commands.yaml'), '--timeline', join(tmp, 'no/such/dir/run.json'))
+  t.is(run.status, 1, run.stderr)
+  t.true(run.stdout.length > 0, 'the results were printed')
+  const errors = run.stderr.split('\n').filter((l) => /Error|ENOENT|Code:/.test(l))
+  t.is(errors.length, 1, run.stderr)
+  t.regex(errors[0]!, /^Error: cannot write \S+run\.json: ENOENT \(the run is recorded: rayts timeline \w+ -o FILE\)$/)
+  t.notRegex(run.stderr, /\n\s+at /)
+  const id = /rayts timeline (\w+) -o FILE/.exec(errors[0]!)![1]!
+  const again = rayts('timeline', id, '-o', join(tmp, 'again.json'))
+  t.is(again.status, 0, again.stderr)
+})
