@@ -66,6 +66,7 @@ export interface Reporter {
 export async function attachReporter(events: EventStream, opts: ReporterOptions): Promise<Reporter> {
   const clock = opts.clock ?? nowMicros
   const model = new RunModel()
+  model.liveOutput = opts.quietTasks !== true
   const chalk = makeChalk(opts.color)
   const sink = await makeSink(model, opts, chalk, clock)
   const batching = opts.numReturns !== undefined || opts.timeoutSeconds !== undefined

@@ -36,7 +36,7 @@ export class JsonSink implements Sink {
       error: errorJson(e.error),
       log: [...f.logTail],
     })
-    for (const l of failureLines(f, this.c)) this.err.line(l)
+    for (const l of failureLines(f, this.c, m.liveOutput)) this.err.line(l)
   }
 
   output(prefix: string, text: string): void {

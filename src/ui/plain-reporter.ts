@@ -39,7 +39,7 @@ export class PlainSink implements Sink {
         return
       }
       case 'failed':
-        for (const l of failureLines(m.failure(e.inst, e.error, e.t), c)) this.err.line(l)
+        for (const l of failureLines(m.failure(e.inst, e.error, e.t), c, m.liveOutput)) this.err.line(l)
         return
       case 'skipped':
         this.err.line(`${c.dim('-')} ${m.name(e.inst)} ${c.dim(`skipped (${m.name(e.because)} failed)`)}`)

@@ -79,6 +79,8 @@ export class RunModel {
   cancelling = false
   /** what the run took, shown after `cancelling…` */
   cancelWhy: string | null = null
+  /** the tasks' own lines go to stderr as they come (not --quiet-tasks): a failure need not repeat them */
+  liveOutput = false
   /** bumped by every change that is visible */
   version = 0
 

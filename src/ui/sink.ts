@@ -25,11 +25,16 @@ export function cancellingText(why?: string | null): string {
   return why ? `cancelling… (${why})` : 'cancelling…'
 }
 
-/** `✗ id3 ValueError: bad`, the stack, then the last log lines */
-export function failureLines(f: Failure, c: ChalkInstance): string[] {
+/**
+ * `✗ id3 ValueError: bad`, the stack, then the last log lines, unless they are on screen
+ * already: printed live just above (`liveOutput`), or all within the error's message (a
+ * command's stderr tail is part of its ExitError's).
+ */
+export function failureLines(f: Failure, c: ChalkInstance, liveOutput: boolean): string[] {
   const lines = [`${c.red('✗')} ${f.name} ${c.red(`${f.error.name}: ${f.error.message}`)}`]
   for (const l of formatError(f.error, '    ')) lines.push(c.dim(l)) // a message may hold any number of lines
-  if (f.logTail.length) {
+  const said = new Set(f.error.message.split('\n'))
+  if (f.logTail.length && !liveOutput && !f.logTail.every((l) => said.has(l))) {
     lines.push(c.dim(`  last ${f.logTail.length} log line${f.logTail.length === 1 ? '' : 's'}:`))
     for (const l of f.logTail) lines.push(c.dim(`  │ ${l}`))
   }

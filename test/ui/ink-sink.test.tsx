@@ -25,7 +25,8 @@ async function inkRun(stdoutIsTTY: boolean) {
   const s = new Script()
   const term = new FakeTerminal()
   const out = stdoutIsTTY ? term : new Capture({isTTY: false})
-  const r = await attachReporter(s.events, {renderer: 'ink', color: false, stdout: out, stderr: term as unknown as NodeJS.WriteStream, clock: s.clock})
+  // the tasks' own lines in the store only, so that a failure lists its last ones
+  const r = await attachReporter(s.events, {renderer: 'ink', color: false, stdout: out, stderr: term as unknown as NodeJS.WriteStream, clock: s.clock, quietTasks: true})
   s.start(instances(['id1', 'id2', 'id3'], {maxRetries: 1}), ['id1', 'id3'])
   s.run(0).run(1).at(1).ok(0, new Float64Array([1, 2]), s.base)
   for (let i = 1; i <= 12; i++) s.log(1, `log ${i}`)

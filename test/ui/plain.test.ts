@@ -1,5 +1,8 @@
 import test from 'ava'
 import {attachReporter, chooseRenderer, wantColor} from '../../src/ui/index.js'
+import {Chalk} from 'chalk'
+import type {TaskFailure} from '../../src/core/events.js'
+import {failureLines} from '../../src/ui/sink.js'
 import {Capture, Script, instances, valueError} from './helpers.js'
 
 const tty = {isTTY: true}
@@ -24,13 +27,13 @@ test('wantColor: --no-color, NO_COLOR, TERM=dumb and non-terminals turn colour o
   t.true(wantColor({stream: pipe, env: {FORCE_COLOR: '1'}}))
 })
 
-async function plainRun(env: Record<string, string>) {
+async function plainRun(env: Record<string, string>, quietTasks = false) {
   const s = new Script()
   const out = new Capture({isTTY: false})
   const err = new Capture({isTTY: false})
   const renderer = chooseRenderer({json: false, stderr: err, env})
   const color = wantColor({stream: err, env})
-  const r = await attachReporter(s.events, {renderer, color, stdout: out, stderr: err, clock: s.clock})
+  const r = await attachReporter(s.events, {renderer, color, stdout: out, stderr: err, clock: s.clock, quietTasks})
   s.start(instances(['id1', 'id2', 'id3', 'id4'], {maxRetries: 3}), ['id3', 'id4'])
   s.run(0).run(1).at(1.002).ok(0, new Float64Array(20).fill(0.25), s.base)
   s.attemptFailed(1, {kind: 'crash', name: 'CrashError', message: 'worker died'}, true)
@@ -59,8 +62,9 @@ for (const [title, env] of [
     t.is(lines[3], 'id3#1 | reading input') // the task's own output, live
     t.is(lines[4], 'id3#1 | about to fail')
     t.is(lines[5], '✗ id3 ValueError: bad input')
-    t.regex(err, /\n {4}at f \(\/m\.mjs:3:9\)\n {2}last 2 log lines:\n {2}│ reading input\n {2}│ about to fail\n/)
-    t.regex(err, /- id4 skipped \(id3 failed\)/)
+    // the lines it printed are just above: the failure does not repeat them
+    t.regex(err, /\n {4}at f \(\/m\.mjs:3:9\)\n- id4 skipped \(id3 failed\)/)
+    t.notRegex(err, /log lines?:/)
     t.regex(err, /cancelling…/)
     t.regex(err, /run r1 failed: 2 succeeded, 1 failed, 1 skipped in 2\.500 s \(1\.2 tasks\/s, 1 retry\)/) // 3 ran (the skipped one did not) in 2.5 s
     t.regex(err, /slowest: id1 1\.002 s, id2 1\.000 s/)
@@ -86,4 +90,19 @@ test('colour on: the plain reporter colours its marks', async (t) => {
   s.start(instances(['a']), ['a']).run(0).at(1).ok(0, 1, s.base).end()
   await r.close()
   t.true(err.text.includes('\x1b[32m✓\x1b[39m a'))
+})
+
+test('plain reporter, --quiet-tasks: no live lines, and a failure ends with its last log lines', async (t) => {
+  const {err} = await plainRun({TERM: 'xterm-256color'}, true)
+  t.notRegex(err, /id3#1 \|/)
+  t.regex(err, /✗ id3 ValueError: bad input\n(.*\n)* {4}at f \(\/m\.mjs:3:9\)\n {2}last 2 log lines:\n {2}│ reading input\n {2}│ about to fail\n- id4 skipped/)
+})
+
+test('a failure whose message holds all its last log lines (a command\'s stderr tail) does not list them again', (t) => {
+  const c = new Chalk({level: 0})
+  const error = {kind: 'error', name: 'ExitError', message: 'command exited with code 3\noops\nreally', fields: {}} as unknown as TaskFailure
+  const f = {inst: 0, name: 'noisy', error, elapsedMicros: 1, logTail: ['oops', 'really']}
+  t.notRegex(failureLines(f, c, false).join('\n'), /log lines?:/)
+  t.regex(failureLines({...f, logTail: ['warming up', 'oops']}, c, false).join('\n'), /last 2 log lines:\n {2}│ warming up\n {2}│ oops$/)
+  t.notRegex(failureLines({...f, logTail: ['warming up', 'oops']}, c, true).join('\n'), /log lines?:/)
 })

@@ -65,7 +65,7 @@ export class InkSink implements Sink {
 
   event(e: RunEvent, m: RunModel): void {
     if (e.type === 'run-start') this.frame(true)
-    else if (e.type === 'failed') this.pending.push(failureLines(m.failure(e.inst, e.error, e.t), this.c).join('\n'))
+    else if (e.type === 'failed') this.pending.push(failureLines(m.failure(e.inst, e.error, e.t), this.c, m.liveOutput).join('\n'))
   }
 
   /** written above the live region with the next frame, like finished results */
