@@ -31,8 +31,12 @@ export function cancellingText(why?: string | null): string {
  * command's stderr tail is part of its ExitError's).
  */
 export function failureLines(f: Failure, c: ChalkInstance, liveOutput: boolean): string[] {
-  const lines = [`${c.red('✗')} ${f.name} ${c.red(`${f.error.name}: ${f.error.message}`)}`]
-  for (const l of formatError(f.error, '    ')) lines.push(c.dim(l)) // a message may hold any number of lines
+  // a message may hold any number of lines: the first on the ✗ line, the rest indented below
+  // (a stack starts with the whole message: then the stack's lines say them)
+  const [first, ...rest] = f.error.message.split('\n')
+  const lines = [`${c.red('✗')} ${f.name} ${c.red(`${f.error.name}: ${first}`)}`]
+  if (!f.error.stack) for (const l of rest) if (l.trim()) lines.push(c.dim(`    ${l}`))
+  for (const l of formatError(f.error, '    ')) lines.push(c.dim(l))
   const said = new Set(f.error.message.split('\n'))
   if (f.logTail.length && !liveOutput && !f.logTail.every((l) => said.has(l))) {
     lines.push(c.dim(`  last ${f.logTail.length} log line${f.logTail.length === 1 ? '' : 's'}:`))

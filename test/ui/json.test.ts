@@ -56,10 +56,9 @@ test('--json: stdout is JSON lines only, a result per output instance, failures,
   t.like(objs[0], {type: 'failed', instance: 'id3', error: {name: 'ValueError', message: 'bad input'}, log: ['line one', 'line two']})
   t.like(objs[3], {type: 'summary', runId: 'r1', state: 'failed', elapsed: 3, counts: {succeeded: 4, failed: 1}})
   t.false(out.includes('\x1b'))
-  // stderr: the failure (error, stack, log tail) and one summary line, nothing else
-  t.regex(err, /✗ id3 ValueError: bad input/)
-  t.regex(err, /at f \(\/m\.mjs:3:9\)/)
-  t.regex(err, /│ line two/)
+  // stderr: the task's lines as they came, the failure (error, stack: its lines were just
+  // printed, so no log tail) and one summary line, nothing else
+  t.regex(err, /^id3#1 \| line one\nid3#1 \| line two\n✗ id3 ValueError: bad input\n {4}at f \(\/m\.mjs:3:9\)\nrun r1/)
   t.regex(err, /run r1 failed: 4 succeeded, 1 failed in 3\.000 s/)
   t.notRegex(err, /✓/)
 })
