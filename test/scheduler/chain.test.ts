@@ -179,8 +179,10 @@ test.serial('a cancel in the middle of a fused chain: links before it succeed, t
   const cancelWhen = (events: readonly RunEvent[]): boolean => events.some((e) => e.type === 'succeeded' && e.inst === HANG - 1)
   for (const mode of MODES) runs.set(mode, await runIn(mode, graph, {cancelWhen}))
   const fused = runs.get('fused')!
-  t.true(fused.chains.some((c) => c.claimed && c.links.includes(HANG)), 'the hanging link ran in a chain')
-  t.is(fused.calls.get(HANG), 1)
+  t.true(fused.chains.some((c) => c.claimed && c.links.includes(HANG)), 'the hanging link was in a claimed chain')
+  // the worker goes on to the hanging link as the link before it is reported; the cancel
+  // that report triggers can kill the worker before that call writes its line (seen once
+  // in a full suite): it ran at most once, as in every mode below
   for (const r of runs.values()) {
     t.is(r.ran.summary.state, 'cancelled')
     for (let i = 0; i < 60; i++) t.is(r.ran.outcome.get(`c0_${i}`), i < HANG ? 'succeeded' : 'cancelled', `link ${i}`)
