@@ -1,5 +1,5 @@
 import test from 'ava'
-import {toJson} from '../../src/format/json.js'
+import {MAX_REPEATED_PARTS, toJson} from '../../src/format/json.js'
 import {attachReporter} from '../../src/ui/index.js'
 import {Capture, Script, instances, valueError} from './helpers.js'
 
@@ -31,6 +31,34 @@ test('the JSON encoding marks a cycle, keeps a shared part whole, and bounds nes
   }
   t.is(levels, 1000)
   t.is(v, '[Deep]')
+})
+
+test('the JSON encoding writes shared parts at each place, until a million parts were written again: a value built by doubling stays bounded', (t) => {
+  // a little sharing: whole, as before
+  const row = new Float64Array(1000).fill(0.5)
+  const grid = Array.from({length: 100}, () => row)
+  const enc = toJson({grid, again: grid}) as {grid: number[][]; again: number[][]}
+  t.is(enc.grid.length, 100)
+  t.deepEqual(enc.again[99], Array.from(row))
+  t.false(JSON.stringify(enc).includes('[Shared]'))
+  // x = [x, x], 40 times: 2^40 leaves as JSON, 41 arrays in memory
+  let x: unknown = [1]
+  for (let i = 0; i < 40; i++) x = [x, x]
+  const text = JSON.stringify(toJson(x))
+  t.true(text.includes('"[Shared]"'))
+  t.true(text.length < 40 * MAX_REPEATED_PARTS, `${text.length} characters`)
+  // the first time each part is met it is written whole: the leftmost path reaches the 1
+  let first = JSON.parse(text) as unknown
+  let levels = 0
+  while (Array.isArray(first)) {
+    first = first[0]
+    levels++
+  }
+  t.is(first, 1)
+  t.is(levels, 41)
+  // a big value with no sharing is written whole, however big
+  const big = Array.from({length: 3 * MAX_REPEATED_PARTS}, (_, i) => i)
+  t.deepEqual(toJson(big), big)
 })
 
 async function jsonRun(numReturns?: number) {
