@@ -10,10 +10,10 @@ import {readdirSync, readFileSync, renameSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import type {Store} from '../db.js'
 import {treeBytes} from './remove.js'
+import {ACTIVE_STATES, type StoredRunState} from '../query/runs.js'
 
 /** a run ended at least this long ago: whatever settled its folder is done with it */
 const SETTLED_MS = 60_000
-const ENDED = new Set(['succeeded', 'failed', 'cancelled', 'lost'])
 
 interface Remembered {
   /** `session:state:ended_ms` of the run when its folder was measured */
@@ -35,8 +35,8 @@ export function blobBytes(store: Store, now: number = Date.now()): number {
     return 0
   }
   const runs = new Map<string, string>()
-  for (const r of store.db.prepare('SELECT id, state, session, ended_ms FROM runs WHERE ended_ms IS NOT NULL AND ended_ms <= ?').all(now - SETTLED_MS) as {id: string; state: string; session: number; ended_ms: number}[]) {
-    if (ENDED.has(r.state)) runs.set(r.id, `${r.session}:${r.state}:${r.ended_ms}`)
+  for (const r of store.db.prepare('SELECT id, state, session, ended_ms FROM runs WHERE ended_ms IS NOT NULL AND ended_ms <= ?').all(now - SETTLED_MS) as {id: string; state: StoredRunState; session: number; ended_ms: number}[]) {
+    if (!ACTIVE_STATES.includes(r.state)) runs.set(r.id, `${r.session}:${r.state}:${r.ended_ms}`)
   }
   const file = runSizesFile(store.home)
   const memo = readMemo(file)
