@@ -23,21 +23,18 @@ interface State {
   readonly seen: Set<object>
   /** the objects written once already: a repeat */
   readonly done: Set<object>
-  /** parts written so far */
-  parts: number
-  /** parts written again, in repeats that ended */
-  repeated: number
-  /** how deep in repeats the walk is, and `parts` when the outermost began */
+  /** how many repeats the walk is inside */
   repeating: number
-  repeatFrom: number
+  /** parts written inside repeats */
+  repeated: number
 }
 
 export function toJson(value: unknown): Json {
-  return enc(value, {seen: new Set(), done: new Set(), parts: 0, repeated: 0, repeating: 0, repeatFrom: 0}, 0)
+  return enc(value, {seen: new Set(), done: new Set(), repeating: 0, repeated: 0}, 0)
 }
 
 function enc(v: unknown, s: State, depth: number): Json {
-  s.parts++
+  if (s.repeating > 0) s.repeated++
   switch (typeof v) {
     case 'string':
     case 'boolean':
@@ -57,12 +54,12 @@ function enc(v: unknown, s: State, depth: number): Json {
   if (o instanceof Error) return {name: o.name, message: o.message}
   if (s.seen.has(o)) return '[Circular]'
   const again = s.done.has(o)
-  if ((again || s.repeating > 0) && s.repeated + (s.repeating > 0 ? s.parts - s.repeatFrom : 0) >= MAX_REPEATED_PARTS) return '[Shared]'
-  if (again && s.repeating++ === 0) s.repeatFrom = s.parts
+  if ((again || s.repeating > 0) && s.repeated >= MAX_REPEATED_PARTS) return '[Shared]'
+  if (again) s.repeating++
   try {
     return container(o, s, depth)
   } finally {
-    if (again && --s.repeating === 0) s.repeated += s.parts - s.repeatFrom
+    if (again) s.repeating--
     s.done.add(o)
   }
 }
@@ -100,6 +97,6 @@ function container(o: object, s: State, depth: number): Json {
 }
 
 function bytes(b: Uint8Array, s: State): number[] {
-  s.parts += b.length
+  if (s.repeating > 0) s.repeated += b.length
   return Array.from(b)
 }
