@@ -64,14 +64,15 @@ export function parseRunArgv(argv: readonly string[]): ParsedRun | null {
       continue
     }
     const flag = flagOf(arg)
-    if (flag === null || (Object.hasOwn(flags, flag.name) && !isMultiple(flag.name))) return null
+    if (flag === null) return null
     const spec = RUN_FLAGS[flag.name]!
+    const multiple = spec.type === 'option' && spec.multiple === true
+    if (Object.hasOwn(flags, flag.name) && !multiple) return null
     if (spec.type === 'boolean') {
       if (flag.value !== undefined) return null
       flags[flag.name] = !flag.negated
       continue
     }
-    if (flag.negated) return null
     const input = flag.value ?? argv[++i]
     if (input === undefined || input === '' || input.startsWith('-')) return null
     let value: unknown
@@ -80,18 +81,14 @@ export function parseRunArgv(argv: readonly string[]): ParsedRun | null {
     } catch {
       return null
     }
-    if (spec.multiple) ((flags[flag.name] ??= []) as unknown[]).push(value)
+    if (multiple) ((flags[flag.name] ??= []) as unknown[]).push(value)
     else flags[flag.name] = value
   }
   flags.color ??= true
   return {graph, flags: flags as unknown as RunFlags}
 }
 
-const isMultiple = (name: string): boolean => {
-  const spec = RUN_FLAGS[name]
-  return spec?.type === 'option' && spec.multiple === true
-}
-
+/** the flag `arg` names; `negated` only for `--no-X` of a boolean X that allows it */
 function flagOf(arg: string): {name: string; value: string | undefined; negated: boolean} | null {
   if (!arg.startsWith('--')) {
     const name = arg.length === 2 ? BY_CHAR[arg[1]!] : undefined
