@@ -78,6 +78,10 @@ test.serial('cancel of a running command ends its group and reports cancelled', 
   try {
     ex.submit([cmdJob(0, {shell: 'sleep 30 & sleep 30'})])
     const pgid = await groupOf(rec, 0)
+    // both sleeps started: a SIGTERM sent while sh is still forking one reaches the group
+    // before that child joins it, and the child lives on until the grace's SIGKILL (CI saw
+    // exactly that once: the end came 2,004 ms after the cancel)
+    await until('sh and both sleeps to run', () => liveGroupMembers(pgid).length >= 3, 30_000)
     const cancelledAt = nowMicros()
     ex.cancel(0)
     await rec.waitDone(1)
