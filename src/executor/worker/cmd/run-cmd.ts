@@ -29,6 +29,11 @@ export interface RunningCmd {
 const STDERR_TAIL = 8192
 
 type StopReason = 'timeout' | 'cancelled' | 'overflow'
+
+/** how often a stopped group is looked at while its members go */
+const GONE_POLL_MS = 10
+/** after the SIGKILL, how long the result waits for the members to be gone */
+const KILLED_MS = 1000
 type Outcome = {ok: true; value: unknown} | {ok: false; error: TaskFailure}
 
 export function runCmd(job: WireCmd, baseEnv: NodeJS.ProcessEnv, hooks: CmdHooks, graceMs = GRACE_MS, launch: Launch = defaultLaunch()): RunningCmd {
@@ -135,17 +140,31 @@ class CmdAttempt {
     // Leave nothing of the group behind. While stopping, members get the rest of the grace.
     if (!stopping) killGroup(group, 'SIGKILL')
     else if (stopping.term && groupAlive(group)) {
-      const wait = Math.max(0, stopping.term.killAt - Date.now())
       stopping.term.clear()
       this.holding = true
-      startTimer(() => {
-        killGroup(group, 'SIGKILL')
-        this.holding = false
-        this.settle()
-      }, wait)
+      this.untilGone(group, stopping.term.killAt)
       return
     } else stopping.term?.clear()
     this.settle()
+  }
+
+  /**
+   * Hold the result until no live member of the stopped group is left: polled, since a
+   * member may still be exiting from the SIGTERM when the leader's exit is seen (one look
+   * then held every such cancel for the whole grace); SIGKILL at `killAt`, and the result
+   * once its members are gone too (or KILLED_MS later).
+   */
+  private untilGone(group: number, killAt: number): void {
+    const look = (): void => {
+      const now = Date.now()
+      if (now >= killAt) killGroup(group, 'SIGKILL')
+      if (!groupAlive(group) || now >= killAt + KILLED_MS) {
+        this.holding = false
+        return this.settle()
+      }
+      startTimer(look, GONE_POLL_MS)
+    }
+    startTimer(look, GONE_POLL_MS)
   }
 
   private stderrText(text: string): void {
