@@ -63,8 +63,8 @@ export async function measureThroughStore(file: string, store: Store, numCpus: n
   }
 }
 
-/** bytes of the values a run recorded (inline rows; a reference is a small inline row) */
+/** bytes of the values a run recorded (inline in its events rows; a reference is a small inline value) */
 export function recordedBytes(store: Store, runId: string): number {
-  const r = store.db.prepare('SELECT COALESCE(SUM(length(value)), 0) AS b FROM instances WHERE run_id = ?').get(runId) as {b: number}
+  const r = store.db.prepare('SELECT COALESCE(SUM(length(vals)), 0) AS b FROM events WHERE run_id = ?').get(runId) as {b: number}
   return Number(r.b)
 }

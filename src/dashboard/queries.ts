@@ -3,13 +3,14 @@
 // server's memory does not grow with the size of a run.
 import type {Store} from '../store/db.js'
 import {decodeEventRow} from '../store/record/event-block.js'
-import {restoreRunStart} from '../store/record/stored-run-start.js'
+import {runStartReader} from '../store/record/stored-run-start.js'
 import {loadValue} from '../store/query/results.js'
 import {getRun, instanceError, toRunRecord, type RunRecord} from '../store/query/runs.js'
 import {waitReasons} from '../store/query/waiting.js'
 import type {RunEvent, TaskFailure} from '../core/events.js'
 import {nowMicros} from '../core/clock.js'
 import {hostname} from 'node:os'
+import {syncInstanceRows} from '../store/record/instance-rows.js'
 
 type Row = Record<string, unknown>
 
@@ -101,6 +102,7 @@ function summarize(run: RunRecord, counts: Counts, now: number): RunSummary {
 }
 
 export function countStates(store: Store, runId: string): Counts {
+  syncInstanceRows(store, runId)
   const rows = store.db.prepare('SELECT state, COUNT(*) AS n FROM instances WHERE run_id = ? GROUP BY state').all(runId) as Row[]
   const counts: Counts = {}
   for (const r of rows) counts[String(r.state)] = Number(r.n)
@@ -132,12 +134,14 @@ export function runSummary(store: Store, runId: string, countsOf: CountsOf = fre
  * first appearance (MIN(ord)) reads every row, 56–84 ms for 100,000 instances against 6–12.
  */
 export function taskCounts(store: Store, runId: string): {task: string; count: number}[] {
+  syncInstanceRows(store, runId)
   const rows = store.db.prepare('SELECT task, COUNT(*) AS n FROM instances WHERE run_id = ? GROUP BY task ORDER BY task').all(runId) as Row[]
   return rows.map((r) => ({task: String(r.task), count: Number(r.n)}))
 }
 
 /** task → state → count, for the task graph's colours */
 export function taskStateCounts(store: Store, runId: string): Map<string, Counts> {
+  syncInstanceRows(store, runId)
   const rows = store.db.prepare('SELECT task, state, COUNT(*) AS n FROM instances WHERE run_id = ? GROUP BY task, state').all(runId) as Row[]
   const out = new Map<string, Counts>()
   for (const r of rows) {
@@ -175,6 +179,7 @@ const likeEscape = (s: string): string => s.replace(/[\\%_]/g, (c) => `\\${c}`)
 
 /** One page of a run's instances, in the order they appeared, filtered on the server. */
 export function instancePage(store: Store, runId: string, filter: InstanceFilter): InstancePage {
+  syncInstanceRows(store, runId)
   const where = ['run_id = ?']
   const params: unknown[] = [runId]
   if (filter.state) {
@@ -228,6 +233,7 @@ export interface InstanceDetail extends Omit<InstanceRow, 'errorKind'> {
 }
 
 export function instanceDetail(store: Store, runId: string, name: string): InstanceDetail | null {
+  syncInstanceRows(store, runId)
   const r = store.db
     .prepare('SELECT name, task, state, attempt, pid, started_t, ended_t, error, has_value FROM instances WHERE run_id = ? AND name = ?')
     .get(runId, name) as Row | undefined
@@ -274,6 +280,7 @@ export function instanceDetail(store: Store, runId: string, name: string): Insta
 
 /** The stored value of a succeeded instance; `found: false` when there is none. */
 export function instanceValue(store: Store, runId: string, name: string): {found: boolean; value: unknown} {
+  syncInstanceRows(store, runId)
   const r = store.db.prepare("SELECT 1 FROM instances WHERE run_id = ? AND name = ? AND state IN ('succeeded', 'cached') AND has_value = 1").get(runId, name)
   if (!r) return {found: false, value: undefined}
   return {found: true, value: loadValue(store, runId, name)}
@@ -307,10 +314,10 @@ export function logTailStart(store: Store, runId: string, name: string | undefin
 function forEachEvent(store: Store, runId: string, visit: (e: RunEvent) => void): void {
   const run = getRun(store, runId)
   if (!run) return
-  const rows = store.db.prepare('SELECT json FROM events WHERE run_id = ? AND session = ? ORDER BY seq').iterate(runId, run.session) as IterableIterator<Row>
+  const rows = store.db.prepare('SELECT json, defs FROM events WHERE run_id = ? AND session = ? ORDER BY seq').iterate(runId, run.session) as IterableIterator<Row>
   for (const r of rows) {
     const block: RunEvent[] = []
-    decodeEventRow(String(r.json), block, (s) => restoreRunStart(store.db, runId, s))
+    decodeEventRow(String(r.json), block, runStartReader(store.db, runId, r.defs))
     for (const e of block) visit(e)
   }
 }
@@ -334,7 +341,7 @@ export function lastEventSeq(store: Store, runId: string, session: number): numb
   return r.s === null ? -1 : Number(r.s)
 }
 
-const INSTANCE_EVENT_ROWS = `SELECT json FROM events WHERE run_id = ? AND session = ? AND seq > ?
+const INSTANCE_EVENT_ROWS = `SELECT json, defs FROM events WHERE run_id = ? AND session = ? AND seq > ?
   AND (instr(json, '"run-start"') > 0 OR instr(json, '"expanded"') > 0 OR instr(json, '"added"') > 0) ORDER BY seq`
 
 /**
@@ -350,7 +357,7 @@ export function instanceEventsAfter(
 ): void {
   for (const row of store.db.prepare(INSTANCE_EVENT_ROWS).iterate(runId, session, afterSeq) as IterableIterator<Row>) {
     const block: RunEvent[] = []
-    decodeEventRow(String(row.json), block, (s) => restoreRunStart(store.db, runId, s))
+    decodeEventRow(String(row.json), block, runStartReader(store.db, runId, row.defs))
     for (const e of block) if (e.type === 'run-start' || e.type === 'expanded' || e.type === 'added') visit(e)
   }
 }

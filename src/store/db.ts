@@ -7,7 +7,7 @@ import {join} from 'node:path'
 import {emptyStoreError, folderError, storeErrorFrom} from './errors.js'
 import {DB_FILE, storeFile} from './home.js'
 import {ensurePrivateDir, raytsHome} from '../core/home.js'
-import {ADDED_COLUMNS, RE_KEYED_TABLES, SCHEMA, SCHEMA_VERSION} from './schema.js'
+import {ADDED_COLUMNS, MARK_SYNCED, RE_KEYED_TABLES, SCHEMA, SCHEMA_VERSION} from './schema.js'
 
 export interface Store {
   readonly home: string
@@ -38,6 +38,7 @@ export function openStore(home: string = raytsHome()): Store {
     db.pragma('journal_mode = WAL')
     db.pragma('synchronous = NORMAL')
     if (db.pragma('user_version', {simple: true}) !== SCHEMA_VERSION) initSchema(db)
+    checkTables(db)
   } catch (error) {
     db?.close()
     throw storeErrorFrom(error, home, file) ?? error
@@ -63,12 +64,25 @@ export function openStore(home: string = raytsHome()): Store {
 function initSchema(db: Database.Database): void {
   db.transaction(() => {
     db.exec(SCHEMA)
+    const unsynced = !columnsOf(db, 'runs').includes('synced_seq')
     for (const {table, column, type} of ADDED_COLUMNS) {
       if (!columnsOf(db, table).includes(column)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`)
     }
+    if (unsynced) db.exec(MARK_SYNCED)
     for (const table of RE_KEYED_TABLES) rekey(db, table)
     db.pragma(`user_version = ${SCHEMA_VERSION}`)
   }).immediate()
+}
+
+const TABLES = [...SCHEMA.matchAll(/CREATE TABLE IF NOT EXISTS (\w+)/g)].map((m) => m[1]!)
+
+/**
+ * A table gone (a damaged store) fails here, as SQLite says it (`no such table: instances`),
+ * not at the first read of it: a run writes only some of the tables, and its record would
+ * be unreadable afterwards. Preparing a statement on each costs ~0.1 ms.
+ */
+function checkTables(db: Database.Database): void {
+  for (const table of TABLES) db.prepare(`SELECT 1 FROM ${table} LIMIT 0`)
 }
 
 const columnsOf = (db: Database.Database, table: string): string[] => (db.pragma(`table_info(${table})`) as {name: string}[]).map((c) => c.name)

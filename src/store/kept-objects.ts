@@ -7,6 +7,8 @@ import {collectRefs} from '../objects/read.js'
 import {REF_KEY, type ObjectPointer} from '../objects/ref.js'
 import {holdsObjects, LIVE_DIR, ObjectsNotKeptError, type ObjectsToKeep, type OnNotKept, readPointer, RunObjects, settleFolders} from '../objects/run-object-store.js'
 import type {Store} from './db.js'
+import type {ValueMeta} from './record/event-block.js'
+import {syncInstanceRows} from './record/instance-rows.js'
 import {sameProcessAlive} from './upkeep/processes.js'
 import {decodeValue, runBlobDir} from './values.js'
 
@@ -20,7 +22,7 @@ export function keptObjectDir(store: Store, runId: string): string {
 // v8.serialize writes the key as a one-byte string: a row without these bytes holds no reference
 const REF_BYTES = Buffer.from(REF_KEY, 'latin1')
 
-/** each succeeded result of the run that refers to objects: its instance name and their ids */
+/** each succeeded result of the run that refers to objects, by its instance row: its name and their ids */
 function* resultsWithRefs(store: Store, runId: string): Generator<{name: string; ids: Map<string, ObjectPointer>}> {
   const rows = store.db
     .prepare(`SELECT name, value, value_file FROM instances WHERE run_id = ? AND state IN ('succeeded', 'cached') AND has_value = 1
@@ -28,19 +30,43 @@ function* resultsWithRefs(store: Store, runId: string): Generator<{name: string;
     .iterate(runId, REF_BYTES) as IterableIterator<Row>
   const dir = runBlobDir(store.blobDir, runId)
   for (const r of rows) {
-    const ids = new Map<string, ObjectPointer>()
-    try {
-      collectRefs(decodeValue((r.value as Buffer | null) ?? null, (r.value_file as string | null) ?? null, dir), ids)
-    } catch {
-      // an unreadable value file: nothing of it to keep
-    }
+    const ids = refsOf((r.value as Buffer | null) ?? null, (r.value_file as string | null) ?? null, dir)
     if (ids.size > 0) yield {name: String(r.name), ids}
   }
 }
 
-/** the objects that the run's succeeded results refer to, by id */
+function refsOf(value: Buffer | null, file: string | null, dir: string, into: Map<string, ObjectPointer> = new Map()): Map<string, ObjectPointer> {
+  try {
+    collectRefs(decodeValue(value, file, dir), into)
+  } catch {
+    // an unreadable value file: nothing of it to keep
+  }
+  return into
+}
+
+/**
+ * The objects that the run's results refer to, by id: those of every value in its events rows
+ * (the record the run's writer wrote: read here at the end of a run without bringing its
+ * instance rows up to date), and those of its instance rows (a store of before version 7).
+ * A value recorded and later failed (its objects could not be kept) still counts: its
+ * objects are kept if they can be, which only keeps more.
+ */
 function storedObjectIds(store: Store, runId: string): Map<string, ObjectPointer> {
   const ids = new Map<string, ObjectPointer>()
+  const dir = runBlobDir(store.blobDir, runId)
+  const rows = store.db
+    .prepare("SELECT vals, vmeta FROM events WHERE run_id = ? AND vmeta IS NOT NULL AND (instr(vals, ?) > 0 OR instr(vmeta, '\"') > 0)")
+    .iterate(runId, REF_BYTES) as IterableIterator<{vals: Buffer | null; vmeta: string}>
+  for (const r of rows) {
+    let offset = 0
+    for (const m of JSON.parse(r.vmeta) as ValueMeta[]) {
+      if (typeof m === 'string') refsOf(null, m, dir, ids)
+      else if (typeof m === 'number') {
+        const value = r.vals!.subarray(offset, (offset += m))
+        if (value.includes(REF_BYTES)) refsOf(value, null, dir, ids)
+      }
+    }
+  }
   for (const r of resultsWithRefs(store, runId)) for (const [id, ref] of r.ids) ids.set(id, ref)
   return ids
 }
@@ -51,6 +77,7 @@ function storedObjectIds(store: Store, runId: string): Map<string, ObjectPointer
  * succeeded as failed, in one transaction. Throws when the store cannot be written either.
  */
 function recordNotKept(store: Store, runId: string, notKept: ReadonlySet<string>, why: string): string[] {
+  syncInstanceRows(store, runId)
   const names: string[] = []
   for (const r of resultsWithRefs(store, runId)) if ([...r.ids.keys()].some((id) => notKept.has(id))) names.push(r.name)
   const error = JSON.stringify({kind: 'error', name: 'ObjectError', message: `its value could not be kept in ${keptObjectDir(store, runId)}: ${why}. Free some space, then: rayts run --resume ${runId}`})

@@ -9,7 +9,11 @@
 // Version 5 made instances and results rowid tables (RE_KEYED_TABLES, below).
 // Version 6 added small_results (a new table; an older store's entries keep their values in
 // results, where a lookup still finds them: result-cache.ts).
-export const SCHEMA_VERSION = 6
+// Version 7 made the events rows the run's record and the instance rows a view of it, brought
+// up to date by readers (record/instance-rows.ts): events.vals, vmeta and defs; runs.synced_seq
+// and synced_ord; an index of instances by (run_id, session, idx). A store made before it has
+// every run marked synced when it is opened (its rows were written with its events).
+export const SCHEMA_VERSION = 7
 
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS runs (
@@ -30,7 +34,9 @@ CREATE TABLE IF NOT EXISTS runs (
   t0           INTEGER,            -- monotonic micros of the latest run-start
   capacity     TEXT,               -- JSON
   outputs      TEXT,               -- JSON list of task ids
-  meta         TEXT                -- JSON RunMeta: how to run it again
+  meta         TEXT,               -- JSON RunMeta: how to run it again
+  synced_seq   INTEGER NOT NULL DEFAULT 0, -- the last events row whose changes the instance rows hold
+  synced_ord   INTEGER NOT NULL DEFAULT 0  -- the next instance row's ord
 );
 CREATE TABLE IF NOT EXISTS instances (
   run_id     TEXT NOT NULL,
@@ -53,6 +59,7 @@ CREATE TABLE IF NOT EXISTS instances (
   PRIMARY KEY (run_id, name)
 );
 CREATE INDEX IF NOT EXISTS instances_task ON instances (run_id, task);
+CREATE INDEX IF NOT EXISTS instances_idx ON instances (run_id, session, idx);
 CREATE TABLE IF NOT EXISTS attempts (
   run_id     TEXT NOT NULL,
   session    INTEGER NOT NULL,
@@ -71,8 +78,11 @@ CREATE TABLE IF NOT EXISTS events (
   seq     INTEGER NOT NULL,
   session INTEGER NOT NULL,
   json    TEXT NOT NULL,
+  vals    BLOB,                    -- the flush's inline result values, one after another
+  vmeta   TEXT,                    -- JSON: where each succeeded event's value is (record/event-block.ts); null in rows written before version 7
+  defs    TEXT,                    -- JSON: the run-start's instances, as columns (record/instance-defs.ts)
   PRIMARY KEY (run_id, seq)
-) WITHOUT ROWID;
+);
 CREATE TABLE IF NOT EXISTS logs (
   id      INTEGER PRIMARY KEY,
   run_id  TEXT NOT NULL,
@@ -145,7 +155,20 @@ CREATE TABLE IF NOT EXISTS cache_modules (
 /** Columns added since version 1: a store made before them gets them when it is opened. */
 export const ADDED_COLUMNS: readonly {readonly table: string; readonly column: string; readonly type: string}[] = [
   {table: 'instances', column: 'deps', type: 'TEXT'},
+  {table: 'events', column: 'vals', type: 'BLOB'},
+  {table: 'events', column: 'vmeta', type: 'TEXT'},
+  {table: 'events', column: 'defs', type: 'TEXT'},
+  {table: 'runs', column: 'synced_seq', type: 'INTEGER NOT NULL DEFAULT 0'},
+  {table: 'runs', column: 'synced_ord', type: 'INTEGER NOT NULL DEFAULT 0'},
 ]
+
+/**
+ * Run once, when `runs.synced_seq` is added to an older store: its instance rows were written
+ * with its events, so every run is in sync up to its last events row.
+ */
+export const MARK_SYNCED = `UPDATE runs SET
+  synced_seq = COALESCE((SELECT MAX(seq) FROM events WHERE run_id = runs.id), 0),
+  synced_ord = (SELECT COUNT(*) FROM instances WHERE run_id = runs.id)`
 
 /**
  * Tables whose rows may be large (an instance's inline value, up to 1 MiB, its error or the
@@ -156,6 +179,7 @@ export const ADDED_COLUMNS: readonly {readonly table: string; readonly column: s
  * later run copied it again. A store holding four earlier runs of a 100,000-instance graph
  * with one fan-in task: 100,000 instance inserts took 1,158 ms and 100,000 updates 2,954 ms,
  * against 278 and 214 ms as a rowid table (and 264 / 252 ms on an empty store, before).
- * A store made before version 5 has its tables rebuilt when it is opened (db.ts).
+ * A store made before version 5 has its tables rebuilt when it is opened (db.ts); its events,
+ * which hold a flush's result values since version 7, before version 7.
  */
-export const RE_KEYED_TABLES: readonly string[] = ['instances', 'results']
+export const RE_KEYED_TABLES: readonly string[] = ['instances', 'results', 'events']

@@ -8,6 +8,7 @@ import {existsSync, readdirSync, rmSync} from 'node:fs'
 import {join} from 'node:path'
 import * as ray from '../../src/index.js'
 import {getRun, openStore} from '../../src/store/index.js'
+import {syncInstanceRows} from '../../src/store/record/instance-rows.js'
 
 const tasks = ray.module<typeof import('./fixtures/tasks.mjs')>(new URL('./fixtures/tasks.mjs', import.meta.url))
 const N = 131_072 // 1 MiB of doubles
@@ -19,6 +20,7 @@ const hotDirs = (runId: string): string[] => (existsSync(SHM) ? readdirSync(SHM)
 function storedBytes(runId: string): Map<string, number> {
   const store = openStore()
   try {
+    syncInstanceRows(store, runId)
     const rows = store.db.prepare('SELECT name, length(value) AS n FROM instances WHERE run_id = ?').all(runId) as {name: string; n: number | null}[]
     return new Map(rows.map((r) => [r.name, r.n ?? 0]))
   } finally {

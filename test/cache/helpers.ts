@@ -8,6 +8,7 @@ import {join} from 'node:path'
 import {PassThrough} from 'node:stream'
 import {runFromCli} from '../../src/runtime/run-from-cli.js'
 import {newRunId, openStore, type Store} from '../../src/store/index.js'
+import {syncInstanceRows} from '../../src/store/record/instance-rows.js'
 
 export interface Ran {
   readonly code: number
@@ -70,6 +71,7 @@ export function folder(files: Record<string, string>): {dir: string; write: (nam
 /** instance name → state, of one run */
 export function states(runId: string): Record<string, string> {
   return withStore((store) => {
+    syncInstanceRows(store, runId)
     const rows = store.db.prepare('SELECT name, state FROM instances WHERE run_id = ?').all(runId) as {name: string; state: string}[]
     return Object.fromEntries(rows.map((r) => [r.name, r.state]))
   })

@@ -6,6 +6,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import * as ray from '../../src/index.js'
 import {openStore} from '../../src/store/index.js'
+import {syncInstanceRows} from '../../src/store/record/instance-rows.js'
 
 const tasks = ray.module<{square(log: string, x: number): number}>(new URL('./fixtures/lib-tasks.mjs', import.meta.url))
 
@@ -33,6 +34,7 @@ test.serial('{cache: true} reuses across sessions; init({cache: false}) neither 
   await ray.shutdown()
   const store = openStore()
   try {
+    syncInstanceRows(store, runId)
     const states = store.db.prepare('SELECT state FROM instances WHERE run_id = ? ORDER BY ord').pluck().all(runId)
     t.deepEqual(states, ['cached', 'cached', 'succeeded'])
   } finally {

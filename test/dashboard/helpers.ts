@@ -5,6 +5,7 @@ import {startDashboard, type Dashboard} from '../../src/dashboard/index.js'
 import {openStore} from '../../src/store/index.js'
 import {colourCounts, readPng} from '../trace/png.js'
 import {ROOT} from '../cli/helpers.js'
+import {syncInstanceRows} from '../../src/store/record/instance-rows.js'
 
 export const FIXTURES = join(ROOT, 'test/dashboard/fixtures')
 
@@ -25,7 +26,7 @@ export function query<T>(home: string, f: (db: ReturnType<typeof openStore>['db'
 }
 
 export function instanceState(home: string, runId: string, name: string): string | null {
-  return query(home, (db) => (db.prepare('SELECT state FROM instances WHERE run_id = ? AND name = ?').get(runId, name) as {state: string} | undefined)?.state ?? null)
+  return query(home, (db) => (syncInstanceRows({db}, runId), db.prepare('SELECT state FROM instances WHERE run_id = ? AND name = ?').get(runId, name) as {state: string} | undefined)?.state ?? null)
 }
 
 /** every process the run recorded: its own, its workers, its command process groups */

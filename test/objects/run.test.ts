@@ -12,6 +12,7 @@ import {getInstance, resolveRunId} from '../../src/store/query/runs.js'
 import {pidAlive} from '../../src/store/upkeep/processes.js'
 import {dropHotFolders} from '../setup/hot-folders.js'
 import {until} from '../helpers/poll.js'
+import {syncInstanceRows} from '../../src/store/record/instance-rows.js'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 const DEV = join(ROOT, 'bin/dev.js')
@@ -246,6 +247,7 @@ test.serial('past --object-store-memory, objects spill to disk under $RAYTS_HOME
   const store = openStore(home)
   t.teardown(() => store.close())
   const {deserialize} = await import('node:v8')
+  syncInstanceRows(store, runId)
   const refOf = (name: string) => deserialize((store.db.prepare('SELECT value FROM instances WHERE run_id = ? AND name = ?').get(runId, name) as {value: Buffer}).value) as {dir: string}
   t.regex(refOf('a').dir, /^\/dev\/shm\//, 'the first object went to tmpfs')
   t.is(refOf('b').dir, join(home, 'blobs', runId, 'objects'), 'past the budget: written to disk by the worker')
@@ -289,6 +291,7 @@ test.serial('the scheduler reads a stored value where it must look inside: a dyn
   const store = openStore(home)
   t.teardown(() => store.close())
   const {deserialize} = await import('node:v8')
+  syncInstanceRows(store, runId)
   const row = store.db.prepare('SELECT value FROM instances WHERE run_id = ? AND name = ?').get(runId, 'src') as {value: Buffer}
   t.truthy((deserialize(row.value) as Record<string, unknown>)['$rayts.object'], 'src went through the object store')
   t.deepEqual(hotDirs(runId), [])

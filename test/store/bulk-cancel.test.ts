@@ -9,6 +9,7 @@ import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {openStore, readEvents} from '../../src/store/index.js'
 import {tempHome} from './helpers.js'
+import {syncInstanceRows} from '../../src/store/record/instance-rows.js'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 const GRAPH = join(ROOT, 'test/store/fixtures/bulk-cancel.yaml')
@@ -39,6 +40,7 @@ for (const thread of ['0', '1']) test.serial(`--fail-fast with ${WIDE} waiting: 
   let runId: string
   try {
     runId = (store.db.prepare('SELECT id FROM runs').get() as {id: string}).id
+    syncInstanceRows(store, runId)
     const states = Object.fromEntries(
       (store.db.prepare('SELECT state, COUNT(*) AS n FROM instances WHERE run_id = ? GROUP BY state').all(runId) as {state: string; n: number}[]).map((r) => [r.state, r.n]),
     )

@@ -9,6 +9,7 @@ import {pidAlive} from '../../src/store/upkeep/processes.js'
 import {killRecordedRun} from '../cli/kill-run.js'
 import {until} from '../helpers/poll.js'
 import {tempHome} from './helpers.js'
+import {syncInstanceRows} from '../../src/store/record/instance-rows.js'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 const DEV = join(ROOT, 'bin/dev.js')
@@ -100,6 +101,7 @@ for (const thread of ['0', '1']) test.serial(`kill -9 of a submitted run: worker
   t.teardown(() => store.close())
   // wait until the slow task and the command are running
   await until('slow and nap running', () => {
+    syncInstanceRows(store, id)
     const rows = store.db
       .prepare("SELECT COUNT(*) AS n FROM instances WHERE run_id = ? AND name IN ('slow', 'nap') AND state = 'running'")
       .get(id) as {n: number}

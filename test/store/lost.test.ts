@@ -4,6 +4,7 @@ import {fileURLToPath} from 'node:url'
 import {getInstance, getRun, newRunId, openStore, readEvents, reconcileRuns, waitForRefs} from '../../src/store/index.js'
 import {pidAlive} from '../../src/store/upkeep/processes.js'
 import {tempHome} from './helpers.js'
+import {syncInstanceRows} from '../../src/store/record/instance-rows.js'
 
 const FIXTURE = fileURLToPath(new URL('fixtures/synthetic-run.ts', import.meta.url))
 
@@ -67,6 +68,7 @@ test.serial('two runs recording at once while ten readers wait', async (t) => {
   for (const p of procs) t.is((await p).exitCode, 0)
   for (const id of ids) {
     t.is(getRun(readers[0]!, id)!.state, 'succeeded')
+    syncInstanceRows(readers[0]!, id)
     const count = readers[0]!.db.prepare("SELECT COUNT(*) AS n FROM instances WHERE run_id = ? AND state = 'succeeded'").get(id) as {n: number}
     t.is(count.n, n)
     // every event is kept (one row per flush): run-start, ready/start/succeeded per task, run-end

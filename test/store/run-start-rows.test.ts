@@ -15,6 +15,7 @@ import {runEvents} from '../../src/dashboard/queries.js'
 import {taskGraph} from '../../src/dashboard/task-graph.js'
 import {timelinePage} from '../../src/dashboard/timeline.js'
 import {instancesOf, META, storeIn, SyntheticRun, tempHome} from './helpers.js'
+import {syncInstanceRows} from '../../src/store/record/instance-rows.js'
 
 const N = 10_000
 
@@ -157,10 +158,12 @@ test('the roots\' ready events of the run-start\'s turn are written with its row
   t.deepEqual(written, [], 'nothing is written within the turn')
   writer.flush()
   t.deepEqual(written, [n + 1])
+  syncInstanceRows(store, run.runId)
   t.deepEqual(store.db.prepare('SELECT state, count(*) AS c FROM instances WHERE run_id = ? GROUP BY state').all(run.runId), [{state: 'ready', c: n}])
   // past the run-start's flush the cap holds again
   for (let i = 0; i < n; i++) run.emit({type: 'start', t: nowMicros(), inst: i, attempt: 1, pid: 1})
   t.deepEqual(written, [n + 1, 16_000])
   writer.close()
+  syncInstanceRows(store, run.runId)
   t.deepEqual(store.db.prepare('SELECT state, count(*) AS c FROM instances WHERE run_id = ? GROUP BY state').all(run.runId), [{state: 'running', c: n}])
 })

@@ -9,6 +9,7 @@ import {readBudget, storeBytes} from '../../src/store/upkeep/home-budget.js'
 import {processStartTime} from '../../src/store/upkeep/processes.js'
 import {tempCli} from '../cli/helpers.js'
 import {instancesOf, META, SyntheticRun} from './helpers.js'
+import {syncInstanceRows} from '../../src/store/record/instance-rows.js'
 
 const MiB = 1024 * 1024
 
@@ -37,6 +38,7 @@ function recordRunning(store: Store): string {
 
 /** How many rows `runId` has in each table that holds runs' rows. */
 function rowsOf(store: Store, runId: string): Record<string, number> {
+  syncInstanceRows(store, runId)
   const tables = store.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[]
   const out: Record<string, number> = {}
   for (const t of tables) {

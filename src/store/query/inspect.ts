@@ -3,6 +3,7 @@
 // per-task summary (`rayts summary`, like `ray summary tasks`).
 import type {Store} from '../db.js'
 import {INSTANCE_COLS, toInstance, type InstanceRecord} from './runs.js'
+import {syncInstanceRows} from '../record/instance-rows.js'
 
 /** Every state an instance row may hold; `cached` is kept for results reused from a cache. */
 export const INSTANCE_STATES = ['pending', 'ready', 'running', 'retrying', 'succeeded', 'failed', 'skipped', 'cancelled', 'lost', 'cached'] as const
@@ -46,6 +47,7 @@ function where(runId: string, f: Omit<InstanceFilter, 'limit'>): {sql: string; p
 }
 
 export function queryInstances(store: Store, runId: string, f: InstanceFilter): InstancePage {
+  syncInstanceRows(store, runId)
   const w = where(runId, f)
   const counts: Record<string, number> = {}
   let total = 0
@@ -61,11 +63,13 @@ export function queryInstances(store: Store, runId: string, f: InstanceFilter): 
 }
 
 export function hasTask(store: Store, runId: string, task: string): boolean {
+  syncInstanceRows(store, runId)
   return store.db.prepare('SELECT 1 FROM instances WHERE run_id = ? AND task = ? LIMIT 1').get(runId, task) !== undefined
 }
 
 /** the names of a run's tasks, in order of first appearance */
 export function taskNames(store: Store, runId: string): string[] {
+  syncInstanceRows(store, runId)
   const rows = store.db.prepare('SELECT task FROM instances WHERE run_id = ? GROUP BY task ORDER BY MIN(ord)').all(runId) as {task: string}[]
   return rows.map((r) => r.task)
 }
@@ -82,6 +86,7 @@ export interface TaskSummary {
 }
 
 export function summarizeTasks(store: Store, runId: string): TaskSummary[] {
+  syncInstanceRows(store, runId)
   const w = where(runId, {})
   const db = store.db
   const rows = db

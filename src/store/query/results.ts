@@ -2,7 +2,8 @@
 import type {RunEvent} from '../../core/events.js'
 import type {Store} from '../db.js'
 import {decodeEventRow} from '../record/event-block.js'
-import {restoreRunStart} from '../record/stored-run-start.js'
+import {syncInstanceRows} from '../record/instance-rows.js'
+import {runStartReader} from '../record/stored-run-start.js'
 import {loadRefs, relocateRefs} from '../../objects/read.js'
 import {keptObjectDir} from '../kept-objects.js'
 import {decodeValue, runBlobDir} from '../values.js'
@@ -14,6 +15,7 @@ type Row = Record<string, unknown>
  * read from the object store (an ObjectError when one is missing or corrupt).
  */
 export function loadValue(store: Store, runId: string, name: string): unknown {
+  syncInstanceRows(store, runId)
   const r = store.db
     .prepare("SELECT value, value_file FROM instances WHERE run_id = ? AND name = ? AND state IN ('succeeded', 'cached') AND has_value = 1")
     .get(runId, name) as Row | undefined
@@ -31,6 +33,7 @@ export function loadResults(store: Store, runId: string): Map<string, unknown> {
   const out = new Map<string, unknown>()
   const dir = runBlobDir(store.blobDir, runId)
   const kept = keptObjectDir(store, runId)
+  syncInstanceRows(store, runId)
   const rows = store.db
     .prepare("SELECT name, value, value_file FROM instances WHERE run_id = ? AND state IN ('succeeded', 'cached') AND has_value = 1 ORDER BY ord")
     .iterate(runId) as IterableIterator<Row>
@@ -53,11 +56,11 @@ export function readEvents(store: Store, runId: string, options: ReadEventsOptio
   const wanted = options.session ?? latestSession(store, runId)
   const rows = (
     wanted === 'all'
-      ? store.db.prepare('SELECT json FROM events WHERE run_id = ? ORDER BY seq').all(runId)
-      : store.db.prepare('SELECT json FROM events WHERE run_id = ? AND session = ? ORDER BY seq').all(runId, wanted)
+      ? store.db.prepare('SELECT json, defs FROM events WHERE run_id = ? ORDER BY seq').all(runId)
+      : store.db.prepare('SELECT json, defs FROM events WHERE run_id = ? AND session = ? ORDER BY seq').all(runId, wanted)
   ) as Row[]
   const out: RunEvent[] = []
-  for (const r of rows) decodeEventRow(String(r.json), out, (s) => restoreRunStart(store.db, runId, s))
+  for (const r of rows) decodeEventRow(String(r.json), out, runStartReader(store.db, runId, r.defs))
   return out
 }
 

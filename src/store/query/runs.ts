@@ -3,6 +3,7 @@ import type {TaskFailure} from '../../core/events.js'
 import type {Store} from '../db.js'
 import {checkRunRef, UsageError} from '../ids.js'
 import {parseMeta, type RunMeta} from './meta.js'
+import {syncInstanceRows} from '../record/instance-rows.js'
 
 export type StoredRunState = 'submitted' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'lost'
 
@@ -86,6 +87,7 @@ export function countRuns(store: Store): number {
 export type InstanceCounts = Record<string, number>
 
 export function countStates(store: Store, runId: string): InstanceCounts {
+  syncInstanceRows(store, runId)
   const rows = store.db
     .prepare('SELECT state, COUNT(*) AS n FROM instances WHERE run_id = ? GROUP BY state')
     .all(runId) as Row[]
@@ -135,6 +137,7 @@ export function instanceError(state: string, json: unknown): TaskFailure | null 
 }
 
 export function listInstances(store: Store, runId: string): InstanceRecord[] {
+  syncInstanceRows(store, runId)
   const rows = store.db
     .prepare(`SELECT ${INSTANCE_COLS} FROM instances WHERE run_id = ? ORDER BY ord`)
     .all(runId) as Row[]
@@ -142,6 +145,7 @@ export function listInstances(store: Store, runId: string): InstanceRecord[] {
 }
 
 export function getInstance(store: Store, runId: string, name: string): InstanceRecord | null {
+  syncInstanceRows(store, runId)
   const r = store.db.prepare(`SELECT ${INSTANCE_COLS} FROM instances WHERE run_id = ? AND name = ?`).get(runId, name) as
     | Row
     | undefined
@@ -149,6 +153,7 @@ export function getInstance(store: Store, runId: string, name: string): Instance
 }
 
 export function instancesOfTask(store: Store, runId: string, task: string): InstanceRecord[] {
+  syncInstanceRows(store, runId)
   const rows = store.db
     .prepare(`SELECT ${INSTANCE_COLS} FROM instances WHERE run_id = ? AND task = ? ORDER BY findex, ord`)
     .all(runId, task) as Row[]

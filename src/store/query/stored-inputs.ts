@@ -4,10 +4,12 @@ import type {Store} from '../db.js'
 import {loadRefs} from '../../objects/read.js'
 import {keptObjectDir} from '../kept-objects.js'
 import {decodeValue, runBlobDir} from '../values.js'
+import {syncInstanceRows} from '../record/instance-rows.js'
 
 export type StoredInput = {readonly ok: true; readonly value: unknown} | {readonly ok: false; readonly why: string}
 
 export function storedInput(store: Store, runId: string, name: string): StoredInput {
+  syncInstanceRows(store, runId)
   const r = store.db.prepare('SELECT state, has_value, value, value_file FROM instances WHERE run_id = ? AND name = ?').get(runId, name) as
     | {state: string; has_value: number; value: Buffer | null; value_file: string | null}
     | undefined

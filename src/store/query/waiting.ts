@@ -9,6 +9,7 @@
 import type {Store} from '../db.js'
 import type {TaskInfo} from '../record/stored-run-start.js'
 import {parseMeta} from './meta.js'
+import {syncInstanceRows} from '../record/instance-rows.js'
 
 const SHOWN_INPUTS = 3
 const CHUNK = 500
@@ -33,6 +34,7 @@ type Demand = Readonly<Record<string, number>>
 
 /** name → why it waits, for those of `names` that wait (pending, ready, retrying) */
 export function waitReasons(store: Store, runId: string, names: readonly string[]): Map<string, WaitReason> {
+  syncInstanceRows(store, runId)
   const out = new Map<string, WaitReason>()
   const rows = rowsNamed(store, runId, names).filter((r) => r.state === 'pending' || r.state === 'ready' || r.state === 'retrying')
   if (rows.length === 0) return out

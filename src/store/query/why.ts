@@ -7,6 +7,7 @@ import type {Store} from '../db.js'
 import {UsageError} from '../ids.js'
 import {parseRef, resolveRef} from './refs.js'
 import {getInstance, getRun} from './runs.js'
+import {syncInstanceRows} from '../record/instance-rows.js'
 
 export type WhyReason =
   | {readonly kind: 'reused'; readonly key: string; readonly fromRun: string | null; readonly message: string}
@@ -77,6 +78,9 @@ export function explain(store: Store, runId: string, refText: string): WhyAnswer
   if (row.parts === '') {
     return {...base, verdict: 'not-run', key: row.key, comparedWith: null, reasons: [{kind: 'not-reached', message: `it was found in the cache, but did not end there: it is ${inst.state}`}]}
   }
+  // the earlier runs' instance rows are read: each brought up to date first
+  const earlier = store.db.prepare('SELECT DISTINCT run_id FROM cache_keys WHERE file = ? AND task = ? AND findex IS ? AND run_id < ?').pluck().all(row.file, row.task, row.findex, runId) as string[]
+  for (const id of earlier) syncInstanceRows(store, id)
   const prev = store.db
     .prepare(`SELECT k.* FROM cache_keys k JOIN instances i ON i.run_id = k.run_id AND i.name = k.name
       WHERE k.file = ? AND k.task = ? AND k.findex IS ? AND k.run_id < ? AND i.state = 'succeeded'

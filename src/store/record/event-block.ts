@@ -6,8 +6,12 @@
 // largest share of the recorder's time.
 // Rows written before blocks hold one event object each; both read back the same. The
 // run-start is stored without its instances' descriptions (stored-run-start.ts).
+// Since version 7 the row also holds the flush's result values (`vals`, and `vmeta` saying
+// where each succeeded event's value is: ValueColumn) and the run-start's instances (`defs`,
+// instance-defs.ts): the instance rows are made from these rows (instance-rows.ts).
 import type {EventOf, RunEvent} from '../../core/events.js'
 import {isStoredRunStart, toStoredRunStart, type StoredRunStart} from './stored-run-start.js'
+import type {EncodedValue} from '../values.js'
 
 const READY = 0
 const START = 1
@@ -53,6 +57,43 @@ export class EventBlock {
   }
 }
 
+/**
+ * Where a succeeded event's value is, in the order of the row's succeeded events: inline
+ * (its length: the bytes follow the previous inline value's in `vals`), a file of its own
+ * under the run's blob folder (its name), or not stored, and why.
+ */
+export type ValueMeta = number | string | {readonly e: string}
+
+/** the values of one flush's succeeded events */
+export class ValueColumn {
+  private parts: Buffer[] = []
+  private meta: ValueMeta[] = []
+
+  add(encoded: EncodedValue | null, valueError: string | null): void {
+    if (encoded?.inline) {
+      this.parts.push(encoded.inline)
+      this.meta.push(encoded.inline.length)
+    } else if (encoded?.file) this.meta.push(encoded.file)
+    else this.meta.push({e: valueError ?? 'the result could not be stored'})
+  }
+
+  /** the row's `vals` and `vmeta`, and a fresh empty column */
+  take(): {vals: Buffer | null; vmeta: string} {
+    const vals = this.parts.length === 0 ? null : this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts)
+    const vmeta = JSON.stringify(this.meta)
+    this.parts = []
+    this.meta = []
+    return {vals, vmeta}
+  }
+}
+
+/** A stored block's items one by one: an event tuple, a stored run-start, or an event as it is. */
+export function decodeEventItem(item: unknown, runStart: RunStartReader): RunEvent {
+  if (Array.isArray(item)) return fromTuple(item as Tuple)
+  if (isStoredRunStart(item)) return runStart(item)
+  return item as RunEvent
+}
+
 /** puts a stored run-start's instances back (restoreRunStart, from the run's instance rows) */
 export type RunStartReader = (stored: StoredRunStart) => EventOf<'run-start'>
 
@@ -63,11 +104,7 @@ export function decodeEventRow(json: string, out: RunEvent[], runStart: RunStart
     out.push(parsed as RunEvent)
     return
   }
-  for (const item of parsed as unknown[]) {
-    if (Array.isArray(item)) out.push(fromTuple(item as Tuple))
-    else if (isStoredRunStart(item)) out.push(runStart(item))
-    else out.push(item as RunEvent)
-  }
+  for (const item of parsed as unknown[]) out.push(decodeEventItem(item, runStart))
 }
 
 function fromTuple(x: Tuple): RunEvent {

@@ -23,18 +23,11 @@ const RECORD_SQL = {
   runEnd: 'UPDATE runs SET state = ?, ended_ms = ?, heartbeat_ms = ? WHERE id = ?',
   heartbeat: "UPDATE runs SET heartbeat_ms = ? WHERE id = ? AND state = 'running'",
   maxSeq: 'SELECT COALESCE(MAX(seq), 0) AS s FROM events WHERE run_id = ?',
-  countInst: 'SELECT COUNT(*) AS n FROM instances WHERE run_id = ?',
-  // started_t..ended_t is the last attempt's duration (src/format/duration.ts): from when it really began
-  instAttemptFailed: `UPDATE instances SET state = ?, error = ?, started_t = ?, ended_t = ? WHERE run_id = ? AND name = ?`,
-  instFinal: 'UPDATE instances SET state = ?, error = COALESCE(?, error), ended_t = COALESCE(ended_t, ?) WHERE run_id = ? AND name = ?',
-  // cancelled-rest: every instance not ended, in one statement however many there are
-  cancelRest: `UPDATE instances SET state = 'cancelled', ended_t = COALESCE(ended_t, ?)
-    WHERE run_id = ? AND state IN ('pending', 'ready', 'running', 'retrying')`,
   // attempt rows only for failed attempts and the end of a retried instance: the instance
   // row holds its last attempt, and the events hold every attempt for the timeline
   attempt: `INSERT OR REPLACE INTO attempts (run_id, session, name, attempt, pid, start_t, began_t, end_t, state, error)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  event: 'INSERT INTO events (run_id, seq, session, json) VALUES (?, ?, ?, ?)',
+  event: 'INSERT INTO events (run_id, seq, session, json, vals, vmeta, defs) VALUES (?, ?, ?, ?, ?, ?, ?)',
   log: 'INSERT INTO logs (run_id, session, name, attempt, stream, t, text) VALUES (?, ?, ?, ?, ?, ?, ?)',
   pgroup: `INSERT INTO pgroups (run_id, pgid, pid_start, name, attempt, alive) VALUES (?, ?, ?, ?, ?, ?)
     ON CONFLICT (run_id, pgid) DO UPDATE SET name = excluded.name, attempt = excluded.attempt, alive = excluded.alive,

@@ -1,15 +1,14 @@
 // Writes a run's events to the store: buffered, and written in one transaction every
 // FLUSH_MS (or at FLUSH_MAX events, at run-start a microtask later, and at once at run-end),
 // so a huge run is not slowed by a transaction per event while readers still see each result
-// within a few tens of milliseconds. Within a flush, an instance's row is written once with
-// its latest state (instance-writes.ts) and the events go in one row (event-block.ts).
+// within a few tens of milliseconds. A flush is one events row (event-block.ts); readers
+// make the instance rows from those rows (instance-rows.ts).
 // It runs in the run's process (recorder.ts) or on a thread of its own (record-thread.ts).
 // Its parts: the statements (record-statements.ts), one flush's batch (record-batch.ts), and
 // here the buffer, the timers and the retry after a failed write.
 import type {Transaction} from 'better-sqlite3'
 import type {RunEvent} from '../../core/events.js'
 import type {Store} from '../db.js'
-import {prepareInstanceStatements} from './instance-writes.js'
 import type {RunMeta} from '../query/meta.js'
 import {RecordBatch, type RecordPosition, RunRecord, START_POSITION} from './record-batch.js'
 import {prepareRecordStatements} from './record-statements.js'
@@ -73,9 +72,10 @@ class BatchingWriter implements RecordWriter {
   private closed = false
   /**
    * a run-start waits in the buffer for its microtask flush: the size cap does not apply
-   * meanwhile, so that the whole burst of the roots' `ready` events of its turn is folded
-   * into the insert of the instance rows (record-batch.ts). Cut at the cap, a wide run of
-   * 100k no-op tasks wrote 16,000 rows as ready and then 84,000 `ready` updates.
+   * meanwhile, so that the whole burst of the roots' `ready` events of its turn is in the
+   * run-start's events row, and their instance rows are made as ready (instance-rows.ts).
+   * Cut at the cap, a wide run of 100k no-op tasks wrote 16,000 rows as ready and then
+   * 84,000 `ready` updates.
    */
   private startQueued = false
   private warned = false
@@ -87,7 +87,7 @@ class BatchingWriter implements RecordWriter {
     private readonly options: WriterOptions,
   ) {
     const {db} = store
-    this.run = new RunRecord(store, prepareRecordStatements(db), prepareInstanceStatements(db), meta, options.pid ?? meta.pid ?? process.pid)
+    this.run = new RunRecord(store, prepareRecordStatements(db), meta, options.pid ?? meta.pid ?? process.pid)
     this.writeBatch = db.transaction((batch: RecordBatch, events: readonly PendingEvent[]) => {
       for (const p of events) batch.apply(p)
       batch.finish()

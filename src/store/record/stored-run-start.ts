@@ -1,12 +1,13 @@
 // The run-start event as stored. In memory it describes every instance (100,000 instances:
-// ~10.6 MB of JSON, 150–315 ms to insert as one event row); the instance rows written in the
-// same transaction already hold each one's name, idx, task, foreach index and deps, so the
-// stored event keeps only their count and, once per task, what every instance of it shares.
-// Readers of stored events put the descriptions back from the rows (instancesFromRows).
+// ~10.6 MB of JSON, 150–315 ms to insert as one event row); the stored event keeps only their
+// count and, once per task, what every instance of it shares. Each one's name, idx, task,
+// foreach index and deps are in its events row's `defs` as columns (instance-defs.ts); in a
+// store of before version 7, in the instance rows written with it (instancesFromRows).
 // Stores written before this hold run-starts with their instances, read as they are.
 import type Database from 'better-sqlite3'
 import type {EventOf, InstanceInfo} from '../../core/events.js'
 import {dict} from '../../core/dict.js'
+import {decodeDefs, type InstanceDef} from './instance-defs.js'
 
 type RunStart = EventOf<'run-start'>
 
@@ -56,7 +57,24 @@ function instancesFromRows(db: Database.Database, runId: string, s: StoredRunSta
   return byIdx.filter((i): i is InstanceInfo => i !== undefined)
 }
 
-/** the run-start as it was emitted, its instances read from the rows */
-export function restoreRunStart(db: Database.Database, runId: string, s: StoredRunStart): RunStart {
-  return {type: 'run-start', t: s.t, wallMs: s.wallMs, runId: s.runId, graph: s.graph, file: s.file, capacity: s.capacity, instances: instancesFromRows(db, runId, s), outputs: s.outputs}
+/** the run-start as it was emitted, its instances read from the rows (a store of before version 7) */
+function restoreRunStart(db: Database.Database, runId: string, s: StoredRunStart): RunStart {
+  return runStartOf(s, instancesFromRows(db, runId, s))
+}
+
+/** the run-start as it was emitted, its instances from its events row's defs (instance-defs.ts) */
+function withInstances(s: StoredRunStart, defs: readonly InstanceDef[]): RunStart {
+  return runStartOf(
+    s,
+    defs.map((d) => ({idx: d.idx, name: d.name, task: d.task, index: d.index, deps: d.deps ?? [], ...s.tasks[d.task]})),
+  )
+}
+
+/** how the run-start of an events row holding `defs` is put back: from them, or (a row of before version 7) from the instance rows */
+export function runStartReader(db: Database.Database, runId: string, defs: unknown): (s: StoredRunStart) => RunStart {
+  return (s) => (typeof defs === 'string' ? withInstances(s, decodeDefs(defs)) : restoreRunStart(db, runId, s))
+}
+
+function runStartOf(s: StoredRunStart, instances: InstanceInfo[]): RunStart {
+  return {type: 'run-start', t: s.t, wallMs: s.wallMs, runId: s.runId, graph: s.graph, file: s.file, capacity: s.capacity, instances, outputs: s.outputs}
 }

@@ -6,6 +6,7 @@ import {hostname} from 'node:os'
 import type {Store} from '../db.js'
 import {killGroup} from '../../core/kill-group.js'
 import {sweepLostObjects} from '../kept-objects.js'
+import {syncInstanceRows} from '../record/instance-rows.js'
 import {pidAlive, processStartTime, sameProcessAlive} from './processes.js'
 
 type Row = Record<string, unknown>
@@ -39,6 +40,8 @@ export function reconcileRuns(store: Store, onlyRunId?: string): string[] {
  */
 export function markEnded(store: Store, runId: string, state: 'lost' | 'cancelled'): boolean {
   const {db} = store
+  // its writer is gone: every event it wrote is in the rows before they are marked
+  syncInstanceRows(store, runId)
   const ended = db
     .transaction(() => {
       const res = db
