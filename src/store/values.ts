@@ -2,7 +2,8 @@
 // LARGE_VALUE bytes go to a file of their own beside the database.
 import {mkdirSync, readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
-import {deserialize, serialize} from 'node:v8'
+import {deserialize} from 'node:v8'
+import {serializeValue} from './small-values.js'
 
 const LARGE_VALUE = 1024 * 1024
 
@@ -16,7 +17,7 @@ export interface EncodedValue {
 
 /** `fileStem` is asked for only when the value is large enough for a file of its own. */
 export function encodeValue(value: unknown, fileStem: () => string): EncodedValue {
-  return encodedBytes(serialize(value), fileStem)
+  return encodedBytes(serializeValue(value), fileStem)
 }
 
 /** a value already serialized (a cache hit's stored bytes), kept as encodeValue keeps its bytes */

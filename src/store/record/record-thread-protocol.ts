@@ -70,9 +70,11 @@ export function pack(p: PendingEvent): Posted {
     case 'succeeded': {
       const enc = p.encoded
       if (enc?.inline && p.valueError === null && !e.cached) {
+        // a value's own bytes: a view of Buffer's shared pool would post the whole pool
+        const bytes = enc.inline.byteLength === enc.inline.buffer.byteLength ? enc.inline : new Uint8Array(enc.inline)
         return e.calledAt === undefined
-          ? [2, e.t, e.inst, e.attempt, e.pid, e.startedAt, enc.inline]
-          : [2, e.t, e.inst, e.attempt, e.pid, e.startedAt, enc.inline, e.calledAt, e.returnedAt ?? null]
+          ? [2, e.t, e.inst, e.attempt, e.pid, e.startedAt, bytes]
+          : [2, e.t, e.inst, e.attempt, e.pid, e.startedAt, bytes, e.calledAt, e.returnedAt ?? null]
       }
       return {...p, event: {...e, value: undefined}}
     }
