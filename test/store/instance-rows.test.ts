@@ -3,12 +3,17 @@
 // they are brought up to date (after every flush, from two connections, a few events at a
 // time, or once at the end), they come out the same, and each run keeps its own values.
 import test from 'ava'
+import Database from 'better-sqlite3'
+import {mkdirSync, readFileSync} from 'node:fs'
+import {join} from 'node:path'
 import {nowMicros} from '../../src/core/clock.js'
-import type {RunEvent} from '../../src/core/events.js'
+import type {EventOf, RunEvent} from '../../src/core/events.js'
 import {EventStream} from '../../src/core/events.js'
-import {countStates, getInstance, listInstances, loadValue, newRunId, openStore, recordRun, type Store} from '../../src/store/index.js'
+import {countStates, DB_FILE, getInstance, listInstances, loadValue, newRunId, openStore, readEvents, recordRun, type Store} from '../../src/store/index.js'
 import {syncInstanceRows} from '../../src/store/record/instance-rows.js'
 import {instancesOf, META, storeIn, SyntheticRun, tempHome} from './helpers.js'
+
+const runStartOf = (events: readonly RunEvent[]): EventOf<'run-start'> => events.find((e): e is EventOf<'run-start'> => e.type === 'run-start')!
 
 const FLUSH = Symbol('flush')
 type Step = RunEvent | typeof FLUSH
@@ -153,4 +158,42 @@ test('a store of schema 6 (its instance rows written with its events) opens with
   t.is(synced.seq, synced.last)
   t.deepEqual(rowsOf(store, id), before.filter((r) => (r as {name: string}).name !== 'a'))
   t.is(getInstance(store, id, 'a'), null, 'its events were not applied again')
+})
+
+test('a store written by rayts of schema 6 opens, reads as it did, and its failed run resumes under the new record', (t) => {
+  const {home, cleanup} = tempHome()
+  t.teardown(cleanup)
+  mkdirSync(home, {recursive: true, mode: 0o700})
+  const old = new Database(join(home, DB_FILE))
+  old.exec(readFileSync(join(import.meta.dirname, 'fixtures', 'v6-failed-run.sql'), 'utf8'))
+  t.is(old.pragma('user_version', {simple: true}), 6)
+  old.close()
+
+  const store = openStore(home)
+  t.teardown(() => store.close())
+  const id = '0mv6fixture01'
+  t.deepEqual(countStates(store, id), {succeeded: 2, failed: 1, skipped: 1})
+  t.deepEqual(loadValue(store, id, 'a'), {x: [1, 2, 3]})
+  t.deepEqual(loadValue(store, id, 'b[0]'), new Float64Array([1.5, 2.5]))
+  t.like(getInstance(store, id, 'c'), {state: 'skipped', error: {message: 'skipped because b[1] failed'}})
+  t.deepEqual(
+    runStartOf(readEvents(store, id)).instances.map((i) => [i.name, i.deps]),
+    [['a', []], ['b[0]', [0]], ['b[1]', [0]], ['c', [1, 2]]],
+    'its run-start reads back from its rows',
+  )
+
+  // the resume: a second session, recorded the new way, on top of the old rows
+  const instances = runStartOf(readEvents(store, id)).instances
+  const two = new SyntheticRun(id, [...instances], ['c'])
+  recordRun(store, two.events, META)
+  two.start()
+  two.succeed('b[1]', 'fixed')
+  two.succeed('c', 7)
+  two.end()
+  t.deepEqual(countStates(store, id), {succeeded: 4})
+  t.deepEqual(loadValue(store, id, 'a'), {x: [1, 2, 3]}, 'what the first session computed stays')
+  t.is(loadValue(store, id, 'b[1]'), 'fixed')
+  t.is(loadValue(store, id, 'c'), 7)
+  t.deepEqual(runStartOf(readEvents(store, id)).instances.map((i) => i.name), ['a', 'b[0]', 'b[1]', 'c'], "the second session's run-start, from its row")
+  t.is(readEvents(store, id, {session: 1}).filter((e) => e.type === 'succeeded').length, 2, 'the first session reads as before')
 })
