@@ -1,11 +1,12 @@
 // Test helpers: a fresh $RAYTS_HOME, and a synthetic run that emits events like the runtime.
-import {mkdtempSync, rmSync} from 'node:fs'
+import Database from 'better-sqlite3'
+import {mkdirSync, mkdtempSync, readFileSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {EventStream, type InstanceInfo, type RunEvent, type TaskFailure} from '../../src/core/events.js'
 import {nowMicros} from '../../src/core/clock.js'
 import {dropHotFolders} from '../setup/hot-folders.js'
-import {openStore, type RunMeta, type Store} from '../../src/store/index.js'
+import {DB_FILE, openStore, type RunMeta, type Store} from '../../src/store/index.js'
 
 export function tempHome(): {home: string; cleanup: () => void} {
   const base = mkdtempSync(join(tmpdir(), 'rayts-store-'))
@@ -17,6 +18,24 @@ export function tempHome(): {home: string; cleanup: () => void} {
       rmSync(base, {recursive: true, force: true})
     },
   }
+}
+
+/**
+ * A store as an older rayts left it: `fixture` (an SQL dump under test/store/fixtures,
+ * checked to be of schema `version`) loaded into a fresh home, then opened by this rayts;
+ * closed and removed when the test ends.
+ */
+export function storeFromFixture(t: {teardown(f: () => void): void; is(a: unknown, b: unknown): void}, fixture: string, version: number): Store {
+  const {home, cleanup} = tempHome()
+  t.teardown(cleanup)
+  mkdirSync(home, {recursive: true, mode: 0o700})
+  const old = new Database(join(home, DB_FILE))
+  old.exec(readFileSync(join(import.meta.dirname, 'fixtures', fixture), 'utf8'))
+  t.is(old.pragma('user_version', {simple: true}), version)
+  old.close()
+  const store = openStore(home)
+  t.teardown(() => store.close())
+  return store
 }
 
 /** a store in a fresh home, closed and removed when the test ends */

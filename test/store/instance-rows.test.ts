@@ -3,15 +3,12 @@
 // they are brought up to date (after every flush, from two connections, a few events at a
 // time, or once at the end), they come out the same, and each run keeps its own values.
 import test from 'ava'
-import Database from 'better-sqlite3'
-import {mkdirSync, readFileSync} from 'node:fs'
-import {join} from 'node:path'
 import {nowMicros} from '../../src/core/clock.js'
 import type {EventOf, RunEvent} from '../../src/core/events.js'
 import {EventStream} from '../../src/core/events.js'
-import {countStates, DB_FILE, getInstance, listInstances, loadValue, newRunId, openStore, readEvents, recordRun, type Store} from '../../src/store/index.js'
+import {countStates, getInstance, listInstances, loadValue, newRunId, openStore, readEvents, recordRun, type Store} from '../../src/store/index.js'
 import {syncInstanceRows} from '../../src/store/record/instance-rows.js'
-import {instancesOf, META, storeIn, SyntheticRun, tempHome} from './helpers.js'
+import {instancesOf, META, storeFromFixture, storeIn, SyntheticRun, tempHome} from './helpers.js'
 
 const runStartOf = (events: readonly RunEvent[]): EventOf<'run-start'> => events.find((e): e is EventOf<'run-start'> => e.type === 'run-start')!
 
@@ -161,16 +158,7 @@ test('a store of schema 6 (its instance rows written with its events) opens with
 })
 
 test('a store written by rayts of schema 6 opens, reads as it did, and its failed run resumes under the new record', (t) => {
-  const {home, cleanup} = tempHome()
-  t.teardown(cleanup)
-  mkdirSync(home, {recursive: true, mode: 0o700})
-  const old = new Database(join(home, DB_FILE))
-  old.exec(readFileSync(join(import.meta.dirname, 'fixtures', 'v6-failed-run.sql'), 'utf8'))
-  t.is(old.pragma('user_version', {simple: true}), 6)
-  old.close()
-
-  const store = openStore(home)
-  t.teardown(() => store.close())
+  const store = storeFromFixture(t, 'v6-failed-run.sql', 6)
   const id = '0mv6fixture01'
   t.deepEqual(countStates(store, id), {succeeded: 2, failed: 1, skipped: 1})
   t.deepEqual(loadValue(store, id, 'a'), {x: [1, 2, 3]})

@@ -2,19 +2,15 @@
 // readers get every instance back with its dependencies, from a new store and from one
 // written before (whose run-start still describes every instance).
 import test from 'ava'
-import Database from 'better-sqlite3'
-import {mkdirSync, readFileSync} from 'node:fs'
-import {join} from 'node:path'
 import type {EventOf, InstanceInfo, RunEvent} from '../../src/core/events.js'
-import {getInstance, newRunId, openStore, readEvents, recordRun, type Store} from '../../src/store/index.js'
+import {getInstance, newRunId, readEvents, recordRun, type Store} from '../../src/store/index.js'
 import {createRecordWriter} from '../../src/store/record/record-writer.js'
 import {nowMicros} from '../../src/core/clock.js'
-import {DB_FILE} from '../../src/store/home.js'
 import {buildTrace, type TraceEvent} from '../../src/trace/index.js'
 import {runEvents} from '../../src/dashboard/queries.js'
 import {taskGraph} from '../../src/dashboard/task-graph.js'
 import {timelinePage} from '../../src/dashboard/timeline.js'
-import {instancesOf, META, storeIn, SyntheticRun, tempHome} from './helpers.js'
+import {instancesOf, META, storeFromFixture, storeIn, SyntheticRun} from './helpers.js'
 import {syncInstanceRows} from '../../src/store/record/instance-rows.js'
 
 const N = 10_000
@@ -108,16 +104,7 @@ test('a resumed run whose graph changed reads back the latest session\'s instanc
 })
 
 test('a store written before (its run-start describes every instance, no deps column) reads the same, and takes new runs', (t) => {
-  const {home, cleanup} = tempHome()
-  t.teardown(cleanup)
-  mkdirSync(home, {recursive: true, mode: 0o700})
-  const old = new Database(join(home, DB_FILE))
-  old.exec(readFileSync(join(import.meta.dirname, 'fixtures', 'v1-dynamic-run.sql'), 'utf8'))
-  t.is(old.pragma('user_version', {simple: true}), 1)
-  old.close()
-
-  const store = openStore(home)
-  t.teardown(() => store.close())
+  const store = storeFromFixture(t, 'v1-dynamic-run.sql', 1)
   const cols = (store.db.pragma('table_info(instances)') as {name: string}[]).map((c) => c.name)
   t.true(cols.includes('deps'), 'opening it added the column')
   const id = (store.db.prepare('SELECT id FROM runs').get() as {id: string}).id
