@@ -13,6 +13,7 @@ import {decodeEventItem, type ValueMeta} from './event-block.js'
 import {decodeDefs, type InstanceDef} from './instance-defs.js'
 import {type InstanceStatements, InstanceWrites, prepareInstanceStatements} from './instance-writes.js'
 import {isStoredRunStart} from './stored-run-start.js'
+import {errJson} from './record-statements.js'
 
 /** events applied in one transaction, at most (the last events row may take it past) */
 const SYNC_EVENTS = 20_000
@@ -104,8 +105,6 @@ function syncStep(s: SyncStatements, runId: string, most: number): boolean {
 
 /** the events that change an instance only through its pending hot state, and those that touch no instance row */
 const FOLDABLE = new Set<RunEvent['type']>(['ready', 'start', 'succeeded', 'added', 'expanded', 'log', 'worker-start', 'worker-exit', 'process-group', 'run-end'])
-
-const errJson = (e: TaskFailure | null): string | null => (e ? JSON.stringify(e) : null)
 
 /** the changes of some events rows to the instance rows, applied in order */
 class Projection {

@@ -6,19 +6,17 @@
 // transaction rolls back, the writer drops the batch and replays its events in the next
 // one, from the position the last committed batch left.
 import {hostname} from 'node:os'
-import type {EventOf, RunState, TaskFailure} from '../../core/events.js'
+import type {EventOf, RunState} from '../../core/events.js'
 import type {Store} from '../db.js'
 import {EventBlock, ValueColumn} from './event-block.js'
 import {encodeDefs} from './instance-defs.js'
 import type {RunMeta} from '../query/meta.js'
 import {processStartTime} from '../upkeep/processes.js'
 import type {PendingEvent} from './record-writer.js'
-import type {RecordStatements} from './record-statements.js'
+import {errJson, type RecordStatements} from './record-statements.js'
 import {runBlobDir, writeValueFile} from '../values.js'
 
 type Row = Record<string, unknown>
-
-const errJson = (e: TaskFailure | null): string | null => (e ? JSON.stringify(e) : null)
 
 /** what a run's writer keeps for all its flushes */
 export class RunRecord {

@@ -1,5 +1,9 @@
 // The statements a run's writer uses (record-writer.ts, record-batch.ts), prepared once per writer.
 import type Database from 'better-sqlite3'
+import type {TaskFailure} from '../../core/events.js'
+
+/** a failure as its column stores it (attempts.error, instances.error) */
+export const errJson = (e: TaskFailure | null): string | null => (e ? JSON.stringify(e) : null)
 
 /** prepared statements by name, as `sql` names them */
 export type Statements<T> = {readonly [K in keyof T]: Database.Statement}
